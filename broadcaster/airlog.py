@@ -1,0 +1,384 @@
+"""The airing log: append-only, hash-chained records of what went out on the loudspeakers.
+
+Each record's hash is sha256(prev_hash + canonical bytes of the record), so editing,
+deleting, inserting or reordering records breaks the chain. The newest records can be
+deleted without breaking it; that is caught by comparing with a `ChainHead` (count and
+hash) printed on an earlier report.
+
+The canonical bytes do not depend on how a database hands values back: datetimes are
+written in UTC with microseconds whatever their tzinfo, seconds as integer milliseconds,
+strings in NFC. `seal` stores the already-normalised values in the record, so the store
+can save exactly what was hashed (PostgreSQL keeps microseconds, SQLite keeps what it is
+given). Datetimes must be aware; SQLite hands back naive ones, which the store must mark
+as UTC before building records.
+
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from broadcaster.errors import InputError
+
+GENESIS = "0" * 64
+CANONICAL_VERSION = 1
+KINDS = ("slot", "emergency")
+STATUSES = ("completed", "interrupted", "failed", "missed", "empty")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class AiredItem:
+    """One news item inside an airing; offset is from the start of the bulletin."""
+
+    item_id: int
+    title: str
+    topic: str
+    priority: str
+    offset_seconds: float
+    duration_seconds: float
+    engine: str
+    voice: str
+    approved_by: str | None
+    approved_at: datetime | None
+    completed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AiringDraft:
+    """An airing before it is sealed into the chain."""
+
+    slot: str
+    kind: str
+    scheduled_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    duration_seconds: float
+    status: str
+    reason: str | None
+    output: str
+    device: str
+    amplifier: str
+    audio_sha256: str | None
+    exemption: str | None
+    items: tuple[AiredItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AiringRecord:
+    """A sealed airing. `duration_seconds` is how long the bulletin was actually on air."""
+
+    seq: int
+    slot: str
+    kind: str
+    scheduled_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    duration_seconds: float
+    status: str
+    reason: str | None
+    output: str
+    device: str
+    amplifier: str
+    audio_sha256: str | None
+    exemption: str | None
+    items: tuple[AiredItem, ...]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """What a report prints so that later truncation of the log can be detected."""
+
+    hash: str
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.count}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> ChainHead:
+        return parse_chain_head(text)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    ok: bool
+    count: int
+    head_hash: str
+    first_bad_seq: int | None
+    problem: str | None
+
+
+def parse_chain_head(text: str) -> ChainHead:
+    """Parse the `<count>:<hash>` code printed on a report."""
+    count_text, sep, hash_text = text.strip().partition(":")
+    hash_text = hash_text.strip().lower()
+    if not sep or not count_text.strip().isdigit() or not _HEX64.match(hash_text):
+        raise InputError(
+            f"'{text.strip()}' is not a log verification code.",
+            "Copy it exactly as printed on the report: the number of airings, a colon, "
+            "then 64 letters and digits, e.g. 120:3fa9...",
+        )
+    return ChainHead(hash=hash_text, count=int(count_text))
+
+
+# --- canonical form -------------------------------------------------------
+
+
+def _utc(dt: datetime) -> datetime:
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise ValueError(f"naive datetime {dt.isoformat()} in the airing log; attach tzinfo=UTC first")
+    return dt.astimezone(UTC)
+
+
+def _ts(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    return _utc(dt).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _ms(seconds: float) -> int:
+    if not math.isfinite(seconds):
+        raise ValueError(f"seconds must be finite, got {seconds!r}")
+    return round(seconds * 1000)
+
+
+def _nfc(text: str | None) -> str | None:
+    return None if text is None else unicodedata.normalize("NFC", text)
+
+
+def _item_canon(item: AiredItem) -> dict[str, Any]:
+    return {
+        "item_id": item.item_id,
+        "title": _nfc(item.title),
+        "topic": _nfc(item.topic),
+        "priority": _nfc(item.priority),
+        "offset_ms": _ms(item.offset_seconds),
+        "duration_ms": _ms(item.duration_seconds),
+        "engine": _nfc(item.engine),
+        "voice": _nfc(item.voice),
+        "approved_by": _nfc(item.approved_by),
+        "approved_at": _ts(item.approved_at),
+        "completed": bool(item.completed),
+    }
+
+
+def canonical_bytes(record: AiringRecord) -> bytes:
+    """The bytes that are hashed: every field except `hash` and `prev_hash` (which prefixes them)."""
+    doc = {
+        "v": CANONICAL_VERSION,
+        "seq": record.seq,
+        "slot": _nfc(record.slot),
+        "kind": _nfc(record.kind),
+        "scheduled_at": _ts(record.scheduled_at),
+        "started_at": _ts(record.started_at),
+        "ended_at": _ts(record.ended_at),
+        "duration_ms": _ms(record.duration_seconds),
+        "status": _nfc(record.status),
+        "reason": _nfc(record.reason),
+        "output": _nfc(record.output),
+        "device": _nfc(record.device),
+        "amplifier": _nfc(record.amplifier),
+        "audio_sha256": _nfc(record.audio_sha256),
+        "exemption": _nfc(record.exemption),
+        "items": [_item_canon(item) for item in record.items],
+    }
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def record_hash(record: AiringRecord) -> str:
+    """The hash a record should carry given its contents and `prev_hash`."""
+    digest = hashlib.sha256(record.prev_hash.encode("ascii"))
+    digest.update(canonical_bytes(record))
+    return digest.hexdigest()
+
+
+def _norm_dt(dt: datetime | None) -> datetime | None:
+    return None if dt is None else _utc(dt)
+
+
+def _norm_seconds(seconds: float) -> float:
+    return _ms(seconds) / 1000
+
+
+def _norm_item(item: AiredItem) -> AiredItem:
+    return AiredItem(
+        item_id=item.item_id,
+        title=unicodedata.normalize("NFC", item.title),
+        topic=unicodedata.normalize("NFC", item.topic),
+        priority=unicodedata.normalize("NFC", item.priority),
+        offset_seconds=_norm_seconds(item.offset_seconds),
+        duration_seconds=_norm_seconds(item.duration_seconds),
+        engine=unicodedata.normalize("NFC", item.engine),
+        voice=unicodedata.normalize("NFC", item.voice),
+        approved_by=_nfc(item.approved_by),
+        approved_at=_norm_dt(item.approved_at),
+        completed=bool(item.completed),
+    )
+
+
+def seal(draft: AiringDraft, prev_hash: str, seq: int) -> AiringRecord:
+    """Chain a draft after `prev_hash` as record number `seq` (the first record is 1, after GENESIS).
+
+    The returned record holds normalised values (UTC datetimes, seconds rounded to the
+    millisecond, NFC text): store exactly these and verification will pass after a round trip.
+    """
+    if draft.kind not in KINDS:
+        raise ValueError(f"airing kind must be one of {KINDS}, got {draft.kind!r}")
+    if draft.status not in STATUSES:
+        raise ValueError(f"airing status must be one of {STATUSES}, got {draft.status!r}")
+    if not _HEX64.match(prev_hash):
+        raise ValueError(f"prev_hash must be 64 lowercase hex digits, got {prev_hash!r}")
+    if seq < 1:
+        raise ValueError(f"seq starts at 1, got {seq}")
+    scheduled = _utc(draft.scheduled_at)
+    record = AiringRecord(
+        seq=seq,
+        slot=unicodedata.normalize("NFC", draft.slot),
+        kind=draft.kind,
+        scheduled_at=scheduled,
+        started_at=_norm_dt(draft.started_at),
+        ended_at=_norm_dt(draft.ended_at),
+        duration_seconds=_norm_seconds(draft.duration_seconds),
+        status=draft.status,
+        reason=_nfc(draft.reason),
+        output=unicodedata.normalize("NFC", draft.output),
+        device=unicodedata.normalize("NFC", draft.device),
+        amplifier=unicodedata.normalize("NFC", draft.amplifier),
+        audio_sha256=_nfc(draft.audio_sha256),
+        exemption=_nfc(draft.exemption),
+        items=tuple(_norm_item(item) for item in draft.items),
+        prev_hash=prev_hash,
+        hash="",
+    )
+    return replace(record, hash=record_hash(record))
+
+
+# --- verification ---------------------------------------------------------
+
+
+def _bad(count: int, head_hash: str, seq: int, problem: str) -> VerifyResult:
+    return VerifyResult(ok=False, count=count, head_hash=head_hash, first_bad_seq=seq, problem=problem)
+
+
+def verify_chain(records: Iterable[AiringRecord], head: ChainHead | None = None) -> VerifyResult:
+    """Check records given in log order (by seq), stopping at the first problem.
+
+    With `head` (as printed on an earlier report), also check that the log still reaches
+    that record with that hash, which catches the newest records being deleted.
+    On success `count` is the number of records and `head_hash` the last hash.
+    """
+    rows = list(records)
+    seen_seqs = {r.seq for r in rows}
+    prev = GENESIS
+    expected = 1
+    for index, rec in enumerate(rows):
+        if rec.seq != expected:
+            if rec.seq < expected:
+                if any(other.seq == rec.seq for other in rows[:index]):
+                    problem = f"Airing #{rec.seq} appears twice in the log: a record was inserted or copied."
+                else:
+                    problem = f"Airing #{rec.seq} is out of order: the records were reordered."
+                return _bad(index, prev, rec.seq, problem)
+            if expected in seen_seqs:
+                problem = (
+                    f"Airing #{rec.seq} comes where airing #{expected} should be: the records were reordered."
+                )
+                return _bad(index, prev, expected, problem)
+            missing = f"#{expected}" if rec.seq == expected + 1 else f"#{expected} to #{rec.seq - 1}"
+            problem = f"Airing {missing} is missing from the log: it was deleted."
+            return _bad(index, prev, expected, problem)
+        if record_hash(rec) != rec.hash:
+            problem = (
+                f"Airing #{rec.seq} was changed after it was written (its hash does not match its contents)."
+            )
+            return _bad(index, prev, rec.seq, problem)
+        if rec.prev_hash != prev:
+            before = "the start of the log" if rec.seq == 1 else f"airing #{rec.seq - 1}"
+            problem = (
+                f"Airing #{rec.seq} is not linked to {before} (its previous-hash does not match): "
+                "records were deleted, inserted or rewritten before it."
+            )
+            return _bad(index, prev, rec.seq, problem)
+        prev = rec.hash
+        expected += 1
+    count = len(rows)
+    if head is not None:
+        head_problem = _check_head(rows, head)
+        if head_problem is not None:
+            return _bad(count, prev, min(head.count, count + 1) or 1, head_problem)
+    return VerifyResult(ok=True, count=count, head_hash=prev, first_bad_seq=None, problem=None)
+
+
+def _check_head(rows: list[AiringRecord], head: ChainHead) -> str | None:
+    count = len(rows)
+    if head.count > count:
+        deleted = f"#{count + 1}" if head.count == count + 1 else f"#{count + 1} to #{head.count}"
+        return (
+            f"The log has only {count} airings but an earlier report counted {head.count}: "
+            f"the newest airings ({deleted}) were deleted."
+        )
+    at = rows[head.count - 1].hash if head.count > 0 else GENESIS
+    if at != head.hash.lower():
+        where = f"Airing #{head.count}" if head.count > 0 else "The start of the log"
+        return (
+            f"{where} does not match the verification code printed on an earlier report ({head}): "
+            "the log was rewritten up to that point."
+        )
+    return None
+
+
+# --- JSON for `broadcaster log --json` ------------------------------------
+
+
+def _local(dt: datetime | None, tz: tzinfo) -> str | None:
+    return None if dt is None else dt.astimezone(tz).isoformat()
+
+
+def to_json(record: AiringRecord, tz: tzinfo) -> dict[str, Any]:
+    """One airing as a JSON-ready dict; times in the station's time zone with their offset."""
+    return {
+        "id": record.seq,
+        "slot": record.slot,
+        "kind": record.kind,
+        "scheduled_at": _local(record.scheduled_at, tz),
+        "started_at": _local(record.started_at, tz),
+        "ended_at": _local(record.ended_at, tz),
+        "duration_seconds": record.duration_seconds,
+        "status": record.status,
+        "reason": record.reason,
+        "output": record.output,
+        "device": record.device,
+        "amplifier": record.amplifier,
+        "audio_sha256": record.audio_sha256,
+        "exemption": record.exemption,
+        "prev_hash": record.prev_hash,
+        "hash": record.hash,
+        "items": [
+            {
+                "item_id": item.item_id,
+                "title": item.title,
+                "topic": item.topic,
+                "priority": item.priority,
+                "offset_seconds": item.offset_seconds,
+                "duration_seconds": item.duration_seconds,
+                "engine": item.engine,
+                "voice": item.voice,
+                "approved_by": item.approved_by,
+                "approved_at": _local(item.approved_at, tz),
+                "completed": item.completed,
+            }
+            for item in record.items
+        ],
+    }

@@ -1,0 +1,56 @@
+"""The broadcaster command line. Commands are thin: each calls the station's services.
+
+Every BroadcasterError becomes a one-line `Error: ...` and exit status 1 here,
+in one place; user-facing wording lives in cli/ and errors.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from broadcaster import __version__
+from broadcaster.cli.common import config_option
+from broadcaster.errors import BroadcasterError
+
+
+class BroadcasterGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BroadcasterError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=BroadcasterGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="broadcaster")
+@config_option
+@click.option("-v", "--verbose", is_flag=True, help="Show what the station is doing (log to the terminal).")
+def cli(verbose: bool) -> None:
+    """broadcaster: the software of a commune loudspeaker station (đài truyền thanh xã).
+
+    Queue news, speak it in Vietnamese, air it on schedule, keep evidence, report airtime.
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _register() -> None:
+    from broadcaster.cli import news_commands, setup_commands, speech_commands
+
+    for module in (setup_commands, news_commands, speech_commands):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="broadcaster")

@@ -1,0 +1,221 @@
+"""news add / list / show / edit / cancel / approve / import."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from broadcaster.cli.common import config_option, echo_json, notice, open_station, warn
+from broadcaster.errors import InputError
+from broadcaster.model import ItemStatus, NewsItem
+from broadcaster.newsdesk import NewsDesk, item_json, read_bytes
+
+STATUSES = [s.value for s in ItemStatus] + ["all"]
+PRIORITY = click.Choice(["normal", "priority", "emergency"])
+
+
+def _item_options(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        options = [
+            click.option("--title", required=required, help="Short title, read before the text."),
+            click.option("--topic", required=required, help="Topic code of the plan (see `broadcaster topics`)."),
+            click.option("--text", help="The news text."),
+            click.option("--file", "file_", help="Read the text from a UTF-8 file ('-' for standard input)."),
+            click.option("--priority", type=PRIORITY, default=None,
+                         help="normal (thường), priority (ưu tiên) or emergency (khẩn cấp). Default: normal."),
+            click.option("--from", "valid_from", help="First day it may air (YYYY-MM-DD or DD/MM/YYYY)."),
+            click.option("--until", "valid_until", help="Last day it may air."),
+            click.option("--airings", type=int, default=None, help="How many times it should air (default 1)."),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def _text_from(text: str | None, file_: str | None, required: bool) -> tuple[str | None, list[str]]:
+    if text is not None and file_ is not None:
+        raise InputError("Give the text either with --text or with --file, not both.")
+    if file_ is None:
+        if text is None and required:
+            raise InputError("The news text is missing.", "Give it with --text TEXT, --file PATH or --file -.")
+        return text, []
+    if file_ == "-":
+        data = sys.stdin.buffer.read()
+        from broadcaster.text.encoding import decode_text_file
+
+        conversion = decode_text_file(data, "standard input")
+    else:
+        conversion = read_bytes(Path(file_))
+    notes = [conversion.notice] if conversion.source != "nfc" else []
+    return conversion.text, notes
+
+
+def _print_item(item: NewsItem, desk: NewsDesk) -> None:
+    station = desk.station
+    names = station.config.topic_names()
+    click.echo(f"News item {item.id}: {item.title}")
+    click.echo(f"  topic:     {item.topic} ({names.get(item.topic, '?')})")
+    click.echo(f"  priority:  {item.priority.value} ({item.priority.vietnamese})")
+    click.echo(f"  status:    {item.status(station.today()).value}")
+    window = f"{item.valid_from or 'now'} .. {item.valid_until or 'open'}"
+    click.echo(f"  valid:     {window}")
+    click.echo(f"  airings:   {item.airings_done} of {item.airings_wanted}")
+    approved = f"{item.approved_by} at {station.local(item.approved_at):%Y-%m-%d %H:%M}" if item.approved_at else "no"
+    click.echo(f"  approved:  {approved}")
+    click.echo(f"  created:   {station.local(item.created_at):%Y-%m-%d %H:%M}")
+    click.echo("")
+    click.echo(item.text)
+
+
+@click.group()
+def news() -> None:
+    """The news queue: add, list, show, edit, cancel, approve, import."""
+
+
+@news.command("add")
+@config_option
+@_item_options(required=True)
+@click.pass_context
+def news_add(ctx: click.Context, title: str, topic: str, text: str | None, file_: str | None, priority: str | None,
+             valid_from: str | None, valid_until: str | None, airings: int | None) -> None:
+    """Queue a news item; prints its id."""
+    body, notes = _text_from(text, file_, required=True)
+    desk = NewsDesk(open_station(ctx))
+    draft = desk.draft(title=title, topic=topic, text=body, priority=priority, valid_from=valid_from,
+                       valid_until=valid_until, airings=airings)
+    for note in [*notes, *draft.notices]:
+        notice(note)
+    item = desk.add(draft, source_note="; ".join(notes) or None)
+    click.echo(item.id)
+    _after_add(ctx, desk, [item])
+
+
+def _after_add(ctx: click.Context, desk: NewsDesk, items: list[NewsItem]) -> None:
+    """Render speech now, so a TTS failure reaches the official at the keyboard, not at 6 a.m."""
+    if not desk.station.config.speech.render_on_add:
+        return
+    from broadcaster.rendering import Speech
+
+    speeches, problems = Speech(desk.station).render_items(items)
+    for speech in speeches:
+        notes = speech.title.fallback_notes + speech.text.fallback_notes
+        for note in dict.fromkeys(notes):
+            warn(f"News item {speech.item_id}: {note}; spoken by {speech.engine} instead.")
+    for message in problems:
+        warn(message + " It will be tried again before air time; run `broadcaster render` to retry now.")
+
+
+@news.command("list")
+@config_option
+@click.option("--status", type=click.Choice(STATUSES), default="all", show_default=True)
+@click.option("--topic", help="Only this topic code.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def news_list(ctx: click.Context, status: str, topic: str | None, as_json: bool) -> None:
+    """List news items."""
+    desk = NewsDesk(open_station(ctx))
+    items = desk.list(status, topic)
+    today = desk.station.today()
+    if as_json:
+        echo_json([item_json(i, today, desk.station.config.topic_names()) for i in items])
+        return
+    if not items:
+        click.echo("No news items" + (f" with status {status}." if status != "all" else "."))
+        return
+    click.echo(f"{'id':>4}  {'status':<9} {'priority':<9} {'aired':>5}  {'topic':<18} title")
+    for item in items:
+        aired = f"{item.airings_done}/{item.airings_wanted}"
+        click.echo(f"{item.id:>4}  {item.status(today).value:<9} {item.priority.value:<9} {aired:>5}  "
+                   f"{item.topic:<18} {item.title}")
+
+
+@news.command("show")
+@config_option
+@click.argument("item_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def news_show(ctx: click.Context, item_id: int, as_json: bool) -> None:
+    """Show one news item, with how its speech was made."""
+    desk = NewsDesk(open_station(ctx))
+    item = desk.get(item_id)
+    from broadcaster.rendering import Speech
+
+    speech = Speech(desk.station).speech_info(item)
+    if as_json:
+        echo_json(item_json(item, desk.station.today(), desk.station.config.topic_names(), speech))
+        return
+    _print_item(item, desk)
+    for part in speech:
+        click.echo("")
+        stale = "" if part["current"] else " (out of date: the text or settings changed; run `broadcaster render`)"
+        click.echo(f"  speech ({part['part']}): {part['engine']} voice {part['voice']}, {part['duration_seconds']:.1f} s"
+                   + (f"; {part['notes']}" if part.get("notes") else "") + stale)
+
+
+@news.command("edit")
+@config_option
+@click.argument("item_id", type=int)
+@_item_options(required=False)
+@click.pass_context
+def news_edit(ctx: click.Context, item_id: int, title: str | None, topic: str | None, text: str | None,
+              file_: str | None, priority: str | None, valid_from: str | None, valid_until: str | None,
+              airings: int | None) -> None:
+    """Change a news item; options not given keep their values."""
+    body, notes = _text_from(text, file_, required=False)
+    for note in notes:
+        notice(note)
+    desk = NewsDesk(open_station(ctx))
+    item = desk.edit(item_id, title=title, topic=topic, text=body, priority=priority, valid_from=valid_from,
+                     valid_until=valid_until, airings=airings)
+    click.echo(f"News item {item.id} changed.")
+    _after_add(ctx, desk, [item])
+
+
+@news.command("cancel")
+@config_option
+@click.argument("item_id", type=int)
+@click.pass_context
+def news_cancel(ctx: click.Context, item_id: int) -> None:
+    """Cancel a news item: it will not air again."""
+    item = NewsDesk(open_station(ctx)).cancel(item_id)
+    click.echo(f"News item {item.id} cancelled; it will not air.")
+
+
+@news.command("approve")
+@config_option
+@click.argument("item_id", type=int)
+@click.option("--by", required=True, help="Who approves (e.g. the commune chairman's name).")
+@click.pass_context
+def news_approve(ctx: click.Context, item_id: int, by: str) -> None:
+    """Approve a news item for airing (who and when are stored)."""
+    item = NewsDesk(open_station(ctx)).approve(item_id, by)
+    click.echo(f"News item {item.id} approved by {item.approved_by}.")
+
+
+@news.command("import")
+@config_option
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--topic", help="Topic code for .txt and .docx files (a .csv has a topic column).")
+@click.option("--priority", type=PRIORITY, default=None, help="Priority for .txt and .docx files.")
+@click.option("--airings", type=int, default=None, help="Wanted airings for .txt and .docx files.")
+@click.pass_context
+def news_import(ctx: click.Context, file: Path, topic: str | None, priority: str | None, airings: int | None) -> None:
+    """Import news from .txt (title on line 1), .docx (title = first paragraph) or .csv (all or nothing).
+
+    CSV header: title,topic,text,priority,from,until,airings
+    """
+    desk = NewsDesk(open_station(ctx))
+    items, notes = desk.import_file(file, topic, priority, airings)
+    for note in dict.fromkeys(notes):
+        notice(note)
+    click.echo(f"Imported {len(items)} news item(s): {', '.join(str(i.id) for i in items)}")
+    _after_add(ctx, desk, items)
+
+
+COMMANDS = [news]

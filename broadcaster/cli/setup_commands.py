@@ -1,0 +1,87 @@
+"""init, config check/show, topics, doctor."""
+
+from __future__ import annotations
+
+import click
+
+from broadcaster.cli.common import config_option, config_path, echo_json, open_station
+from broadcaster.config import as_dict, load_config, to_toml
+
+
+@click.command()
+@config_option
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the station's database and folders, or upgrade an older database (safe to run again)."""
+    station = open_station(ctx)
+    before, after = station.init()
+    if before is None:
+        click.echo(f"Created the station database (schema {after}) and folders under {station.config.folder}.")
+    elif before != after:
+        click.echo(f"Upgraded the station database from schema {before} to {after}; existing records kept.")
+    else:
+        click.echo(f"The station is ready (schema {after}); nothing to do.")
+
+
+@click.group()
+def config() -> None:
+    """Check or show the station configuration."""
+
+
+@config.command("check")
+@config_option
+@click.pass_context
+def config_check(ctx: click.Context) -> None:
+    """Report every problem in config.toml at once (exit 1 if there is any)."""
+    path = config_path(ctx)
+    cfg = load_config(path)
+    click.echo(f"{cfg.path}: ok ({len(cfg.topics)} topics, {len(cfg.slots)} slots, {len(cfg.targets)} targets).")
+
+
+@config.command("show")
+@config_option
+@click.pass_context
+def config_show(ctx: click.Context) -> None:
+    """Print the effective configuration, defaults included."""
+    cfg = load_config(config_path(ctx))
+    click.echo(f"# effective configuration of {cfg.path}")
+    click.echo(to_toml(as_dict(cfg)), nl=False)
+
+
+@click.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def topics(ctx: click.Context, as_json: bool) -> None:
+    """List the plan's content topics (codes to use with --topic)."""
+    cfg = load_config(config_path(ctx))
+    if as_json:
+        echo_json([{"code": t.code, "name": t.name} for t in cfg.topics])
+        return
+    width = max(len(t.code) for t in cfg.topics)
+    for topic in cfg.topics:
+        click.echo(f"{topic.code:<{width}}  {topic.name}")
+
+
+@click.command()
+@config_option
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Check that the station can run: config, database, ffmpeg, voices, disk, sound, amplifier."""
+    from broadcaster.doctor import run_checks
+
+    checks = run_checks(config_path(ctx))
+    for check in checks:
+        if check.ok:
+            click.echo(f"ok       {check.name}: {check.detail}")
+        else:
+            click.secho(f"PROBLEM  {check.name}: {check.detail}", fg="red")
+            if check.fix:
+                click.echo(f"         fix: {check.fix}")
+    problems = sum(not c.ok for c in checks)
+    if problems:
+        raise click.ClickException(f"{problems} problem(s) found; fix them and run `broadcaster doctor` again.")
+    click.echo("All checks passed.")
+
+
+COMMANDS = [init, config, topics, doctor]

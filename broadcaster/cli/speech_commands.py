@@ -1,0 +1,101 @@
+"""normalize, render, speak, preview."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from broadcaster.cli.common import config_option, config_path, open_station, warn
+from broadcaster.errors import InputError
+
+
+@click.command()
+@config_option
+@click.argument("text", required=False)
+@click.pass_context
+def normalize(ctx: click.Context, text: str | None) -> None:
+    """Print the spoken form of TEXT (numbers, dates, codes, abbreviations in words).
+
+    With no TEXT, read standard input and write one spoken line per input line.
+    """
+    from broadcaster.text import normalize as spoken_form
+    from broadcaster.text.encoding import to_nfc
+
+    extra: dict[str, str] = {}
+    path = config_path(ctx)
+    if path.exists():
+        from broadcaster.config import load_config
+
+        extra = load_config(path).speech.abbreviations
+    if text is not None:
+        click.echo(spoken_form(to_nfc(text).text, extra))
+        return
+    for line in sys.stdin:
+        click.echo(spoken_form(to_nfc(line.rstrip("\n")).text, extra))
+
+
+@click.command()
+@config_option
+@click.argument("item_ids", nargs=-1, type=int)
+@click.option("--all", "all_", is_flag=True, help="Every item that may still air.")
+@click.pass_context
+def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool) -> None:
+    """Make the speech that is missing for items (cached: unchanged items are not spoken twice)."""
+    from broadcaster.newsdesk import NewsDesk
+    from broadcaster.rendering import Speech
+
+    if not item_ids and not all_:
+        raise InputError("Say which items to render.", "Give item ids, or --all for every item that may still air.")
+    station = open_station(ctx)
+    desk = NewsDesk(station)
+    today = station.today()
+    items = [desk.get(i) for i in item_ids] if item_ids else [
+        i for i in desk.list("all") if i.status(today).value in ("queued", "approved")]
+    speech = Speech(station)
+    problems: list[str] = []
+    with click.progressbar(items, label="Rendering speech", show_pos=True, file=sys.stderr) as bar:
+        for item in bar:
+            problems += speech.render_items([item])[1]
+    speech.station_lines()
+    for problem in problems:
+        warn(problem)
+    click.echo(f"Speech ready for {len(items) - len(problems)} of {len(items)} item(s).")
+    if problems:
+        raise click.ClickException(f"{len(problems)} item(s) have no speech; see the warnings above.")
+
+
+@click.command()
+@config_option
+@click.argument("text")
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="WAV file to write.")
+@click.pass_context
+def speak(ctx: click.Context, text: str, output: Path) -> None:
+    """Write TEXT as mastered speech to a WAV file, to listen to."""
+    from broadcaster.rendering import Speech
+
+    rendered = Speech(open_station(ctx)).speak_to(text, output)
+    click.echo(f"Wrote {output} ({rendered.duration_s:.1f} s, {rendered.engine} voice {rendered.voice}).")
+    for note in rendered.fallback_notes:
+        warn(note)
+
+
+@click.command()
+@config_option
+@click.argument("item_id", type=int)
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="WAV file to write.")
+@click.pass_context
+def preview(ctx: click.Context, item_id: int, output: Path) -> None:
+    """Write a news item (title, then text) as it will sound on air, to listen to before approving."""
+    from broadcaster.newsdesk import NewsDesk
+    from broadcaster.rendering import Speech
+
+    station = open_station(ctx)
+    item = NewsDesk(station).get(item_id)
+    speech = Speech(station).preview_to(item, output)
+    seconds = speech.title.duration_s + speech.text.duration_s
+    click.echo(f"Wrote {output} (about {seconds:.0f} s, {speech.engine} voice {speech.voice}).")
+
+
+COMMANDS = [normalize, render, speak, preview]

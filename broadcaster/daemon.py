@@ -1,0 +1,298 @@
+"""`broadcaster run`: the long-running station daemon. APScheduler wiring only.
+
+The database is the truth: jobs are rebuilt from config and database at
+start, on SIGHUP and every few minutes, and never kept only in APScheduler's
+(in-memory) job store. One scheduler per station (a file lock); one airing
+worker, so bulletins never overlap. Slots missed while the station was off
+are aired late within the grace period or recorded as missed at the next
+start; an airing cut by a crash is closed as interrupted.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import timedelta
+from types import FrameType
+from typing import Any
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from broadcaster.airlog import AiringDraft
+from broadcaster.config import load_config
+from broadcaster.errors import BroadcasterError
+from broadcaster.lock import StationLock
+from broadcaster.onair import Airer, AiringRequest, aired_items
+from broadcaster.planning import Occurrence, Overdue, lead_time, occurrences, overdue_decision
+from broadcaster.programme import Programme
+from broadcaster.rendering import Speech
+from broadcaster.sound.amplifier import Amplifier
+from broadcaster.sound.outputs import Output
+from broadcaster.station import Station
+from broadcaster.store import airings as log_store
+from broadcaster.store import news as news_store
+from broadcaster.store import state
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_EVERY_S = 15
+JOB_HORIZON = timedelta(hours=26)
+
+
+class Daemon:
+    def __init__(self, station: Station, output: Output, amplifier: Amplifier,
+                 speech: Speech | None = None) -> None:
+        self.station = station
+        self.speech = speech or Speech(station)
+        self.programme = Programme(station, self.speech)
+        self.airer = Airer(station, self.speech, output, amplifier)
+        self.lock = StationLock(station.lock_path)
+        self._stop = threading.Event()
+        self._hup = threading.Event()
+        self._emergencies_aired: set[int] = set()
+        tz = station.config.tz
+        self.scheduler = BackgroundScheduler(
+            timezone=tz,
+            executors={"air": ThreadPoolExecutor(1), "default": ThreadPoolExecutor(2)},
+            job_defaults={"coalesce": True, "max_instances": 1,
+                          "misfire_grace_time": int(self.grace.total_seconds())},
+        )
+        self.scheduler.add_listener(self._on_job_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(minutes=self.station.config.daemon.late_grace_minutes)
+
+    # ------------------------------------------------------------ life cycle
+
+    def run(self, run_for: float | None = None, install_signals: bool = True) -> None:
+        self.lock.acquire()
+        try:
+            self.station.ready()
+            if install_signals:
+                self._install_signals()
+            self.recover_interrupted()
+            self.render_ahead()
+            self.catch_up()
+            self.scheduler.start()
+            self._add_housekeeping()
+            self.rebuild()
+            log.info("daemon started for %s", self.station.config.station.name)
+            deadline = None if run_for is None else self.station.clock.monotonic() + run_for
+            while not self._stop.is_set():
+                if self._hup.is_set():
+                    self._hup.clear()
+                    self.reload()
+                if deadline is not None and self.station.clock.monotonic() >= deadline:
+                    break
+                self._stop.wait(0.2)
+        finally:
+            self.shutdown("the station daemon stopped")
+            self.lock.release()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _install_signals(self) -> None:
+        def on_stop(signum: int, _frame: FrameType | None) -> None:
+            log.info("signal %s: stopping", signal.Signals(signum).name)
+            self.airer.interrupt(f"the station was stopped ({signal.Signals(signum).name})")
+            self._stop.set()
+
+        def on_hup(_signum: int, _frame: FrameType | None) -> None:
+            self._hup.set()
+
+        signal.signal(signal.SIGTERM, on_stop)
+        signal.signal(signal.SIGINT, on_stop)
+        signal.signal(signal.SIGHUP, on_hup)
+
+    def shutdown(self, reason: str) -> None:
+        self.airer.interrupt(reason)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+        try:
+            self.heartbeat()
+        except BroadcasterError as exc:
+            log.error("last heartbeat not written: %s", exc)
+
+    # ------------------------------------------------------------ jobs
+
+    def _add_housekeeping(self) -> None:
+        d = self.station.config.daemon
+        self.scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=HEARTBEAT_EVERY_S, timezone=self.station.config.tz),
+                               id="heartbeat", replace_existing=True)
+        self.scheduler.add_job(self.poll_emergencies,
+                               IntervalTrigger(seconds=d.emergency_poll_seconds, timezone=self.station.config.tz),
+                               id="emergencies", replace_existing=True)
+        self.scheduler.add_job(self._periodic, IntervalTrigger(minutes=d.rebuild_minutes,
+                                                               timezone=self.station.config.tz),
+                               id="rebuild", replace_existing=True)
+
+    def _periodic(self) -> None:
+        self.render_ahead()
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Jobs for every slot occurrence in the next day, from config; stale ones removed."""
+        now = self.station.now()
+        lead = lead_time(self.airer.amplifier.warmup_s)
+        wanted = {}
+        for occurrence in occurrences(self.programme.slots, now, now + JOB_HORIZON, self.station.config.tz):
+            wanted[f"slot:{occurrence.key}"] = occurrence
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("slot:") and job.id not in wanted:
+                job.remove()
+        for job_id, occurrence in wanted.items():
+            if self.scheduler.get_job(job_id) is not None:
+                continue
+            wake = max(occurrence.at - lead, now)
+            self.scheduler.add_job(
+                self.air_slot, DateTrigger(run_date=wake, timezone=self.station.config.tz), args=[occurrence],
+                id=job_id, executor="air", name=occurrence.key,
+            )
+        log.info("jobs rebuilt: %d slot occurrence(s) in the next %s", len(wanted), JOB_HORIZON)
+
+    def reload(self) -> None:
+        """SIGHUP: read config.toml again (a bad file is reported and the old one kept), rebuild jobs."""
+        try:
+            config = load_config(self.station.config.path)
+        except BroadcasterError as exc:
+            log.error("config not reloaded, keeping the running one: %s", exc)
+            return
+        self.station.config = config
+        self.speech = Speech(self.station)
+        self.programme = Programme(self.station, self.speech)
+        self.airer.speech = self.speech
+        self.rebuild()
+        log.info("config reloaded from %s", config.path)
+
+    def _on_job_event(self, event: JobExecutionEvent) -> None:
+        if event.code == EVENT_JOB_MISSED and event.job_id.startswith("slot:"):
+            log.error("APScheduler missed job %s; checking the log for it", event.job_id)
+            self.catch_up()
+        elif event.exception is not None:
+            log.error("job %s failed: %s", event.job_id, event.exception)
+
+    def heartbeat(self) -> None:
+        with self.station.db.session() as session:
+            state.set_time(session, state.HEARTBEAT, self.station.now())
+
+    def render_ahead(self) -> None:
+        """Speech for every item that may air soon, rendered now (cached: cheap when nothing changed)."""
+        try:
+            self.speech.station_lines()
+        except BroadcasterError as exc:
+            log.error("station ident could not be rendered: %s", exc)
+        _, problems = self.speech.render_items(self.programme.live_items())
+        for problem in problems:
+            log.error("%s", problem)
+
+    # ------------------------------------------------------------ airing
+
+    def air_slot(self, occurrence: Occurrence) -> None:
+        with self.station.db.session() as session:
+            if log_store.has_record(session, occurrence.slot.name, occurrence.at):
+                return
+        now = self.station.now()
+        if now > occurrence.at and overdue_decision(occurrence.at, now, self.grace) is Overdue.MISSED:
+            self.airer.record_without_sound(
+                self._request(occurrence), "missed",
+                f"started {int((now - occurrence.at).total_seconds())} s late, past the "
+                f"{self.station.config.daemon.late_grace_minutes:g}-minute grace period (another airing was on air)",
+            )
+            return
+        plan = self.programme.plan(occurrence)
+        self.airer.air(self.programme.request(plan), start_at=max(occurrence.at, self.station.now()))
+
+    def _request(self, occurrence: Occurrence) -> AiringRequest:
+        return AiringRequest(kind="slot", slot=occurrence.slot.name, scheduled_at=occurrence.at, items=())
+
+    def poll_emergencies(self) -> None:
+        """Air-now requests and newly queued emergency items: interrupt whatever plays and air them."""
+        now = self.station.now()
+        with self.station.db.session() as session:
+            requests = [(r.id, r.item_id) for r in log_store.pending_emergencies(session)]
+            for request_id, _ in requests:
+                log_store.mark_handled(session, request_id, now)
+            fresh = [news_store.to_item(r) for r in news_store.live_rows(session)]
+        wanted = [item_id for _, item_id in requests]
+        require_approval = self.station.config.station.require_approval
+        today = self.station.today()
+        for item in fresh:
+            if (item.priority.value == "emergency" and item.airings_done == 0 and item.id not in wanted
+                    and item.id not in self._emergencies_aired and item.valid_on(today)
+                    and (item.approved_at is not None or not require_approval)):
+                wanted.append(item.id)
+        for item_id in wanted:
+            self._emergencies_aired.add(item_id)
+            self.airer.interrupt(f"emergency item {item_id} (khẩn cấp) took the air")
+            self.scheduler.add_job(self.air_emergency, args=[item_id], executor="air",
+                                   id=f"emergency:{item_id}:{now.timestamp()}")
+
+    def air_emergency(self, item_id: int) -> None:
+        with self.station.db.session() as session:
+            item = news_store.to_item(news_store.get_row(session, item_id))
+        if self.speech.cached_item(item) is None:
+            # The one case where speech is made at air time: an emergency cannot wait for the next render.
+            self.speech.render_items([item])
+        self.airer.air(self.programme.emergency_request(item, self.station.now()))
+
+    # ------------------------------------------------------------ after a stop
+
+    def recover_interrupted(self) -> None:
+        """Close airings that were on air when the station crashed or lost power."""
+        with self.station.db.session() as session:
+            rows = log_store.on_air_rows(session)
+            for row in rows:
+                started = row.started_at
+                last_seen = row.progress_at or started
+                played = (last_seen - started).total_seconds() if started and last_seen else 0.0
+                cue = log_store.cue_items(row)
+                items = aired_items(cue, played)
+                draft = AiringDraft(
+                    slot=row.slot, kind=row.kind, scheduled_at=row.scheduled_at, started_at=started,
+                    ended_at=last_seen, duration_seconds=played, status="interrupted",
+                    reason=(f"the station stopped during this airing (crash or power cut); it had been on air "
+                            f"for about {played:.0f} s when last seen"),
+                    output=row.output, device=row.device, amplifier=row.amplifier, audio_sha256=row.audio_sha256,
+                    exemption=row.exemption, items=tuple(items),
+                )
+                log_store.append(session, draft, on_air_id=row.id,
+                                 count_aired=[i.item_id for i in items if i.completed])
+                log.warning("airing of %s at %s closed as interrupted after a crash", row.slot, row.scheduled_at)
+
+    def catch_up(self) -> None:
+        """Slots whose time passed while the daemon was not running: air late within grace, else missed."""
+        now = self.station.now()
+        with self.station.db.session() as session:
+            since = state.get_time(session, state.HEARTBEAT)
+        if since is None:
+            return
+        for occurrence in occurrences(self.programme.slots, since, now, self.station.config.tz):
+            with self.station.db.session() as session:
+                if log_store.has_record(session, occurrence.slot.name, occurrence.at):
+                    continue
+            if overdue_decision(occurrence.at, now, self.grace) is Overdue.AIR_LATE:
+                log.warning("%s at %s passed while the station was off: airing it late", occurrence.slot.name,
+                            occurrence.at)
+                plan = self.programme.plan(occurrence)
+                self.airer.air(self.programme.request(plan))
+            else:
+                off_since = self.station.local(since).strftime("%Y-%m-%d %H:%M")
+                self.airer.record_without_sound(
+                    self._request(occurrence), "missed",
+                    f"the station was off (daemon not running) from {off_since} until "
+                    f"{self.station.local(now):%Y-%m-%d %H:%M}, longer than the "
+                    f"{self.station.config.daemon.late_grace_minutes:g}-minute grace period",
+                )
+
+
+def describe_jobs(scheduler: BackgroundScheduler) -> list[dict[str, Any]]:
+    return [{"id": j.id, "next_run_time": j.next_run_time.isoformat() if j.next_run_time else None}
+            for j in scheduler.get_jobs()]
+

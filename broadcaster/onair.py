@@ -1,0 +1,264 @@
+"""Putting one bulletin on air and writing its log record.
+
+One loudspeaker line: airings never overlap (a lock), and an airing can be
+cut short from another thread (an emergency, SIGTERM). Before the first sound
+an on-air journal entry is committed; the log record that closes it is
+appended in the same transaction that removes the entry, so a crash or power
+cut mid-airing is found and closed as interrupted at the next start.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from broadcaster.airlog import AiredItem, AiringDraft, AiringRecord
+from broadcaster.errors import AmplifierError, BroadcasterError
+from broadcaster.model import NewsItem
+from broadcaster.rendering import ItemSpeech, Speech
+from broadcaster.sound.amplifier import Amplifier
+from broadcaster.sound.bulletin import CueSheet, assemble_bulletin
+from broadcaster.sound.outputs import Output, PlaybackResult
+from broadcaster.station import Station
+from broadcaster.store import airings as log_store
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EVERY_S = 2.0
+
+
+@dataclass(frozen=True)
+class AiringRequest:
+    kind: str  # slot | emergency
+    slot: str
+    scheduled_at: datetime
+    items: tuple[NewsItem, ...]
+    exemption: str | None = None
+    notes: tuple[str, ...] = ()  # why some items wait, for the record's reason
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-")[:60]
+
+
+class Airer:
+    def __init__(self, station: Station, speech: Speech, output: Output, amplifier: Amplifier) -> None:
+        self.station = station
+        self.speech = speech
+        self.output = output
+        self.amplifier = amplifier
+        self._line = threading.Lock()
+        self._state = threading.Lock()
+        self._interrupt_reason: str | None = None
+        self._on_air: AiringRequest | None = None
+
+    @property
+    def on_air(self) -> AiringRequest | None:
+        return self._on_air
+
+    def interrupt(self, reason: str) -> bool:
+        """Cut the current airing short (thread-safe). True when something was on air."""
+        with self._state:
+            if self._on_air is None:
+                return False
+            self._interrupt_reason = reason
+        self.output.stop()
+        return True
+
+    # ------------------------------------------------------------ records without sound
+
+    def record_without_sound(self, request: AiringRequest, status: str, reason: str) -> AiringRecord:
+        """Missed, empty or failed before any sound: one log record, nothing played."""
+        draft = AiringDraft(
+            slot=request.slot, kind=request.kind, scheduled_at=request.scheduled_at, started_at=None, ended_at=None,
+            duration_seconds=0.0, status=status, reason=reason, output=self.output.name, device=self._device(),
+            amplifier=self.amplifier.state, audio_sha256=None, exemption=request.exemption,
+        )
+        with self.station.db.session() as session:
+            record = log_store.append(session, draft)
+        log.warning("%s at %s: %s (%s)", request.slot, request.scheduled_at, status, reason)
+        return record
+
+    def _device(self) -> str:
+        return self.station.config.output.device if self.station.config.output.kind == "device" else str(
+            self.station.config.output_dir)
+
+    # ------------------------------------------------------------ airing
+
+    def air(self, request: AiringRequest, start_at: datetime | None = None) -> AiringRecord:
+        """Air `request` (blocking), starting at `start_at` or at once; returns its log record."""
+        with self._line:
+            return self._air(request, start_at)
+
+    def _gather(self, request: AiringRequest) -> tuple[list[tuple[NewsItem, ItemSpeech]], list[str]]:
+        ready: list[tuple[NewsItem, ItemSpeech]] = []
+        notes = list(request.notes)
+        for item in request.items:
+            speech = self.speech.cached_item(item)
+            if speech is None:
+                notes.append(f"item {item.id} not aired: no speech was rendered for it (run `broadcaster render`)")
+            else:
+                ready.append((item, speech))
+        return ready, notes
+
+    def _air(self, request: AiringRequest, start_at: datetime | None) -> AiringRecord:
+        ready, notes = self._gather(request)
+        if not ready:
+            reason = "; ".join(notes) or "no news item was waiting for this slot"
+            return self.record_without_sound(request, "empty", reason)
+        lines = self.speech.station_lines(render_missing=False)
+        if lines is None:
+            # Never synthesize at air time: air without the ident rather than late.
+            notes.append("station ident was not rendered")
+        stamp = self.station.local(request.scheduled_at).strftime("%Y%m%dT%H%M%S")
+        wav = self.station.bulletin_dir / f"{stamp}_{_safe_name(request.slot)}.wav"
+        try:
+            parts = self.speech.bulletin_parts([s for _, s in ready], lines)
+            sheet = assemble_bulletin(parts, wav, self.station.config.mastering.pause_ms,
+                                      self.speech.mastering.sample_rate)
+        except BroadcasterError as exc:
+            return self.record_without_sound(request, "failed", f"the bulletin could not be built: {exc}")
+        cue = self._cue_items(ready, sheet)
+        with self._state:
+            self._on_air, self._interrupt_reason = request, None
+        try:
+            return self._play(request, wav, cue, notes, start_at)
+        finally:
+            with self._state:
+                self._on_air = None
+
+    def _cue_items(self, ready: Sequence[tuple[NewsItem, ItemSpeech]], sheet: CueSheet) -> list[dict[str, Any]]:
+        items = []
+        for item, speech in ready:
+            cues = [c for c in sheet.cues if c.item_id == item.id]
+            start = min(c.offset_s for c in cues)
+            end = max(c.offset_s + c.duration_s for c in cues)
+            items.append({
+                "item_id": item.id, "title": item.title, "topic": item.topic, "priority": item.priority.value,
+                "offset_seconds": start, "duration_seconds": end - start, "engine": speech.engine,
+                "voice": speech.voice, "approved_by": item.approved_by,
+                "approved_at": item.approved_at.isoformat() if item.approved_at else None,
+            })
+        return items
+
+    def _play(self, request: AiringRequest, wav: Path, cue: list[dict[str, Any]], notes: list[str],
+              start_at: datetime | None) -> AiringRecord:
+        clock = self.station.clock
+        begin = start_at or clock.now()
+        warm = timedelta(seconds=self.amplifier.warmup_s)
+        clock.sleep((begin - warm - clock.now()).total_seconds())
+        with self.station.db.session() as session:
+            on_air_id = log_store.open_on_air(
+                session, kind=request.kind, slot=request.slot, scheduled_at=request.scheduled_at,
+                started_at=None, progress_at=None, output=self.output.name, device=self._device(),
+                amplifier=self.amplifier.state, audio_sha256=None, exemption=request.exemption,
+                cue_json=json.dumps({"items": cue}, ensure_ascii=False),
+            )
+        try:
+            self.amplifier.switch_on()
+        except AmplifierError as exc:
+            return self._close(request, on_air_id, None, cue, "failed",
+                               f"the amplifier did not switch on: {exc}", notes)
+        if start_at is None:
+            begin = clock.now()
+        progress = _Progress(self.station, on_air_id)
+        try:
+            self.output.prepare(wav)
+            result = self.output.play(wav, begin, on_started=progress.started)
+        except BroadcasterError as exc:
+            progress.stop()
+            self._switch_off()
+            return self._close(request, on_air_id, None, cue, "failed", f"the output failed: {exc}", notes)
+        progress.stop()
+        self._switch_off()
+        with self._state:
+            cut_by = self._interrupt_reason
+        status = "completed" if result.completed else "interrupted"
+        reason = None if result.completed else f"cut short after {result.played_seconds:.1f} s: {cut_by or 'playback stopped'}"
+        return self._close(request, on_air_id, result, cue, status, reason, notes)
+
+    def _switch_off(self) -> None:
+        try:
+            self.amplifier.switch_off()
+        except AmplifierError as exc:
+            log.error("amplifier did not switch off: %s", exc)
+
+    def _close(self, request: AiringRequest, on_air_id: int, result: PlaybackResult | None,
+               cue: list[dict[str, Any]], status: str, reason: str | None, notes: list[str]) -> AiringRecord:
+        played = result.played_seconds if result else 0.0
+        items = aired_items(cue, played)
+        full = [i.item_id for i in items if i.completed]
+        reason_text = "; ".join([r for r in [reason, *notes] if r]) or None
+        draft = AiringDraft(
+            slot=request.slot, kind=request.kind, scheduled_at=request.scheduled_at,
+            started_at=result.started_at if result else None, ended_at=result.ended_at if result else None,
+            duration_seconds=played, status=status, reason=reason_text, output=self.output.name,
+            device=self._device(), amplifier=self.amplifier.state, audio_sha256=result.sha256 if result else None,
+            exemption=request.exemption, items=tuple(items),
+        )
+        with self.station.db.session() as session:
+            record = log_store.append(session, draft, on_air_id=on_air_id, count_aired=full)
+        log.info("%s %s: %s, %.1f s, %d item(s)", request.kind, request.slot, status, played, len(items))
+        return record
+
+
+def aired_items(cue: Sequence[dict[str, Any]], played_seconds: float) -> list[AiredItem]:
+    """Items that went on air within `played_seconds`; completed only if heard to the end."""
+    result = []
+    for c in cue:
+        offset, duration = float(c["offset_seconds"]), float(c["duration_seconds"])
+        if offset >= played_seconds:
+            continue
+        on_air = min(duration, played_seconds - offset)
+        approved_at = datetime.fromisoformat(c["approved_at"]) if c.get("approved_at") else None
+        result.append(AiredItem(
+            item_id=int(c["item_id"]), title=c["title"], topic=c["topic"], priority=c["priority"],
+            offset_seconds=offset, duration_seconds=on_air, engine=c["engine"], voice=c["voice"],
+            approved_by=c.get("approved_by"), approved_at=approved_at,
+            completed=on_air >= duration - 0.05,
+        ))
+    return result
+
+
+class _Progress:
+    """Writes when sound started and, every few seconds, that it is still on air."""
+
+    def __init__(self, station: Station, on_air_id: int) -> None:
+        self.station = station
+        self.on_air_id = on_air_id
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def started(self, moment: datetime) -> None:
+        self._write(started=moment)
+        self._thread = threading.Thread(target=self._beat, name="on-air-progress", daemon=True)
+        self._thread.start()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(PROGRESS_EVERY_S):
+            self._write()
+
+    def _write(self, started: datetime | None = None) -> None:
+        from broadcaster.store.tables import OnAirRow
+
+        try:
+            with self.station.db.session() as session:
+                row = session.get(OnAirRow, self.on_air_id)
+                if row is not None:
+                    if started is not None:
+                        row.started_at = started
+                    row.progress_at = self.station.now()
+        except BroadcasterError as exc:
+            log.error("could not record on-air progress: %s", exc)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

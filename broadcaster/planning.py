@@ -1,0 +1,213 @@
+"""What airs when: slot occurrences, bulletin planning, late and missed decisions.
+
+Pure functions of their arguments (items, slot, now, what already aired): no
+clock, no database, no audio. Times are aware; slot times are station-local.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from broadcaster.model import NewsItem, Priority
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class SlotSpec:
+    name: str
+    start: time
+    days: tuple[str, ...] = WEEKDAYS
+    max_seconds: float = 1800.0
+    topics: frozenset[str] = frozenset()
+    priorities: frozenset[Priority] = frozenset()
+
+    def accepts(self, item: NewsItem) -> bool:
+        if self.topics and item.topic not in self.topics:
+            return False
+        return not self.priorities or item.priority in self.priorities
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    slot: SlotSpec
+    at: datetime  # aware UTC
+
+    @property
+    def key(self) -> str:
+        return f"{self.slot.name}@{self.at.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Broadcast-hours policy: allowed (start, end) windows in station time; empty = always."""
+
+    windows: tuple[tuple[time, time], ...] = ()
+
+    def allows(self, local: time) -> bool:
+        if not self.windows:
+            return True
+        for start, end in self.windows:
+            inside = start <= local < end if start <= end else (local >= start or local < end)
+            if inside:
+                return True
+        return False
+
+    def describe(self) -> str:
+        return ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in self.windows) or "any time"
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Durations (seconds) of the fixed parts of a bulletin, to decide what fits."""
+
+    opening_s: float = 0.0  # jingle + ident + pause
+    closing_s: float = 0.0  # closing line + jingle + pause
+    pause_s: float = 0.8  # between parts
+
+
+class WaitReason(StrEnum):
+    NOT_APPROVED = "not approved"
+    NOT_YET_VALID = "not yet valid"
+    EXPIRED = "validity window passed"
+    OTHER_TOPIC = "topic not in this slot"
+    OTHER_PRIORITY = "priority not in this slot"
+    NO_SPEECH = "no speech rendered"
+    DOES_NOT_FIT = "does not fit in the slot's length"
+    OUTSIDE_HOURS = "outside broadcast hours"
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    item: NewsItem
+    seconds: float  # title + text + the pause between them
+
+
+@dataclass(frozen=True)
+class Plan:
+    occurrence: Occurrence
+    items: tuple[PlannedItem, ...]
+    waiting: tuple[tuple[int, WaitReason], ...] = ()
+    exemption: str | None = None
+    timing: Timing = field(default_factory=Timing)
+
+    @property
+    def empty(self) -> bool:
+        return not self.items
+
+    @property
+    def seconds(self) -> float:
+        if not self.items:
+            return 0.0
+        t = self.timing
+        return t.opening_s + t.closing_s + sum(p.seconds for p in self.items) + t.pause_s * (len(self.items) - 1)
+
+
+def occurrences(slots: Iterable[SlotSpec], after: datetime, until: datetime, tz: ZoneInfo) -> list[Occurrence]:
+    """Slot occurrences with after < at <= until, in time order."""
+    found: list[Occurrence] = []
+    slots = list(slots)
+    day: date = after.astimezone(tz).date() - timedelta(days=1)
+    last_day = until.astimezone(tz).date() + timedelta(days=1)
+    while day <= last_day:
+        weekday = WEEKDAYS[day.weekday()]
+        for slot in slots:
+            if weekday not in slot.days:
+                continue
+            # zoneinfo resolves local times; Vietnam has no DST but other stations may.
+            at = datetime.combine(day, slot.start, tzinfo=tz).astimezone(UTC)
+            if after < at <= until:
+                found.append(Occurrence(slot, at))
+        day += timedelta(days=1)
+    return sorted(found, key=lambda o: (o.at, o.slot.name))
+
+
+def airing_order(item: NewsItem) -> tuple[int, int, datetime, int]:
+    """Priority first, then those furthest from their wanted airings, then oldest."""
+    return (item.priority.rank, -item.airings_left, item.created_at, item.id)
+
+
+def why_not(item: NewsItem, slot: SlotSpec, day: date, require_approval: bool) -> WaitReason | None:
+    if require_approval and item.approved_at is None:
+        return WaitReason.NOT_APPROVED
+    if item.valid_from is not None and day < item.valid_from:
+        return WaitReason.NOT_YET_VALID
+    if item.valid_until is not None and day > item.valid_until:
+        return WaitReason.EXPIRED
+    if slot.topics and item.topic not in slot.topics:
+        return WaitReason.OTHER_TOPIC
+    if slot.priorities and item.priority not in slot.priorities:
+        return WaitReason.OTHER_PRIORITY
+    return None
+
+
+def plan_slot(
+    items: Sequence[NewsItem],
+    durations: Mapping[int, float | None],
+    occurrence: Occurrence,
+    tz: ZoneInfo,
+    *,
+    require_approval: bool = False,
+    hours: Hours = Hours(),
+    timing: Timing = Timing(),
+) -> Plan:
+    """Which items air in this slot occurrence, in order, and why the others wait.
+
+    `items` are live items (not cancelled, airings still wanted); `durations`
+    gives each item's spoken length (title + text) or None when it has no speech.
+    """
+    local = occurrence.at.astimezone(tz)
+    day = local.date()
+    outside = not hours.allows(local.time())
+    budget = occurrence.slot.max_seconds - timing.opening_s - timing.closing_s
+    chosen: list[PlannedItem] = []
+    waiting: list[tuple[int, WaitReason]] = []
+    for item in sorted(items, key=airing_order):
+        if item.cancelled_at is not None or item.airings_left <= 0:
+            continue
+        reason = why_not(item, occurrence.slot, day, require_approval)
+        if reason is None and outside and item.priority is not Priority.EMERGENCY:
+            reason = WaitReason.OUTSIDE_HOURS
+        seconds = durations.get(item.id)
+        if reason is None and seconds is None:
+            reason = WaitReason.NO_SPEECH
+        if reason is None and seconds is not None:
+            cost = seconds + (timing.pause_s if chosen else 0.0)
+            if cost > budget:
+                reason = WaitReason.DOES_NOT_FIT
+            else:
+                budget -= cost
+                chosen.append(PlannedItem(item, seconds))
+                continue
+        if reason is not None:
+            waiting.append((item.id, reason))
+    exemption = None
+    if outside and chosen:
+        exemption = (f"emergency aired outside broadcast hours ({hours.describe()}) "
+                     f"at {local:%H:%M}")
+    return Plan(occurrence, tuple(chosen), tuple(waiting), exemption, timing)
+
+
+def after_airing(items: Sequence[NewsItem], plan: Plan) -> list[NewsItem]:
+    """The items as they will be once `plan` has aired (for projecting several slots)."""
+    aired = {p.item.id for p in plan.items}
+    return [replace(i, airings_done=i.airings_done + 1) if i.id in aired else i for i in items]
+
+
+class Overdue(StrEnum):
+    AIR_LATE = "air_late"
+    MISSED = "missed"
+
+
+def overdue_decision(scheduled: datetime, now: datetime, grace: timedelta) -> Overdue:
+    """A slot whose time has passed unaired: late within the grace period, otherwise missed."""
+    return Overdue.AIR_LATE if now - scheduled <= grace else Overdue.MISSED
+
+
+def lead_time(warmup_s: float, prepare_s: float = 3.0) -> timedelta:
+    """How long before a slot the daemon wakes: amplifier warm-up plus time to open the output."""
+    return timedelta(seconds=max(0.0, warmup_s) + prepare_s)

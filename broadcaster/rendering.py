@@ -1,0 +1,235 @@
+"""Speech for the station: normalize, synthesize (with fallback), master, cache, record.
+
+Rendering happens ahead of air time (on `news add`, `broadcaster render` and
+the daemon's render-ahead job); at air time only cached audio is used.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from broadcaster.errors import BroadcasterError, SpeechError
+from broadcaster.model import NewsItem
+from broadcaster.sound.bulletin import BulletinPart, PartKind, assemble_bulletin
+from broadcaster.sound.jingles import make_jingles
+from broadcaster.sound.mastering import CompressorSettings, MasteringSettings
+from broadcaster.speech import CachedRender, EspeakEngine, FallbackChain, GttsEngine, RenderCache, cache_key, render
+from broadcaster.speech.engine import SpeechEngine
+from broadcaster.station import Station
+from broadcaster.store.tables import RenderingRow
+from broadcaster.text import normalize
+
+log = logging.getLogger(__name__)
+
+ITEM_PARTS = ("title", "text")
+
+
+@dataclass(frozen=True)
+class ItemSpeech:
+    """An item's cached title and text audio, ready to air."""
+
+    item_id: int
+    title: CachedRender
+    text: CachedRender
+
+    @property
+    def engine(self) -> str:
+        return self.text.engine
+
+    @property
+    def voice(self) -> str:
+        return self.text.voice
+
+
+def build_engines(station: Station) -> list[SpeechEngine]:
+    speech = station.config.speech
+    engines: list[SpeechEngine] = []
+    for name in [speech.engine, *speech.fallback]:
+        if name == "gtts":
+            engines.append(GttsEngine(lang="vi", tld=speech.gtts_tld, timeout_s=speech.gtts_timeout_seconds,
+                                      retries=speech.gtts_retries))
+        elif name == "espeak":
+            engines.append(EspeakEngine(voice=speech.espeak_voice, speed_wpm=speech.espeak_speed))
+    return engines
+
+
+def mastering_settings(station: Station) -> MasteringSettings:
+    m = station.config.mastering
+    return MasteringSettings(
+        highpass_hz=m.highpass_hz,
+        compressor=CompressorSettings(threshold_db=m.compressor_threshold_db, ratio=m.compressor_ratio),
+        loudness_lufs=m.loudness_lufs,
+        true_peak_dbtp=m.true_peak_dbtp,
+        tempo=m.tempo,
+        sample_rate=m.sample_rate,
+        trim_silence=m.trim_silence,
+    )
+
+
+class Speech:
+    def __init__(self, station: Station, engines: Sequence[SpeechEngine] | None = None) -> None:
+        self.station = station
+        self.chain = FallbackChain(list(engines) if engines is not None else build_engines(station), log)
+        self.mastering = mastering_settings(station)
+        self.cache = RenderCache(station.cache_dir)
+
+    # ------------------------------------------------------------ text
+
+    def spoken(self, text: str) -> str:
+        return normalize(text, self.station.config.speech.abbreviations)
+
+    def key(self, text: str) -> str:
+        return cache_key(self.spoken(text), self.chain.engines, self.mastering)
+
+    def render_text(self, text: str) -> CachedRender:
+        return render(self.spoken(text), self.chain, self.mastering, self.cache, clock=self.station.clock)
+
+    def cached_text(self, text: str) -> CachedRender | None:
+        """Cached audio for `text`, never synthesizing (air time)."""
+        return self.cache.get(self.key(text))
+
+    # ------------------------------------------------------------ items
+
+    def render_item(self, item: NewsItem) -> ItemSpeech:
+        """Render what is missing for `item` and record which engine spoke it."""
+        title = self.render_text(item.title)
+        text = self.render_text(item.text)
+        with self.station.db.session() as session:
+            for part, rendered in (("title", title), ("text", text)):
+                row = session.scalar(select(RenderingRow).where(RenderingRow.item_id == item.id,
+                                                                RenderingRow.part == part))
+                if row is None:
+                    row = RenderingRow(item_id=item.id, part=part)
+                    session.add(row)
+                row.cache_key = rendered.path.stem
+                row.engine, row.voice = rendered.engine, rendered.voice
+                row.duration_seconds = rendered.duration_s
+                row.audio_sha256 = rendered.sha256
+                row.notes = "; ".join(rendered.fallback_notes) or None
+                row.created_at = rendered.created
+        return ItemSpeech(item.id, title, text)
+
+    def cached_item(self, item: NewsItem) -> ItemSpeech | None:
+        title = self.cached_text(item.title)
+        text = self.cached_text(item.text)
+        if title is None or text is None:
+            return None
+        return ItemSpeech(item.id, title, text)
+
+    def render_items(self, items: Iterable[NewsItem]) -> tuple[list[ItemSpeech], list[str]]:
+        """Render each item; failures are collected, one message per item, not raised."""
+        done: list[ItemSpeech] = []
+        problems: list[str] = []
+        for item in items:
+            try:
+                done.append(self.render_item(item))
+            except BroadcasterError as exc:
+                problems.append(f"News item {item.id}: speech could not be made: {exc}")
+                log.error("speech for item %s failed: %s", item.id, exc)
+        return done, problems
+
+    def speech_info(self, item: NewsItem) -> list[dict[str, Any]]:
+        """How the item's speech was made, for `news show`; marks stale renderings."""
+        with self.station.db.session() as session:
+            rows = session.scalars(select(RenderingRow).where(RenderingRow.item_id == item.id)
+                                   .order_by(RenderingRow.part.desc())).all()
+            current = {"title": self.key(item.title), "text": self.key(item.text)}
+            return [
+                {"part": r.part, "engine": r.engine, "voice": r.voice, "duration_seconds": r.duration_seconds,
+                 "audio_sha256": r.audio_sha256, "notes": r.notes, "rendered_at": r.created_at.isoformat(),
+                 "current": r.cache_key == current.get(r.part)}
+                for r in rows
+            ]
+
+    def item_seconds(self, item: NewsItem) -> float | None:
+        """Spoken length of title + pause + text, from the cache; None when not rendered."""
+        speech = self.cached_item(item)
+        if speech is None:
+            return None
+        return speech.title.duration_s + self.pause_s + speech.text.duration_s
+
+    @property
+    def pause_s(self) -> float:
+        return self.station.config.mastering.pause_ms / 1000
+
+    # ------------------------------------------------------------ bulletins
+
+    def jingles(self) -> tuple[Path, Path]:
+        folder = self.station.jingles_dir
+        opening, closing = folder / "opening.wav", folder / "closing.wav"
+        if opening.exists() and closing.exists():
+            return opening, closing
+        generated = self.station.config.audio_dir / "jingles"
+        if not (generated / "opening.wav").exists():
+            make_jingles(generated, self.mastering)
+        return generated / "opening.wav", generated / "closing.wav"
+
+    def station_lines(self, render_missing: bool = True) -> tuple[CachedRender, CachedRender] | None:
+        ident_text, closing_text = self.station.config.ident_text, self.station.config.closing_text
+        if render_missing:
+            return self.render_text(ident_text), self.render_text(closing_text)
+        ident, closing = self.cached_text(ident_text), self.cached_text(closing_text)
+        return (ident, closing) if ident and closing else None
+
+    def bulletin_parts(self, speeches: Sequence[ItemSpeech],
+                       lines: tuple[CachedRender, CachedRender] | None) -> list[BulletinPart]:
+        """Jingle, ident, each item's title then text, closing line, jingle (ident lines when rendered)."""
+        opening_jingle, closing_jingle = self.jingles()
+        parts = [BulletinPart(PartKind.JINGLE, audio=opening_jingle)]
+        if lines:
+            parts.append(BulletinPart(PartKind.IDENT, audio=lines[0].path))
+        for s in speeches:
+            parts += [BulletinPart(PartKind.TITLE, s.item_id, s.title.path),
+                      BulletinPart(PartKind.TEXT, s.item_id, s.text.path)]
+        if lines:
+            parts.append(BulletinPart(PartKind.CLOSING, audio=lines[1].path))
+        parts.append(BulletinPart(PartKind.JINGLE, audio=closing_jingle))
+        return parts
+
+    def fixed_seconds(self) -> tuple[float, float]:
+        """Opening (jingle + ident) and closing (line + jingle) lengths with their pauses."""
+        from broadcaster.speech.cache import wav_duration
+
+        opening_jingle, closing_jingle = self.jingles()
+        lines = self.station_lines(render_missing=False)
+        ident_s = lines[0].duration_s if lines else 0.0
+        closing_s = lines[1].duration_s if lines else 0.0
+        pause = self.pause_s
+        return (wav_duration(opening_jingle) + pause + ident_s + pause,
+                pause + closing_s + pause + wav_duration(closing_jingle))
+
+    # ------------------------------------------------------------ preview
+
+    def speak_to(self, text: str, out_path: Path) -> CachedRender:
+        rendered = self.render_text(text)
+        _copy_wav(rendered.path, out_path)
+        return rendered
+
+    def preview_to(self, item: NewsItem, out_path: Path) -> ItemSpeech:
+        speech = self.render_item(item)
+        parts = [BulletinPart(PartKind.TITLE, item.id, speech.title.path),
+                 BulletinPart(PartKind.TEXT, item.id, speech.text.path)]
+        with tempfile.TemporaryDirectory() as tmp:
+            built = Path(tmp) / "preview.wav"
+            assemble_bulletin(parts, built, self.station.config.mastering.pause_ms, self.mastering.sample_rate)
+            _copy_wav(built, out_path)
+        return speech
+
+
+def _copy_wav(source: Path, out_path: Path) -> None:
+    import shutil
+
+    if out_path.suffix.lower() != ".wav":
+        raise SpeechError(f"{out_path} must end in .wav.", "Give an output file name like tin.wav.")
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, out_path)
+    except OSError as exc:
+        raise SpeechError(f"Cannot write {out_path}: {exc.strerror}.", "Check the folder exists and is writable.") from exc

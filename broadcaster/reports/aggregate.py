@@ -1,0 +1,383 @@
+"""Airtime figures for a period, measured against the plan's targets. Pure: no I/O, no clock.
+
+Definitions (what the district reads in the report):
+
+- An airing belongs to the station-local date of its *scheduled* time (a 06:00 slot that
+  started at 06:00:05 or ran past midnight still counts for the day it was planned).
+- Airtime is news that actually went out on the loudspeakers: for airings whose status is
+  `completed` or `interrupted`, the sum over their items of the seconds each item was on air.
+  An item marked completed counts its whole duration; an item cut off counts only the part
+  played before the bulletin stopped (airing duration minus the item's offset, clamped to
+  0..item duration). Jingles, silences and failed/missed/empty airings count nothing.
+  Sums are kept in integer milliseconds so they equal the log to the millisecond.
+- An *airing* (also a *segment* for targets) is an airing with at least one item on air.
+  Per topic, `airings` counts airings with at least one item of that topic on air and
+  `items` the distinct news items of that topic on air.
+- Targets are evaluated per calendar unit (ISO week, month, quarter, year) touching the
+  period. A unit only partly inside the period is judged against a target scaled by the
+  share of its days inside the period (e.g. 120 min/month over 10 days of a 30-day month
+  expects 40 min). A target is met when every unit meets it; `reached` is the worst unit's
+  value scaled up to a whole unit, so it can be read against the nominal target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from broadcaster.airlog import STATUSES, AiredItem, AiringRecord, ChainHead
+from broadcaster.reports.figures import (
+    AIRED_STATUSES,
+    PRIORITIES,
+    Facts,
+    GroupFigures,
+    Incident,
+    Report,
+    SeriesPoint,
+    Target,
+    TargetResult,
+    TopicFigures,
+    UnitResult,
+)
+from broadcaster.reports.periods import Period, days_between, parse_period, period_between, units
+
+__all__ = [
+    "Facts",
+    "Period",
+    "Report",
+    "Target",
+    "build_report",
+    "item_airtime_ms",
+    "parse_period",
+    "period_between",
+    "report_from_facts",
+    "report_to_json",
+    "rollup",
+]
+
+_EPS = 1e-9
+
+
+def item_airtime_ms(record: AiringRecord, item: AiredItem) -> int:
+    """Milliseconds of `item` that went out on air in `record` (see the module docstring)."""
+    if record.status not in AIRED_STATUSES:
+        return 0
+    full = round(item.duration_seconds * 1000)
+    if item.completed:
+        return max(full, 0)
+    played = round(record.duration_seconds * 1000) - round(item.offset_seconds * 1000)
+    return min(max(played, 0), full)
+
+
+# --- from records to facts: the single pass ------------------------------------
+
+
+def _rollup(records: Sequence[AiringRecord], period: Period, tz: tzinfo) -> tuple[Facts, list[AiringRecord]]:
+    # The hot loop of a long report: locals and inlined airtime on purpose (see bench/).
+    cell_ms: dict[tuple[date, str, str, str], int] = {}
+    cell_items: dict[tuple[date, str, str, str], int] = {}
+    day_slot: dict[tuple[date, str], int] = {}
+    day_topic: dict[tuple[date, str], int] = {}
+    prio_airings: dict[str, int] = {}
+    item_topic: dict[int, str] = {}
+    statuses: dict[str, int] = {}
+    incidents: list[Incident] = []
+    kept: list[AiringRecord] = []
+    first, last = period.start, period.end
+    aired = AIRED_STATUSES
+    # Records come in time order: reuse the local date while inside the same local day.
+    day_from = day_to = datetime.min.replace(tzinfo=UTC)
+    day = first
+    for rec in records:
+        at = rec.scheduled_at
+        if not day_from <= at < day_to:
+            day = at.astimezone(tz).date()
+            day_from = datetime.combine(day, time(0), tz).astimezone(UTC)
+            day_to = datetime.combine(day + timedelta(days=1), time(0), tz).astimezone(UTC)
+        if day < first or day > last:
+            continue
+        kept.append(rec)
+        status = rec.status
+        statuses[status] = statuses.get(status, 0) + 1
+        if status != "completed":
+            incidents.append(Incident(at.astimezone(tz), rec.seq, rec.slot, rec.kind, status, rec.reason))
+        if status not in aired:
+            continue
+        slot = rec.slot
+        played_ms = round(rec.duration_seconds * 1000)
+        topics_here: set[str] = set()
+        prios_here: set[str] = set()
+        for item in rec.items:
+            full = round(item.duration_seconds * 1000)
+            ms = full if item.completed else min(max(played_ms - round(item.offset_seconds * 1000), 0), full)
+            if ms <= 0:
+                continue
+            topic, prio = item.topic, item.priority
+            key = (day, slot, topic, prio)
+            cell_ms[key] = cell_ms.get(key, 0) + ms
+            cell_items[key] = cell_items.get(key, 0) + 1
+            item_topic[item.item_id] = topic
+            topics_here.add(topic)
+            prios_here.add(prio)
+        if not topics_here:
+            continue
+        dkey = (day, slot)
+        day_slot[dkey] = day_slot.get(dkey, 0) + 1
+        for topic in topics_here:
+            tkey = (day, topic)
+            day_topic[tkey] = day_topic.get(tkey, 0) + 1
+        for prio in prios_here:
+            prio_airings[prio] = prio_airings.get(prio, 0) + 1
+    topic_items: dict[str, int] = {}
+    for topic in item_topic.values():
+        topic_items[topic] = topic_items.get(topic, 0) + 1
+    facts = Facts(
+        cell_ms=cell_ms,
+        cell_items=cell_items,
+        day_slot_airings=day_slot,
+        day_topic_airings=day_topic,
+        priority_airings=prio_airings,
+        topic_items=topic_items,
+        distinct_items=len(item_topic),
+        statuses=statuses,
+        incidents=tuple(sorted(incidents, key=lambda i: (i.when, i.seq))),
+    )
+    return facts, kept
+
+
+def rollup(records: Sequence[AiringRecord], period: Period, tz: tzinfo) -> Facts:
+    """Sum the airings of `period` (by station-local scheduled date) into per-day Facts."""
+    return _rollup(records, period, tz)[0]
+
+
+# --- from facts to a report ------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Daily:
+    day_ms: dict[date, int] = field(default_factory=dict)
+    day_airings: dict[date, int] = field(default_factory=dict)
+    day_topic_ms: dict[tuple[date, str], int] = field(default_factory=dict)
+    day_topic_airings: dict[tuple[date, str], int] = field(default_factory=dict)
+
+
+def _ordered(known: Sequence[str], seen: Sequence[str]) -> list[str]:
+    extra = sorted(set(seen) - set(known))
+    return [*known, *extra]
+
+
+def _evaluate(target: Target, acc: _Daily, period: Period, plan_topics: Sequence[str]) -> TargetResult:
+    results: list[UnitResult] = []
+    for label, u_start, u_end, c_start, c_end in units(target.per, period):
+        share = ((c_end - c_start).days + 1) / ((u_end - u_start).days + 1)
+        expected = target.value * share
+        short: tuple[str, ...] = ()
+        days = list(days_between(c_start, c_end))
+        if target.kind == "minutes":
+            if target.topic is None:
+                ms = sum(acc.day_ms.get(d, 0) for d in days)
+            else:
+                ms = sum(acc.day_topic_ms.get((d, target.topic), 0) for d in days)
+            value = ms / 60000
+        elif target.kind == "segments":
+            if target.topic is None:
+                value = float(sum(acc.day_airings.get(d, 0) for d in days))
+            else:
+                value = float(sum(acc.day_topic_airings.get((d, target.topic), 0) for d in days))
+        else:
+            codes = [target.topic] if target.topic is not None else list(plan_topics)
+            counts = {c: sum(acc.day_topic_airings.get((d, c), 0) for d in days) for c in codes}
+            value = float(min(counts.values(), default=0))
+            short = tuple(c for c in codes if counts[c] + _EPS < expected)
+        met = value + _EPS >= expected and not short
+        results.append(UnitResult(label, u_start, u_end, share < 1, expected, value, met, short))
+
+    def ratio(u: UnitResult) -> float:
+        return u.value / u.expected if u.expected > 0 else float("inf")
+
+    worst = min(results, key=ratio)
+    worst_share = (worst.end - worst.start).days + 1
+    covered = (min(worst.end, period.end) - max(worst.start, period.start)).days + 1
+    reached = worst.value * worst_share / covered
+    return TargetResult(target, reached, all(u.met for u in results), tuple(results))
+
+
+def _series(per: str, acc: _Daily, period: Period) -> tuple[SeriesPoint, ...]:
+    points = []
+    for label, _, _, c_start, c_end in units(per, period):
+        ms = sum(acc.day_ms.get(d, 0) for d in days_between(c_start, c_end))
+        points.append(SeriesPoint(label, c_start, c_end, ms / 1000))
+    return tuple(points)
+
+
+def _add(totals: dict[str, int], key: str, value: int) -> None:
+    totals[key] = totals.get(key, 0) + value
+
+
+def report_from_facts(
+    facts: Facts,
+    period: Period,
+    topics: Sequence[tuple[str, str]],
+    slots: Sequence[str],
+    targets: Sequence[Target],
+    head: ChainHead,
+    tz: tzinfo,
+    records: Sequence[AiringRecord] = (),
+) -> Report:
+    """Build the report from per-day facts (from `rollup` or from the database).
+
+    `topics` are the plan's (code, name) pairs in the plan's order; every one of them is
+    reported, even with no airtime, followed by any other topic code found. `head` is the
+    log's chain head when the report is made, printed so the log can be checked later.
+    `records` (optional) are the period's airings, kept for the per-item CSV.
+    """
+    daily = _Daily()
+    topic_ms: dict[str, int] = {}
+    slot_ms: dict[str, int] = {}
+    slot_items: dict[str, int] = {}
+    prio_ms: dict[str, int] = {}
+    prio_items: dict[str, int] = {}
+    for (day, slot, topic, prio), ms in facts.cell_ms.items():
+        n = facts.cell_items.get((day, slot, topic, prio), 0)
+        _add(topic_ms, topic, ms)
+        _add(slot_ms, slot, ms)
+        _add(slot_items, slot, n)
+        _add(prio_ms, prio, ms)
+        _add(prio_items, prio, n)
+        daily.day_ms[day] = daily.day_ms.get(day, 0) + ms
+        tkey = (day, topic)
+        daily.day_topic_ms[tkey] = daily.day_topic_ms.get(tkey, 0) + ms
+    slot_airings: dict[str, int] = {}
+    for (day, slot), n in facts.day_slot_airings.items():
+        _add(slot_airings, slot, n)
+        daily.day_airings[day] = daily.day_airings.get(day, 0) + n
+    topic_airings: dict[str, int] = {}
+    for (_, topic), n in facts.day_topic_airings.items():
+        _add(topic_airings, topic, n)
+    daily.day_topic_airings = dict(facts.day_topic_airings)
+
+    names = dict(topics)
+    plan_codes = [c for c, _ in topics]
+    topic_rows = tuple(
+        TopicFigures(
+            code,
+            names.get(code, code),
+            topic_ms.get(code, 0) / 1000,
+            topic_airings.get(code, 0),
+            facts.topic_items.get(code, 0),
+        )
+        for code in _ordered(plan_codes, [*topic_ms, *facts.topic_items])
+    )
+    slot_rows = tuple(
+        GroupFigures(s, slot_ms.get(s, 0) / 1000, slot_airings.get(s, 0), slot_items.get(s, 0))
+        for s in _ordered(list(slots), list(slot_ms))
+    )
+    prio_rows = tuple(
+        GroupFigures(p, prio_ms.get(p, 0) / 1000, facts.priority_airings.get(p, 0), prio_items.get(p, 0))
+        for p in _ordered(PRIORITIES, list(prio_ms))
+    )
+    statuses = tuple((s, facts.statuses.get(s, 0)) for s in _ordered(STATUSES, list(facts.statuses)))
+    return Report(
+        period=period,
+        tz=tz,
+        total_seconds=sum(facts.cell_ms.values()) / 1000,
+        airings=sum(facts.day_slot_airings.values()),
+        item_airings=sum(facts.cell_items.values()),
+        distinct_items=facts.distinct_items,
+        topics=topic_rows,
+        slots=slot_rows,
+        priorities=prio_rows,
+        statuses=statuses,
+        incidents=facts.incidents,
+        targets=tuple(_evaluate(t, daily, period, plan_codes) for t in targets),
+        weekly=_series("week", daily, period),
+        monthly=_series("month", daily, period),
+        chain_head=head,
+        records=tuple(records),
+    )
+
+
+def build_report(
+    records: Sequence[AiringRecord],
+    period: Period,
+    topics: Sequence[tuple[str, str]],
+    slots: Sequence[str],
+    targets: Sequence[Target],
+    head: ChainHead,
+    tz: tzinfo,
+) -> Report:
+    """Aggregate the airings of `period` in one pass; records outside it are skipped.
+
+    Records should come in log (time) order; any order gives the same figures, only slower.
+    """
+    facts, kept = _rollup(records, period, tz)
+    return report_from_facts(facts, period, topics, slots, targets, head, tz, kept)
+
+
+def report_to_json(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data; seconds are exact to the millisecond."""
+    return {
+        "period": {
+            "from": report.period.start.isoformat(),
+            "to": report.period.end.isoformat(),
+            "label": report.period.label,
+        },
+        "total_seconds": report.total_seconds,
+        "airings": report.airings,
+        "item_airings": report.item_airings,
+        "distinct_items": report.distinct_items,
+        "topics": [
+            {"code": t.code, "name": t.name, "seconds": t.seconds, "airings": t.airings, "items": t.items}
+            for t in report.topics
+        ],
+        "slots": [
+            {"slot": s.key, "seconds": s.seconds, "airings": s.airings, "items": s.items}
+            for s in report.slots
+        ],
+        "priorities": [
+            {"priority": p.key, "seconds": p.seconds, "airings": p.airings, "items": p.items}
+            for p in report.priorities
+        ],
+        "statuses": dict(report.statuses),
+        "incidents": [
+            {
+                "id": i.seq,
+                "when": i.when.isoformat(),
+                "slot": i.slot,
+                "kind": i.kind,
+                "status": i.status,
+                "reason": i.reason,
+            }
+            for i in report.incidents
+        ],
+        "targets": [
+            {
+                "name": r.target.name,
+                "kind": r.target.kind,
+                "per": r.target.per,
+                "topic": r.target.topic,
+                "target": r.target.value,
+                "reached": round(r.reached, 3),
+                "met": r.met,
+                "units": [
+                    {
+                        "label": u.label,
+                        "from": max(u.start, report.period.start).isoformat(),
+                        "to": min(u.end, report.period.end).isoformat(),
+                        "partial": u.partial,
+                        "target": round(u.expected, 3),
+                        "reached": round(u.value, 3),
+                        "met": u.met,
+                        "short_topics": list(u.short_topics),
+                    }
+                    for u in r.units
+                ],
+            }
+            for r in report.targets
+        ],
+        "weekly": [{"week": p.label, "seconds": p.seconds} for p in report.weekly],
+        "monthly": [{"month": p.label, "seconds": p.seconds} for p in report.monthly],
+        "chain_head": {"hash": report.chain_head.hash, "count": report.chain_head.count},
+    }

@@ -1,0 +1,145 @@
+"""Value types of a report: targets, figures, results, and the pre-aggregated `Facts`. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+
+from broadcaster.airlog import AiringRecord, ChainHead
+from broadcaster.errors import InputError
+from broadcaster.reports.periods import UNITS, Period
+
+AIRED_STATUSES = frozenset({"completed", "interrupted"})
+PRIORITIES = ("normal", "priority", "emergency")
+TARGET_KINDS = ("minutes", "segments", "topic_coverage")
+_EPS = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A plan target, e.g. Target("CCHC airtime", "minutes", 120, "month")."""
+
+    name: str
+    kind: str
+    value: float
+    per: str
+    topic: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in TARGET_KINDS:
+            raise InputError(
+                f"Target '{self.name}' has an unknown kind '{self.kind}'.",
+                f"Use one of: {', '.join(TARGET_KINDS)}.",
+            )
+        if self.per not in UNITS:
+            raise InputError(
+                f"Target '{self.name}' is counted per '{self.per}', which is not a period.",
+                f"Use one of: {', '.join(UNITS)}.",
+            )
+        if not self.value >= 0:
+            raise InputError(f"Target '{self.name}' must be zero or more, not {self.value}.")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicFigures:
+    code: str
+    name: str
+    seconds: float
+    airings: int
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFigures:
+    """Figures for one slot or one priority."""
+
+    key: str
+    seconds: float
+    airings: int
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """An airing that did not complete, with its station-local scheduled time."""
+
+    when: datetime
+    seq: int
+    slot: str
+    kind: str
+    status: str
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitResult:
+    label: str
+    start: date
+    end: date
+    partial: bool
+    expected: float
+    value: float
+    met: bool
+    short_topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TargetResult:
+    target: Target
+    reached: float
+    met: bool
+    units: tuple[UnitResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    label: str
+    start: date
+    end: date
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    period: Period
+    tz: tzinfo
+    total_seconds: float
+    airings: int
+    item_airings: int
+    distinct_items: int
+    topics: tuple[TopicFigures, ...]
+    slots: tuple[GroupFigures, ...]
+    priorities: tuple[GroupFigures, ...]
+    statuses: tuple[tuple[str, int], ...]
+    incidents: tuple[Incident, ...]
+    targets: tuple[TargetResult, ...]
+    weekly: tuple[SeriesPoint, ...]
+    monthly: tuple[SeriesPoint, ...]
+    chain_head: ChainHead
+    records: tuple[AiringRecord, ...] = field(default=(), repr=False)  # in-period, for CSV
+
+    def topic_name(self, code: str) -> str:
+        for t in self.topics:
+            if t.code == code:
+                return t.name
+        return code
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Airings of a period summed per station-local day: what `rollup` computes from records
+    and what a database can compute with GROUP BY (see the module docs of aggregate).
+
+    Keys are station-local dates. Milliseconds and counts only include items on air.
+    """
+
+    cell_ms: Mapping[tuple[date, str, str, str], int]  # (day, slot, topic, priority) -> ms on air
+    cell_items: Mapping[tuple[date, str, str, str], int]  # same key -> item airings
+    day_slot_airings: Mapping[tuple[date, str], int]  # airings with >= 1 item on air
+    day_topic_airings: Mapping[tuple[date, str], int]  # airings with >= 1 item of the topic on air
+    priority_airings: Mapping[str, int]  # airings with >= 1 item of the priority on air
+    topic_items: Mapping[str, int]  # distinct items on air per topic, over the whole period
+    distinct_items: int
+    statuses: Mapping[str, int]  # every airing of the period, by status
+    incidents: tuple[Incident, ...] = field(default=())  # airings not completed, station-local time

@@ -1,0 +1,98 @@
+"""Report periods and calendar units (ISO weeks, months, quarters, years). Pure."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from broadcaster.errors import InputError
+
+UNITS = ("week", "month", "quarter", "year")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Inclusive range of station-local dates."""
+
+    start: date
+    end: date
+    label: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+_PERIOD_HINT = (
+    "Write a year (2021), a month (2021-03), a quarter (2021-Q1) or a date range (2021-03-05..2021-04-10)."
+)
+
+
+def period_between(start: date, end: date, label: str | None = None) -> Period:
+    if end < start:
+        raise InputError(
+            f"The report period ends ({end.isoformat()}) before it starts ({start.isoformat()}).",
+            "Put the earlier date first.",
+        )
+    return Period(start, end, label or f"{start.isoformat()}..{end.isoformat()}")
+
+
+def month_end(year: int, month: int) -> date:
+    first_next = date(year + month // 12, month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def parse_period(text: str) -> Period:
+    """Parse "2021", "2021-03", "2021-Q1" or "2021-03-05..2021-04-10" into a Period."""
+    raw = text.strip()
+    try:
+        if m := re.fullmatch(r"(\d{4})", raw):
+            year = int(m[1])
+            return Period(date(year, 1, 1), date(year, 12, 31), raw)
+        if m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", raw):
+            year, quarter = int(m[1]), int(m[2])
+            first = 3 * quarter - 2
+            return Period(date(year, first, 1), month_end(year, first + 2), f"{year}-Q{quarter}")
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", raw):
+            year, month = int(m[1]), int(m[2])
+            return Period(date(year, month, 1), month_end(year, month), f"{year}-{month:02d}")
+        if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})", raw):
+            return period_between(date.fromisoformat(m[1]), date.fromisoformat(m[2]))
+    except ValueError as exc:
+        raise InputError(f"'{raw}' is not a real date or period ({exc}).", _PERIOD_HINT) from exc
+    raise InputError(f"'{raw}' is not a report period.", _PERIOD_HINT)
+
+
+# --- calendar units --------------------------------------------------------
+
+
+def unit_bounds(per: str, day: date) -> tuple[str, date, date]:
+    if per == "week":
+        iso = day.isocalendar()
+        start = day - timedelta(days=iso.weekday - 1)
+        return f"{iso.year}-W{iso.week:02d}", start, start + timedelta(days=6)
+    if per == "month":
+        return f"{day.year}-{day.month:02d}", day.replace(day=1), month_end(day.year, day.month)
+    if per == "quarter":
+        quarter = (day.month - 1) // 3 + 1
+        first = 3 * quarter - 2
+        return f"{day.year}-Q{quarter}", date(day.year, first, 1), month_end(day.year, first + 2)
+    return str(day.year), date(day.year, 1, 1), date(day.year, 12, 31)
+
+
+def units(per: str, period: Period) -> Iterator[tuple[str, date, date, date, date]]:
+    """(label, unit start, unit end, covered start, covered end) for units touching the period."""
+    day = period.start
+    while day <= period.end:
+        label, start, end = unit_bounds(per, day)
+        yield label, start, end, max(start, period.start), min(end, period.end)
+        day = end + timedelta(days=1)
+
+
+def days_between(start: date, end: date) -> Iterator[date]:
+    day = start
+    while day <= end:
+        yield day
+        day += timedelta(days=1)

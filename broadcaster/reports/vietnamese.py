@@ -1,0 +1,93 @@
+"""Vietnamese wording for reports: dates, periods, durations and labels. Pure.
+
+Dates follow Nghị định 30/2020/NĐ-CP: days below 10 and months 1 and 2 take a leading
+zero ("ngày 05 tháng 01", "ngày 15 tháng 4"), which stops "tháng 1" being turned into
+"tháng 11" by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from broadcaster.reports.periods import Period, month_end
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+STATUS_LABELS = {
+    "completed": "Phát đầy đủ",
+    "interrupted": "Bị gián đoạn",
+    "failed": "Lỗi, không phát được",
+    "missed": "Bỏ lỡ",
+    "empty": "Không có tin",
+}
+
+PRIORITY_LABELS = {"normal": "Thường", "priority": "Ưu tiên", "emergency": "Khẩn cấp"}
+
+UNIT_LABELS = {"week": "tuần", "month": "tháng", "quarter": "quý", "year": "năm"}
+
+KIND_LABELS = {
+    "minutes": "phút",
+    "segments": "chuyên mục",
+    "topic_coverage": "lượt mỗi chủ đề",
+}
+
+
+def day_text(d: date) -> str:
+    return f"{d.day:02d}"
+
+
+def month_text(month: int) -> str:
+    return f"{month:02d}" if month <= 2 else str(month)
+
+
+def vn_date(d: date) -> str:
+    """'ngày 05 tháng 4 năm 2021'."""
+    return f"ngày {day_text(d)} tháng {month_text(d.month)} năm {d.year}"
+
+
+def vn_short_date(d: date) -> str:
+    """'05/4/2021', same leading-zero rules, for tables."""
+    return f"{day_text(d)}/{month_text(d.month)}/{d.year}"
+
+
+def place_date_line(place: str, d: date) -> str:
+    """'Sơn Kim 1, ngày 05 tháng 4 năm 2021' for the header."""
+    return f"{place}, {vn_date(d)}"
+
+
+def period_phrase(period: Period) -> str:
+    """'tháng 3 năm 2021', 'quý I năm 2021', 'năm 2021' or 'từ ngày … đến ngày …'."""
+    start, end = period.start, period.end
+    if start.day == 1 and start.year == end.year and end == month_end(end.year, end.month):
+        if start.month == 1 and end.month == 12:
+            return f"năm {start.year}"
+        if start.month == end.month:
+            return f"tháng {month_text(start.month)} năm {start.year}"
+        if start.month % 3 == 1 and end.month == start.month + 2:
+            return f"quý {ROMAN[(start.month - 1) // 3 + 1]} năm {start.year}"
+    return f"từ {vn_date(start)} đến {vn_date(end)}"
+
+
+def report_subject(period: Period) -> str:
+    return f"Kết quả công tác tuyên truyền cải cách hành chính {period_phrase(period)}"
+
+
+def minutes_text(seconds: float) -> str:
+    """Minutes with one decimal, Vietnamese decimal comma: '125,5'."""
+    return f"{seconds / 60:.1f}".replace(".", ",")
+
+
+def number_text(value: float) -> str:
+    """Whole numbers without decimals, others with one decimal and a comma."""
+    if abs(value - round(value)) < 1e-9:
+        return f"{round(value):,}".replace(",", ".")
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def hours_minutes_text(seconds: float) -> str:
+    """'3 giờ 25 phút' (rounded to the minute)."""
+    total = round(seconds / 60)
+    hours, minutes = divmod(total, 60)
+    if hours == 0:
+        return f"{minutes} phút"
+    return f"{hours} giờ {minutes} phút"

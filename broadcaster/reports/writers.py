@@ -1,0 +1,196 @@
+"""Plain text, CSV and JSON report writers, and the atomic file write all writers share.
+
+Each format has a `render_*` function returning the content and a `write_*` function
+writing it atomically (a temporary file in the same folder, then a rename), so a reader
+never sees half a report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from broadcaster.errors import OutputError
+from broadcaster.reports.aggregate import Report, item_airtime_ms, report_to_json
+from broadcaster.reports.vietnamese import (
+    KIND_LABELS,
+    PRIORITY_LABELS,
+    STATUS_LABELS,
+    UNIT_LABELS,
+    hours_minutes_text,
+    minutes_text,
+    number_text,
+    period_phrase,
+    vn_short_date,
+)
+
+log = logging.getLogger(__name__)
+
+CSV_COLUMNS = (
+    "airing_id",
+    "date",
+    "time",
+    "slot",
+    "item_id",
+    "title",
+    "topic_code",
+    "topic_name",
+    "priority",
+    "seconds",
+    "status",
+    "engine",
+)
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` via a temporary file and a rename."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp_name, path)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(
+            f"Could not write the report to {path} ({exc.strerror or exc}).",
+            "Check that the folder exists, is writable and that the file is not open in another program.",
+        ) from exc
+    log.info("wrote report %s (%s bytes)", path, len(data))
+    return path
+
+
+# --- JSON -----------------------------------------------------------------
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_to_json(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json(report: Report, path: Path) -> Path:
+    return write_atomic(path, render_json(report).encode("utf-8"))
+
+
+# --- CSV ------------------------------------------------------------------
+
+
+def render_csv(report: Report) -> str:
+    """One row per news item that went out on air, in log order."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    names = {t.code: t.name for t in report.topics}
+    tz = report.tz
+    for rec in report.records:
+        local = rec.scheduled_at.astimezone(tz)
+        day, clock = local.date().isoformat(), local.strftime("%H:%M:%S")
+        for item in rec.items:
+            ms = item_airtime_ms(rec, item)
+            if ms <= 0:
+                continue
+            writer.writerow(
+                (
+                    rec.seq,
+                    day,
+                    clock,
+                    rec.slot,
+                    item.item_id,
+                    item.title,
+                    item.topic,
+                    names.get(item.topic, item.topic),
+                    item.priority,
+                    f"{ms / 1000:.3f}",
+                    rec.status,
+                    item.engine,
+                )
+            )
+    return out.getvalue()
+
+
+def write_csv(report: Report, path: Path) -> Path:
+    # The BOM tells Excel the file is UTF-8; without it Vietnamese shows as mojibake.
+    return write_atomic(path, render_csv(report).encode("utf-8-sig"))
+
+
+# --- plain text -------------------------------------------------------------
+
+
+def _table(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        pairs = enumerate(zip(row, widths, strict=True))
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs]
+        lines.append("  " + "  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    return lines
+
+
+def render_text(report: Report) -> str:
+    p = report.period
+    lines = [
+        f"BÁO CÁO THỜI LƯỢNG TUYÊN TRUYỀN CCHC - {period_phrase(p)}",
+        f"Kỳ báo cáo: {vn_short_date(p.start)} - {vn_short_date(p.end)} ({p.label})",
+        "",
+        f"Tổng thời lượng: {hours_minutes_text(report.total_seconds)} "
+        f"({minutes_text(report.total_seconds)} phút; {report.total_seconds:.3f} giây)",
+        f"Số buổi phát có tin: {report.airings}; lượt tin: {report.item_airings}; "
+        f"số tin khác nhau: {report.distinct_items}",
+        "",
+        "Theo chủ đề:",
+    ]
+    rows: list[tuple[str, ...]] = [("Mã", "Chủ đề", "Phút", "Buổi", "Tin")]
+    rows += [(t.code, t.name, minutes_text(t.seconds), str(t.airings), str(t.items)) for t in report.topics]
+    lines += [*_table(rows, {2, 3, 4}), "", "Theo khung giờ:"]
+    rows = [("Khung giờ", "Phút", "Buổi", "Tin")]
+    rows += [(s.key, minutes_text(s.seconds), str(s.airings), str(s.items)) for s in report.slots]
+    lines += [*_table(rows, {1, 2, 3}), "", "Theo mức ưu tiên:"]
+    rows = [("Mức", "Phút", "Buổi", "Tin")]
+    rows += [
+        (PRIORITY_LABELS.get(g.key, g.key), minutes_text(g.seconds), str(g.airings), str(g.items))
+        for g in report.priorities
+    ]
+    lines += [*_table(rows, {1, 2, 3}), "", "Tình trạng các buổi phát:"]
+    lines += [f"  {STATUS_LABELS.get(s, s)}: {n}" for s, n in report.statuses]
+    lines += ["", "Chỉ tiêu:"]
+    if not report.targets:
+        lines.append("  (không có chỉ tiêu)")
+    for r in report.targets:
+        t = r.target
+        unit = f"{KIND_LABELS[t.kind]}/{UNIT_LABELS[t.per]}"
+        verdict = "ĐẠT" if r.met else "CHƯA ĐẠT"
+        lines.append(
+            f"  {t.name}: kế hoạch {number_text(t.value)} {unit}, đạt {number_text(r.reached)} - {verdict}"
+        )
+        if len(r.units) > 1:
+            for u in r.units:
+                mark = "đạt" if u.met else "chưa đạt"
+                extra = f" (thiếu: {', '.join(u.short_topics)})" if u.short_topics else ""
+                part = " (không trọn kỳ)" if u.partial else ""
+                figures = f"{number_text(u.value)} / {number_text(u.expected)}"
+                lines.append(f"      {u.label}{part}: {figures} - {mark}{extra}")
+    lines += ["", "Buổi phát không trọn vẹn:"]
+    if not report.incidents:
+        lines.append("  (không có)")
+    for i in report.incidents:
+        reason = f": {i.reason}" if i.reason else ""
+        status = STATUS_LABELS.get(i.status, i.status)
+        lines.append(f"  #{i.seq} {i.when.strftime('%d/%m/%Y %H:%M')} {i.slot} - {status}{reason}")
+    lines += ["", f"Mã kiểm chứng nhật ký: {report.chain_head}", ""]
+    return "\n".join(lines)
+
+
+def write_text(report: Report, path: Path) -> Path:
+    return write_atomic(path, render_text(report).encode("utf-8"))

@@ -1,0 +1,108 @@
+"""A tiny adapter around the ffmpeg binary.
+
+Every ffmpeg call in the package goes through `run_ffmpeg`, so a missing
+binary or a failed filter graph becomes one AudioError that names the file
+and says how to fix it, instead of a CalledProcessError with a page of log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from broadcaster.errors import AudioError
+
+log = logging.getLogger(__name__)
+
+FFMPEG = "ffmpeg"
+INSTALL_HINT = "Is ffmpeg installed? apt-get install ffmpeg"
+
+# Filters mastering and validation rely on; a stripped-down ffmpeg build may lack some.
+REQUIRED_FILTERS = ("highpass", "acompressor", "atempo", "silenceremove", "ebur128", "alimiter", "volume")
+
+
+def run_ffmpeg(
+    args: list[str], *, what: str, binary: str = FFMPEG, timeout_s: float = 600.0
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ffmpeg with `args`; `what` names the job in error messages ("mastering news.wav")."""
+    cmd = [binary, "-hide_banner", "-nostdin", "-loglevel", "info", *args]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
+    except FileNotFoundError as exc:
+        raise AudioError(f"ffmpeg was not found while {what}.", INSTALL_HINT) from exc
+    except subprocess.TimeoutExpired as exc:
+        raise AudioError(
+            f"ffmpeg took longer than {timeout_s:.0f} s while {what}.",
+            "The audio may be very long or the machine overloaded; try again.",
+        ) from exc
+    if proc.returncode != 0:
+        tail = _tail(proc.stderr)
+        log.debug("ffmpeg failed (%s): %s", " ".join(cmd), tail)
+        raise AudioError(
+            f"ffmpeg failed while {what}: {tail}",
+            "Check that the file is a readable audio file; run `broadcaster doctor` to check ffmpeg.",
+        )
+    return proc
+
+
+def _tail(stderr: bytes, lines: int = 3) -> str:
+    text = stderr.decode("utf-8", errors="replace").strip().splitlines()
+    return " | ".join(text[-lines:]) if text else "no error output"
+
+
+def decode_mono(path: Path, sample_rate: int = 16000) -> npt.NDArray[np.float32]:
+    """Decode any audio file ffmpeg understands into mono float samples in [-1, 1]."""
+    proc = run_ffmpeg(
+        ["-i", str(path), "-vn", "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "-"],
+        what=f"decoding {path.name}",
+    )
+    return np.frombuffer(proc.stdout, dtype="<f4").astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Loudness:
+    integrated_lufs: float
+    true_peak_dbtp: float | None  # only measured with ebur128=peak=true
+
+
+_INTEGRATED = re.compile(r"Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+|-inf)\s*LUFS")
+_TRUE_PEAK = re.compile(r"True peak:\s*\n\s*Peak:\s*(-?[\d.]+|-inf)\s*dBFS")
+
+
+def parse_ebur128_summary(stderr: str) -> Loudness:
+    """Read the summary ebur128 prints at the end of a run."""
+    integ = _INTEGRATED.findall(stderr)
+    peak = _TRUE_PEAK.findall(stderr)
+    if not integ:
+        raise AudioError(
+            "ffmpeg did not report a loudness summary.", "Run `broadcaster doctor` to check ffmpeg."
+        )
+    return Loudness(float(integ[-1]), float(peak[-1]) if peak else None)
+
+
+def check_ffmpeg(binary: str = FFMPEG) -> str | None:
+    """None when ffmpeg is usable for broadcaster, otherwise what is wrong and the fixing command."""
+    if shutil.which(binary) is None:
+        return f"ffmpeg ({binary}) is not installed or not on PATH. Fix: apt-get install ffmpeg"
+    try:
+        proc = subprocess.run(
+            [binary, "-hide_banner", "-filters"], capture_output=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"ffmpeg ({binary}) could not be run: {exc}. Fix: apt-get install --reinstall ffmpeg"
+    listing = proc.stdout.decode("utf-8", errors="replace")
+    names = {parts[1] for line in listing.splitlines() if len(parts := line.split()) >= 2}
+    missing = [f for f in REQUIRED_FILTERS if f not in names]
+    if missing:
+        return (
+            f"ffmpeg lacks the audio filters {', '.join(missing)}. "
+            "Fix: apt-get install ffmpeg (the Debian/Ubuntu build has them)"
+        )
+    return None

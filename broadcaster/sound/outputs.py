@@ -1,0 +1,499 @@
+"""Where a bulletin goes at air time: the sound card feeding the amplifier, or a folder.
+
+Every output follows one small protocol so the daemon, the CLI and the tests
+treat a loudspeaker and a dry-run folder alike. `play` blocks until the sound
+ends or `stop` is called from another thread (emergency pre-emption, SIGTERM).
+The result says when sound really started and how much aired, with the
+sha256 of the exact PCM bytes sent, for the airing log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import shutil
+import struct
+import subprocess
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from broadcaster.clock import Clock, SystemClock
+from broadcaster.errors import AudioError, OutputError
+from broadcaster.sound.devices import (
+    PACKAGE_OF,
+    READY_MARKER,
+    Backend,
+    ResolvedBackend,
+    explain_player_failure,
+    player_command,
+    resolve_backend,
+)
+
+log = logging.getLogger(__name__)
+
+# Waits are sliced so stop() is honoured within this many seconds.
+STOP_POLL_S = 0.05
+
+
+@dataclass(frozen=True)
+class PlaybackResult:
+    started_at: datetime      # when sound actually started (aware UTC)
+    ended_at: datetime
+    completed: bool           # False when stopped before the end
+    played_seconds: float
+    sha256: str               # of the PCM bytes sent to the output (not the WAV header)
+
+
+class Output(Protocol):
+    name: str
+
+    def prepare(self, wav_path: Path) -> None: ...
+
+    def play(self, wav_path: Path, start_at: datetime | None,
+             on_started: Callable[[datetime], None] | None = None) -> PlaybackResult: ...
+
+    def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class WavLayout:
+    rate: int
+    channels: int
+    header: bytes       # everything up to and including the data chunk's size field
+    data_offset: int
+    data_size: int
+
+    @property
+    def frame_bytes(self) -> int:
+        return 2 * self.channels
+
+    @property
+    def duration_s(self) -> float:
+        return self.data_size / self.frame_bytes / self.rate
+
+
+def read_wav_layout(wav_path: Path) -> WavLayout:
+    """Finds the PCM inside a WAV; only 16-bit PCM airs (what mastering writes)."""
+    try:
+        with wav_path.open("rb") as f:
+            riff = f.read(12)
+            if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:12] != b"WAVE":
+                raise AudioError(f"{wav_path} is not a WAV file.", "Render the bulletin again.")
+            fmt: tuple[int, int, int, int, int, int] | None = None
+            while True:
+                head = f.read(8)
+                if len(head) < 8:
+                    raise AudioError(f"{wav_path} has no audio data.", "Render the bulletin again.")
+                chunk_id, size = head[:4], struct.unpack("<I", head[4:])[0]
+                if chunk_id == b"data":
+                    if fmt is None:
+                        raise AudioError(f"{wav_path} has no format chunk.", "Render the bulletin again.")
+                    data_offset = f.tell()
+                    file_size = f.seek(0, 2)
+                    f.seek(0)
+                    header = f.read(data_offset)
+                    data_size = min(size, file_size - data_offset)
+                    data_size -= data_size % (2 * fmt[1])
+                    break
+                body = f.read(size + (size & 1))
+                if chunk_id == b"fmt " and len(body) >= 16:
+                    fmt = struct.unpack("<HHIIHH", body[:16])
+    except OSError as exc:
+        raise OutputError(f"Cannot read the bulletin {wav_path}: {exc.strerror}.",
+                          "Check that the file exists; render the bulletin again.") from exc
+    audio_format, channels, rate, bits = fmt[0], fmt[1], fmt[2], fmt[5]
+    # 0xFFFE (extensible) also carries plain PCM when the bits are 16
+    if audio_format not in (1, 0xFFFE) or bits != 16:
+        raise AudioError(f"{wav_path} is not 16-bit PCM (format {audio_format}, {bits} bits).",
+                         "Render the bulletin again; only 16-bit PCM WAV files are aired.")
+    return WavLayout(rate, channels, header, data_offset, data_size)
+
+
+def pcm_sha256(wav_path: Path) -> str:
+    """What a complete airing of this file reports as its sha256."""
+    layout = read_wav_layout(wav_path)
+    digest = hashlib.sha256()
+    with wav_path.open("rb") as f:
+        f.seek(layout.data_offset)
+        remaining = layout.data_size
+        while remaining:
+            block = f.read(min(remaining, 1 << 20))
+            if not block:
+                break
+            digest.update(block)
+            remaining -= len(block)
+    return digest.hexdigest()
+
+
+def _read_pcm(f: BinaryIO, layout: WavLayout, chunk_s: float) -> list[bytes]:
+    chunk = max(1, round(layout.rate * chunk_s)) * layout.frame_bytes
+    f.seek(layout.data_offset)
+    remaining, chunks = layout.data_size, []
+    while remaining > 0:
+        block = f.read(min(chunk, remaining))
+        if not block:
+            break
+        chunks.append(block)
+        remaining -= len(block)
+    return chunks
+
+
+class _Waiter:
+    """Waits on the injected clock for a wall-clock instant, giving up when stopped."""
+
+    def __init__(self, clock: Clock, stopped: threading.Event) -> None:
+        self.clock = clock
+        self.stopped = stopped
+
+    def until(self, start_at: datetime | None) -> bool:
+        """False if stop() came first."""
+        if start_at is None:
+            return not self.stopped.is_set()
+        # monotonic from here on: a wall-clock step (NTP) must not move the start
+        target = self.clock.monotonic() + (start_at - self.clock.now()).total_seconds()
+        return self.until_monotonic(target)
+
+    def until_monotonic(self, target: float) -> bool:
+        while not self.stopped.is_set():
+            remaining = target - self.clock.monotonic()
+            if remaining <= 0.0002:
+                return True
+            self.clock.sleep(min(remaining, STOP_POLL_S))
+        return False
+
+
+# --------------------------------------------------------------------------- device
+
+
+class _Player:
+    """One player process, started ahead of air time, its stdin open and waiting for sound."""
+
+    def __init__(self, command: list[str], backend: ResolvedBackend, device: str,
+                 key: tuple[int, int]) -> None:
+        self.backend, self.device, self.key = backend, device, key
+        self.ready = threading.Event()
+        self._stderr: list[str] = []
+        try:
+            self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.PIPE)
+        except FileNotFoundError as exc:
+            package = PACKAGE_OF.get(command[0], command[0])
+            raise OutputError(f"Cannot play sound: {command[0]} is not installed.",
+                              f"Is {package} installed? apt-get install {package}") from exc
+        except OSError as exc:
+            raise OutputError(f"Cannot start the sound player {command[0]}: {exc.strerror}.") from exc
+        self._reader = threading.Thread(target=self._read_stderr, name="player-stderr", daemon=True)
+        self._reader.start()
+
+    def _read_stderr(self) -> None:
+        stream = self.proc.stderr
+        assert isinstance(stream, io.BufferedReader)
+        marker = READY_MARKER[self.backend]
+        pending = ""
+        while True:
+            block = stream.read1(4096)
+            if not block:
+                break
+            pending += block.decode(errors="replace")
+            *lines, pending = re.split(r"[\r\n]", pending)
+            for line in lines:
+                if marker in line:
+                    self.ready.set()
+                # pacat --verbose prints a time line every second: keep only lines worth reporting
+                if line.strip() and not line.lstrip("\x1b[K").startswith("Time:"):
+                    self._stderr = [*self._stderr[-20:], line]
+        if pending.strip():
+            self._stderr.append(pending)
+
+    @property
+    def stderr(self) -> str:
+        return "\n".join(self._stderr)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def wait_ready(self, timeout: float) -> None:
+        """Raises OutputError if the device did not open."""
+        deadline_step = 0.01
+        waited = 0.0
+        while not self.ready.wait(deadline_step):
+            waited += deadline_step
+            if self.proc.poll() is not None:
+                self._reader.join(1.0)
+                if self.ready.is_set():
+                    break
+                raise self.failure()
+            if waited >= timeout:
+                self.kill()
+                raise OutputError(f"Sound device '{self.device}' did not open within {timeout:g} s.",
+                                  "Check the sound card and [output] device in config.toml; "
+                                  "run `broadcaster devices`.")
+
+    def failure(self) -> OutputError:
+        self._reader.join(1.0)
+        message, hint = explain_player_failure(self.backend, self.device, self.stderr)
+        return OutputError(message, hint)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stderr):
+            if stream is not None:
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+
+
+class DeviceOutput:
+    """Plays to a sound card through PulseAudio/PipeWire (pacat) or ALSA (aplay).
+
+    prepare() starts the player early with its stdin open; play() writes the
+    first `lead_s` of PCM at start_at (sound starts with the first bytes: both
+    players start as soon as their small buffer fills) and then keeps `lead_s`
+    ahead of real time, so stop() cuts the sound at once and the bytes sent are
+    close to what was heard. `start_offset_s` is the card's measured output
+    latency, added to the reported start time.
+    """
+
+    def __init__(self, device: str, backend: Backend = "auto", clock: Clock | None = None, *,
+                 latency_ms: int = 100, lead_s: float = 0.2, chunk_s: float = 0.02,
+                 start_offset_s: float = 0.0, ready_timeout_s: float = 5.0) -> None:
+        self.device = device
+        self.backend = backend
+        self.clock: Clock = clock or SystemClock()
+        self.name = f"device:{device}"
+        self.latency_ms = latency_ms
+        self.lead_s = lead_s
+        self.chunk_s = chunk_s
+        self.start_offset_s = start_offset_s
+        self.ready_timeout_s = ready_timeout_s
+        self._resolved: ResolvedBackend | None = None
+        self._lock = threading.Lock()
+        self._player: _Player | None = None
+        self._stopped = threading.Event()
+
+    def _backend(self) -> ResolvedBackend:
+        if self._resolved is None:
+            self._resolved = resolve_backend(self.backend)
+            log.info("output %s uses the %s backend", self.name, self._resolved)
+        return self._resolved
+
+    def _start_player(self, layout: WavLayout) -> _Player:
+        backend = self._backend()
+        command = player_command(backend, self.device, layout.rate, layout.channels, self.latency_ms)
+        if shutil.which(command[0]) is None:
+            package = PACKAGE_OF[command[0]]
+            raise OutputError(f"Cannot play sound: {command[0]} is not installed.",
+                              f"Is {package} installed? apt-get install {package}")
+        log.debug("starting player: %s", command)
+        return _Player(command, backend, self.device, (layout.rate, layout.channels))
+
+    def prepare(self, wav_path: Path) -> None:
+        """Pre-roll: open the device now so play() only has to write."""
+        layout = read_wav_layout(wav_path)
+        with self._lock:
+            old = self._player
+            if old is not None and old.alive() and old.key == (layout.rate, layout.channels):
+                return
+            self._player = None
+        if old is not None:
+            old.kill()
+        player = self._start_player(layout)
+        with self._lock:
+            self._player = player
+
+    def _take_player(self, layout: WavLayout) -> _Player:
+        with self._lock:
+            player, self._player = self._player, None
+        if player is not None and player.alive() and player.key == (layout.rate, layout.channels):
+            return player
+        if player is not None:
+            player.kill()
+        player = self._start_player(layout)
+        with self._lock:
+            self._player = player
+        return player
+
+    def play(self, wav_path: Path, start_at: datetime | None,
+             on_started: Callable[[datetime], None] | None = None) -> PlaybackResult:
+        # a stop() meant for the airing before this one must not cut this one
+        self._stopped.clear()
+        layout = read_wav_layout(wav_path)
+        with wav_path.open("rb") as f:
+            chunks = _read_pcm(f, layout, self.chunk_s)
+        player = self._take_player(layout)
+        with self._lock:
+            self._player = player
+        try:
+            player.wait_ready(self.ready_timeout_s)
+            return self._feed(player, layout, chunks, start_at, on_started)
+        finally:
+            player.kill()
+            with self._lock:
+                if self._player is player:
+                    self._player = None
+
+    def _feed(self, player: _Player, layout: WavLayout, chunks: list[bytes], start_at: datetime | None,
+              on_started: Callable[[datetime], None] | None) -> PlaybackResult:
+        waiter = _Waiter(self.clock, self._stopped)
+        digest = hashlib.sha256()
+        if not waiter.until(start_at):
+            now = self.clock.now()
+            return PlaybackResult(now, now, False, 0.0, digest.hexdigest())
+        stdin = player.proc.stdin
+        assert stdin is not None
+        bytes_per_s = layout.rate * layout.frame_bytes
+        t0 = self.clock.monotonic()
+        started_at = self.clock.now() + timedelta(seconds=self.start_offset_s)
+        sent = 0
+        started_reported = False
+        try:
+            for block in chunks:
+                ahead = sent / bytes_per_s - (self.clock.monotonic() - t0)
+                if ahead > self.lead_s and not waiter.until_monotonic(t0 + sent / bytes_per_s - self.lead_s):
+                    break
+                if self._stopped.is_set():
+                    break
+                stdin.write(block)
+                stdin.flush()
+                digest.update(block)
+                sent += len(block)
+                if not started_reported:
+                    started_reported = True
+                    if on_started is not None:
+                        on_started(started_at)
+            if not self._stopped.is_set():
+                stdin.close()
+                # the player drains its buffer to the card and exits
+                while player.proc.poll() is None and not self._stopped.is_set():
+                    try:
+                        player.proc.wait(STOP_POLL_S)
+                    except subprocess.TimeoutExpired:
+                        continue
+        except (BrokenPipeError, ValueError, OSError) as exc:
+            if not self._stopped.is_set():
+                raise player.failure() from exc
+        elapsed = self.clock.monotonic() - t0
+        ended_at = self.clock.now()
+        if self._stopped.is_set():
+            player.kill()
+            played = min(max(elapsed, 0.0), layout.duration_s)
+            return PlaybackResult(started_at, ended_at, False, round(played, 3), digest.hexdigest())
+        if player.proc.returncode != 0:
+            raise player.failure()
+        return PlaybackResult(started_at, ended_at, True, round(layout.duration_s, 3), digest.hexdigest())
+
+    def stop(self) -> None:
+        self._stopped.set()
+        with self._lock:
+            player = self._player
+        if player is not None and player.alive():
+            # killing the player drops its buffer: the horns go quiet now, not after the buffer drains
+            player.proc.kill()
+
+    def close(self) -> None:
+        """Releases a pre-rolled player that will not be used."""
+        with self._lock:
+            player, self._player = self._player, None
+        if player is not None:
+            player.kill()
+
+
+# --------------------------------------------------------------------------- file
+
+
+class FileOutput:
+    """Writes exactly what would have aired, one WAV per airing, named by its start time.
+
+    With `realtime` the file grows at the speed sound would play and start_at
+    is waited for, so dry runs keep the station's timing and stop() truncates
+    the file where the horns would have gone quiet.
+    """
+
+    def __init__(self, folder: Path, clock: Clock | None = None, *, tz: tzinfo = UTC,
+                 realtime: bool = True, chunk_s: float = 0.05) -> None:
+        self.folder = Path(folder)
+        self.clock: Clock = clock or SystemClock()
+        self.tz = tz
+        self.realtime = realtime
+        self.chunk_s = chunk_s
+        self.name = f"file:{self.folder}"
+        self._stopped = threading.Event()
+
+    def prepare(self, wav_path: Path) -> None:
+        read_wav_layout(wav_path)
+        self._make_folder()
+
+    def _make_folder(self) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"Cannot create the output folder {self.folder}: {exc.strerror}.",
+                              "Check [output] dir in config.toml and the folder's permissions.") from exc
+
+    def path_for(self, wav_path: Path, when: datetime) -> Path:
+        stamp = when.astimezone(self.tz).isoformat(timespec="seconds").replace(":", "-")
+        stem = re.sub(r"[^\w.-]+", "_", wav_path.stem)
+        path = self.folder / f"{stamp}_{stem}.wav"
+        n = 2
+        while path.exists():
+            path = self.folder / f"{stamp}_{stem}-{n}.wav"
+            n += 1
+        return path
+
+    def play(self, wav_path: Path, start_at: datetime | None,
+             on_started: Callable[[datetime], None] | None = None) -> PlaybackResult:
+        self._stopped.clear()
+        layout = read_wav_layout(wav_path)
+        self._make_folder()
+        waiter = _Waiter(self.clock, self._stopped)
+        digest = hashlib.sha256()
+        if self.realtime and not waiter.until(start_at):
+            now = self.clock.now()
+            return PlaybackResult(now, now, False, 0.0, digest.hexdigest())
+        started_at = self.clock.now()
+        target = self.path_for(wav_path, start_at or started_at)
+        bytes_per_s = layout.rate * layout.frame_bytes
+        t0 = self.clock.monotonic()
+        written = 0
+        try:
+            with wav_path.open("rb") as src, target.open("wb") as out:
+                out.write(layout.header)
+                if on_started is not None:
+                    on_started(started_at)
+                for block in _read_pcm(src, layout, self.chunk_s):
+                    if self.realtime and not waiter.until_monotonic(t0 + written / bytes_per_s):
+                        break
+                    if self._stopped.is_set():
+                        break
+                    out.write(block)
+                    digest.update(block)
+                    written += len(block)
+                _patch_sizes(out, layout, written)
+        except OSError as exc:
+            raise OutputError(f"Cannot write {target}: {exc.strerror}.",
+                              "Check free disk space and [output] dir in config.toml.") from exc
+        completed = written >= layout.data_size
+        log.info("wrote %s (%s)", target, "complete" if completed else "stopped")
+        return PlaybackResult(started_at, self.clock.now(), completed,
+                              round(written / bytes_per_s, 3), digest.hexdigest())
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+
+def _patch_sizes(out: BinaryIO, layout: WavLayout, written: int) -> None:
+    """Sizes for what was written: a stopped airing leaves a valid, shorter WAV."""
+    out.seek(4)
+    out.write(struct.pack("<I", layout.data_offset + written - 8))
+    out.seek(layout.data_offset - 4)
+    out.write(struct.pack("<I", written))
+    out.seek(0, 2)

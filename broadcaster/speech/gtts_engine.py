@@ -1,0 +1,200 @@
+"""gTTS (Google Translate's speech endpoint): natural Vietnamese, needs the internet.
+
+gTTS 2.5 is used only to build its requests (`_prepare_requests`); this module
+sends them itself because gTTS's own `save()`:
+- sends with no timeout by default, so a dead link hangs the station;
+- turns certificate checks off (verify=False);
+- leaves an empty or partial file behind when a request fails, and writes a
+  0-byte "success" when a 200 reply carries no audio line;
+- has no retry, although 429 and 5xx replies from Google are usually transient.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import requests
+from gtts import gTTS
+
+from broadcaster.errors import SpeechError
+from broadcaster.speech.engine import atomic_output, nfc
+
+log = logging.getLogger(__name__)
+
+MAX_PIECE_CHARS = 100  # what the endpoint accepts per request (gTTS.GOOGLE_TTS_MAX_CHARS)
+MAX_RETRY_AFTER_S = 60.0
+# The same pattern gTTS uses to find the base64 MP3 in the batchexecute reply.
+_AUDIO_LINE = re.compile(r'jQ1olc","\[\\"(.*)\\"]')
+_CLAUSE_END = re.compile(r"(?<=[.,;:!?])\s+")
+
+OFFLINE_HINT = "Check the internet connection; espeak-ng speaks offline in the meantime."
+
+
+class GttsFailure(SpeechError):
+    """One gTTS request failed; `retryable` says whether trying again could help."""
+
+    def __init__(self, message: str, *, retryable: bool, retry_after_s: float | None = None) -> None:
+        super().__init__(message, OFFLINE_HINT)
+        self.retryable = retryable
+        self.retry_after_s = retry_after_s
+
+
+def split_for_gtts(text: str, max_chars: int = MAX_PIECE_CHARS) -> list[str]:
+    """Cut `text` into pieces of at most `max_chars`, preferring clause ends (. , ; : ! ?).
+
+    gTTS would cut long text itself, but mid-phrase where its English-minded
+    tokenizer sees fit; each piece is spoken with its own intonation, so the
+    cuts belong where a reader would pause. Short clauses are packed together
+    to keep the number of requests (and the 429 risk) low.
+    """
+    units: list[str] = []
+    for clause in _CLAUSE_END.split(text.strip()):
+        units.extend(_split_long(clause, max_chars))
+    pieces: list[str] = []
+    for unit in units:
+        if pieces and len(pieces[-1]) + 1 + len(unit) <= max_chars:
+            pieces[-1] = f"{pieces[-1]} {unit}"
+        else:
+            pieces.append(unit)
+    return [p for p in pieces if p]
+
+
+def _split_long(clause: str, max_chars: int) -> list[str]:
+    out: list[str] = []
+    current = ""
+    for word in clause.split():
+        while len(word) > max_chars:  # no space to cut at: cut hard
+            if current:
+                out.append(current)
+                current = ""
+            out.append(word[:max_chars])
+            word = word[max_chars:]
+        if current and len(current) + 1 + len(word) > max_chars:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current:
+        out.append(current)
+    return out
+
+
+class GttsEngine:
+    name = "gtts"
+
+    def __init__(
+        self,
+        lang: str = "vi",
+        tld: str = "com",
+        timeout_s: float = 10.0,
+        retries: int = 3,
+        backoff_base_s: float = 1.0,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        """`retries` is the number of tries per request, the first one included."""
+        if retries < 1:
+            raise ValueError("retries must be at least 1")
+        self.lang = lang
+        self.tld = tld
+        self.voice = lang
+        self.timeout_s = timeout_s
+        self.retries = retries
+        self.backoff_base_s = backoff_base_s
+        self._sleep = sleep
+        self._rng = rng
+
+    @property
+    def settings(self) -> Mapping[str, object]:
+        return {"tld": self.tld, "slow": False}
+
+    def synthesize(self, text: str, out_path: Path) -> None:
+        text = nfc(text).strip()
+        if not text:
+            raise SpeechError("There is no text to speak.", "Give the news item some text.")
+        with atomic_output(out_path) as tmp, requests.Session() as session, tmp.open("wb") as fp:
+            for piece in split_for_gtts(text):
+                try:
+                    prepared_requests = gTTS(
+                        piece, lang=self.lang, tld=self.tld, lang_check=False
+                    )._prepare_requests()
+                except AssertionError as exc:  # gTTS asserts when its cleaning leaves nothing to say
+                    raise GttsFailure(f"nothing speakable in {piece!r}", retryable=False) from exc
+                for prepared in prepared_requests:
+                    fp.write(self._send_with_retries(session, prepared))
+
+    def _send_with_retries(self, session: requests.Session, prepared: requests.PreparedRequest) -> bytes:
+        for attempt in range(1, self.retries + 1):
+            try:
+                return self._send_once(session, prepared)
+            except GttsFailure as failure:
+                if not failure.retryable:
+                    raise
+                if attempt == self.retries:
+                    tries = "try" if attempt == 1 else "tries"
+                    raise GttsFailure(
+                        f"{failure.message} after {attempt} {tries}", retryable=False
+                    ) from failure
+                delay = self.backoff_base_s * 2 ** (attempt - 1) * (0.5 + self._rng())
+                if failure.retry_after_s is not None:
+                    delay = max(delay, min(failure.retry_after_s, MAX_RETRY_AFTER_S))
+                log.info(
+                    "gtts: %s; retrying in %.1f s (try %s of %s)",
+                    failure.message,
+                    delay,
+                    attempt + 1,
+                    self.retries,
+                )
+                self._sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send_once(self, session: requests.Session, prepared: requests.PreparedRequest) -> bytes:
+        assert prepared.url is not None
+        env = session.merge_environment_settings(prepared.url, {}, None, None, None)
+        verify = env.get("verify")
+        try:
+            response = session.send(
+                prepared,
+                timeout=self.timeout_s,
+                # a CA bundle from REQUESTS_CA_BUNDLE is honoured; switching checks off is not
+                verify=verify if isinstance(verify, str) else True,
+                proxies=env.get("proxies") or {},
+            )
+        except requests.Timeout as exc:
+            raise GttsFailure(f"no reply within {self.timeout_s:g} s", retryable=True) from exc
+        except requests.exceptions.SSLError as exc:
+            raise GttsFailure(f"certificate check failed ({exc})", retryable=False) from exc
+        except requests.ConnectionError as exc:
+            raise GttsFailure("could not connect to Google Translate", retryable=True) from exc
+        except requests.RequestException as exc:
+            raise GttsFailure(f"request failed ({exc})", retryable=False) from exc
+        status = response.status_code
+        if status != 200:
+            label = f"HTTP {status}" + (f" ({response.reason})" if response.reason else "")
+            retryable = status == 429 or status >= 500
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+            raise GttsFailure(label, retryable=retryable, retry_after_s=retry_after)
+        chunks = []
+        for line in response.content.decode("utf-8", errors="replace").splitlines():
+            if "jQ1olc" in line and (match := _AUDIO_LINE.search(line)):
+                try:
+                    chunks.append(base64.b64decode(match.group(1).encode("ascii"), validate=True))
+                except ValueError as exc:
+                    raise GttsFailure("Google replied with damaged audio", retryable=False) from exc
+        audio = b"".join(chunks)
+        if not audio:
+            raise GttsFailure("Google replied without audio", retryable=False)
+        return audio
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: fall back to our own backoff

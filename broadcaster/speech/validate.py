@@ -1,0 +1,73 @@
+"""Is this file really speech for this text? Checked before anything is cached or aired."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from broadcaster.errors import AudioError, SpeechError
+from broadcaster.sound.ffmpeg import decode_mono
+
+log = logging.getLogger(__name__)
+
+ANALYSIS_RATE = 16000
+# Speech sits around -20 dBFS RMS; -45 dBFS RMS is a whisper under the noise
+# floor of a horn line, and a peak under -30 dBFS is nothing anyone would hear.
+MIN_RMS_DBFS = -45.0
+MIN_PEAK_DBFS = -30.0
+# Duration per spoken character (letters and digits; spaces and punctuation
+# cost no time of their own). Fast Vietnamese news reading is ~15 chars/s
+# (0.067 s/char), espeak-ng at 80 wpm ~5 chars/s (0.2 s/char). The bounds sit
+# far outside both so only real failures trip them: under 0.02 s/char is
+# truncated audio (a cut-off download, one piece of many), over 0.6 s/char is
+# audio that does not belong to this text (a loop, a stuck stream). The fixed
+# allowance covers lead-in/out silence and one-word texts.
+MIN_S_PER_CHAR = 0.02
+MAX_S_PER_CHAR = 0.6
+FIXED_ALLOWANCE_S = 2.0
+
+
+def spoken_chars(text: str) -> int:
+    return sum(1 for ch in text if ch.isalnum())
+
+
+def duration_bounds(text: str) -> tuple[float, float]:
+    n = spoken_chars(text)
+    return MIN_S_PER_CHAR * n, FIXED_ALLOWANCE_S + MAX_S_PER_CHAR * n
+
+
+def _dbfs(value: float) -> float:
+    return 20 * float(np.log10(value)) if value > 0 else float("-inf")
+
+
+def validate_rendering(path: Path, text: str) -> float:
+    """Return the duration in seconds of a valid rendering of `text`; raise SpeechError otherwise."""
+    if not path.is_file() or path.stat().st_size == 0:
+        raise SpeechError(
+            f"The rendering {path.name} is empty.", "The engine produced no audio; try another."
+        )
+    try:
+        samples = decode_mono(path, ANALYSIS_RATE)
+    except AudioError as exc:
+        raise SpeechError(f"The rendering {path.name} cannot be decoded: {exc.message}") from exc
+    duration = len(samples) / ANALYSIS_RATE
+    if duration == 0:
+        raise SpeechError(f"The rendering {path.name} contains no audio.")
+    rms = _dbfs(float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))))
+    peak = _dbfs(float(np.max(np.abs(samples))))
+    if rms < MIN_RMS_DBFS or peak < MIN_PEAK_DBFS:
+        raise SpeechError(
+            f"The rendering {path.name} is silent (RMS {rms:.0f} dBFS, peak {peak:.0f} dBFS).",
+            "The engine returned silence; another engine will be tried.",
+        )
+    low, high = duration_bounds(text)
+    if not low <= duration <= high:
+        raise SpeechError(
+            f"The rendering {path.name} lasts {duration:.1f} s, implausible for {spoken_chars(text)} "
+            f"characters (expected {low:.1f}-{high:.1f} s).",
+            "The audio is cut off or does not match the text; another engine will be tried.",
+        )
+    log.debug("valid rendering %s: %.2f s, RMS %.1f dBFS, peak %.1f dBFS", path.name, duration, rms, peak)
+    return duration

@@ -1,0 +1,79 @@
+"""The application service the CLI and the daemon call.
+
+A Station ties the config, the database and the clock together; the
+operations themselves live in newsdesk.py (queue), rendering.py (speech),
+onair/ (airing) and evidence.py (log and reports).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from broadcaster.clock import Clock, SystemClock
+from broadcaster.config import Config, load_config
+from broadcaster.store.db import Database
+
+log = logging.getLogger(__name__)
+
+REPO_AUDIO = Path(__file__).resolve().parent.parent / "audio"
+
+
+@dataclass
+class Station:
+    config: Config
+    db: Database
+    clock: Clock = field(default_factory=SystemClock)
+
+    @classmethod
+    def open(cls, config_path: Path | None = None, clock: Clock | None = None) -> Station:
+        config = load_config(config_path)
+        return cls(config=config, db=Database(config.database_url), clock=clock or SystemClock())
+
+    # ------------------------------------------------------------ time
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.config.tz)
+
+    def today(self) -> date:
+        return self.local(self.now()).date()
+
+    # ------------------------------------------------------------ folders
+
+    @property
+    def lock_path(self) -> Path:
+        return self.config.data_dir / "daemon.lock"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.config.audio_dir / "cache"
+
+    @property
+    def bulletin_dir(self) -> Path:
+        return self.config.audio_dir / "bulletins"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.config.data_dir / "reports"
+
+    @property
+    def jingles_dir(self) -> Path:
+        configured = self.config.station.jingles_dir
+        return self.config.resolve(configured) if configured else REPO_AUDIO / "jingles"
+
+    def init(self) -> tuple[str | None, str]:
+        """Create folders and the database, or upgrade an older database. Idempotent."""
+        for folder in (self.config.data_dir, self.cache_dir, self.bulletin_dir, self.reports_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        if self.config.output.kind == "file":
+            self.config.output_dir.mkdir(parents=True, exist_ok=True)
+        return self.db.upgrade()
+
+    def ready(self) -> None:
+        """Raise a clear error unless the database is set up at the current schema."""
+        self.db.require_current()

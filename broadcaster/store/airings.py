@@ -1,0 +1,160 @@
+"""Queries on the airing log, the on-air journal and emergency requests.
+
+The log is append-only: records are inserted, never updated or deleted. The
+next sequence number is the primary key, so two writers racing to append the
+same number cannot both succeed; the loser's transaction rolls back whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from broadcaster.airlog import GENESIS, AiredItem, AiringDraft, AiringRecord, seal
+from broadcaster.errors import NotFoundError
+from broadcaster.store.tables import AiredItemRow, AiringRow, EmergencyRequestRow, NewsItemRow, OnAirRow
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def to_record(row: AiringRow) -> AiringRecord:
+    return AiringRecord(
+        seq=row.seq, slot=row.slot, kind=row.kind, scheduled_at=row.scheduled_at, started_at=row.started_at,
+        ended_at=row.ended_at, duration_seconds=row.duration_ms / 1000, status=row.status, reason=row.reason,
+        output=row.output, device=row.device, amplifier=row.amplifier, audio_sha256=row.audio_sha256,
+        exemption=row.exemption,
+        items=tuple(
+            AiredItem(item_id=i.item_id, title=i.title, topic=i.topic, priority=i.priority,
+                      offset_seconds=i.offset_ms / 1000, duration_seconds=i.duration_ms / 1000, engine=i.engine,
+                      voice=i.voice, approved_by=i.approved_by, approved_at=i.approved_at, completed=i.completed)
+            for i in row.items
+        ),
+        prev_hash=row.prev_hash, hash=row.hash,
+    )
+
+
+def head(session: Session) -> tuple[int, str]:
+    row = session.execute(select(AiringRow.seq, AiringRow.hash).order_by(AiringRow.seq.desc()).limit(1)).first()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def append(session: Session, draft: AiringDraft, *, on_air_id: int | None = None,
+           count_aired: Sequence[int] = ()) -> AiringRecord:
+    """Seal `draft` after the current head and store it, in the caller's transaction.
+
+    In the same transaction: the on-air journal entry is removed and the items
+    that aired in full get one more airing counted, so a crash leaves either
+    all of it or none of it.
+    """
+    seq, prev = head(session)
+    record = seal(draft, prev, seq + 1)
+    session.add(AiringRow(
+        seq=record.seq, kind=record.kind, slot=record.slot, scheduled_at=record.scheduled_at,
+        started_at=record.started_at, ended_at=record.ended_at, duration_ms=_ms(record.duration_seconds),
+        status=record.status, reason=record.reason, output=record.output, device=record.device,
+        amplifier=record.amplifier, audio_sha256=record.audio_sha256, exemption=record.exemption,
+        prev_hash=record.prev_hash, hash=record.hash,
+    ))
+    session.flush()
+    session.add_all(
+        AiredItemRow(airing_seq=record.seq, position=n, item_id=i.item_id, title=i.title, topic=i.topic,
+                     priority=i.priority, offset_ms=_ms(i.offset_seconds), duration_ms=_ms(i.duration_seconds),
+                     engine=i.engine, voice=i.voice, approved_by=i.approved_by, approved_at=i.approved_at,
+                     completed=i.completed)
+        for n, i in enumerate(record.items)
+    )
+    if on_air_id is not None:
+        session.execute(delete(OnAirRow).where(OnAirRow.id == on_air_id))
+    for item_id in count_aired:
+        row = session.get(NewsItemRow, item_id)
+        if row is not None:
+            row.airings_done += 1
+    session.flush()
+    return record
+
+
+def records(session: Session, start: datetime | None = None, end: datetime | None = None,
+            status: str | None = None) -> list[AiringRecord]:
+    query = select(AiringRow).order_by(AiringRow.seq)
+    if start is not None:
+        query = query.where(AiringRow.scheduled_at >= start)
+    if end is not None:
+        query = query.where(AiringRow.scheduled_at < end)
+    if status:
+        query = query.where(AiringRow.status == status)
+    return [to_record(r) for r in session.scalars(query)]
+
+
+def iter_all(session: Session, batch: int = 2000) -> Iterator[AiringRecord]:
+    """Every record in chain order, in batches (for verification of a long log)."""
+    last = 0
+    while True:
+        rows = session.scalars(select(AiringRow).where(AiringRow.seq > last).order_by(AiringRow.seq)
+                               .limit(batch)).all()
+        if not rows:
+            return
+        for row in rows:
+            yield to_record(row)
+        last = rows[-1].seq
+        session.expunge_all()
+
+
+def get(session: Session, seq: int) -> AiringRecord:
+    row = session.get(AiringRow, seq)
+    if row is None:
+        raise NotFoundError(f"There is no airing {seq} in the log.", "Run `broadcaster log` to see the airings.")
+    return to_record(row)
+
+
+def count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(AiringRow)) or 0)
+
+
+def has_record(session: Session, slot: str, scheduled_at: datetime) -> bool:
+    found = session.scalar(select(AiringRow.seq).where(AiringRow.slot == slot, AiringRow.scheduled_at == scheduled_at,
+                                                      AiringRow.kind == "slot").limit(1))
+    return found is not None
+
+
+# ------------------------------------------------------------ on air journal
+
+def open_on_air(session: Session, **values: Any) -> int:
+    row = OnAirRow(**values)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def on_air_rows(session: Session) -> list[OnAirRow]:
+    return list(session.scalars(select(OnAirRow).order_by(OnAirRow.id)))
+
+
+def cue_items(row: OnAirRow) -> list[dict[str, Any]]:
+    return list(json.loads(row.cue_json).get("items", []))
+
+
+# ------------------------------------------------------------ emergencies
+
+def request_emergency(session: Session, item_id: int, now: datetime) -> int:
+    row = EmergencyRequestRow(item_id=item_id, requested_at=now)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def pending_emergencies(session: Session) -> list[EmergencyRequestRow]:
+    return list(session.scalars(select(EmergencyRequestRow).where(EmergencyRequestRow.handled_at.is_(None))
+                                .order_by(EmergencyRequestRow.id)))
+
+
+def mark_handled(session: Session, request_id: int, now: datetime) -> None:
+    row = session.get(EmergencyRequestRow, request_id)
+    if row is not None and row.handled_at is None:
+        row.handled_at = now

@@ -1,0 +1,163 @@
+"""Database engine, sessions, migrations, and translation of database errors.
+
+SQLite is the embedded default: WAL so the CLI can read while the daemon
+writes, foreign keys on, a busy timeout so the two wait for each other instead
+of failing, and synchronous=FULL because the airing log must survive a power cut.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from broadcaster.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def translate(exc: BaseException, url: str) -> StoreError:
+    """Turn a driver error into a message an official can act on."""
+    where = describe_url(url)
+    text = str(getattr(exc, "orig", exc) or exc)
+    if "locked" in text or "busy" in text:
+        return StoreError(
+            f"The station database {where} is locked by another program.",
+            "Wait a moment and try again; if it persists, check that no other program holds it open.",
+        )
+    if "unable to open database file" in text:
+        return StoreError(
+            f"The station database {where} cannot be opened.",
+            "Check that its folder exists and is writable, then run `broadcaster init`.",
+        )
+    if "no such table" in text or "does not exist" in text and "relation" in text:
+        return StoreError(f"The station database {where} is not set up.", "Run `broadcaster init` first.")
+    if "disk" in text and ("full" in text or "I/O" in text):
+        return StoreError(f"The disk holding {where} is full or failing.", "Free disk space, then try again.")
+    if isinstance(exc, OperationalError):
+        return StoreError(
+            f"The station database {where} cannot be reached: {text.strip().splitlines()[0] if text else exc}.",
+            "Check [station] database in config.toml and that the database server is running.",
+        )
+    return StoreError(f"Database error on {where}: {text}.", "Run `broadcaster doctor` to check the station.")
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            if url.startswith("sqlite"):
+                self.engine: Engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            else:
+                self.engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        except (ArgumentError, NoSuchModuleError) as exc:
+            raise StoreError(
+                f"The database URL '{describe_url(url)}' is not valid: {exc}.",
+                "Use sqlite:///station.db or postgresql+psycopg://user:password@host/dbname in config.toml.",
+            ) from exc
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise translate(exc, self.url) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    # ------------------------------------------------------------ migrations
+
+    def _alembic(self, connection: Any) -> AlembicConfig:
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["connection"] = connection
+        return cfg
+
+    def current_revision(self) -> str | None:
+        try:
+            with self.engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision()
+        except (DBAPIError, OperationalError) as exc:
+            raise translate(exc, self.url) from exc
+
+    def head_revision(self) -> str:
+        head = ScriptDirectory.from_config(self._alembic(None)).get_current_head()
+        assert head is not None
+        return head
+
+    def upgrade(self, revision: str = "head") -> tuple[str | None, str]:
+        """Bring the schema to `revision`; returns (before, after)."""
+        if self.url.startswith("sqlite:///"):
+            Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        before = self.current_revision()
+        try:
+            with self.engine.begin() as connection:
+                command.upgrade(self._alembic(connection), revision)
+        except (DBAPIError, OperationalError) as exc:
+            raise translate(exc, self.url) from exc
+        after = self.current_revision()
+        assert after is not None
+        if before != after:
+            log.info("database schema upgraded from %s to %s", before or "empty", after)
+        return before, after
+
+    def require_current(self) -> None:
+        """Fail clearly when the database was never initialised or is older than this program."""
+        current = self.current_revision()
+        if current is None:
+            raise StoreError(
+                f"The station database {describe_url(self.url)} is not set up.", "Run `broadcaster init` first."
+            )
+        if current != self.head_revision():
+            raise StoreError(
+                f"The station database {describe_url(self.url)} is at schema {current}, this program needs "
+                f"{self.head_revision()}.",
+                "Run `broadcaster init` to upgrade it (existing records are kept).",
+            )
+
+    def table_names(self) -> list[str]:
+        return inspect(self.engine).get_table_names()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,62 @@
+"""Queries on the news queue. The only code that touches news_items."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from broadcaster.errors import NotFoundError
+from broadcaster.model import NewsItem, Priority
+from broadcaster.store.tables import NewsItemRow
+
+
+def to_item(row: NewsItemRow) -> NewsItem:
+    return NewsItem(
+        id=row.id,
+        title=row.title,
+        topic=row.topic,
+        priority=Priority(row.priority),
+        text=row.text,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        airings_wanted=row.airings_wanted,
+        airings_done=row.airings_done,
+        approved_by=row.approved_by,
+        approved_at=row.approved_at,
+        created_at=row.created_at,
+        cancelled_at=row.cancelled_at,
+    )
+
+
+def get_row(session: Session, item_id: int) -> NewsItemRow:
+    row = session.get(NewsItemRow, item_id)
+    if row is None:
+        raise NotFoundError(f"There is no news item {item_id}.", "Run `broadcaster news list --status all` to see the ids.")
+    return row
+
+
+def all_rows(session: Session, topic: str | None = None) -> Sequence[NewsItemRow]:
+    query = select(NewsItemRow).order_by(NewsItemRow.id)
+    if topic:
+        query = query.where(NewsItemRow.topic == topic)
+    return session.scalars(query).all()
+
+
+def live_rows(session: Session) -> Sequence[NewsItemRow]:
+    """Items that may still air: not cancelled, airings still wanted."""
+    query = (
+        select(NewsItemRow)
+        .where(NewsItemRow.cancelled_at.is_(None), NewsItemRow.airings_done < NewsItemRow.airings_wanted)
+        .order_by(NewsItemRow.id)
+    )
+    return session.scalars(query).all()
+
+
+def add_row(session: Session, now: datetime, **values: object) -> NewsItemRow:
+    row = NewsItemRow(created_at=now, updated_at=now, airings_done=0, **values)
+    session.add(row)
+    session.flush()
+    return row

@@ -1,0 +1,192 @@
+"""SQLAlchemy 2 typed models. Times are stored as UTC.
+
+Schema changes go through Alembic (store/migrations); never edit a released
+revision.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware UTC datetime")
+        value = value.astimezone(UTC)
+        # SQLite has no time zone type: store naive UTC so text sorts and compares correctly.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class NewsItemRow(Base):
+    __tablename__ = "news_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    topic: Mapped[str] = mapped_column(String(64), index=True)
+    priority: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    airings_wanted: Mapped[int] = mapped_column(Integer, default=1)
+    airings_done: Mapped[int] = mapped_column(Integer, default=0)
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source_note: Mapped[str | None] = mapped_column(String(500))
+
+    renderings: Mapped[list[RenderingRow]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="RenderingRow.id"
+    )
+
+
+class StationStateRow(Base):
+    """Small key/value facts the daemon keeps across restarts (e.g. its last heartbeat)."""
+
+    __tablename__ = "station_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RenderingRow(Base):
+    """Which engine and voice spoke an item's current text, and where the audio is cached."""
+
+    __tablename__ = "renderings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("news_items.id", ondelete="CASCADE"), index=True)
+    part: Mapped[str] = mapped_column(String(16))  # title | text
+    cache_key: Mapped[str] = mapped_column(String(64))
+    engine: Mapped[str] = mapped_column(String(32))
+    voice: Mapped[str] = mapped_column(String(64))
+    duration_seconds: Mapped[float] = mapped_column(Float)
+    audio_sha256: Mapped[str] = mapped_column(String(64))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    item: Mapped[NewsItemRow] = relationship(back_populates="renderings")
+
+    __table_args__ = (UniqueConstraint("item_id", "part", name="uq_rendering_item_part"),)
+
+
+class AiringRow(Base):
+    """One record of the append-only, hash-chained airing log. Never updated."""
+
+    __tablename__ = "airings"
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                     autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))
+    slot: Mapped[str] = mapped_column(String(200))
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    output: Mapped[str] = mapped_column(String(300))
+    device: Mapped[str] = mapped_column(String(300))
+    amplifier: Mapped[str] = mapped_column(String(64))
+    audio_sha256: Mapped[str | None] = mapped_column(String(64))
+    exemption: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    items: Mapped[list[AiredItemRow]] = relationship(
+        back_populates="airing", order_by="AiredItemRow.position", lazy="selectin"
+    )
+
+    __table_args__ = (
+        Index("ix_airings_scheduled_at", "scheduled_at"),
+        Index("ix_airings_slot_scheduled", "slot", "scheduled_at"),
+    )
+
+
+class AiredItemRow(Base):
+    __tablename__ = "aired_items"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    airing_seq: Mapped[int] = mapped_column(ForeignKey("airings.seq"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[int] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    topic: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[str] = mapped_column(String(16))
+    offset_ms: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    duration_ms: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    engine: Mapped[str] = mapped_column(String(32))
+    voice: Mapped[str] = mapped_column(String(64))
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed: Mapped[bool] = mapped_column(Boolean)
+
+    airing: Mapped[AiringRow] = relationship(back_populates="items")
+
+
+class OnAirRow(Base):
+    """What is on air right now. Written (and committed) before the first sound;
+    removed in the same transaction that appends the airing's log record, so a
+    crash or power cut leaves it behind for the next start to close as interrupted."""
+
+    __tablename__ = "on_air"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    slot: Mapped[str] = mapped_column(String(200))
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    output: Mapped[str] = mapped_column(String(300))
+    device: Mapped[str] = mapped_column(String(300))
+    amplifier: Mapped[str] = mapped_column(String(64))
+    audio_sha256: Mapped[str | None] = mapped_column(String(64))
+    cue_json: Mapped[str] = mapped_column(Text)
+    exemption: Mapped[str | None] = mapped_column(Text)
+
+
+class EmergencyRequestRow(Base):
+    """An emergency item the CLI asked the daemon to air at once."""
+
+    __tablename__ = "emergency_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("news_items.id", ondelete="CASCADE"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,210 @@
+"""Legal document codes and phone numbers, read the way an announcer says them.
+
+A code such as 63/2010/NĐ-CP is spoken as its number, its year and the body
+that issued it ("sáu mươi ba năm hai nghìn không trăm mười của chính phủ"):
+the letters are never spelled out and the slashes are never read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from broadcaster.text.numbers import read_digits, read_integer_text, read_number
+
+DOC_TYPES = {
+    "NĐ": "nghị định",
+    "QĐ": "quyết định",
+    "TT": "thông tư",
+    "TTLT": "thông tư liên tịch",
+    "KH": "kế hoạch",
+    "NQ": "nghị quyết",
+    "CT": "chỉ thị",
+    "BC": "báo cáo",
+    "TB": "thông báo",
+    "CV": "công văn",
+    "HD": "hướng dẫn",
+    "TTr": "tờ trình",
+    "QC": "quy chế",
+    "QyĐ": "quy định",
+    "QYĐ": "quy định",
+    "CĐ": "công điện",
+    "KL": "kết luận",
+    "GM": "giấy mời",
+    "PA": "phương án",
+    "ĐA": "đề án",
+    "CTr": "chương trình",
+    "CTR": "chương trình",
+    "BB": "biên bản",
+    "L": "luật",
+    "PL": "pháp lệnh",
+    "GP": "giấy phép",
+    "GCN": "giấy chứng nhận",
+    "HĐ": "hợp đồng",
+    "TC": "tờ trình",
+}
+
+ISSUERS = {
+    "CP": "chính phủ",
+    "TTg": "thủ tướng chính phủ",
+    "TTG": "thủ tướng chính phủ",
+    "UBND": "ủy ban nhân dân",
+    "HĐND": "hội đồng nhân dân",
+    "UB": "ủy ban",
+    "UBMTTQ": "ủy ban mặt trận tổ quốc",
+    "MTTQ": "mặt trận tổ quốc",
+    "VPCP": "văn phòng chính phủ",
+    "TW": "trung ương",
+    "TƯ": "trung ương",
+    "BCHTW": "ban chấp hành trung ương",
+    "BBT": "ban bí thư",
+    "TU": "tỉnh ủy",
+    "HU": "huyện ủy",
+    "ĐU": "đảng ủy",
+    "BTV": "ban thường vụ",
+    "QH": "quốc hội",
+    "UBTVQH": "ủy ban thường vụ quốc hội",
+    "CTN": "chủ tịch nước",
+    "BTTTT": "bộ thông tin và truyền thông",
+    "BNV": "bộ nội vụ",
+    "BTC": "bộ tài chính",
+    "BYT": "bộ y tế",
+    "BGDĐT": "bộ giáo dục và đào tạo",
+    "BCA": "bộ công an",
+    "BQP": "bộ quốc phòng",
+    "BTNMT": "bộ tài nguyên và môi trường",
+    "BNNPTNT": "bộ nông nghiệp và phát triển nông thôn",
+    "BLĐTBXH": "bộ lao động - thương binh và xã hội",
+    "BTP": "bộ tư pháp",
+    "BKHĐT": "bộ kế hoạch và đầu tư",
+    "BXD": "bộ xây dựng",
+    "BCT": "bộ công thương",
+    "BGTVT": "bộ giao thông vận tải",
+    "BVHTTDL": "bộ văn hóa, thể thao và du lịch",
+    "BKHCN": "bộ khoa học và công nghệ",
+    "NHNN": "ngân hàng nhà nước",
+    "TTCP": "thanh tra chính phủ",
+    "BNG": "bộ ngoại giao",
+    "BCĐ": "ban chỉ đạo",
+    "VP": "văn phòng",
+    "VX": "văn xã",
+    "KT": "kinh tế",
+    "NC": "nội chính",
+    "TH": "tổng hợp",
+    "VHTT": "văn hóa thông tin",
+    "VHXH": "văn hóa xã hội",
+    "TP": "tư pháp",
+    "TCKH": "tài chính kế hoạch",
+    "NV": "nội vụ",
+    "SNV": "sở nội vụ",
+    "STTTT": "sở thông tin và truyền thông",
+    "STC": "sở tài chính",
+    "SYT": "sở y tế",
+    "SGDĐT": "sở giáo dục và đào tạo",
+    "TTHC": "thủ tục hành chính",
+    "CCHC": "cải cách hành chính",
+}
+
+# number[/year]/TYPE-ISSUER..., e.g. 63/2010/NĐ-CP, 1291/QĐ-TTg, 47/2019/QH14, 123/UBND-VX.
+_SEGMENT = r"[A-ZĐƯ][A-Za-zĐđƯư&]*\d*"
+CODE_RE = re.compile(
+    rf"(?<![\w/.,])(?P<num>\d+)(?:/(?P<year>\d{{4}}))?/(?P<segs>{_SEGMENT}(?:[-.]{_SEGMENT})*)(?![\w/])"
+)
+# Party documents: 18-NQ/TW, 36-CT/TU.
+PARTY_RE = re.compile(
+    rf"(?<![\w/.,-])(?P<num>\d+)-(?P<type>[A-ZĐ][A-Za-zĐđ]*)/(?P<segs>{_SEGMENT}(?:[-.]{_SEGMENT})*)(?![\w/])"
+)
+
+
+def _issuer_words(segment: str, fallback: Callable[[str], str | None]) -> str | None:
+    letters = segment.rstrip("0123456789")
+    digits = segment[len(letters) :]
+    words = ISSUERS.get(letters) or fallback(letters)
+    if words is None:
+        return None
+    if digits:
+        # Luật số 47/2019/QH14: the Quốc hội of the 14th term.
+        link = " khóa " if letters == "QH" else " "
+        words += link + read_number(int(digits))
+    return words
+
+
+def read_code(
+    number: str,
+    year: str | None,
+    segments: list[str],
+    before: str,
+    after: str,
+    fallback: Callable[[str], str | None],
+) -> str:
+    """The spoken form of one document code; `before`/`after` are the text around it."""
+    doc_type = DOC_TYPES.get(segments[0])
+    issuer_segments = segments[1:] if doc_type else segments
+    issuers = [w for w in (_issuer_words(s, fallback) for s in issuer_segments) if w]
+    # "12/NQ-HĐND của HĐND xã" names the body right after; say it once.
+    soon = after[:16].lower()
+    if any(f"của {seg.lower()}" in soon for seg in issuer_segments) or any(
+        f"của {' '.join(w.split()[:2])}" in soon for w in issuers
+    ):
+        issuers = []
+    words: list[str] = []
+    recent = before[-40:].lower()
+    prev = recent.rstrip().rsplit(" ", 1)[-1] if recent.strip() else ""
+    if doc_type and doc_type not in recent and prev != "số":
+        words.append(doc_type)
+    if prev != "số":
+        words.append("số")
+    words.append(read_integer_text(number))
+    if year:
+        words += ["năm", read_number(int(year))]
+    if issuers:
+        words += ["của", ", ".join(issuers)]
+    return " ".join(words)
+
+
+def replace_codes(text: str, fallback: Callable[[str], str | None]) -> str:
+    def code(match: re.Match[str]) -> str:
+        segments = re.split(r"[-.]", match.group("segs"))
+        before = match.string[: match.start()]
+        after = match.string[match.end() :]
+        return read_code(match.group("num"), match.group("year"), segments, before, after, fallback)
+
+    def party(match: re.Match[str]) -> str:
+        segments = [match.group("type"), *re.split(r"[-.]", match.group("segs"))]
+        before = match.string[: match.start()]
+        after = match.string[match.end() :]
+        return read_code(match.group("num"), None, segments, before, after, fallback)
+
+    return CODE_RE.sub(code, PARTY_RE.sub(party, text))
+
+
+# Phones: after a cue word any digit run is a phone; without one, the shape must be a phone's.
+_PHONE_CUE = re.compile(
+    r"(?i)(?P<cue>điện thoại|\bđt\b|sđt|hotline|đường dây nóng|số máy|\bfax\b|zalo"
+    r"|gọi(?: số)?|liên hệ(?: số)?)"
+    r"(?P<sep>\s*[:.]?\s*)(?P<num>\(?\+?\d[\d)]*(?:[ .\-]?\(?\d[\d)]*){2,})"
+)
+_PHONE_SHAPE = re.compile(
+    r"(?<![\w.,/+-])(?P<num>(?:\+84|0)\d{2,3}(?:[ .\-]?\d{3,4}){2}|1[89]00[ .]?\d{4})(?![\w]|[.,/]\d)"
+)
+
+
+def read_phone(number: str) -> str:
+    spoken = read_digits(number)
+    return "cộng " + spoken if number.lstrip("(").startswith("+") else spoken
+
+
+def replace_phones(text: str) -> str:
+    def cued(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group("num"))
+        if len(digits) < 3 or match.group("num").lstrip("(")[0] not in "01+":
+            return match.group(0)
+        return match.group("cue") + match.group("sep") + read_phone(match.group("num"))
+
+    def shaped(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group("num"))
+        if not 8 <= len(digits) <= 12:
+            return match.group(0)
+        return read_phone(match.group("num"))
+
+    return _PHONE_SHAPE.sub(shaped, _PHONE_CUE.sub(cued, text))

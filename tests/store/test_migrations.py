@@ -1,0 +1,41 @@
+"""The schema is versioned with Alembic; upgrading keeps existing rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from broadcaster.store.db import Database
+from tests.conftest import StationCLI, write_config
+
+
+def test_init_upgrades_an_older_database_and_keeps_its_rows(tmp_path: Path, db_url: str) -> None:
+    config = write_config(tmp_path, db_url)
+    url = db_url if not db_url.startswith("sqlite") else f"sqlite:///{tmp_path}/station.db"
+    old = Database(url)
+    old.upgrade("0001")
+    now = datetime(2021, 1, 8, 1, 0, tzinfo=UTC)
+    with old.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO news_items (title, topic, priority, text, airings_wanted, airings_done, created_at,"
+                 " updated_at) VALUES ('Tin cũ', 'mot-cua', 'normal', 'Nội dung cũ.', 2, 1, :now, :now)"),
+            {"now": now.replace(tzinfo=None) if url.startswith("sqlite") else now},
+        )
+    old.dispose()
+
+    station = StationCLI(config)
+    out = station.ok("init")
+    assert "Upgraded the station database from schema 0001" in out
+    (item,) = __import__("json").loads(station.ok("news", "list", "--json"))
+    assert (item["title"], item["text"], item["airings_wanted"], item["airings_done"]) == ("Tin cũ", "Nội dung cũ.", 2, 1)
+    assert item["created_at"].startswith("2021-01-08T01:00:00")
+    assert "ready" in station.ok("init")
+
+
+def test_init_is_idempotent_and_makes_folders(tmp_path: Path) -> None:
+    station = StationCLI(write_config(tmp_path))
+    assert "Created the station database" in station.ok("init")
+    assert "nothing to do" in station.ok("init")
+    assert (tmp_path / "data").is_dir() and (tmp_path / "data" / "audio" / "cache").is_dir()
