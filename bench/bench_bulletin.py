@@ -52,10 +52,7 @@ def main() -> None:
             f"bulletin: {sheet.duration_s / 60:.1f} min, {len(parts)} parts, {size_mb:.0f} MB WAV, "
             f"built in {elapsed:.2f} s"
         )
-        print(
-            f"peak RSS: {peak_rss_mb():.0f} MB (before assembly {before:.0f} MB; "
-            f"largest part {text_mb:.0f} MB)"
-        )
+        print(f"peak RSS: {peak_rss_mb():.0f} MB (before assembly {before:.0f} MB; largest part {text_mb:.0f} MB)")
 
 
 if __name__ == "__main__":

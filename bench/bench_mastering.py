@@ -44,9 +44,7 @@ def main() -> None:
             master(long, out, MasteringSettings())
             timings.append(time.perf_counter() - start)
         lufs, peak = measure_loudness(out)
-        print(
-            f"mastering 10 min of espeak speech: best {min(timings):.2f} s, median {sorted(timings)[1]:.2f} s"
-        )
+        print(f"mastering 10 min of espeak speech: best {min(timings):.2f} s, median {sorted(timings)[1]:.2f} s")
         print(f"result: {lufs:.1f} LUFS integrated, {peak:.1f} dBTP true peak (targets -16 / -1.5)")
 
 

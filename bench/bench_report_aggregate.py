@@ -14,7 +14,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from broadcaster.airlog import GENESIS, AiredItem, AiringDraft, AiringRecord, ChainHead, seal, verify_chain
-from broadcaster.reports.aggregate import Target, build_report, parse_period, report_to_json
+from broadcaster.reports.aggregate import (
+    Target,
+    build_report,
+    parse_period,
+    report_from_facts,
+    report_to_json,
+    rollup,
+)
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 N_AIRINGS = 75_000
@@ -101,9 +108,7 @@ def main() -> None:
         lambda: build_report(records, ten_years, TOPICS, SLOTS, TARGETS, head, HCM),
     )
     q_records = [
-        r
-        for r in records
-        if datetime(2020, 12, 31, tzinfo=UTC) <= r.scheduled_at < datetime(2021, 4, 2, tzinfo=UTC)
+        r for r in records if datetime(2020, 12, 31, tzinfo=UTC) <= r.scheduled_at < datetime(2021, 4, 2, tzinfo=UTC)
     ]
     timed(
         f"build_report, one quarter ({len(q_records):,} records passed)",
@@ -112,6 +117,12 @@ def main() -> None:
     timed(
         "build_report, one quarter (all 75k passed, filtered)",
         lambda: build_report(records, quarter, TOPICS, SLOTS, TARGETS, head, HCM),
+    )
+    facts = rollup(records, ten_years, HCM)
+    timed("  of which rollup (records -> per-day Facts)", lambda: rollup(records, ten_years, HCM))
+    timed(
+        "  of which report_from_facts (the SQL-GROUP-BY path)",
+        lambda: report_from_facts(facts, ten_years, TOPICS, SLOTS, TARGETS, head, HCM),
     )
     report = build_report(records, ten_years, TOPICS, SLOTS, TARGETS, head, HCM)
     timed("report_to_json, 10 years", lambda: report_to_json(report))

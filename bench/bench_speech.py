@@ -33,8 +33,7 @@ def main() -> None:
         with wave.open(str(out), "rb") as w:
             audio_s = w.getnframes() / w.getframerate()
         print(
-            f"espeak-ng: {audio_s:.1f} s of speech in {elapsed * 1000:.0f} ms, "
-            f"real-time factor {elapsed / audio_s:.4f}"
+            f"espeak-ng: {audio_s:.1f} s of speech in {elapsed * 1000:.0f} ms, real-time factor {elapsed / audio_s:.4f}"
         )
 
         cache = RenderCache(folder / "cache")
@@ -47,10 +46,7 @@ def main() -> None:
         for _ in range(hits):
             render(TEXT, chain, MasteringSettings(), cache)
         hit = (time.perf_counter() - start) / hits
-        print(
-            f"render miss (espeak + validate + master + store), {first.duration_s:.1f} s item: "
-            f"{miss * 1000:.0f} ms"
-        )
+        print(f"render miss (espeak + validate + master + store), {first.duration_s:.1f} s item: {miss * 1000:.0f} ms")
         print(f"cached re-render (hit, checksum verified): {hit * 1000:.2f} ms")
 
 

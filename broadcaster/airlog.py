@@ -292,17 +292,13 @@ def verify_chain(records: Iterable[AiringRecord], head: ChainHead | None = None)
                     problem = f"Airing #{rec.seq} is out of order: the records were reordered."
                 return _bad(index, prev, rec.seq, problem)
             if expected in seen_seqs:
-                problem = (
-                    f"Airing #{rec.seq} comes where airing #{expected} should be: the records were reordered."
-                )
+                problem = f"Airing #{rec.seq} comes where airing #{expected} should be: the records were reordered."
                 return _bad(index, prev, expected, problem)
             missing = f"#{expected}" if rec.seq == expected + 1 else f"#{expected} to #{rec.seq - 1}"
             problem = f"Airing {missing} is missing from the log: it was deleted."
             return _bad(index, prev, expected, problem)
         if record_hash(rec) != rec.hash:
-            problem = (
-                f"Airing #{rec.seq} was changed after it was written (its hash does not match its contents)."
-            )
+            problem = f"Airing #{rec.seq} was changed after it was written (its hash does not match its contents)."
             return _bad(index, prev, rec.seq, problem)
         if rec.prev_hash != prev:
             before = "the start of the log" if rec.seq == 1 else f"airing #{rec.seq - 1}"

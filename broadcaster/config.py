@@ -13,7 +13,7 @@ import re
 import tomllib
 import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
-from datetime import time
+from datetime import time as TimeOfDay
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -59,7 +59,7 @@ class SlotConfig:
     priorities: list[str] = field(default_factory=list)
 
     @property
-    def start(self) -> time:
+    def start(self) -> TimeOfDay:
         return parse_time(self.time)
 
 
@@ -171,7 +171,7 @@ class Config:
         url = self.station.database
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
-            return prefix + str(self.resolve(url[len(prefix):]))
+            return prefix + str(self.resolve(url[len(prefix) :]))
         return url
 
     @property
@@ -195,23 +195,25 @@ class Config:
 
     @property
     def closing_text(self) -> str:
-        return self.station.closing or f"{self.station.name} xin kết thúc buổi phát thanh. Xin cảm ơn quý vị đã lắng nghe."
+        return (
+            self.station.closing or f"{self.station.name} xin kết thúc buổi phát thanh. Xin cảm ơn quý vị đã lắng nghe."
+        )
 
 
-def parse_time(text: str) -> time:
+def parse_time(text: str) -> TimeOfDay:
     match = _TIME.match(text.strip())
     if not match:
         raise ValueError(f"'{text}' is not a time; write HH:MM or HH:MM:SS, e.g. \"06:00\"")
     hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
     if hour > 23 or minute > 59 or second > 59:
         raise ValueError(f"'{text}' is not a time of day (hours 00-23, minutes and seconds 00-59)")
-    return time(hour, minute, second)
+    return TimeOfDay(hour, minute, second)
 
 
-def parse_window(text: str) -> tuple[time, time]:
+def parse_window(text: str) -> tuple[TimeOfDay, TimeOfDay]:
     start, sep, end = text.partition("-")
     if not sep:
-        raise ValueError(f"'{text}' is not a window; write \"HH:MM-HH:MM\", e.g. \"05:00-21:00\"")
+        raise ValueError(f'\'{text}\' is not a window; write "HH:MM-HH:MM", e.g. "05:00-21:00"')
     return parse_time(start), parse_time(end)
 
 
@@ -371,9 +373,9 @@ def _cross_check(cfg: dict[str, Any], problems: list[str]) -> None:
         problems.append("mastering.sample_rate: use 16000, 22050, 24000, 32000, 44100 or 48000")
     output: OutputConfig = cfg["output"]
     if output.kind not in ("device", "file"):
-        problems.append(f"output.kind: must be \"device\" or \"file\", not '{output.kind}'")
+        problems.append(f'output.kind: must be "device" or "file", not \'{output.kind}\'')
     if output.backend not in ("auto", "pulse", "alsa"):
-        problems.append(f"output.backend: must be \"auto\", \"pulse\" or \"alsa\", not '{output.backend}'")
+        problems.append(f'output.backend: must be "auto", "pulse" or "alsa", not \'{output.backend}\'')
     for i, target in enumerate(cfg["targets"], start=1):
         where = f"targets[{i}]"
         if target.kind not in TARGET_KINDS:
@@ -414,7 +416,9 @@ def load_config(path: Path | None = None) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Config file {path} cannot be read: {exc}.", "Check its permissions and that it is UTF-8.") from exc
+        raise ConfigError(
+            f"Config file {path} cannot be read: {exc}.", "Check its permissions and that it is UTF-8."
+        ) from exc
     return parse_config(text, path)
 
 
@@ -455,4 +459,3 @@ def to_toml(data: dict[str, Any]) -> str:
 
 def _key(k: str) -> str:
     return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else '"' + k + '"'
-

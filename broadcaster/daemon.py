@@ -29,7 +29,7 @@ from broadcaster.errors import BroadcasterError
 from broadcaster.lock import StationLock
 from broadcaster.onair import Airer, AiringRequest, aired_items
 from broadcaster.planning import Occurrence, Overdue, lead_time, occurrences, overdue_decision
-from broadcaster.programme import Programme
+from broadcaster.programme import EMERGENCY_SLOT, Programme
 from broadcaster.rendering import Speech
 from broadcaster.sound.amplifier import Amplifier
 from broadcaster.sound.outputs import Output
@@ -45,8 +45,7 @@ JOB_HORIZON = timedelta(hours=26)
 
 
 class Daemon:
-    def __init__(self, station: Station, output: Output, amplifier: Amplifier,
-                 speech: Speech | None = None) -> None:
+    def __init__(self, station: Station, output: Output, amplifier: Amplifier, speech: Speech | None = None) -> None:
         self.station = station
         self.speech = speech or Speech(station)
         self.programme = Programme(station, self.speech)
@@ -59,8 +58,7 @@ class Daemon:
         self.scheduler = BackgroundScheduler(
             timezone=tz,
             executors={"air": ThreadPoolExecutor(1), "default": ThreadPoolExecutor(2)},
-            job_defaults={"coalesce": True, "max_instances": 1,
-                          "misfire_grace_time": int(self.grace.total_seconds())},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": int(self.grace.total_seconds())},
         )
         self.scheduler.add_listener(self._on_job_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
 
@@ -124,14 +122,24 @@ class Daemon:
 
     def _add_housekeeping(self) -> None:
         d = self.station.config.daemon
-        self.scheduler.add_job(self.heartbeat, IntervalTrigger(seconds=HEARTBEAT_EVERY_S, timezone=self.station.config.tz),
-                               id="heartbeat", replace_existing=True)
-        self.scheduler.add_job(self.poll_emergencies,
-                               IntervalTrigger(seconds=d.emergency_poll_seconds, timezone=self.station.config.tz),
-                               id="emergencies", replace_existing=True)
-        self.scheduler.add_job(self._periodic, IntervalTrigger(minutes=d.rebuild_minutes,
-                                                               timezone=self.station.config.tz),
-                               id="rebuild", replace_existing=True)
+        self.scheduler.add_job(
+            self.heartbeat,
+            IntervalTrigger(seconds=HEARTBEAT_EVERY_S, timezone=self.station.config.tz),
+            id="heartbeat",
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            self.poll_emergencies,
+            IntervalTrigger(seconds=d.emergency_poll_seconds, timezone=self.station.config.tz),
+            id="emergencies",
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            self._periodic,
+            IntervalTrigger(minutes=d.rebuild_minutes, timezone=self.station.config.tz),
+            id="rebuild",
+            replace_existing=True,
+        )
 
     def _periodic(self) -> None:
         self.render_ahead()
@@ -152,8 +160,12 @@ class Daemon:
                 continue
             wake = max(occurrence.at - lead, now)
             self.scheduler.add_job(
-                self.air_slot, DateTrigger(run_date=wake, timezone=self.station.config.tz), args=[occurrence],
-                id=job_id, executor="air", name=occurrence.key,
+                self.air_slot,
+                DateTrigger(run_date=wake, timezone=self.station.config.tz),
+                args=[occurrence],
+                id=job_id,
+                executor="air",
+                name=occurrence.key,
             )
         log.info("jobs rebuilt: %d slot occurrence(s) in the next %s", len(wanted), JOB_HORIZON)
 
@@ -195,13 +207,32 @@ class Daemon:
     # ------------------------------------------------------------ airing
 
     def air_slot(self, occurrence: Occurrence) -> None:
+        try:
+            self._air_slot(occurrence)
+        except Exception as exc:
+            # Never a silent miss: whatever went wrong, the slot gets a record saying so.
+            log.exception("airing %s failed", occurrence.key)
+            self._record_failure(self._request(occurrence), exc)
+
+    def _record_failure(self, request: AiringRequest, exc: Exception) -> None:
+        with self.station.db.session() as session:
+            if request.kind == "slot" and log_store.has_record(session, request.slot, request.scheduled_at):
+                return
+        self.recover_interrupted(reason=f"the airing stopped on an internal error: {exc}")
+        with self.station.db.session() as session:
+            if request.kind == "slot" and log_store.has_record(session, request.slot, request.scheduled_at):
+                return
+        self.airer.record_without_sound(request, "failed", f"internal error before air: {exc}")
+
+    def _air_slot(self, occurrence: Occurrence) -> None:
         with self.station.db.session() as session:
             if log_store.has_record(session, occurrence.slot.name, occurrence.at):
                 return
         now = self.station.now()
         if now > occurrence.at and overdue_decision(occurrence.at, now, self.grace) is Overdue.MISSED:
             self.airer.record_without_sound(
-                self._request(occurrence), "missed",
+                self._request(occurrence),
+                "missed",
                 f"started {int((now - occurrence.at).total_seconds())} s late, past the "
                 f"{self.station.config.daemon.late_grace_minutes:g}-minute grace period (another airing was on air)",
             )
@@ -224,17 +255,31 @@ class Daemon:
         require_approval = self.station.config.station.require_approval
         today = self.station.today()
         for item in fresh:
-            if (item.priority.value == "emergency" and item.airings_done == 0 and item.id not in wanted
-                    and item.id not in self._emergencies_aired and item.valid_on(today)
-                    and (item.approved_at is not None or not require_approval)):
+            if (
+                item.priority.value == "emergency"
+                and item.airings_done == 0
+                and item.id not in wanted
+                and item.id not in self._emergencies_aired
+                and item.valid_on(today)
+                and (item.approved_at is not None or not require_approval)
+            ):
                 wanted.append(item.id)
         for item_id in wanted:
             self._emergencies_aired.add(item_id)
             self.airer.interrupt(f"emergency item {item_id} (khẩn cấp) took the air")
-            self.scheduler.add_job(self.air_emergency, args=[item_id], executor="air",
-                                   id=f"emergency:{item_id}:{now.timestamp()}")
+            self.scheduler.add_job(
+                self.air_emergency, args=[item_id], executor="air", id=f"emergency:{item_id}:{now.timestamp()}"
+            )
 
     def air_emergency(self, item_id: int) -> None:
+        try:
+            self._air_emergency(item_id)
+        except Exception as exc:
+            log.exception("emergency airing of item %s failed", item_id)
+            request = AiringRequest(kind="emergency", slot=EMERGENCY_SLOT, scheduled_at=self.station.now(), items=())
+            self._record_failure(request, exc)
+
+    def _air_emergency(self, item_id: int) -> None:
         with self.station.db.session() as session:
             item = news_store.to_item(news_store.get_row(session, item_id))
         if self.speech.cached_item(item) is None:
@@ -244,7 +289,7 @@ class Daemon:
 
     # ------------------------------------------------------------ after a stop
 
-    def recover_interrupted(self) -> None:
+    def recover_interrupted(self, reason: str | None = None) -> None:
         """Close airings that were on air when the station crashed or lost power."""
         with self.station.db.session() as session:
             rows = log_store.on_air_rows(session)
@@ -255,15 +300,25 @@ class Daemon:
                 cue = log_store.cue_items(row)
                 items = aired_items(cue, played)
                 draft = AiringDraft(
-                    slot=row.slot, kind=row.kind, scheduled_at=row.scheduled_at, started_at=started,
-                    ended_at=last_seen, duration_seconds=played, status="interrupted",
-                    reason=(f"the station stopped during this airing (crash or power cut); it had been on air "
-                            f"for about {played:.0f} s when last seen"),
-                    output=row.output, device=row.device, amplifier=row.amplifier, audio_sha256=row.audio_sha256,
-                    exemption=row.exemption, items=tuple(items),
+                    slot=row.slot,
+                    kind=row.kind,
+                    scheduled_at=row.scheduled_at,
+                    started_at=started,
+                    ended_at=last_seen,
+                    duration_seconds=played,
+                    status="interrupted",
+                    reason=(reason or "the station stopped during this airing (crash or power cut)")
+                    + f"; it had been on air for about {played:.0f} s when last seen",
+                    output=row.output,
+                    device=row.device,
+                    amplifier=row.amplifier,
+                    audio_sha256=row.audio_sha256,
+                    exemption=row.exemption,
+                    items=tuple(items),
                 )
-                log_store.append(session, draft, on_air_id=row.id,
-                                 count_aired=[i.item_id for i in items if i.completed])
+                log_store.append(
+                    session, draft, on_air_id=row.id, count_aired=[i.item_id for i in items if i.completed]
+                )
                 log.warning("airing of %s at %s closed as interrupted after a crash", row.slot, row.scheduled_at)
 
     def catch_up(self) -> None:
@@ -278,14 +333,16 @@ class Daemon:
                 if log_store.has_record(session, occurrence.slot.name, occurrence.at):
                     continue
             if overdue_decision(occurrence.at, now, self.grace) is Overdue.AIR_LATE:
-                log.warning("%s at %s passed while the station was off: airing it late", occurrence.slot.name,
-                            occurrence.at)
+                log.warning(
+                    "%s at %s passed while the station was off: airing it late", occurrence.slot.name, occurrence.at
+                )
                 plan = self.programme.plan(occurrence)
                 self.airer.air(self.programme.request(plan))
             else:
                 off_since = self.station.local(since).strftime("%Y-%m-%d %H:%M")
                 self.airer.record_without_sound(
-                    self._request(occurrence), "missed",
+                    self._request(occurrence),
+                    "missed",
                     f"the station was off (daemon not running) from {off_since} until "
                     f"{self.station.local(now):%Y-%m-%d %H:%M}, longer than the "
                     f"{self.station.config.daemon.late_grace_minutes:g}-minute grace period",
@@ -293,6 +350,7 @@ class Daemon:
 
 
 def describe_jobs(scheduler: BackgroundScheduler) -> list[dict[str, Any]]:
-    return [{"id": j.id, "next_run_time": j.next_run_time.isoformat() if j.next_run_time else None}
-            for j in scheduler.get_jobs()]
-
+    return [
+        {"id": j.id, "next_run_time": j.next_run_time.isoformat() if j.next_run_time else None}
+        for j in scheduler.get_jobs()
+    ]

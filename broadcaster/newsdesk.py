@@ -63,12 +63,14 @@ def parse_date(text: str, what: str) -> date:
                 raise InputError(
                     f"{what} '{text}' is not a date that exists.", "Check the day and month, e.g. 2021-02-28."
                 ) from None
-    raise InputError(f"{what} '{text}' is not a date.", "Write it as YYYY-MM-DD (2021-03-15) or DD/MM/YYYY (15/03/2021).")
+    raise InputError(
+        f"{what} '{text}' is not a date.", "Write it as YYYY-MM-DD (2021-03-15) or DD/MM/YYYY (15/03/2021)."
+    )
 
 
 def _unicode(text: str, what: str) -> tuple[str, list[str]]:
     conversion = to_nfc(text)
-    notices = [f"{what}: {conversion.notice}"] if conversion.source not in ("nfc",) else []
+    notices = [f"{what}: {conversion.notice}"] if conversion.notice else []
     return conversion.text, notices
 
 
@@ -132,11 +134,13 @@ class NewsDesk:
             )
         wanted = 1 if airings in (None, "") else airings
         try:
-            wanted = int(wanted)  # type: ignore[arg-type]
+            wanted = int(wanted)
         except (TypeError, ValueError):
             raise InputError(f"{name('airings')} '{airings}' is not a whole number.", "Use 1 or more.") from None
         if wanted < 1:
-            raise InputError(f"{name('airings')} must be at least 1, not {wanted}.", "Say how many times it should air.")
+            raise InputError(
+                f"{name('airings')} must be at least 1, not {wanted}.", "Say how many times it should air."
+            )
         return Draft(
             title=clean_title,
             topic=self.check_topic(topic, f"{name('topic')}: " if where else ""),
@@ -193,7 +197,7 @@ class NewsDesk:
         with self.station.db.session() as session:
             return news_store.to_item(news_store.get_row(session, item_id))
 
-    def list(self, status: str = "all", topic: str | None = None) -> list[NewsItem]:
+    def list_items(self, status: str = "all", topic: str | None = None) -> list[NewsItem]:
         self.station.ready()
         if topic:
             topic = self.check_topic(topic)
@@ -208,7 +212,7 @@ class NewsDesk:
     def edit(self, item_id: int, **changes: Any) -> NewsItem:
         """Change some fields; the rest keep their values. Checked as a whole before saving."""
         current = self.get(item_id)
-        merged = {
+        merged: dict[str, Any] = {
             "title": current.title,
             "topic": current.topic,
             "text": current.text,
@@ -238,7 +242,7 @@ class NewsDesk:
 
     def approve(self, item_id: int, by: str) -> NewsItem:
         if not by or not by.strip():
-            raise InputError("--by is empty.", "Give the name of the person approving, e.g. --by \"Nguyễn Văn A\".")
+            raise InputError("--by is empty.", 'Give the name of the person approving, e.g. --by "Nguyễn Văn A".')
         self.station.ready()
         name, _ = _unicode(" ".join(by.split()), "--by")
         with self.station.db.session() as session:
@@ -251,8 +255,9 @@ class NewsDesk:
 
     # ------------------------------------------------------------ files
 
-    def import_file(self, path: Path, topic: str | None, priority: str | None = None,
-                    airings: int | None = None) -> tuple[list[NewsItem], list[str]]:
+    def import_file(
+        self, path: Path, topic: str | None, priority: str | None = None, airings: int | None = None
+    ) -> tuple[list[NewsItem], list[str]]:
         """Import .txt, .docx or .csv; returns the new items and conversion notices."""
         self.station.ready()
         suffix = path.suffix.lower()
@@ -263,8 +268,9 @@ class NewsDesk:
             drafts = [self.draft(title=title, topic=topic, text=text, priority=priority, airings=airings)]
             drafts = [Draft(**{**drafts[0].__dict__, "notices": tuple(notices) + drafts[0].notices})]
         else:
-            raise InputError(f"{path.name}: cannot import '{suffix or 'no extension'}' files.",
-                             "Use a .txt, .docx or .csv file.")
+            raise InputError(
+                f"{path.name}: cannot import '{suffix or 'no extension'}' files.", "Use a .txt, .docx or .csv file."
+            )
         notices = [n for d in drafts for n in d.notices]
         return self.add_many(drafts, source_note=f"imported from {path.name}"), notices
 
@@ -278,7 +284,8 @@ class NewsDesk:
             raise InputError(
                 f"{path.name}: the header row is {','.join(header) or 'empty'}"
                 + (f"; missing column(s) {', '.join(missing)}" if missing else "")
-                + (f"; unknown column(s) {', '.join(unknown)}" if unknown else "") + ".",
+                + (f"; unknown column(s) {', '.join(unknown)}" if unknown else "")
+                + ".",
                 f"The first row must be: {','.join(CSV_COLUMNS)}.",
             )
         drafts = []
@@ -290,7 +297,7 @@ class NewsDesk:
             drafts.append(self._csv_row_draft(row, where))
         if not drafts:
             raise InputError(f"{path.name} has no news rows.", "Add one row per news item under the header.")
-        note = (conversion.notice,) if conversion.source != "nfc" else ()
+        note = (conversion.notice,) if conversion.notice else ()
         return [Draft(**{**d.__dict__, "notices": note + d.notices}) for d in drafts]
 
     def _csv_row_draft(self, row: dict[str, str], where: str) -> Draft:
@@ -298,9 +305,15 @@ class NewsDesk:
             if not row.get(column):
                 raise InputError(f"{where}column '{column}' is empty.", f"Fill in the {column} of every row.")
         return self.draft(
-            title=row["title"], topic=row["topic"], text=row["text"], priority=row.get("priority") or None,
-            valid_from=row.get("from") or None, valid_until=row.get("until") or None,
-            airings=row.get("airings") or None, where=where, csv_row=True,
+            title=row["title"],
+            topic=row["topic"],
+            text=row["text"],
+            priority=row.get("priority") or None,
+            valid_from=row.get("from") or None,
+            valid_until=row.get("until") or None,
+            airings=row.get("airings") or None,
+            where=where,
+            csv_row=True,
         )
 
 
@@ -324,7 +337,7 @@ def read_txt(path: Path) -> tuple[str, str, list[str]]:
         lines.pop(0)
     if not lines:
         raise InputError(f"{path.name} is empty.", "Put the title on the first line and the news text below it.")
-    notices = [f"{path.name}: {conversion.notice}"] if conversion.source != "nfc" else []
+    notices = [f"{path.name}: {conversion.notice}"] if conversion.notice else []
     return lines[0].strip(), "\n".join(lines[1:]).strip(), notices
 
 
@@ -338,8 +351,10 @@ def read_docx(path: Path) -> tuple[str, str, list[str]]:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise InputError(f"{path.name} is not a readable Word (.docx) file: {exc}.",
-                         "Open it in Word or LibreOffice and save it again as .docx.") from None
+        raise InputError(
+            f"{path.name} is not a readable Word (.docx) file: {exc}.",
+            "Open it in Word or LibreOffice and save it again as .docx.",
+        ) from None
     paragraphs = [p.text.strip() for p in document.paragraphs if p.text.strip()]
     if not paragraphs:
         raise InputError(f"{path.name} has no text.", "Put the title in the first paragraph and the news below it.")
@@ -350,8 +365,9 @@ def read_docx(path: Path) -> tuple[str, str, list[str]]:
     return title, text, notices
 
 
-def item_json(item: NewsItem, today: date, topic_names: dict[str, str],
-              speech: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def item_json(
+    item: NewsItem, today: date, topic_names: dict[str, str], speech: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """The documented, stable JSON shape of a news item."""
 
     def iso(moment: datetime | None) -> str | None:

@@ -77,9 +77,19 @@ class Airer:
     def record_without_sound(self, request: AiringRequest, status: str, reason: str) -> AiringRecord:
         """Missed, empty or failed before any sound: one log record, nothing played."""
         draft = AiringDraft(
-            slot=request.slot, kind=request.kind, scheduled_at=request.scheduled_at, started_at=None, ended_at=None,
-            duration_seconds=0.0, status=status, reason=reason, output=self.output.name, device=self._device(),
-            amplifier=self.amplifier.state, audio_sha256=None, exemption=request.exemption,
+            slot=request.slot,
+            kind=request.kind,
+            scheduled_at=request.scheduled_at,
+            started_at=None,
+            ended_at=None,
+            duration_seconds=0.0,
+            status=status,
+            reason=reason,
+            output=self.output.name,
+            device=self._device(),
+            amplifier=self.amplifier.state,
+            audio_sha256=None,
+            exemption=request.exemption,
         )
         with self.station.db.session() as session:
             record = log_store.append(session, draft)
@@ -87,8 +97,11 @@ class Airer:
         return record
 
     def _device(self) -> str:
-        return self.station.config.output.device if self.station.config.output.kind == "device" else str(
-            self.station.config.output_dir)
+        return (
+            self.station.config.output.device
+            if self.station.config.output.kind == "device"
+            else str(self.station.config.output_dir)
+        )
 
     # ------------------------------------------------------------ airing
 
@@ -121,8 +134,9 @@ class Airer:
         wav = self.station.bulletin_dir / f"{stamp}_{_safe_name(request.slot)}.wav"
         try:
             parts = self.speech.bulletin_parts([s for _, s in ready], lines)
-            sheet = assemble_bulletin(parts, wav, self.station.config.mastering.pause_ms,
-                                      self.speech.mastering.sample_rate)
+            sheet = assemble_bulletin(
+                parts, wav, self.station.config.mastering.pause_ms, self.speech.mastering.sample_rate
+            )
         except BroadcasterError as exc:
             return self.record_without_sound(request, "failed", f"the bulletin could not be built: {exc}")
         cue = self._cue_items(ready, sheet)
@@ -138,34 +152,52 @@ class Airer:
         items = []
         for item, speech in ready:
             cues = [c for c in sheet.cues if c.item_id == item.id]
-            start = min(c.offset_s for c in cues)
-            end = max(c.offset_s + c.duration_s for c in cues)
-            items.append({
-                "item_id": item.id, "title": item.title, "topic": item.topic, "priority": item.priority.value,
-                "offset_seconds": start, "duration_seconds": end - start, "engine": speech.engine,
-                "voice": speech.voice, "approved_by": item.approved_by,
-                "approved_at": item.approved_at.isoformat() if item.approved_at else None,
-            })
+            start = min(c.start_s for c in cues)
+            end = max(c.end_s for c in cues)
+            items.append(
+                {
+                    "item_id": item.id,
+                    "title": item.title,
+                    "topic": item.topic,
+                    "priority": item.priority.value,
+                    "offset_seconds": start,
+                    "duration_seconds": end - start,
+                    "engine": speech.engine,
+                    "voice": speech.voice,
+                    "approved_by": item.approved_by,
+                    "approved_at": item.approved_at.isoformat() if item.approved_at else None,
+                }
+            )
         return items
 
-    def _play(self, request: AiringRequest, wav: Path, cue: list[dict[str, Any]], notes: list[str],
-              start_at: datetime | None) -> AiringRecord:
+    def _play(
+        self, request: AiringRequest, wav: Path, cue: list[dict[str, Any]], notes: list[str], start_at: datetime | None
+    ) -> AiringRecord:
         clock = self.station.clock
         begin = start_at or clock.now()
         warm = timedelta(seconds=self.amplifier.warmup_s)
         clock.sleep((begin - warm - clock.now()).total_seconds())
         with self.station.db.session() as session:
             on_air_id = log_store.open_on_air(
-                session, kind=request.kind, slot=request.slot, scheduled_at=request.scheduled_at,
-                started_at=None, progress_at=None, output=self.output.name, device=self._device(),
-                amplifier=self.amplifier.state, audio_sha256=None, exemption=request.exemption,
+                session,
+                kind=request.kind,
+                slot=request.slot,
+                scheduled_at=request.scheduled_at,
+                started_at=None,
+                progress_at=None,
+                output=self.output.name,
+                device=self._device(),
+                amplifier=self.amplifier.state,
+                audio_sha256=None,
+                exemption=request.exemption,
                 cue_json=json.dumps({"items": cue}, ensure_ascii=False),
             )
         try:
             self.amplifier.switch_on()
         except AmplifierError as exc:
-            return self._close(request, on_air_id, None, cue, "failed",
-                               f"the amplifier did not switch on: {exc}", notes)
+            return self._close(
+                request, on_air_id, None, cue, "failed", f"the amplifier did not switch on: {exc}", notes
+            )
         if start_at is None:
             begin = clock.now()
         progress = _Progress(self.station, on_air_id)
@@ -181,7 +213,11 @@ class Airer:
         with self._state:
             cut_by = self._interrupt_reason
         status = "completed" if result.completed else "interrupted"
-        reason = None if result.completed else f"cut short after {result.played_seconds:.1f} s: {cut_by or 'playback stopped'}"
+        reason = (
+            None
+            if result.completed
+            else f"cut short after {result.played_seconds:.1f} s: {cut_by or 'playback stopped'}"
+        )
         return self._close(request, on_air_id, result, cue, status, reason, notes)
 
     def _switch_off(self) -> None:
@@ -190,18 +226,35 @@ class Airer:
         except AmplifierError as exc:
             log.error("amplifier did not switch off: %s", exc)
 
-    def _close(self, request: AiringRequest, on_air_id: int, result: PlaybackResult | None,
-               cue: list[dict[str, Any]], status: str, reason: str | None, notes: list[str]) -> AiringRecord:
+    def _close(
+        self,
+        request: AiringRequest,
+        on_air_id: int,
+        result: PlaybackResult | None,
+        cue: list[dict[str, Any]],
+        status: str,
+        reason: str | None,
+        notes: list[str],
+    ) -> AiringRecord:
         played = result.played_seconds if result else 0.0
         items = aired_items(cue, played)
         full = [i.item_id for i in items if i.completed]
         reason_text = "; ".join([r for r in [reason, *notes] if r]) or None
         draft = AiringDraft(
-            slot=request.slot, kind=request.kind, scheduled_at=request.scheduled_at,
-            started_at=result.started_at if result else None, ended_at=result.ended_at if result else None,
-            duration_seconds=played, status=status, reason=reason_text, output=self.output.name,
-            device=self._device(), amplifier=self.amplifier.state, audio_sha256=result.sha256 if result else None,
-            exemption=request.exemption, items=tuple(items),
+            slot=request.slot,
+            kind=request.kind,
+            scheduled_at=request.scheduled_at,
+            started_at=result.started_at if result else None,
+            ended_at=result.ended_at if result else None,
+            duration_seconds=played,
+            status=status,
+            reason=reason_text,
+            output=self.output.name,
+            device=self._device(),
+            amplifier=self.amplifier.state,
+            audio_sha256=result.sha256 if result else None,
+            exemption=request.exemption,
+            items=tuple(items),
         )
         with self.station.db.session() as session:
             record = log_store.append(session, draft, on_air_id=on_air_id, count_aired=full)
@@ -218,12 +271,21 @@ def aired_items(cue: Sequence[dict[str, Any]], played_seconds: float) -> list[Ai
             continue
         on_air = min(duration, played_seconds - offset)
         approved_at = datetime.fromisoformat(c["approved_at"]) if c.get("approved_at") else None
-        result.append(AiredItem(
-            item_id=int(c["item_id"]), title=c["title"], topic=c["topic"], priority=c["priority"],
-            offset_seconds=offset, duration_seconds=on_air, engine=c["engine"], voice=c["voice"],
-            approved_by=c.get("approved_by"), approved_at=approved_at,
-            completed=on_air >= duration - 0.05,
-        ))
+        result.append(
+            AiredItem(
+                item_id=int(c["item_id"]),
+                title=c["title"],
+                topic=c["topic"],
+                priority=c["priority"],
+                offset_seconds=offset,
+                duration_seconds=on_air,
+                engine=c["engine"],
+                voice=c["voice"],
+                approved_by=c.get("approved_by"),
+                approved_at=approved_at,
+                completed=on_air >= duration - 0.05,
+            )
+        )
     return result
 
 

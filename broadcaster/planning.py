@@ -187,8 +187,7 @@ def plan_slot(
             waiting.append((item.id, reason))
     exemption = None
     if outside and chosen:
-        exemption = (f"emergency aired outside broadcast hours ({hours.describe()}) "
-                     f"at {local:%H:%M}")
+        exemption = f"emergency aired outside broadcast hours ({hours.describe()}) at {local:%H:%M}"
     return Plan(occurrence, tuple(chosen), tuple(waiting), exemption, timing)
 
 

@@ -11,7 +11,16 @@ from datetime import datetime, timedelta
 from broadcaster.config import Config, SlotConfig, parse_window
 from broadcaster.model import NewsItem, Priority
 from broadcaster.onair import AiringRequest
-from broadcaster.planning import Hours, Occurrence, Plan, SlotSpec, Timing, after_airing, occurrences, plan_slot
+from broadcaster.planning import (
+    Hours,
+    Occurrence,
+    Plan,
+    SlotSpec,
+    Timing,
+    after_airing,
+    occurrences,
+    plan_slot,
+)
 from broadcaster.rendering import Speech
 from broadcaster.station import Station
 from broadcaster.store import news as news_store
@@ -21,8 +30,12 @@ EMERGENCY_SLOT = "Khẩn cấp"
 
 def slot_spec(slot: SlotConfig) -> SlotSpec:
     return SlotSpec(
-        name=slot.name, start=slot.start, days=tuple(slot.days), max_seconds=slot.max_minutes * 60,
-        topics=frozenset(slot.topics), priorities=frozenset(Priority(p) for p in slot.priorities),
+        name=slot.name,
+        start=slot.start,
+        days=tuple(slot.days),
+        max_seconds=slot.max_minutes * 60,
+        topics=frozenset(slot.topics),
+        priorities=frozenset(Priority(p) for p in slot.priorities),
     )
 
 
@@ -50,13 +63,22 @@ class Programme:
         opening, closing = self.speech.fixed_seconds()
         return Timing(opening_s=opening, closing_s=closing, pause_s=self.speech.pause_s)
 
-    def plan(self, occurrence: Occurrence, items: list[NewsItem] | None = None,
-             durations: dict[int, float | None] | None = None, timing: Timing | None = None) -> Plan:
+    def plan(
+        self,
+        occurrence: Occurrence,
+        items: list[NewsItem] | None = None,
+        durations: dict[int, float | None] | None = None,
+        timing: Timing | None = None,
+    ) -> Plan:
         items = self.live_items() if items is None else items
         return plan_slot(
-            items, durations if durations is not None else self.durations(items), occurrence, self.station.config.tz,
+            items,
+            durations if durations is not None else self.durations(items),
+            occurrence,
+            self.station.config.tz,
             require_approval=self.station.config.station.require_approval,
-            hours=broadcast_hours(self.station.config), timing=timing or self.timing(),
+            hours=broadcast_hours(self.station.config),
+            timing=timing or self.timing(),
         )
 
     def upcoming(self, until: datetime, after: datetime | None = None) -> list[Plan]:
@@ -78,10 +100,19 @@ class Programme:
 
     @staticmethod
     def request(plan: Plan) -> AiringRequest:
-        notes = tuple(f"item {item_id} waits: {reason}" for item_id, reason in plan.waiting
-                      if reason.value in ("no speech rendered", "does not fit in the slot's length"))
-        return AiringRequest(kind="slot", slot=plan.occurrence.slot.name, scheduled_at=plan.occurrence.at,
-                             items=tuple(p.item for p in plan.items), exemption=plan.exemption, notes=notes)
+        notes = tuple(
+            f"item {item_id} waits: {reason}"
+            for item_id, reason in plan.waiting
+            if reason.value in ("no speech rendered", "does not fit in the slot's length")
+        )
+        return AiringRequest(
+            kind="slot",
+            slot=plan.occurrence.slot.name,
+            scheduled_at=plan.occurrence.at,
+            items=tuple(p.item for p in plan.items),
+            exemption=plan.exemption,
+            notes=notes,
+        )
 
     def emergency_request(self, item: NewsItem, now: datetime) -> AiringRequest:
         hours = broadcast_hours(self.station.config)
@@ -89,5 +120,6 @@ class Programme:
         exemption = None
         if not hours.allows(local.time()):
             exemption = f"emergency aired outside broadcast hours ({hours.describe()}) at {local:%H:%M}"
-        return AiringRequest(kind="emergency", slot=EMERGENCY_SLOT, scheduled_at=now, items=(item,),
-                             exemption=exemption)
+        return AiringRequest(
+            kind="emergency", slot=EMERGENCY_SLOT, scheduled_at=now, items=(item,), exemption=exemption
+        )

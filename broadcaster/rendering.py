@@ -20,7 +20,15 @@ from broadcaster.model import NewsItem
 from broadcaster.sound.bulletin import BulletinPart, PartKind, assemble_bulletin
 from broadcaster.sound.jingles import make_jingles
 from broadcaster.sound.mastering import CompressorSettings, MasteringSettings
-from broadcaster.speech import CachedRender, EspeakEngine, FallbackChain, GttsEngine, RenderCache, cache_key, render
+from broadcaster.speech import (
+    CachedRender,
+    EspeakEngine,
+    FallbackChain,
+    GttsEngine,
+    RenderCache,
+    cache_key,
+    render,
+)
 from broadcaster.speech.engine import SpeechEngine
 from broadcaster.station import Station
 from broadcaster.store.tables import RenderingRow
@@ -53,8 +61,11 @@ def build_engines(station: Station) -> list[SpeechEngine]:
     engines: list[SpeechEngine] = []
     for name in [speech.engine, *speech.fallback]:
         if name == "gtts":
-            engines.append(GttsEngine(lang="vi", tld=speech.gtts_tld, timeout_s=speech.gtts_timeout_seconds,
-                                      retries=speech.gtts_retries))
+            engines.append(
+                GttsEngine(
+                    lang="vi", tld=speech.gtts_tld, timeout_s=speech.gtts_timeout_seconds, retries=speech.gtts_retries
+                )
+            )
         elif name == "espeak":
             engines.append(EspeakEngine(voice=speech.espeak_voice, speed_wpm=speech.espeak_speed))
     return engines
@@ -103,8 +114,9 @@ class Speech:
         text = self.render_text(item.text)
         with self.station.db.session() as session:
             for part, rendered in (("title", title), ("text", text)):
-                row = session.scalar(select(RenderingRow).where(RenderingRow.item_id == item.id,
-                                                                RenderingRow.part == part))
+                row = session.scalar(
+                    select(RenderingRow).where(RenderingRow.item_id == item.id, RenderingRow.part == part)
+                )
                 if row is None:
                     row = RenderingRow(item_id=item.id, part=part)
                     session.add(row)
@@ -138,13 +150,21 @@ class Speech:
     def speech_info(self, item: NewsItem) -> list[dict[str, Any]]:
         """How the item's speech was made, for `news show`; marks stale renderings."""
         with self.station.db.session() as session:
-            rows = session.scalars(select(RenderingRow).where(RenderingRow.item_id == item.id)
-                                   .order_by(RenderingRow.part.desc())).all()
+            rows = session.scalars(
+                select(RenderingRow).where(RenderingRow.item_id == item.id).order_by(RenderingRow.part.desc())
+            ).all()
             current = {"title": self.key(item.title), "text": self.key(item.text)}
             return [
-                {"part": r.part, "engine": r.engine, "voice": r.voice, "duration_seconds": r.duration_seconds,
-                 "audio_sha256": r.audio_sha256, "notes": r.notes, "rendered_at": r.created_at.isoformat(),
-                 "current": r.cache_key == current.get(r.part)}
+                {
+                    "part": r.part,
+                    "engine": r.engine,
+                    "voice": r.voice,
+                    "duration_seconds": r.duration_seconds,
+                    "audio_sha256": r.audio_sha256,
+                    "notes": r.notes,
+                    "rendered_at": r.created_at.isoformat(),
+                    "current": r.cache_key == current.get(r.part),
+                }
                 for r in rows
             ]
 
@@ -178,16 +198,19 @@ class Speech:
         ident, closing = self.cached_text(ident_text), self.cached_text(closing_text)
         return (ident, closing) if ident and closing else None
 
-    def bulletin_parts(self, speeches: Sequence[ItemSpeech],
-                       lines: tuple[CachedRender, CachedRender] | None) -> list[BulletinPart]:
+    def bulletin_parts(
+        self, speeches: Sequence[ItemSpeech], lines: tuple[CachedRender, CachedRender] | None
+    ) -> list[BulletinPart]:
         """Jingle, ident, each item's title then text, closing line, jingle (ident lines when rendered)."""
         opening_jingle, closing_jingle = self.jingles()
         parts = [BulletinPart(PartKind.JINGLE, audio=opening_jingle)]
         if lines:
             parts.append(BulletinPart(PartKind.IDENT, audio=lines[0].path))
         for s in speeches:
-            parts += [BulletinPart(PartKind.TITLE, s.item_id, s.title.path),
-                      BulletinPart(PartKind.TEXT, s.item_id, s.text.path)]
+            parts += [
+                BulletinPart(PartKind.TITLE, s.item_id, s.title.path),
+                BulletinPart(PartKind.TEXT, s.item_id, s.text.path),
+            ]
         if lines:
             parts.append(BulletinPart(PartKind.CLOSING, audio=lines[1].path))
         parts.append(BulletinPart(PartKind.JINGLE, audio=closing_jingle))
@@ -202,8 +225,10 @@ class Speech:
         ident_s = lines[0].duration_s if lines else 0.0
         closing_s = lines[1].duration_s if lines else 0.0
         pause = self.pause_s
-        return (wav_duration(opening_jingle) + pause + ident_s + pause,
-                pause + closing_s + pause + wav_duration(closing_jingle))
+        return (
+            wav_duration(opening_jingle) + pause + ident_s + pause,
+            pause + closing_s + pause + wav_duration(closing_jingle),
+        )
 
     # ------------------------------------------------------------ preview
 
@@ -214,8 +239,10 @@ class Speech:
 
     def preview_to(self, item: NewsItem, out_path: Path) -> ItemSpeech:
         speech = self.render_item(item)
-        parts = [BulletinPart(PartKind.TITLE, item.id, speech.title.path),
-                 BulletinPart(PartKind.TEXT, item.id, speech.text.path)]
+        parts = [
+            BulletinPart(PartKind.TITLE, item.id, speech.title.path),
+            BulletinPart(PartKind.TEXT, item.id, speech.text.path),
+        ]
         with tempfile.TemporaryDirectory() as tmp:
             built = Path(tmp) / "preview.wav"
             assemble_bulletin(parts, built, self.station.config.mastering.pause_ms, self.mastering.sample_rate)
@@ -232,4 +259,6 @@ def _copy_wav(source: Path, out_path: Path) -> None:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, out_path)
     except OSError as exc:
-        raise SpeechError(f"Cannot write {out_path}: {exc.strerror}.", "Check the folder exists and is writable.") from exc
+        raise SpeechError(
+            f"Cannot write {out_path}: {exc.strerror}.", "Check the folder exists and is writable."
+        ) from exc

@@ -72,7 +72,14 @@ class Station:
             folder.mkdir(parents=True, exist_ok=True)
         if self.config.output.kind == "file":
             self.config.output_dir.mkdir(parents=True, exist_ok=True)
-        return self.db.upgrade()
+        result = self.db.upgrade()
+        from broadcaster.store import state
+
+        with self.db.session() as session:
+            # Slots from now on are the station's to air: a daemon started later records those it missed.
+            if state.get_time(session, state.HEARTBEAT) is None:
+                state.set_time(session, state.HEARTBEAT, self.now())
+        return result
 
     def ready(self) -> None:
         """Raise a clear error unless the database is set up at the current schema."""

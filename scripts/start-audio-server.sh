@@ -48,5 +48,15 @@ else
 fi
 
 has_horn || { echo "PulseAudio runs but has no 'horn' sink" >&2; exit 1; }
+
+# An idle null sink wakes up only every 2 s, so a new recorder (parec) waits up
+# to 2 s for its first sound. A quiet listener on the monitor keeps the sink's
+# latency at 50 ms: recorders then start at once. It discards what it hears.
+KEEPER_PID="$RUNTIME/keeper.pid"
+if ! PULSE_SERVER="$SERVER" pactl list clients 2>/dev/null | grep -q 'application.name = "horn-keeper"'; then
+    PULSE_SERVER="$SERVER" setsid parec --device=horn.monitor --raw --latency-msec=50 \
+        --client-name=horn-keeper </dev/null >/dev/null 2>&1 &
+    echo $! >"$KEEPER_PID"
+fi
 echo "export XDG_RUNTIME_DIR=$RUNTIME"
 echo "export PULSE_SERVER=$SERVER"

@@ -20,8 +20,14 @@ REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("BROADCASTER_TEST_PG_URL")
 
 
-def write_config(folder: Path, database: str = "sqlite:///station.db", *, replace: dict[str, str] | None = None,
-                 append: str = "", render_on_add: bool = False) -> Path:
+def write_config(
+    folder: Path,
+    database: str = "sqlite:///station.db",
+    *,
+    replace: dict[str, str] | None = None,
+    append: str = "",
+    render_on_add: bool = False,
+) -> Path:
     """The shipped config.toml with this station's database, offline voice, output to files, and any changes.
 
     Speech is not rendered on `news add` unless asked: most tests are about the queue, not the voice."""
@@ -29,7 +35,7 @@ def write_config(folder: Path, database: str = "sqlite:///station.db", *, replac
     text_ = text_.replace('database = "sqlite:///station.db"', f'database = "{database}"')
     text_ = text_.replace('kind = "device"              #', 'kind = "file"              #')
     text_ = text_.replace('engine = "gtts"              #', 'engine = "espeak"            #')
-    text_ = text_.replace('fallback = ["espeak"]        #', 'fallback = []        #')
+    text_ = text_.replace('fallback = ["espeak"]        #', "fallback = []        #")
     if not render_on_add:
         text_ = text_.replace("render_on_add = true ", "render_on_add = false")
     for old, new in (replace or {}).items():
@@ -84,8 +90,13 @@ class StationCLI:
         assert len(lines) == 1, result.stderr
         return lines[0]
 
-    def add(self, title: str = "Tin CCHC", topic: str = "mot-cua", text_: str = "Bộ phận một cửa làm việc cả thứ bảy.",
-            *extra: str) -> int:
+    def add(
+        self,
+        title: str = "Tin CCHC",
+        topic: str = "mot-cua",
+        text_: str = "Bộ phận một cửa làm việc cả thứ bảy.",
+        *extra: str,
+    ) -> int:
         out = self.ok("news", "add", "--title", title, "--topic", topic, "--text", text_, *extra)
         return int(re.findall(r"^\d+$", out, flags=re.M)[-1])
 

@@ -165,8 +165,7 @@ def test_truncated_newest_records_caught_by_printed_head() -> None:
     result = verify_chain(truncated, head)
     assert not result.ok and result.first_bad_seq == 5
     assert result.problem == (
-        "The log has only 4 airings but an earlier report counted 6: "
-        "the newest airings (#5 to #6) were deleted."
+        "The log has only 4 airings but an earlier report counted 6: the newest airings (#5 to #6) were deleted."
     )
 
 
@@ -233,9 +232,7 @@ def test_round_trip_through_sqlite_text_and_real_columns_still_verifies() -> Non
     # What the store does: keep the sealed values, read them back, re-attach UTC.
     records = chain(3)
     db = sqlite3.connect(":memory:")
-    db.execute(
-        "create table a (seq int, at text, started text, dur real, item_dur real, item_off real, body text)"
-    )
+    db.execute("create table a (seq int, at text, started text, dur real, item_dur real, item_off real, body text)")
     for r in records:
         db.execute(
             "insert into a values (?,?,?,?,?,?,?)",

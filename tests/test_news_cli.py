@@ -30,14 +30,37 @@ def snapshot(station: StationCLI) -> list[dict[str, object]]:
 
 
 def test_add_prints_id_and_show_returns_every_documented_field(station_cli: StationCLI) -> None:
-    first = station_cli.add("Lịch tiếp dân", "mot-cua", "UBND xã tiếp dân vào thứ 5 hằng tuần.",
-                            "--priority", "priority", "--from", "2021-03-01", "--until", "31/03/2021",
-                            "--airings", "3")
+    first = station_cli.add(
+        "Lịch tiếp dân",
+        "mot-cua",
+        "UBND xã tiếp dân vào thứ 5 hằng tuần.",
+        "--priority",
+        "priority",
+        "--from",
+        "2021-03-01",
+        "--until",
+        "31/03/2021",
+        "--airings",
+        "3",
+    )
     second = station_cli.add()
     assert second == first + 1
     item = json.loads(station_cli.ok("news", "show", str(first), "--json"))
-    for key in ("id", "title", "topic", "priority", "status", "text", "valid_from", "valid_until",
-                "airings_wanted", "airings_done", "approved_by", "approved_at", "created_at"):
+    for key in (
+        "id",
+        "title",
+        "topic",
+        "priority",
+        "status",
+        "text",
+        "valid_from",
+        "valid_until",
+        "airings_wanted",
+        "airings_done",
+        "approved_by",
+        "approved_at",
+        "created_at",
+    ):
         assert key in item
     assert item["title"] == "Lịch tiếp dân"
     assert item["priority"] == "priority"
@@ -58,8 +81,9 @@ def test_text_from_file_and_from_standard_input(station_cli: StationCLI, tmp_pat
     path.write_text("Người dân nộp hồ sơ trực tuyến.", encoding="utf-8")
     out = station_cli.ok("news", "add", "--title", "A", "--topic", "thu-tuc", "--file", str(path))
     from_file = json.loads(station_cli.ok("news", "show", out.split()[-1], "--json"))
-    out = station_cli.ok("news", "add", "--title", "B", "--topic", "thu-tuc", "--file", "-",
-                         input="Tin từ bàn phím.".encode())
+    out = station_cli.ok(
+        "news", "add", "--title", "B", "--topic", "thu-tuc", "--file", "-", input="Tin từ bàn phím.".encode()
+    )
     from_stdin = json.loads(station_cli.ok("news", "show", out.split()[-1], "--json"))
     assert from_file["text"] == "Người dân nộp hồ sơ trực tuyến."
     assert from_stdin["text"] == "Tin từ bàn phím."
@@ -97,18 +121,31 @@ def test_edit_changes_only_what_is_given(station_cli: StationCLI) -> None:
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["--title", "T", "--topic", "mot-cua", "--text", "   "],
-         "Error: The news text is empty. Give the text with --text, or --file PATH."),
-        (["--title", "T", "--topic", "mot-cuaa", "--text", "x"],
-         "Error: Unknown topic 'mot-cuaa'. Did you mean 'mot-cua'? Run `broadcaster topics` to see the codes."),
-        (["--title", "T", "--topic", "mot-cua", "--text", "x", "--from", "2021-03-10", "--until", "2021-03-01"],
-         "Error: --until 2021-03-01 is before --from 2021-03-10. The validity window must end on or after its first day."),
-        (["--title", "T", "--topic", "mot-cua", "--text", "x", "--from", "2021-02-30"],
-         "Error: --from '2021-02-30' is not a date that exists. Check the day and month, e.g. 2021-02-28."),
-        (["--title", "T", "--topic", "mot-cua", "--text", "x", "--airings", "0"],
-         "Error: --airings must be at least 1, not 0. Say how many times it should air."),
-        (["--title", "T", "--topic", "mot-cua", "--file", "/nonexistent/tin.txt"],
-         "Error: File /nonexistent/tin.txt does not exist. Check the path and the file name."),
+        (
+            ["--title", "T", "--topic", "mot-cua", "--text", "   "],
+            "Error: The news text is empty. Give the text with --text, or --file PATH.",
+        ),
+        (
+            ["--title", "T", "--topic", "mot-cuaa", "--text", "x"],
+            "Error: Unknown topic 'mot-cuaa'. Did you mean 'mot-cua'? Run `broadcaster topics` to see the codes.",
+        ),
+        (
+            ["--title", "T", "--topic", "mot-cua", "--text", "x", "--from", "2021-03-10", "--until", "2021-03-01"],
+            "Error: --until 2021-03-01 is before --from 2021-03-10. "
+            "The validity window must end on or after its first day.",
+        ),
+        (
+            ["--title", "T", "--topic", "mot-cua", "--text", "x", "--from", "2021-02-30"],
+            "Error: --from '2021-02-30' is not a date that exists. Check the day and month, e.g. 2021-02-28.",
+        ),
+        (
+            ["--title", "T", "--topic", "mot-cua", "--text", "x", "--airings", "0"],
+            "Error: --airings must be at least 1, not 0. Say how many times it should air.",
+        ),
+        (
+            ["--title", "T", "--topic", "mot-cua", "--file", "/nonexistent/tin.txt"],
+            "Error: File /nonexistent/tin.txt does not exist. Check the path and the file name.",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line_and_changes_nothing(station_cli: StationCLI, args: list[str], error: str) -> None:
@@ -165,7 +202,9 @@ def test_unreachable_database_is_a_clear_message(tmp_path: Path) -> None:
 
     station = StationCLI(write_config(tmp_path, "postgresql+psycopg://nobody@127.0.0.1:1/none"))
     error = station.fails("news", "list")
-    assert error.startswith("Error: The station database postgresql+psycopg://nobody@127.0.0.1:1/none cannot be reached")
+    assert error.startswith(
+        "Error: The station database postgresql+psycopg://nobody@127.0.0.1:1/none cannot be reached"
+    )
 
 
 def test_commands_before_init_say_to_run_init(tmp_path: Path) -> None:

@@ -16,8 +16,9 @@ def items(station: StationCLI) -> list[dict[str, object]]:
 
 def test_txt_first_line_is_title(station_cli: StationCLI, tmp_path: Path) -> None:
     path = tmp_path / "tin.txt"
-    path.write_text("\nDịch vụ công trực tuyến\nNgười dân có thể nộp hồ sơ qua mạng.\nKhông cần đến trụ sở.\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\nDịch vụ công trực tuyến\nNgười dân có thể nộp hồ sơ qua mạng.\nKhông cần đến trụ sở.\n", encoding="utf-8"
+    )
     station_cli.ok("news", "import", str(path), "--topic", "thu-tuc")
     (item,) = items(station_cli)
     assert item["title"] == "Dịch vụ công trực tuyến"
@@ -52,8 +53,7 @@ def test_csv_imports_every_row(station_cli: StationCLI, tmp_path: Path) -> None:
     assert (second["title"], second["priority"], second["airings_wanted"]) == ("Tin hai, có dấu phẩy", "priority", 1)
 
 
-def test_csv_with_one_bad_row_imports_nothing_and_names_row_and_column(station_cli: StationCLI,
-                                                                      tmp_path: Path) -> None:
+def test_csv_with_one_bad_row_imports_nothing_and_names_row_and_column(station_cli: StationCLI, tmp_path: Path) -> None:
     path = tmp_path / "tin.csv"
     path.write_text(
         "title,topic,text,priority,from,until,airings\n"
@@ -62,8 +62,10 @@ def test_csv_with_one_bad_row_imports_nothing_and_names_row_and_column(station_c
         encoding="utf-8",
     )
     error = station_cli.fails("news", "import", str(path))
-    assert error == ("Error: tin.csv row 3: column 'from' '2021-13-01' is not a date that exists. "
-                     "Check the day and month, e.g. 2021-02-28.")
+    assert error == (
+        "Error: tin.csv row 3: column 'from' '2021-13-01' is not a date that exists. "
+        "Check the day and month, e.g. 2021-02-28."
+    )
     assert items(station_cli) == []
 
 

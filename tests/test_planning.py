@@ -24,13 +24,32 @@ MORNING = SlotSpec("Bản tin sáng", time(6, 0), max_seconds=300)
 T0 = datetime(2021, 3, 1, tzinfo=UTC)
 
 
-def item(id_: int, *, priority: Priority = Priority.NORMAL, wanted: int = 1, done: int = 0, topic: str = "mot-cua",
-         created: int = 0, approved: bool = False, valid_from: date | None = None,
-         valid_until: date | None = None) -> NewsItem:
-    return NewsItem(id=id_, title=f"Tin {id_}", topic=topic, priority=priority, text="...", valid_from=valid_from,
-                    valid_until=valid_until, airings_wanted=wanted, airings_done=done,
-                    approved_by="Chủ tịch" if approved else None, approved_at=T0 if approved else None,
-                    created_at=T0 + timedelta(minutes=created))
+def item(
+    id_: int,
+    *,
+    priority: Priority = Priority.NORMAL,
+    wanted: int = 1,
+    done: int = 0,
+    topic: str = "mot-cua",
+    created: int = 0,
+    approved: bool = False,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+) -> NewsItem:
+    return NewsItem(
+        id=id_,
+        title=f"Tin {id_}",
+        topic=topic,
+        priority=priority,
+        text="...",
+        valid_from=valid_from,
+        valid_until=valid_until,
+        airings_wanted=wanted,
+        airings_done=done,
+        approved_by="Chủ tịch" if approved else None,
+        approved_at=T0 if approved else None,
+        created_at=T0 + timedelta(minutes=created),
+    )
 
 
 def at_local(y: int, m: int, d: int, hh: int, mm: int = 0) -> datetime:
@@ -66,8 +85,13 @@ def test_priority_first_then_furthest_from_wanted_then_oldest() -> None:
 def test_items_that_do_not_fit_wait_and_smaller_ones_still_air() -> None:
     timing = Timing(opening_s=10, closing_s=10, pause_s=1)
     durations = {1: 200.0, 2: 150.0, 3: 60.0}
-    plan = plan_slot([item(1), item(2, created=1), item(3, created=2)], durations,
-                     Occurrence(MORNING, at_local(2021, 3, 1, 6)), TZ, timing=timing)
+    plan = plan_slot(
+        [item(1), item(2, created=1), item(3, created=2)],
+        durations,
+        Occurrence(MORNING, at_local(2021, 3, 1, 6)),
+        TZ,
+        timing=timing,
+    )
     assert [p.item.id for p in plan.items] == [1, 3]
     assert (2, WaitReason.DOES_NOT_FIT) in plan.waiting
     assert plan.seconds == 10 + 10 + 200 + 60 + 1
@@ -83,19 +107,29 @@ def test_approval_validity_topic_and_speech_rules() -> None:
         item(5, approved=True, topic="thu-tuc"),
         item(6, approved=True),
     ]
-    durations: dict[int, float | None] = {i: 20.0 for i in range(1, 6)}
+    durations: dict[int, float | None] = dict.fromkeys(range(1, 6), 20.0)
     durations[6] = None
     plan = plan_slot(items, durations, Occurrence(slot, at_local(2021, 3, 1, 18)), TZ, require_approval=True)
     assert [p.item.id for p in plan.items] == [1]
-    assert dict(plan.waiting) == {2: WaitReason.NOT_APPROVED, 3: WaitReason.NOT_YET_VALID, 4: WaitReason.EXPIRED,
-                                  5: WaitReason.OTHER_TOPIC, 6: WaitReason.NO_SPEECH}
+    assert dict(plan.waiting) == {
+        2: WaitReason.NOT_APPROVED,
+        3: WaitReason.NOT_YET_VALID,
+        4: WaitReason.EXPIRED,
+        5: WaitReason.OTHER_TOPIC,
+        6: WaitReason.NO_SPEECH,
+    }
 
 
 def test_outside_broadcast_hours_only_emergencies_air_and_are_exempted() -> None:
     late = SlotSpec("Đêm", time(22, 0))
     hours = Hours(((time(5), time(21)),))
-    plan = plan_slot([item(1), item(2, priority=Priority.EMERGENCY)], {1: 10.0, 2: 10.0},
-                     Occurrence(late, at_local(2021, 3, 1, 22)), TZ, hours=hours)
+    plan = plan_slot(
+        [item(1), item(2, priority=Priority.EMERGENCY)],
+        {1: 10.0, 2: 10.0},
+        Occurrence(late, at_local(2021, 3, 1, 22)),
+        TZ,
+        hours=hours,
+    )
     assert [p.item.id for p in plan.items] == [2]
     assert dict(plan.waiting) == {1: WaitReason.OUTSIDE_HOURS}
     assert plan.exemption and "05:00-21:00" in plan.exemption

@@ -42,9 +42,15 @@ def cli(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from broadcaster.cli import news_commands, setup_commands, speech_commands
+    from broadcaster.cli import (
+        air_commands,
+        evidence_commands,
+        news_commands,
+        setup_commands,
+        speech_commands,
+    )
 
-    for module in (setup_commands, news_commands, speech_commands):
+    for module in (setup_commands, news_commands, speech_commands, air_commands, evidence_commands):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -25,8 +25,12 @@ def _item_options(required: bool) -> Callable[[Callable[..., Any]], Callable[...
             click.option("--topic", required=required, help="Topic code of the plan (see `broadcaster topics`)."),
             click.option("--text", help="The news text."),
             click.option("--file", "file_", help="Read the text from a UTF-8 file ('-' for standard input)."),
-            click.option("--priority", type=PRIORITY, default=None,
-                         help="normal (thường), priority (ưu tiên) or emergency (khẩn cấp). Default: normal."),
+            click.option(
+                "--priority",
+                type=PRIORITY,
+                default=None,
+                help="normal (thường), priority (ưu tiên) or emergency (khẩn cấp). Default: normal.",
+            ),
             click.option("--from", "valid_from", help="First day it may air (YYYY-MM-DD or DD/MM/YYYY)."),
             click.option("--until", "valid_until", help="Last day it may air."),
             click.option("--airings", type=int, default=None, help="How many times it should air (default 1)."),
@@ -52,7 +56,7 @@ def _text_from(text: str | None, file_: str | None, required: bool) -> tuple[str
         conversion = decode_text_file(data, "standard input")
     else:
         conversion = read_bytes(Path(file_))
-    notes = [conversion.notice] if conversion.source != "nfc" else []
+    notes = [conversion.notice] if conversion.notice else []
     return conversion.text, notes
 
 
@@ -82,13 +86,29 @@ def news() -> None:
 @config_option
 @_item_options(required=True)
 @click.pass_context
-def news_add(ctx: click.Context, title: str, topic: str, text: str | None, file_: str | None, priority: str | None,
-             valid_from: str | None, valid_until: str | None, airings: int | None) -> None:
+def news_add(
+    ctx: click.Context,
+    title: str,
+    topic: str,
+    text: str | None,
+    file_: str | None,
+    priority: str | None,
+    valid_from: str | None,
+    valid_until: str | None,
+    airings: int | None,
+) -> None:
     """Queue a news item; prints its id."""
     body, notes = _text_from(text, file_, required=True)
     desk = NewsDesk(open_station(ctx))
-    draft = desk.draft(title=title, topic=topic, text=body, priority=priority, valid_from=valid_from,
-                       valid_until=valid_until, airings=airings)
+    draft = desk.draft(
+        title=title,
+        topic=topic,
+        text=body,
+        priority=priority,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        airings=airings,
+    )
     for note in [*notes, *draft.notices]:
         notice(note)
     item = desk.add(draft, source_note="; ".join(notes) or None)
@@ -120,7 +140,7 @@ def _after_add(ctx: click.Context, desk: NewsDesk, items: list[NewsItem]) -> Non
 def news_list(ctx: click.Context, status: str, topic: str | None, as_json: bool) -> None:
     """List news items."""
     desk = NewsDesk(open_station(ctx))
-    items = desk.list(status, topic)
+    items = desk.list_items(status, topic)
     today = desk.station.today()
     if as_json:
         echo_json([item_json(i, today, desk.station.config.topic_names()) for i in items])
@@ -131,8 +151,10 @@ def news_list(ctx: click.Context, status: str, topic: str | None, as_json: bool)
     click.echo(f"{'id':>4}  {'status':<9} {'priority':<9} {'aired':>5}  {'topic':<18} title")
     for item in items:
         aired = f"{item.airings_done}/{item.airings_wanted}"
-        click.echo(f"{item.id:>4}  {item.status(today).value:<9} {item.priority.value:<9} {aired:>5}  "
-                   f"{item.topic:<18} {item.title}")
+        click.echo(
+            f"{item.id:>4}  {item.status(today).value:<9} {item.priority.value:<9} {aired:>5}  "
+            f"{item.topic:<18} {item.title}"
+        )
 
 
 @news.command("show")
@@ -154,8 +176,11 @@ def news_show(ctx: click.Context, item_id: int, as_json: bool) -> None:
     for part in speech:
         click.echo("")
         stale = "" if part["current"] else " (out of date: the text or settings changed; run `broadcaster render`)"
-        click.echo(f"  speech ({part['part']}): {part['engine']} voice {part['voice']}, {part['duration_seconds']:.1f} s"
-                   + (f"; {part['notes']}" if part.get("notes") else "") + stale)
+        click.echo(
+            f"  speech ({part['part']}): {part['engine']} voice {part['voice']}, {part['duration_seconds']:.1f} s"
+            + (f"; {part['notes']}" if part.get("notes") else "")
+            + stale
+        )
 
 
 @news.command("edit")
@@ -163,16 +188,33 @@ def news_show(ctx: click.Context, item_id: int, as_json: bool) -> None:
 @click.argument("item_id", type=int)
 @_item_options(required=False)
 @click.pass_context
-def news_edit(ctx: click.Context, item_id: int, title: str | None, topic: str | None, text: str | None,
-              file_: str | None, priority: str | None, valid_from: str | None, valid_until: str | None,
-              airings: int | None) -> None:
+def news_edit(
+    ctx: click.Context,
+    item_id: int,
+    title: str | None,
+    topic: str | None,
+    text: str | None,
+    file_: str | None,
+    priority: str | None,
+    valid_from: str | None,
+    valid_until: str | None,
+    airings: int | None,
+) -> None:
     """Change a news item; options not given keep their values."""
     body, notes = _text_from(text, file_, required=False)
     for note in notes:
         notice(note)
     desk = NewsDesk(open_station(ctx))
-    item = desk.edit(item_id, title=title, topic=topic, text=body, priority=priority, valid_from=valid_from,
-                     valid_until=valid_until, airings=airings)
+    item = desk.edit(
+        item_id,
+        title=title,
+        topic=topic,
+        text=body,
+        priority=priority,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        airings=airings,
+    )
     click.echo(f"News item {item.id} changed.")
     _after_add(ctx, desk, [item])
 

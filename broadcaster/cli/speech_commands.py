@@ -51,8 +51,11 @@ def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool) -> None:
     station = open_station(ctx)
     desk = NewsDesk(station)
     today = station.today()
-    items = [desk.get(i) for i in item_ids] if item_ids else [
-        i for i in desk.list("all") if i.status(today).value in ("queued", "approved")]
+    items = (
+        [desk.get(i) for i in item_ids]
+        if item_ids
+        else [i for i in desk.list_items("all") if i.status(today).value in ("queued", "approved")]
+    )
     speech = Speech(station)
     problems: list[str] = []
     with click.progressbar(items, label="Rendering speech", show_pos=True, file=sys.stderr) as bar:

@@ -75,11 +75,15 @@ def item_airtime_ms(record: AiringRecord, item: AiredItem) -> int:
 
 
 def _rollup(records: Sequence[AiringRecord], period: Period, tz: tzinfo) -> tuple[Facts, list[AiringRecord]]:
-    # The hot loop of a long report: locals and inlined airtime on purpose (see bench/).
-    cell_ms: dict[tuple[date, str, str, str], int] = {}
-    cell_items: dict[tuple[date, str, str, str], int] = {}
-    day_slot: dict[tuple[date, str], int] = {}
-    day_topic: dict[tuple[date, str], int] = {}
+    # The hot loop of a long report: locals, string keys and inlined airtime on purpose (bench/).
+    day_topic_ms: dict[tuple[date, str], int] = {}
+    day_topic_airings: dict[tuple[date, str], int] = {}
+    day_airings: dict[date, int] = {}
+    slot_ms: dict[str, int] = {}
+    slot_items: dict[str, int] = {}
+    slot_airings: dict[str, int] = {}
+    prio_ms: dict[str, int] = {}
+    prio_items: dict[str, int] = {}
     prio_airings: dict[str, int] = {}
     item_topic: dict[int, str] = {}
     statuses: dict[str, int] = {}
@@ -105,8 +109,8 @@ def _rollup(records: Sequence[AiringRecord], period: Period, tz: tzinfo) -> tupl
             incidents.append(Incident(at.astimezone(tz), rec.seq, rec.slot, rec.kind, status, rec.reason))
         if status not in aired:
             continue
-        slot = rec.slot
         played_ms = round(rec.duration_seconds * 1000)
+        airing_ms = n_items = 0
         topics_here: set[str] = set()
         prios_here: set[str] = set()
         for item in rec.items:
@@ -115,29 +119,39 @@ def _rollup(records: Sequence[AiringRecord], period: Period, tz: tzinfo) -> tupl
             if ms <= 0:
                 continue
             topic, prio = item.topic, item.priority
-            key = (day, slot, topic, prio)
-            cell_ms[key] = cell_ms.get(key, 0) + ms
-            cell_items[key] = cell_items.get(key, 0) + 1
+            key = (day, topic)
+            day_topic_ms[key] = day_topic_ms.get(key, 0) + ms
+            prio_ms[prio] = prio_ms.get(prio, 0) + ms
+            prio_items[prio] = prio_items.get(prio, 0) + 1
             item_topic[item.item_id] = topic
             topics_here.add(topic)
             prios_here.add(prio)
-        if not topics_here:
+            airing_ms += ms
+            n_items += 1
+        if not n_items:
             continue
-        dkey = (day, slot)
-        day_slot[dkey] = day_slot.get(dkey, 0) + 1
+        slot = rec.slot
+        slot_ms[slot] = slot_ms.get(slot, 0) + airing_ms
+        slot_items[slot] = slot_items.get(slot, 0) + n_items
+        slot_airings[slot] = slot_airings.get(slot, 0) + 1
+        day_airings[day] = day_airings.get(day, 0) + 1
         for topic in topics_here:
-            tkey = (day, topic)
-            day_topic[tkey] = day_topic.get(tkey, 0) + 1
+            key = (day, topic)
+            day_topic_airings[key] = day_topic_airings.get(key, 0) + 1
         for prio in prios_here:
             prio_airings[prio] = prio_airings.get(prio, 0) + 1
     topic_items: dict[str, int] = {}
     for topic in item_topic.values():
         topic_items[topic] = topic_items.get(topic, 0) + 1
     facts = Facts(
-        cell_ms=cell_ms,
-        cell_items=cell_items,
-        day_slot_airings=day_slot,
-        day_topic_airings=day_topic,
+        day_topic_ms=day_topic_ms,
+        day_topic_airings=day_topic_airings,
+        day_airings=day_airings,
+        slot_ms=slot_ms,
+        slot_items=slot_items,
+        slot_airings=slot_airings,
+        priority_ms=prio_ms,
+        priority_items=prio_items,
         priority_airings=prio_airings,
         topic_items=topic_items,
         distinct_items=len(item_topic),
@@ -233,30 +247,18 @@ def report_from_facts(
     log's chain head when the report is made, printed so the log can be checked later.
     `records` (optional) are the period's airings, kept for the per-item CSV.
     """
-    daily = _Daily()
+    daily = _Daily(
+        day_airings=dict(facts.day_airings),
+        day_topic_ms=dict(facts.day_topic_ms),
+        day_topic_airings=dict(facts.day_topic_airings),
+    )
     topic_ms: dict[str, int] = {}
-    slot_ms: dict[str, int] = {}
-    slot_items: dict[str, int] = {}
-    prio_ms: dict[str, int] = {}
-    prio_items: dict[str, int] = {}
-    for (day, slot, topic, prio), ms in facts.cell_ms.items():
-        n = facts.cell_items.get((day, slot, topic, prio), 0)
+    for (day, topic), ms in facts.day_topic_ms.items():
         _add(topic_ms, topic, ms)
-        _add(slot_ms, slot, ms)
-        _add(slot_items, slot, n)
-        _add(prio_ms, prio, ms)
-        _add(prio_items, prio, n)
         daily.day_ms[day] = daily.day_ms.get(day, 0) + ms
-        tkey = (day, topic)
-        daily.day_topic_ms[tkey] = daily.day_topic_ms.get(tkey, 0) + ms
-    slot_airings: dict[str, int] = {}
-    for (day, slot), n in facts.day_slot_airings.items():
-        _add(slot_airings, slot, n)
-        daily.day_airings[day] = daily.day_airings.get(day, 0) + n
     topic_airings: dict[str, int] = {}
     for (_, topic), n in facts.day_topic_airings.items():
         _add(topic_airings, topic, n)
-    daily.day_topic_airings = dict(facts.day_topic_airings)
 
     names = dict(topics)
     plan_codes = [c for c, _ in topics]
@@ -271,20 +273,25 @@ def report_from_facts(
         for code in _ordered(plan_codes, [*topic_ms, *facts.topic_items])
     )
     slot_rows = tuple(
-        GroupFigures(s, slot_ms.get(s, 0) / 1000, slot_airings.get(s, 0), slot_items.get(s, 0))
-        for s in _ordered(list(slots), list(slot_ms))
+        GroupFigures(s, facts.slot_ms.get(s, 0) / 1000, facts.slot_airings.get(s, 0), facts.slot_items.get(s, 0))
+        for s in _ordered(list(slots), list(facts.slot_ms))
     )
     prio_rows = tuple(
-        GroupFigures(p, prio_ms.get(p, 0) / 1000, facts.priority_airings.get(p, 0), prio_items.get(p, 0))
-        for p in _ordered(PRIORITIES, list(prio_ms))
+        GroupFigures(
+            p,
+            facts.priority_ms.get(p, 0) / 1000,
+            facts.priority_airings.get(p, 0),
+            facts.priority_items.get(p, 0),
+        )
+        for p in _ordered(PRIORITIES, list(facts.priority_ms))
     )
     statuses = tuple((s, facts.statuses.get(s, 0)) for s in _ordered(STATUSES, list(facts.statuses)))
     return Report(
         period=period,
         tz=tz,
-        total_seconds=sum(facts.cell_ms.values()) / 1000,
-        airings=sum(facts.day_slot_airings.values()),
-        item_airings=sum(facts.cell_items.values()),
+        total_seconds=sum(facts.day_topic_ms.values()) / 1000,
+        airings=sum(facts.day_airings.values()),
+        item_airings=sum(facts.slot_items.values()),
         distinct_items=facts.distinct_items,
         topics=topic_rows,
         slots=slot_rows,
@@ -332,13 +339,9 @@ def report_to_json(report: Report) -> dict[str, Any]:
             {"code": t.code, "name": t.name, "seconds": t.seconds, "airings": t.airings, "items": t.items}
             for t in report.topics
         ],
-        "slots": [
-            {"slot": s.key, "seconds": s.seconds, "airings": s.airings, "items": s.items}
-            for s in report.slots
-        ],
+        "slots": [{"slot": s.key, "seconds": s.seconds, "airings": s.airings, "items": s.items} for s in report.slots],
         "priorities": [
-            {"priority": p.key, "seconds": p.seconds, "airings": p.airings, "items": p.items}
-            for p in report.priorities
+            {"priority": p.key, "seconds": p.seconds, "airings": p.airings, "items": p.items} for p in report.priorities
         ],
         "statuses": dict(report.statuses),
         "incidents": [

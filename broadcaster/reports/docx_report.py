@@ -265,9 +265,7 @@ def _results(doc: DocumentObject, report: Report) -> None:
         [str(n), t.name, str(t.airings), str(t.items), minutes_text(t.seconds)]
         for n, t in enumerate(report.topics, start=1)
     ]
-    rows.append(
-        ["", "Tổng cộng", str(report.airings), str(report.distinct_items), minutes_text(report.total_seconds)]
-    )
+    rows.append(["", "Tổng cộng", str(report.airings), str(report.distinct_items), minutes_text(report.total_seconds)])
     _grid(
         doc,
         ["STT", "Nội dung tuyên truyền", "Số buổi", "Số tin", "Thời lượng (phút)"],
@@ -279,9 +277,7 @@ def _results(doc: DocumentObject, report: Report) -> None:
         [str(n), s.key, str(s.airings), str(s.items), minutes_text(s.seconds)]
         for n, s in enumerate(report.slots, start=1)
     ]
-    _grid(
-        doc, ["STT", "Khung giờ", "Số buổi", "Lượt tin", "Thời lượng (phút)"], rows, (1.2, 8.3, 2.0, 2.0, 3.0)
-    )
+    _grid(doc, ["STT", "Khung giờ", "Số buổi", "Lượt tin", "Thời lượng (phút)"], rows, (1.2, 8.3, 2.0, 2.0, 3.0))
     _body(doc, "4. Kết quả thực hiện chỉ tiêu", bold=True)
     if report.targets:
         rows = [_target_row(n, r) for n, r in enumerate(report.targets, start=1)]

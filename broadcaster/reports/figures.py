@@ -128,18 +128,21 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class Facts:
-    """Airings of a period summed per station-local day: what `rollup` computes from records
-    and what a database can compute with GROUP BY (see the module docs of aggregate).
-
-    Keys are station-local dates. Milliseconds and counts only include items on air.
+    """The airings of a period, summed: what `rollup` computes from records and what a
+    database can compute with a few GROUP BY queries. Days are station-local dates; all
+    milliseconds and counts include only items on air (see aggregate's docstring).
     """
 
-    cell_ms: Mapping[tuple[date, str, str, str], int]  # (day, slot, topic, priority) -> ms on air
-    cell_items: Mapping[tuple[date, str, str, str], int]  # same key -> item airings
-    day_slot_airings: Mapping[tuple[date, str], int]  # airings with >= 1 item on air
+    day_topic_ms: Mapping[tuple[date, str], int]  # (day, topic) -> ms on air
     day_topic_airings: Mapping[tuple[date, str], int]  # airings with >= 1 item of the topic on air
+    day_airings: Mapping[date, int]  # airings with >= 1 item on air
+    slot_ms: Mapping[str, int]
+    slot_items: Mapping[str, int]  # item airings
+    slot_airings: Mapping[str, int]
+    priority_ms: Mapping[str, int]
+    priority_items: Mapping[str, int]
     priority_airings: Mapping[str, int]  # airings with >= 1 item of the priority on air
-    topic_items: Mapping[str, int]  # distinct items on air per topic, over the whole period
+    topic_items: Mapping[str, int]  # distinct items on air per topic over the whole period
     distinct_items: int
     statuses: Mapping[str, int]  # every airing of the period, by status
     incidents: tuple[Incident, ...] = field(default=())  # airings not completed, station-local time

@@ -25,9 +25,7 @@ class Period:
         return (self.end - self.start).days + 1
 
 
-_PERIOD_HINT = (
-    "Write a year (2021), a month (2021-03), a quarter (2021-Q1) or a date range (2021-03-05..2021-04-10)."
-)
+_PERIOD_HINT = "Write a year (2021), a month (2021-03), a quarter (2021-Q1) or a date range (2021-03-05..2021-04-10)."
 
 
 def period_between(start: date, end: date, label: str | None = None) -> Period:

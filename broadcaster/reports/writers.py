@@ -171,9 +171,7 @@ def render_text(report: Report) -> str:
         t = r.target
         unit = f"{KIND_LABELS[t.kind]}/{UNIT_LABELS[t.per]}"
         verdict = "ĐẠT" if r.met else "CHƯA ĐẠT"
-        lines.append(
-            f"  {t.name}: kế hoạch {number_text(t.value)} {unit}, đạt {number_text(r.reached)} - {verdict}"
-        )
+        lines.append(f"  {t.name}: kế hoạch {number_text(t.value)} {unit}, đạt {number_text(r.reached)} - {verdict}")
         if len(r.units) > 1:
             for u in r.units:
                 mark = "đạt" if u.met else "chưa đạt"

@@ -112,9 +112,7 @@ class CueSheet:
     @classmethod
     def from_json(cls, text: str) -> CueSheet:
         data = json.loads(text)
-        cues = tuple(
-            Cue(c["kind"], c["item_id"], float(c["start_s"]), float(c["duration_s"])) for c in data["cues"]
-        )
+        cues = tuple(Cue(c["kind"], c["item_id"], float(c["start_s"]), float(c["duration_s"])) for c in data["cues"])
         return cls(cues, float(data["duration_s"]), int(data["sample_rate"]))
 
 

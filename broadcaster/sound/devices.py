@@ -8,12 +8,17 @@ and fed the bulletin at the exact second.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import re
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from typing import Literal
+
+from broadcaster.errors import OutputError
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +34,7 @@ DEVICES_HINT = "Check [output] device in config.toml; run `broadcaster devices` 
 
 @dataclass(frozen=True)
 class Device:
-    name: str          # what goes into [output] device
+    name: str  # what goes into [output] device
     description: str
     backend: ResolvedBackend
 
@@ -104,20 +109,40 @@ def list_devices() -> list[Device]:
     return pulse_sinks() + alsa_devices()
 
 
-def player_command(backend: ResolvedBackend, device: str, rate: int, channels: int,
-                   latency_ms: int) -> list[str]:
+def player_command(backend: ResolvedBackend, device: str, rate: int, channels: int, latency_ms: int) -> list[str]:
     """A player reading raw 16-bit little-endian PCM from stdin, announcing on stderr when open."""
     if backend == "pulse":
-        command = ["pacat", "--playback", "--verbose", "--raw", "--format=s16le", f"--rate={rate}",
-                   f"--channels={channels}", f"--latency-msec={latency_ms}",
-                   "--client-name=broadcaster", "--stream-name=bulletin"]
+        command = [
+            "pacat",
+            "--playback",
+            "--verbose",
+            "--raw",
+            "--format=s16le",
+            f"--rate={rate}",
+            f"--channels={channels}",
+            f"--latency-msec={latency_ms}",
+            "--client-name=broadcaster",
+            "--stream-name=bulletin",
+        ]
         if device and device != DEFAULT_DEVICE:
             command.insert(1, f"--device={device}")
         return command
     # aplay only starts once its buffer is full: keep the buffer small so the
     # pre-buffer we write at air time is enough to start it at once.
-    return ["aplay", "-D", device or DEFAULT_DEVICE, "-t", "raw", "-f", "S16_LE", "-r", str(rate),
-            "-c", str(channels), f"--buffer-time={latency_ms * 1000}"]
+    return [
+        "aplay",
+        "-D",
+        device or DEFAULT_DEVICE,
+        "-t",
+        "raw",
+        "-f",
+        "S16_LE",
+        "-r",
+        str(rate),
+        "-c",
+        str(channels),
+        f"--buffer-time={latency_ms * 1000}",
+    ]
 
 
 # Printed by each player once the device is open and waiting for sound.
@@ -133,15 +158,110 @@ def explain_player_failure(backend: ResolvedBackend, device: str, stderr: str) -
         if "no such entity" in lowered:
             return (f"Sound device '{device}' was not found by PulseAudio ({detail}).", DEVICES_HINT)
         if "connection refused" in lowered or "connection failure" in lowered or "access denied" in lowered:
-            return (f"Cannot reach the PulseAudio sound server to play on '{device}' ({detail}).",
-                    "Is PulseAudio/PipeWire running for this user? Try `pactl info`, or set "
-                    "[output] backend = \"alsa\" in config.toml.")
+            return (
+                f"Cannot reach the PulseAudio sound server to play on '{device}' ({detail}).",
+                "Is PulseAudio/PipeWire running for this user? Try `pactl info`, or set "
+                '[output] backend = "alsa" in config.toml.',
+            )
     elif "unknown pcm" in lowered or "no such file" in lowered or "no such device" in lowered:
         return (f"Sound device '{device}' was not found by ALSA ({detail}).", DEVICES_HINT)
     elif "busy" in lowered:
-        return (f"Sound device '{device}' is in use by another program ({detail}).",
-                "Close the other program, or use the PulseAudio backend to share the card.")
+        return (
+            f"Sound device '{device}' is in use by another program ({detail}).",
+            "Close the other program, or use the PulseAudio backend to share the card.",
+        )
     return (f"Playing on sound device '{device}' failed: {detail}", DEVICES_HINT)
+
+
+class Player:
+    """One player process, started ahead of air time, its stdin open and waiting for sound."""
+
+    def __init__(self, command: list[str], backend: ResolvedBackend, device: str, key: tuple[int, int]) -> None:
+        self.backend, self.device, self.key = backend, device, key
+        self.ready = threading.Event()
+        self.doomed = False
+        self._stderr: list[str] = []
+        try:
+            self.proc = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+        except FileNotFoundError as exc:
+            package = PACKAGE_OF.get(command[0], command[0])
+            raise OutputError(
+                f"Cannot play sound: {command[0]} is not installed.",
+                f"Is {package} installed? apt-get install {package}",
+            ) from exc
+        except OSError as exc:
+            raise OutputError(f"Cannot start the sound player {command[0]}: {exc.strerror}.") from exc
+        self._reader = threading.Thread(target=self._read_stderr, name="player-stderr", daemon=True)
+        self._reader.start()
+
+    def _read_stderr(self) -> None:
+        stream = self.proc.stderr
+        assert isinstance(stream, io.BufferedReader)
+        marker = READY_MARKER[self.backend]
+        pending = ""
+        while True:
+            block = stream.read1(4096)
+            if not block:
+                break
+            pending += block.decode(errors="replace")
+            *lines, pending = re.split(r"[\r\n]", pending)
+            for line in lines:
+                if marker in line:
+                    self.ready.set()
+                # pacat --verbose prints a time line every second: keep only lines worth reporting
+                if line.strip() and not line.lstrip("\x1b[K").startswith("Time:"):
+                    self._stderr = [*self._stderr[-20:], line]
+        if pending.strip():
+            self._stderr.append(pending)
+
+    @property
+    def stderr(self) -> str:
+        return "\n".join(self._stderr)
+
+    def alive(self) -> bool:
+        return not self.doomed and self.proc.poll() is None
+
+    def interrupt(self) -> None:
+        """Kills it from another thread without waiting; it is never reused."""
+        self.doomed = True
+        if self.proc.poll() is None:
+            self.proc.kill()
+
+    def wait_ready(self, timeout: float) -> None:
+        """Raises OutputError if the device did not open."""
+        deadline_step = 0.01
+        waited = 0.0
+        while not self.ready.wait(deadline_step):
+            waited += deadline_step
+            if self.proc.poll() is not None:
+                self._reader.join(1.0)
+                if self.ready.is_set():
+                    break
+                raise self.failure()
+            if waited >= timeout:
+                self.kill()
+                raise OutputError(
+                    f"Sound device '{self.device}' did not open within {timeout:g} s.",
+                    "Check the sound card and [output] device in config.toml; run `broadcaster devices`.",
+                )
+
+    def failure(self) -> OutputError:
+        self._reader.join(1.0)
+        message, hint = explain_player_failure(self.backend, self.device, self.stderr)
+        return OutputError(message, hint)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stderr):
+            if stream is not None:
+                try:
+                    stream.close()
+                except OSError:
+                    pass
 
 
 def check_device(device: str, backend: Backend) -> str | None:
@@ -151,13 +271,17 @@ def check_device(device: str, backend: Backend) -> str | None:
     if shutil.which(program) is None:
         return f"{program} is not installed. Fix: apt-get install {PACKAGE_OF[program]}"
     if resolved == "pulse" and not pulse_reachable():
-        return ("The PulseAudio sound server is not running or not reachable. "
-                "Fix: start it (`pulseaudio --start`), or set [output] backend = \"alsa\" in config.toml.")
+        return (
+            "The PulseAudio sound server is not running or not reachable. "
+            'Fix: start it (`pulseaudio --start`), or set [output] backend = "alsa" in config.toml.'
+        )
     if resolved == "pulse" and device != DEFAULT_DEVICE:
         names = [d.name for d in pulse_sinks()]
         if device not in names:
-            return (f"No PulseAudio sound device named '{device}'. Available: {', '.join(names) or 'none'}. "
-                    "Fix: set [output] device in config.toml to one of them.")
+            return (
+                f"No PulseAudio sound device named '{device}'. Available: {', '.join(names) or 'none'}. "
+                "Fix: set [output] device in config.toml to one of them."
+            )
     # Open it for real with no sound: the same program and flags that will air the bulletins.
     command = player_command(resolved, device, 44100, 1, 100)
     try:

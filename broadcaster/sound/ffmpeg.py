@@ -81,9 +81,7 @@ def parse_ebur128_summary(stderr: str) -> Loudness:
     integ = _INTEGRATED.findall(stderr)
     peak = _TRUE_PEAK.findall(stderr)
     if not integ:
-        raise AudioError(
-            "ffmpeg did not report a loudness summary.", "Run `broadcaster doctor` to check ffmpeg."
-        )
+        raise AudioError("ffmpeg did not report a loudness summary.", "Run `broadcaster doctor` to check ffmpeg.")
     return Loudness(float(integ[-1]), float(peak[-1]) if peak else None)
 
 
@@ -92,9 +90,7 @@ def check_ffmpeg(binary: str = FFMPEG) -> str | None:
     if shutil.which(binary) is None:
         return f"ffmpeg ({binary}) is not installed or not on PATH. Fix: apt-get install ffmpeg"
     try:
-        proc = subprocess.run(
-            [binary, "-hide_banner", "-filters"], capture_output=True, timeout=30, check=False
-        )
+        proc = subprocess.run([binary, "-hide_banner", "-filters"], capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"ffmpeg ({binary}) could not be run: {exc}. Fix: apt-get install --reinstall ffmpeg"
     listing = proc.stdout.decode("utf-8", errors="replace")

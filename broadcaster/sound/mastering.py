@@ -89,8 +89,7 @@ def processing_filters(settings: MasteringSettings) -> str:
         )
     c = settings.compressor
     filters.append(
-        f"acompressor=threshold={c.threshold_db:g}dB:ratio={c.ratio:g}"
-        f":attack={c.attack_ms:g}:release={c.release_ms:g}"
+        f"acompressor=threshold={c.threshold_db:g}dB:ratio={c.ratio:g}:attack={c.attack_ms:g}:release={c.release_ms:g}"
     )
     if settings.tempo != 1.0:
         filters.append(f"atempo={settings.tempo:g}")

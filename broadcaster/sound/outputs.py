@@ -10,7 +10,6 @@ sha256 of the exact PCM bytes sent, for the airing log.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import re
 import shutil
@@ -27,10 +26,9 @@ from broadcaster.clock import Clock, SystemClock
 from broadcaster.errors import AudioError, OutputError
 from broadcaster.sound.devices import (
     PACKAGE_OF,
-    READY_MARKER,
     Backend,
+    Player,
     ResolvedBackend,
-    explain_player_failure,
     player_command,
     resolve_backend,
 )
@@ -43,11 +41,11 @@ STOP_POLL_S = 0.05
 
 @dataclass(frozen=True)
 class PlaybackResult:
-    started_at: datetime      # when sound actually started (aware UTC)
+    started_at: datetime  # when sound actually started (aware UTC)
     ended_at: datetime
-    completed: bool           # False when stopped before the end
+    completed: bool  # False when stopped before the end
     played_seconds: float
-    sha256: str               # of the PCM bytes sent to the output (not the WAV header)
+    sha256: str  # of the PCM bytes sent to the output (not the WAV header)
 
 
 class Output(Protocol):
@@ -55,8 +53,9 @@ class Output(Protocol):
 
     def prepare(self, wav_path: Path) -> None: ...
 
-    def play(self, wav_path: Path, start_at: datetime | None,
-             on_started: Callable[[datetime], None] | None = None) -> PlaybackResult: ...
+    def play(
+        self, wav_path: Path, start_at: datetime | None, on_started: Callable[[datetime], None] | None = None
+    ) -> PlaybackResult: ...
 
     def stop(self) -> None: ...
 
@@ -65,7 +64,7 @@ class Output(Protocol):
 class WavLayout:
     rate: int
     channels: int
-    header: bytes       # everything up to and including the data chunk's size field
+    header: bytes  # everything up to and including the data chunk's size field
     data_offset: int
     data_size: int
 
@@ -105,13 +104,17 @@ def read_wav_layout(wav_path: Path) -> WavLayout:
                 if chunk_id == b"fmt " and len(body) >= 16:
                     fmt = struct.unpack("<HHIIHH", body[:16])
     except OSError as exc:
-        raise OutputError(f"Cannot read the bulletin {wav_path}: {exc.strerror}.",
-                          "Check that the file exists; render the bulletin again.") from exc
+        raise OutputError(
+            f"Cannot read the bulletin {wav_path}: {exc.strerror}.",
+            "Check that the file exists; render the bulletin again.",
+        ) from exc
     audio_format, channels, rate, bits = fmt[0], fmt[1], fmt[2], fmt[5]
     # 0xFFFE (extensible) also carries plain PCM when the bits are 16
     if audio_format not in (1, 0xFFFE) or bits != 16:
-        raise AudioError(f"{wav_path} is not 16-bit PCM (format {audio_format}, {bits} bits).",
-                         "Render the bulletin again; only 16-bit PCM WAV files are aired.")
+        raise AudioError(
+            f"{wav_path} is not 16-bit PCM (format {audio_format}, {bits} bits).",
+            "Render the bulletin again; only 16-bit PCM WAV files are aired.",
+        )
     return WavLayout(rate, channels, header, data_offset, data_size)
 
 
@@ -168,91 +171,32 @@ class _Waiter:
         return False
 
 
+class _Stoppable:
+    """stop() cuts the airing in progress, or the one prepared and about to start.
+
+    prepare() opens a new airing, so a stop() meant for the one before it is
+    forgotten; play() without prepare() does the same itself.
+    """
+
+    _stopped: threading.Event
+    _armed: bool = False
+
+    def _arm(self) -> None:
+        self._stopped.clear()
+        self._armed = True
+
+    def _take_arming(self) -> bool:
+        """False when stop() came between prepare() and play()."""
+        if not self._armed:
+            self._stopped.clear()
+        self._armed = False
+        return not self._stopped.is_set()
+
+
 # --------------------------------------------------------------------------- device
 
 
-class _Player:
-    """One player process, started ahead of air time, its stdin open and waiting for sound."""
-
-    def __init__(self, command: list[str], backend: ResolvedBackend, device: str,
-                 key: tuple[int, int]) -> None:
-        self.backend, self.device, self.key = backend, device, key
-        self.ready = threading.Event()
-        self._stderr: list[str] = []
-        try:
-            self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.PIPE)
-        except FileNotFoundError as exc:
-            package = PACKAGE_OF.get(command[0], command[0])
-            raise OutputError(f"Cannot play sound: {command[0]} is not installed.",
-                              f"Is {package} installed? apt-get install {package}") from exc
-        except OSError as exc:
-            raise OutputError(f"Cannot start the sound player {command[0]}: {exc.strerror}.") from exc
-        self._reader = threading.Thread(target=self._read_stderr, name="player-stderr", daemon=True)
-        self._reader.start()
-
-    def _read_stderr(self) -> None:
-        stream = self.proc.stderr
-        assert isinstance(stream, io.BufferedReader)
-        marker = READY_MARKER[self.backend]
-        pending = ""
-        while True:
-            block = stream.read1(4096)
-            if not block:
-                break
-            pending += block.decode(errors="replace")
-            *lines, pending = re.split(r"[\r\n]", pending)
-            for line in lines:
-                if marker in line:
-                    self.ready.set()
-                # pacat --verbose prints a time line every second: keep only lines worth reporting
-                if line.strip() and not line.lstrip("\x1b[K").startswith("Time:"):
-                    self._stderr = [*self._stderr[-20:], line]
-        if pending.strip():
-            self._stderr.append(pending)
-
-    @property
-    def stderr(self) -> str:
-        return "\n".join(self._stderr)
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def wait_ready(self, timeout: float) -> None:
-        """Raises OutputError if the device did not open."""
-        deadline_step = 0.01
-        waited = 0.0
-        while not self.ready.wait(deadline_step):
-            waited += deadline_step
-            if self.proc.poll() is not None:
-                self._reader.join(1.0)
-                if self.ready.is_set():
-                    break
-                raise self.failure()
-            if waited >= timeout:
-                self.kill()
-                raise OutputError(f"Sound device '{self.device}' did not open within {timeout:g} s.",
-                                  "Check the sound card and [output] device in config.toml; "
-                                  "run `broadcaster devices`.")
-
-    def failure(self) -> OutputError:
-        self._reader.join(1.0)
-        message, hint = explain_player_failure(self.backend, self.device, self.stderr)
-        return OutputError(message, hint)
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stderr):
-            if stream is not None:
-                try:
-                    stream.close()
-                except OSError:
-                    pass
-
-
-class DeviceOutput:
+class DeviceOutput(_Stoppable):
     """Plays to a sound card through PulseAudio/PipeWire (pacat) or ALSA (aplay).
 
     prepare() starts the player early with its stdin open; play() writes the
@@ -263,9 +207,18 @@ class DeviceOutput:
     latency, added to the reported start time.
     """
 
-    def __init__(self, device: str, backend: Backend = "auto", clock: Clock | None = None, *,
-                 latency_ms: int = 100, lead_s: float = 0.2, chunk_s: float = 0.02,
-                 start_offset_s: float = 0.0, ready_timeout_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        device: str,
+        backend: Backend = "auto",
+        clock: Clock | None = None,
+        *,
+        latency_ms: int = 100,
+        lead_s: float = 0.2,
+        chunk_s: float = 0.02,
+        start_offset_s: float = 0.0,
+        ready_timeout_s: float = 5.0,
+    ) -> None:
         self.device = device
         self.backend = backend
         self.clock: Clock = clock or SystemClock()
@@ -277,7 +230,7 @@ class DeviceOutput:
         self.ready_timeout_s = ready_timeout_s
         self._resolved: ResolvedBackend | None = None
         self._lock = threading.Lock()
-        self._player: _Player | None = None
+        self._player: Player | None = None
         self._stopped = threading.Event()
 
     def _backend(self) -> ResolvedBackend:
@@ -286,19 +239,22 @@ class DeviceOutput:
             log.info("output %s uses the %s backend", self.name, self._resolved)
         return self._resolved
 
-    def _start_player(self, layout: WavLayout) -> _Player:
+    def _start_player(self, layout: WavLayout) -> Player:
         backend = self._backend()
         command = player_command(backend, self.device, layout.rate, layout.channels, self.latency_ms)
         if shutil.which(command[0]) is None:
             package = PACKAGE_OF[command[0]]
-            raise OutputError(f"Cannot play sound: {command[0]} is not installed.",
-                              f"Is {package} installed? apt-get install {package}")
+            raise OutputError(
+                f"Cannot play sound: {command[0]} is not installed.",
+                f"Is {package} installed? apt-get install {package}",
+            )
         log.debug("starting player: %s", command)
-        return _Player(command, backend, self.device, (layout.rate, layout.channels))
+        return Player(command, backend, self.device, (layout.rate, layout.channels))
 
     def prepare(self, wav_path: Path) -> None:
         """Pre-roll: open the device now so play() only has to write."""
         layout = read_wav_layout(wav_path)
+        self._arm()
         with self._lock:
             old = self._player
             if old is not None and old.alive() and old.key == (layout.rate, layout.channels):
@@ -310,7 +266,7 @@ class DeviceOutput:
         with self._lock:
             self._player = player
 
-    def _take_player(self, layout: WavLayout) -> _Player:
+    def _take_player(self, layout: WavLayout) -> Player:
         with self._lock:
             player, self._player = self._player, None
         if player is not None and player.alive() and player.key == (layout.rate, layout.channels):
@@ -322,10 +278,12 @@ class DeviceOutput:
             self._player = player
         return player
 
-    def play(self, wav_path: Path, start_at: datetime | None,
-             on_started: Callable[[datetime], None] | None = None) -> PlaybackResult:
-        # a stop() meant for the airing before this one must not cut this one
-        self._stopped.clear()
+    def play(
+        self, wav_path: Path, start_at: datetime | None, on_started: Callable[[datetime], None] | None = None
+    ) -> PlaybackResult:
+        if not self._take_arming():
+            now = self.clock.now()
+            return PlaybackResult(now, now, False, 0.0, hashlib.sha256().hexdigest())
         layout = read_wav_layout(wav_path)
         with wav_path.open("rb") as f:
             chunks = _read_pcm(f, layout, self.chunk_s)
@@ -341,8 +299,14 @@ class DeviceOutput:
                 if self._player is player:
                     self._player = None
 
-    def _feed(self, player: _Player, layout: WavLayout, chunks: list[bytes], start_at: datetime | None,
-              on_started: Callable[[datetime], None] | None) -> PlaybackResult:
+    def _feed(
+        self,
+        player: Player,
+        layout: WavLayout,
+        chunks: list[bytes],
+        start_at: datetime | None,
+        on_started: Callable[[datetime], None] | None,
+    ) -> PlaybackResult:
         waiter = _Waiter(self.clock, self._stopped)
         digest = hashlib.sha256()
         if not waiter.until(start_at):
@@ -397,7 +361,7 @@ class DeviceOutput:
             player = self._player
         if player is not None and player.alive():
             # killing the player drops its buffer: the horns go quiet now, not after the buffer drains
-            player.proc.kill()
+            player.interrupt()
 
     def close(self) -> None:
         """Releases a pre-rolled player that will not be used."""
@@ -410,7 +374,7 @@ class DeviceOutput:
 # --------------------------------------------------------------------------- file
 
 
-class FileOutput:
+class FileOutput(_Stoppable):
     """Writes exactly what would have aired, one WAV per airing, named by its start time.
 
     With `realtime` the file grows at the speed sound would play and start_at
@@ -418,8 +382,15 @@ class FileOutput:
     the file where the horns would have gone quiet.
     """
 
-    def __init__(self, folder: Path, clock: Clock | None = None, *, tz: tzinfo = UTC,
-                 realtime: bool = True, chunk_s: float = 0.05) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        clock: Clock | None = None,
+        *,
+        tz: tzinfo = UTC,
+        realtime: bool = True,
+        chunk_s: float = 0.05,
+    ) -> None:
         self.folder = Path(folder)
         self.clock: Clock = clock or SystemClock()
         self.tz = tz
@@ -431,13 +402,16 @@ class FileOutput:
     def prepare(self, wav_path: Path) -> None:
         read_wav_layout(wav_path)
         self._make_folder()
+        self._arm()
 
     def _make_folder(self) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"Cannot create the output folder {self.folder}: {exc.strerror}.",
-                              "Check [output] dir in config.toml and the folder's permissions.") from exc
+            raise OutputError(
+                f"Cannot create the output folder {self.folder}: {exc.strerror}.",
+                "Check [output] dir in config.toml and the folder's permissions.",
+            ) from exc
 
     def path_for(self, wav_path: Path, when: datetime) -> Path:
         stamp = when.astimezone(self.tz).isoformat(timespec="seconds").replace(":", "-")
@@ -449,10 +423,13 @@ class FileOutput:
             n += 1
         return path
 
-    def play(self, wav_path: Path, start_at: datetime | None,
-             on_started: Callable[[datetime], None] | None = None) -> PlaybackResult:
-        self._stopped.clear()
+    def play(
+        self, wav_path: Path, start_at: datetime | None, on_started: Callable[[datetime], None] | None = None
+    ) -> PlaybackResult:
         layout = read_wav_layout(wav_path)
+        if not self._take_arming():
+            now = self.clock.now()
+            return PlaybackResult(now, now, False, 0.0, hashlib.sha256().hexdigest())
         self._make_folder()
         waiter = _Waiter(self.clock, self._stopped)
         digest = hashlib.sha256()
@@ -479,12 +456,14 @@ class FileOutput:
                     written += len(block)
                 _patch_sizes(out, layout, written)
         except OSError as exc:
-            raise OutputError(f"Cannot write {target}: {exc.strerror}.",
-                              "Check free disk space and [output] dir in config.toml.") from exc
+            raise OutputError(
+                f"Cannot write {target}: {exc.strerror}.", "Check free disk space and [output] dir in config.toml."
+            ) from exc
         completed = written >= layout.data_size
         log.info("wrote %s (%s)", target, "complete" if completed else "stopped")
-        return PlaybackResult(started_at, self.clock.now(), completed,
-                              round(written / bytes_per_s, 3), digest.hexdigest())
+        return PlaybackResult(
+            started_at, self.clock.now(), completed, round(written / bytes_per_s, 3), digest.hexdigest()
+        )
 
     def stop(self) -> None:
         self._stopped.set()

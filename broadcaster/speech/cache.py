@@ -112,9 +112,7 @@ class RenderCache:
             self._discard(key)
             return None
         if actual_sha != stored_sha:
-            log.warning(
-                "render cache entry %s fails its checksum; deleted, it will be rendered again", key[:12]
-            )
+            log.warning("render cache entry %s fails its checksum; deleted, it will be rendered again", key[:12])
             self._discard(key)
             return None
         return render
@@ -138,9 +136,7 @@ class RenderCache:
         finally:
             tmp_audio.unlink(missing_ok=True)
             tmp_meta.unlink(missing_ok=True)
-        return CachedRender(
-            audio, sha, meta.duration_s, meta.engine, meta.voice, meta.fallback_notes, meta.created
-        )
+        return CachedRender(audio, sha, meta.duration_s, meta.engine, meta.voice, meta.fallback_notes, meta.created)
 
     def _discard(self, key: str) -> None:
         self.meta_path(key).unlink(missing_ok=True)

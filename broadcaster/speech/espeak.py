@@ -50,9 +50,7 @@ class EspeakEngine:
             except FileNotFoundError as exc:
                 raise SpeechError(f"espeak-ng ({self.espeak_binary}) was not found.", ESPEAK_HINT) from exc
             except subprocess.TimeoutExpired as exc:
-                raise SpeechError(
-                    "espeak-ng did not finish in time.", "Try again; split very long texts."
-                ) from exc
+                raise SpeechError("espeak-ng did not finish in time.", "Try again; split very long texts.") from exc
             err = proc.stderr.decode("utf-8", errors="replace").strip()
             if proc.returncode != 0:
                 hint = ESPEAK_HINT

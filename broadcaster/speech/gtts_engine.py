@@ -121,9 +121,7 @@ class GttsEngine:
         with atomic_output(out_path) as tmp, requests.Session() as session, tmp.open("wb") as fp:
             for piece in split_for_gtts(text):
                 try:
-                    prepared_requests = gTTS(
-                        piece, lang=self.lang, tld=self.tld, lang_check=False
-                    )._prepare_requests()
+                    prepared_requests = gTTS(piece, lang=self.lang, tld=self.tld, lang_check=False)._prepare_requests()
                 except AssertionError as exc:  # gTTS asserts when its cleaning leaves nothing to say
                     raise GttsFailure(f"nothing speakable in {piece!r}", retryable=False) from exc
                 for prepared in prepared_requests:
@@ -138,9 +136,7 @@ class GttsEngine:
                     raise
                 if attempt == self.retries:
                     tries = "try" if attempt == 1 else "tries"
-                    raise GttsFailure(
-                        f"{failure.message} after {attempt} {tries}", retryable=False
-                    ) from failure
+                    raise GttsFailure(f"{failure.message} after {attempt} {tries}", retryable=False) from failure
                 delay = self.backoff_base_s * 2 ** (attempt - 1) * (0.5 + self._rng())
                 if failure.retry_after_s is not None:
                     delay = max(delay, min(failure.retry_after_s, MAX_RETRY_AFTER_S))
@@ -198,3 +194,15 @@ def _retry_after(value: str | None) -> float | None:
         return float(value) if value is not None else None
     except ValueError:
         return None  # an HTTP date: fall back to our own backoff
+
+
+def check_gtts_reachable(tld: str = "com", timeout_s: float = 5.0) -> str | None:
+    """None when Google's speech endpoint answers, otherwise why not (for `broadcaster doctor`)."""
+    url = f"https://translate.google.{tld}/"
+    try:
+        reply = requests.head(url, timeout=timeout_s, allow_redirects=True)
+    except requests.RequestException as exc:
+        return f"{url} cannot be reached ({type(exc).__name__})"
+    if reply.status_code >= 500:
+        return f"{url} answers HTTP {reply.status_code}"
+    return None

@@ -45,9 +45,7 @@ def _dbfs(value: float) -> float:
 def validate_rendering(path: Path, text: str) -> float:
     """Return the duration in seconds of a valid rendering of `text`; raise SpeechError otherwise."""
     if not path.is_file() or path.stat().st_size == 0:
-        raise SpeechError(
-            f"The rendering {path.name} is empty.", "The engine produced no audio; try another."
-        )
+        raise SpeechError(f"The rendering {path.name} is empty.", "The engine produced no audio; try another.")
     try:
         samples = decode_mono(path, ANALYSIS_RATE)
     except AudioError as exc:

@@ -26,17 +26,38 @@ def _ms(seconds: float) -> int:
 
 def to_record(row: AiringRow) -> AiringRecord:
     return AiringRecord(
-        seq=row.seq, slot=row.slot, kind=row.kind, scheduled_at=row.scheduled_at, started_at=row.started_at,
-        ended_at=row.ended_at, duration_seconds=row.duration_ms / 1000, status=row.status, reason=row.reason,
-        output=row.output, device=row.device, amplifier=row.amplifier, audio_sha256=row.audio_sha256,
+        seq=row.seq,
+        slot=row.slot,
+        kind=row.kind,
+        scheduled_at=row.scheduled_at,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        duration_seconds=row.duration_ms / 1000,
+        status=row.status,
+        reason=row.reason,
+        output=row.output,
+        device=row.device,
+        amplifier=row.amplifier,
+        audio_sha256=row.audio_sha256,
         exemption=row.exemption,
         items=tuple(
-            AiredItem(item_id=i.item_id, title=i.title, topic=i.topic, priority=i.priority,
-                      offset_seconds=i.offset_ms / 1000, duration_seconds=i.duration_ms / 1000, engine=i.engine,
-                      voice=i.voice, approved_by=i.approved_by, approved_at=i.approved_at, completed=i.completed)
+            AiredItem(
+                item_id=i.item_id,
+                title=i.title,
+                topic=i.topic,
+                priority=i.priority,
+                offset_seconds=i.offset_ms / 1000,
+                duration_seconds=i.duration_ms / 1000,
+                engine=i.engine,
+                voice=i.voice,
+                approved_by=i.approved_by,
+                approved_at=i.approved_at,
+                completed=i.completed,
+            )
             for i in row.items
         ),
-        prev_hash=row.prev_hash, hash=row.hash,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
     )
 
 
@@ -45,8 +66,9 @@ def head(session: Session) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
-def append(session: Session, draft: AiringDraft, *, on_air_id: int | None = None,
-           count_aired: Sequence[int] = ()) -> AiringRecord:
+def append(
+    session: Session, draft: AiringDraft, *, on_air_id: int | None = None, count_aired: Sequence[int] = ()
+) -> AiringRecord:
     """Seal `draft` after the current head and store it, in the caller's transaction.
 
     In the same transaction: the on-air journal entry is removed and the items
@@ -55,19 +77,43 @@ def append(session: Session, draft: AiringDraft, *, on_air_id: int | None = None
     """
     seq, prev = head(session)
     record = seal(draft, prev, seq + 1)
-    session.add(AiringRow(
-        seq=record.seq, kind=record.kind, slot=record.slot, scheduled_at=record.scheduled_at,
-        started_at=record.started_at, ended_at=record.ended_at, duration_ms=_ms(record.duration_seconds),
-        status=record.status, reason=record.reason, output=record.output, device=record.device,
-        amplifier=record.amplifier, audio_sha256=record.audio_sha256, exemption=record.exemption,
-        prev_hash=record.prev_hash, hash=record.hash,
-    ))
+    session.add(
+        AiringRow(
+            seq=record.seq,
+            kind=record.kind,
+            slot=record.slot,
+            scheduled_at=record.scheduled_at,
+            started_at=record.started_at,
+            ended_at=record.ended_at,
+            duration_ms=_ms(record.duration_seconds),
+            status=record.status,
+            reason=record.reason,
+            output=record.output,
+            device=record.device,
+            amplifier=record.amplifier,
+            audio_sha256=record.audio_sha256,
+            exemption=record.exemption,
+            prev_hash=record.prev_hash,
+            hash=record.hash,
+        )
+    )
     session.flush()
     session.add_all(
-        AiredItemRow(airing_seq=record.seq, position=n, item_id=i.item_id, title=i.title, topic=i.topic,
-                     priority=i.priority, offset_ms=_ms(i.offset_seconds), duration_ms=_ms(i.duration_seconds),
-                     engine=i.engine, voice=i.voice, approved_by=i.approved_by, approved_at=i.approved_at,
-                     completed=i.completed)
+        AiredItemRow(
+            airing_seq=record.seq,
+            position=n,
+            item_id=i.item_id,
+            title=i.title,
+            topic=i.topic,
+            priority=i.priority,
+            offset_ms=_ms(i.offset_seconds),
+            duration_ms=_ms(i.duration_seconds),
+            engine=i.engine,
+            voice=i.voice,
+            approved_by=i.approved_by,
+            approved_at=i.approved_at,
+            completed=i.completed,
+        )
         for n, i in enumerate(record.items)
     )
     if on_air_id is not None:
@@ -80,8 +126,9 @@ def append(session: Session, draft: AiringDraft, *, on_air_id: int | None = None
     return record
 
 
-def records(session: Session, start: datetime | None = None, end: datetime | None = None,
-            status: str | None = None) -> list[AiringRecord]:
+def records(
+    session: Session, start: datetime | None = None, end: datetime | None = None, status: str | None = None
+) -> list[AiringRecord]:
     query = select(AiringRow).order_by(AiringRow.seq)
     if start is not None:
         query = query.where(AiringRow.scheduled_at >= start)
@@ -96,8 +143,7 @@ def iter_all(session: Session, batch: int = 2000) -> Iterator[AiringRecord]:
     """Every record in chain order, in batches (for verification of a long log)."""
     last = 0
     while True:
-        rows = session.scalars(select(AiringRow).where(AiringRow.seq > last).order_by(AiringRow.seq)
-                               .limit(batch)).all()
+        rows = session.scalars(select(AiringRow).where(AiringRow.seq > last).order_by(AiringRow.seq).limit(batch)).all()
         if not rows:
             return
         for row in rows:
@@ -118,12 +164,16 @@ def count(session: Session) -> int:
 
 
 def has_record(session: Session, slot: str, scheduled_at: datetime) -> bool:
-    found = session.scalar(select(AiringRow.seq).where(AiringRow.slot == slot, AiringRow.scheduled_at == scheduled_at,
-                                                      AiringRow.kind == "slot").limit(1))
+    found = session.scalar(
+        select(AiringRow.seq)
+        .where(AiringRow.slot == slot, AiringRow.scheduled_at == scheduled_at, AiringRow.kind == "slot")
+        .limit(1)
+    )
     return found is not None
 
 
 # ------------------------------------------------------------ on air journal
+
 
 def open_on_air(session: Session, **values: Any) -> int:
     row = OnAirRow(**values)
@@ -142,6 +192,7 @@ def cue_items(row: OnAirRow) -> list[dict[str, Any]]:
 
 # ------------------------------------------------------------ emergencies
 
+
 def request_emergency(session: Session, item_id: int, now: datetime) -> int:
     row = EmergencyRequestRow(item_id=item_id, requested_at=now)
     session.add(row)
@@ -150,8 +201,11 @@ def request_emergency(session: Session, item_id: int, now: datetime) -> int:
 
 
 def pending_emergencies(session: Session) -> list[EmergencyRequestRow]:
-    return list(session.scalars(select(EmergencyRequestRow).where(EmergencyRequestRow.handled_at.is_(None))
-                                .order_by(EmergencyRequestRow.id)))
+    return list(
+        session.scalars(
+            select(EmergencyRequestRow).where(EmergencyRequestRow.handled_at.is_(None)).order_by(EmergencyRequestRow.id)
+        )
+    )
 
 
 def mark_handled(session: Session, request_id: int, now: datetime) -> None:

@@ -62,7 +62,7 @@ def translate(exc: BaseException, url: str) -> StoreError:
             f"The station database {where} cannot be opened.",
             "Check that its folder exists and is writable, then run `broadcaster init`.",
         )
-    if "no such table" in text or "does not exist" in text and "relation" in text:
+    if "no such table" in text or ("does not exist" in text and "relation" in text):
         return StoreError(f"The station database {where} is not set up.", "Run `broadcaster init` first.")
     if "disk" in text and ("full" in text or "I/O" in text):
         return StoreError(f"The disk holding {where} is full or failing.", "Free disk space, then try again.")
@@ -129,7 +129,7 @@ class Database:
     def upgrade(self, revision: str = "head") -> tuple[str | None, str]:
         """Bring the schema to `revision`; returns (before, after)."""
         if self.url.startswith("sqlite:///"):
-            Path(self.url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+            Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         before = self.current_revision()
         try:
             with self.engine.begin() as connection:

@@ -34,7 +34,9 @@ def to_item(row: NewsItemRow) -> NewsItem:
 def get_row(session: Session, item_id: int) -> NewsItemRow:
     row = session.get(NewsItemRow, item_id)
     if row is None:
-        raise NotFoundError(f"There is no news item {item_id}.", "Run `broadcaster news list --status all` to see the ids.")
+        raise NotFoundError(
+            f"There is no news item {item_id}.", "Run `broadcaster news list --status all` to see the ids."
+        )
     return row
 
 

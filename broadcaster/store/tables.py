@@ -111,8 +111,9 @@ class AiringRow(Base):
 
     __tablename__ = "airings"
 
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-                                     autoincrement=False)
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     kind: Mapped[str] = mapped_column(String(16))
     slot: Mapped[str] = mapped_column(String(200))
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -16,9 +16,7 @@ from importlib import resources
 _DATA_FILE = "abbreviations.tsv"
 # "TT" means different things by context; it is resolved by _expand_tt.
 _TT = "TT"
-_STANDING_BODIES = frozenset(
-    {"HĐND", "UBND", "MTTQ", "ĐU", "HU", "TU", "HĐ", "UB", "Đảng", "đảng", "Hội", "Ủy"}
-)
+_STANDING_BODIES = frozenset({"HĐND", "UBND", "MTTQ", "ĐU", "HU", "TU", "HĐ", "UB", "Đảng", "đảng", "Hội", "Ủy"})
 _LETTER = r"[^\W\d_]"
 
 

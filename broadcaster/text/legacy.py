@@ -103,9 +103,7 @@ VNI = _vni_sequences()
 _VNI_RE = re.compile("|".join(re.escape(s) for s in sorted(VNI, key=len, reverse=True)))
 # Pairs of a plain vowel and a VNI mark: the evidence that a text is VNI.
 VNI_PAIR_RE = re.compile(
-    "|".join(
-        re.escape(s) for s in sorted(VNI, key=len, reverse=True) if len(s) == 2 and s[0].lower() in "aeouy"
-    )
+    "|".join(re.escape(s) for s in sorted(VNI, key=len, reverse=True) if len(s) == 2 and s[0].lower() in "aeouy")
 )
 
 

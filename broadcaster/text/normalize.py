@@ -72,14 +72,10 @@ UNITS = {
 }
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _NUMBER = re.compile(rf"(?P<num>\d+(?:[.,]\d+)*)(?P<unit>\s?(?:{_UNIT_ALT}))?(?(unit)(?![^\W\d_]|\d))")
-_MEASURES = [
-    u for u in UNITS if u[0].isalpha() and u not in ("đ", "đồng", "tr", "trđ", "tỷ", "tỉ", "V", "W", "l")
-]
+_MEASURES = [u for u in UNITS if u[0].isalpha() and u not in ("đ", "đồng", "tr", "trđ", "tỷ", "tỉ", "V", "W", "l")]
 # "người/km2" -> "người trên ki lô mét vuông"; "đồng/kg" -> "đồng một ki lô gam".
-_PER_UNIT = re.compile(
-    rf"(?<=[^\W\d_])\s*/\s*(?P<unit>{'|'.join(re.escape(u) for u in sorted(_MEASURES, key=len, reverse=True))})"
-    r"(?![^\W\d_]|\d)"
-)
+_MEASURE_ALT = "|".join(re.escape(u) for u in sorted(_MEASURES, key=len, reverse=True))
+_PER_UNIT = re.compile(rf"(?<=[^\W\d_])\s*/\s*(?P<unit>{_MEASURE_ALT})(?![^\W\d_]|\d)")
 _GROUPED_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _GROUPED_COMMAS = re.compile(r"\d{1,3}(?:,\d{3}){2,}")
 
@@ -145,7 +141,7 @@ def _number(match: re.Match[str]) -> str:
 
 
 def _per_unit(match: re.Match[str]) -> str:
-    link = "một" if match.string[: match.start()].endswith("đồng") else "trên"
+    link = "một" if match.string[: match.start()].endswith(("đồng", "đ")) else "trên"
     return f" {link} {UNITS[match.group('unit')]}"
 
 
@@ -183,8 +179,8 @@ def _spoken(text: str, abbreviations: Expander) -> str:
     text = replace_slashes(text)
     for pattern, replacement in _SPECIAL:
         text = pattern.sub(replacement, text)
-    text = _NUMBER.sub(_number, text)
     text = _PER_UNIT.sub(_per_unit, text)
+    text = _NUMBER.sub(_number, text)
     # Safety net: no digit may reach the speech engine.
     text = re.sub(r"\d+", lambda m: " " + read_digits(m.group(0)) + " ", text)
     text = _PER.sub(" một ", text)

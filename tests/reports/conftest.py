@@ -17,9 +17,7 @@ Q1_TARGETS = [
 def q1_drafts() -> list:
     drafts = [draft(local(2020, 12, 31, 23, 59), (item(900, "T1", 50),))]  # before the period
     for day in range(4, 14):  # January: 10 airings of 610.5 s
-        drafts.append(
-            draft(local(2021, 1, day, 6, 0), (item(1, "T1", 300), item(100 + day, "T4", 310.5, offset=300)))
-        )
+        drafts.append(draft(local(2021, 1, day, 6, 0), (item(1, "T1", 300), item(100 + day, "T4", 310.5, offset=300))))
     for day in range(1, 13):  # February: 12 airings of 600 s
         drafts.append(draft(local(2021, 2, day, 17, 0), (item(200 + day, "T4", 600),), slot="chiều"))
     drafts += [
@@ -58,6 +56,4 @@ def q1_records() -> list[AiringRecord]:
 
 @pytest.fixture
 def q1_report(q1_records: list[AiringRecord]) -> Report:
-    return build_report(
-        q1_records, parse_period("2021-Q1"), TOPICS, SLOTS, Q1_TARGETS, head_of(q1_records), HCM
-    )
+    return build_report(q1_records, parse_period("2021-Q1"), TOPICS, SLOTS, Q1_TARGETS, head_of(q1_records), HCM)

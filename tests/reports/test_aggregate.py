@@ -1,18 +1,21 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from broadcaster.airlog import AiringRecord
 from broadcaster.errors import InputError
 from broadcaster.reports.aggregate import (
+    Facts,
     Report,
     Target,
     build_report,
     item_airtime_ms,
     parse_period,
     period_between,
+    report_from_facts,
     report_to_json,
 )
 from tests.reports.factory import HCM, SLOTS, TOPICS, chain, draft, head_of, item, local
@@ -126,11 +129,7 @@ def test_monthly_targets_are_judged_month_by_month(q1_report: Report) -> None:
 
 
 def test_all_targets_met_when_every_month_is() -> None:
-    drafts = [
-        draft(local(2021, m, d, 6, 0), (item(m * 100 + d, "T4", 900),))
-        for m in (1, 2, 3)
-        for d in range(1, 9)
-    ]
+    drafts = [draft(local(2021, m, d, 6, 0), (item(m * 100 + d, "T4", 900),)) for m in (1, 2, 3) for d in range(1, 9)]
     records = chain(drafts)
     report = build_report(
         records,
@@ -150,9 +149,7 @@ def test_partial_week_expects_a_share_of_the_target() -> None:
     drafts = [draft(local(2021, 3, d, 6, 0), (item(d, "T1", 60),)) for d in range(1, 11)]
     records = chain(drafts)
     period = parse_period("2021-03-01..2021-03-10")
-    report = build_report(
-        records, period, TOPICS, SLOTS, [Target("w", "minutes", 7, "week")], head_of(records), HCM
-    )
+    report = build_report(records, period, TOPICS, SLOTS, [Target("w", "minutes", 7, "week")], head_of(records), HCM)
     (result,) = report.targets
     assert [(u.label, u.partial, u.expected, u.value) for u in result.units] == [
         ("2021-W09", False, 7, 7),
@@ -162,15 +159,9 @@ def test_partial_week_expects_a_share_of_the_target() -> None:
     assert [p.label for p in report.weekly] == ["2021-W09", "2021-W10"]
 
 
-def test_json_numbers_equal_the_sums_of_the_records(
-    q1_records: list[AiringRecord], q1_report: Report
-) -> None:
+def test_json_numbers_equal_the_sums_of_the_records(q1_records: list[AiringRecord], q1_report: Report) -> None:
     doc = report_to_json(q1_report)
-    in_q1 = [
-        r
-        for r in q1_records
-        if date(2021, 1, 1) <= r.scheduled_at.astimezone(HCM).date() <= date(2021, 3, 31)
-    ]
+    in_q1 = [r for r in q1_records if date(2021, 1, 1) <= r.scheduled_at.astimezone(HCM).date() <= date(2021, 3, 31)]
     expected_ms = sum(item_airtime_ms(r, i) for r in in_q1 for i in r.items)
     assert round(doc["total_seconds"] * 1000) == expected_ms
     assert doc["airings"] == 25
@@ -194,3 +185,48 @@ def test_empty_period_still_lists_topics_and_targets() -> None:
     )
     assert report.total_seconds == 0 and report.airings == 0
     assert len(report.topics) == 10 and not report.targets[0].met
+
+
+def test_local_day_is_right_in_any_order_and_across_daylight_saving() -> None:
+    berlin = ZoneInfo("Europe/Berlin")  # 28 March 2021: clocks jump 02:00 -> 03:00
+    times = [datetime(2021, 3, d, h, m, tzinfo=berlin) for d in (27, 28, 29) for h, m in ((0, 10), (23, 50))]
+    times.append(datetime(2021, 3, 28, 3, 30, tzinfo=berlin))
+    drafts = [draft(at, (item(n, "T1", 60),)) for n, at in enumerate(times)]
+    records = chain(drafts)
+    shuffled = records[::2] + records[1::2]
+    period = parse_period("2021-03-28..2021-03-28")
+    for given in (records, shuffled):
+        report = build_report(given, period, TOPICS, SLOTS, [], head_of(records), berlin)
+        assert report.airings == 3 and report.total_seconds == 180
+
+
+def test_report_from_facts_summed_by_the_database() -> None:
+    # What the store would compute with GROUP BY for one March 2021 with two airings.
+    d1, d2 = date(2021, 3, 1), date(2021, 3, 2)
+    facts = Facts(
+        day_topic_ms={(d1, "T4"): 600_000, (d1, "T1"): 60_500, (d2, "T4"): 7_140_000},
+        day_topic_airings={(d1, "T4"): 1, (d1, "T1"): 1, (d2, "T4"): 1},
+        day_airings={d1: 1, d2: 1},
+        slot_ms={"sáng": 660_500, "chiều": 7_140_000},
+        slot_items={"sáng": 2, "chiều": 5},
+        slot_airings={"sáng": 1, "chiều": 1},
+        priority_ms={"normal": 7_800_500},
+        priority_items={"normal": 7},
+        priority_airings={"normal": 2},
+        topic_items={"T4": 6, "T1": 1},
+        distinct_items=7,
+        statuses={"completed": 2, "missed": 1},
+    )
+    report = report_from_facts(
+        facts,
+        parse_period("2021-03"),
+        TOPICS,
+        SLOTS,
+        [Target("a", "minutes", 120, "month")],
+        head_of([]),
+        HCM,
+    )
+    assert report.total_seconds == 7800.5 and report.airings == 2 and report.item_airings == 7
+    assert report.topics[3].seconds == 7740 and report.topics[3].items == 6
+    assert report.targets[0].met and report.targets[0].reached == pytest.approx(7800.5 / 60)
+    assert dict(report.statuses)["missed"] == 1

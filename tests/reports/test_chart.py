@@ -23,15 +23,9 @@ def test_png_is_a_sensible_image(tmp_path: Path, q1_report: Report) -> None:
 
 
 def test_long_periods_switch_to_monthly_bars() -> None:
-    drafts = [
-        draft(local(y, m, 3, 6, 0), (item(y * 100 + m, "T4", 600),))
-        for y in (2021, 2022)
-        for m in range(1, 13)
-    ]
+    drafts = [draft(local(y, m, 3, 6, 0), (item(y * 100 + m, "T4", 600),)) for y in (2021, 2022) for m in range(1, 13)]
     records = chain(drafts)
-    report = build_report(
-        records, parse_period("2021-01-01..2022-12-31"), TOPICS, SLOTS, [], head_of(records), HCM
-    )
+    report = build_report(records, parse_period("2021-01-01..2022-12-31"), TOPICS, SLOTS, [], head_of(records), HCM)
     assert len(report.weekly) > 60 and len(report.monthly) == 24
     png = render_png(report)
     assert png.startswith(b"\x89PNG") and Image.open(io.BytesIO(png)).size[0] >= 800

@@ -64,10 +64,7 @@ def test_title_and_sections(document, q1_report: Report) -> None:  # type: ignor
     title = document.paragraphs[texts.index("BÁO CÁO")]
     assert title.runs[0].bold and title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert "Kết quả công tác tuyên truyền cải cách hành chính quý I năm 2021" in texts
-    order = [
-        texts.index(h)
-        for h in ("I. KẾT QUẢ THỰC HIỆN", "II. TỒN TẠI, HẠN CHẾ", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ")
-    ]
+    order = [texts.index(h) for h in ("I. KẾT QUẢ THỰC HIỆN", "II. TỒN TẠI, HẠN CHẾ", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ")]
     assert order == sorted(order)
     assert any("25 buổi" in t and "3 giờ 50 phút" in t for t in texts)
     head = q1_report.chain_head

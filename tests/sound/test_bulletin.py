@@ -77,9 +77,7 @@ def test_standard_bulletin_runs_in_order_with_fixed_pauses(voice: dict[str, Path
 
 
 def test_cue_sheet_is_written_beside_and_says_what_was_on_air(voice: dict[str, Path], tmp_path: Path) -> None:
-    parts = standard_parts(
-        OPENING, voice["ident"], [(7, voice["title1"], voice["text1"])], voice["closing"], CLOSING
-    )
+    parts = standard_parts(OPENING, voice["ident"], [(7, voice["title1"], voice["text1"])], voice["closing"], CLOSING)
     out = tmp_path / "b.wav"
     sheet = assemble_bulletin(parts, out, pause_ms=500, sample_rate=RATE)
     assert cue_sheet_path(out) == tmp_path / "b.cues.json"

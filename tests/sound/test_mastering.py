@@ -104,9 +104,7 @@ def test_highpass_removes_rumble_that_horns_cannot_play(tmp_path: Path) -> None:
 
 def test_leading_silence_is_trimmed(speech: Path, tmp_path: Path) -> None:
     src = tmp_path / "late.wav"
-    subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-i", str(speech), "-af", "adelay=3000", str(src)], check=True
-    )
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(speech), "-af", "adelay=3000", str(src)], check=True)
     master(src, tmp_path / "out.wav", MasteringSettings())
     samples = decode_mono(tmp_path / "out.wav", 16000)
     first_sound = int(np.argmax(np.abs(samples) > 0.01)) / 16000

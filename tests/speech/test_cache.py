@@ -68,9 +68,7 @@ def test_second_render_is_a_hit_without_synthesizing(tmp_path: Path) -> None:
     assert wav_info(first.path)[:3] == (1, 2, 44100)
     assert first.duration_s == pytest.approx(wav_info(first.path)[3], abs=0.01)
     # nothing but the entry itself is left in the cache folder
-    assert sorted(p.name for p in first.path.parent.iterdir()) == sorted(
-        [first.path.name, f"{first.path.stem}.json"]
-    )
+    assert sorted(p.name for p in first.path.parent.iterdir()) == sorted([first.path.name, f"{first.path.stem}.json"])
 
 
 def test_damaged_file_is_deleted_and_rendered_again(tmp_path: Path) -> None:
@@ -129,6 +127,4 @@ def test_key_changes_with_everything_that_changes_the_sound() -> None:
 
 def test_put_refuses_naive_times(tmp_path: Path, sentence_wav: Path) -> None:
     with pytest.raises(ValueError, match="aware"):
-        RenderCache(tmp_path).put(
-            "b" * 64, sentence_wav, RenderMeta("espeak", "vi", 1.0, datetime(2026, 1, 1))
-        )
+        RenderCache(tmp_path).put("b" * 64, sentence_wav, RenderMeta("espeak", "vi", 1.0, datetime(2026, 1, 1)))

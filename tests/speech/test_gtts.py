@@ -47,9 +47,7 @@ def spoken_pieces() -> list[str]:
 
 
 @responses.activate(registry=OrderedRegistry)
-def test_success_writes_google_audio_with_timeout_and_certificate_checks(
-    tmp_path: Path, sentence_mp3: bytes
-) -> None:
+def test_success_writes_google_audio_with_timeout_and_certificate_checks(tmp_path: Path, sentence_mp3: bytes) -> None:
     responses.post(URL, body=batchexecute_body(sentence_mp3))
     out = tmp_path / "speech.mp3"
     engine(SleepRecorder()).synthesize(SENTENCE, out)

@@ -19,8 +19,10 @@ def test_init_upgrades_an_older_database_and_keeps_its_rows(tmp_path: Path, db_u
     now = datetime(2021, 1, 8, 1, 0, tzinfo=UTC)
     with old.engine.begin() as connection:
         connection.execute(
-            text("INSERT INTO news_items (title, topic, priority, text, airings_wanted, airings_done, created_at,"
-                 " updated_at) VALUES ('Tin cũ', 'mot-cua', 'normal', 'Nội dung cũ.', 2, 1, :now, :now)"),
+            text(
+                "INSERT INTO news_items (title, topic, priority, text, airings_wanted, airings_done, created_at,"
+                " updated_at) VALUES ('Tin cũ', 'mot-cua', 'normal', 'Nội dung cũ.', 2, 1, :now, :now)"
+            ),
             {"now": now.replace(tzinfo=None) if url.startswith("sqlite") else now},
         )
     old.dispose()
@@ -29,7 +31,12 @@ def test_init_upgrades_an_older_database_and_keeps_its_rows(tmp_path: Path, db_u
     out = station.ok("init")
     assert "Upgraded the station database from schema 0001" in out
     (item,) = __import__("json").loads(station.ok("news", "list", "--json"))
-    assert (item["title"], item["text"], item["airings_wanted"], item["airings_done"]) == ("Tin cũ", "Nội dung cũ.", 2, 1)
+    assert (item["title"], item["text"], item["airings_wanted"], item["airings_done"]) == (
+        "Tin cũ",
+        "Nội dung cũ.",
+        2,
+        1,
+    )
     assert item["created_at"].startswith("2021-01-08T01:00:00")
     assert "ready" in station.ok("init")
 

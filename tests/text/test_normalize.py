@@ -261,3 +261,16 @@ def test_no_digits_left_in_the_seed_plan() -> None:
 def test_punctuation_that_makes_pauses_is_kept() -> None:
     out = normalize("Kính gửi UBND xã, HĐND xã. Trân trọng!")
     assert out == "Kính gửi ủy ban nhân dân xã, hội đồng nhân dân xã. Trân trọng!"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("mật độ 250 người/km2", "hai trăm năm mươi người trên ki lô mét vuông"),
+        ("giá 25.000 đồng/kg", "hai mươi lăm nghìn đồng một ki lô gam"),
+        ("hỗ trợ 500.000đ/người", "năm trăm nghìn đồng một người"),
+        ("tốc độ 40 km/h", "bốn mươi ki lô mét trên giờ"),
+    ],
+)
+def test_rates(text: str, phrase: str) -> None:
+    assert phrase in spoken(text)

@@ -50,8 +50,7 @@ from broadcaster.text.numbers import read_digits, read_number, read_ordinal, rom
         (10**12, "một nghìn tỷ"),
         (
             123456789012,
-            "một trăm hai mươi ba tỷ bốn trăm năm mươi sáu triệu bảy trăm tám mươi chín nghìn"
-            " không trăm mười hai",
+            "một trăm hai mươi ba tỷ bốn trăm năm mươi sáu triệu bảy trăm tám mươi chín nghìn không trăm mười hai",
         ),
     ],
 )
@@ -79,9 +78,7 @@ def test_digits_and_ordinals() -> None:
     assert [read_ordinal(n) for n in (1, 2, 4, 5, 10)] == ["nhất", "hai", "tư", "năm", "mười"]
 
 
-@pytest.mark.parametrize(
-    ("roman", "value"), [("I", 1), ("IV", 4), ("IX", 9), ("XIII", 13), ("XX", 20), ("XXV", 25)]
-)
+@pytest.mark.parametrize(("roman", "value"), [("I", 1), ("IV", 4), ("IX", 9), ("XIII", 13), ("XX", 20), ("XXV", 25)])
 def test_roman(roman: str, value: int) -> None:
     assert roman_to_int(roman) == value
 

@@ -23,8 +23,9 @@ def upgrade() -> None:
     op.create_table(
         "renderings",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("item_id", sa.Integer, sa.ForeignKey("news_items.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "item_id", sa.Integer, sa.ForeignKey("news_items.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("part", sa.String(16), nullable=False),
         sa.Column("cache_key", sa.String(64), nullable=False),
         sa.Column("engine", sa.String(32), nullable=False),

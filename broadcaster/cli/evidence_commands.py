@@ -1,0 +1,137 @@
+"""log, log show, log verify, report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from broadcaster.airlog import AiringRecord, to_json
+from broadcaster.cli.common import config_option, echo_json, open_station
+from broadcaster.evidence import FORMATS, Evidence, LogQuery
+from broadcaster.newsdesk import parse_date
+
+STATUSES = ["completed", "interrupted", "failed", "missed", "empty"]
+
+
+def _line(record: AiringRecord, evidence: Evidence) -> str:
+    local = evidence.station.local(record.scheduled_at)
+    items = ", ".join(f"#{i.item_id}" + ("" if i.completed else "(cut)") for i in record.items) or "-"
+    reason = f"  ({record.reason})" if record.reason else ""
+    return (
+        f"{record.seq:>5}  {local:%Y-%m-%d %H:%M:%S}  {record.status:<11} {record.duration_seconds:>7.1f} s  "
+        f"{record.slot}  items: {items}{reason}"
+    )
+
+
+@click.group(invoke_without_command=True)
+@config_option
+@click.option("--from", "start", help="First day (YYYY-MM-DD).")
+@click.option("--to", "end", help="Last day (YYYY-MM-DD).")
+@click.option("--status", type=click.Choice(STATUSES), help="Only airings with this outcome.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def log(ctx: click.Context, start: str | None, end: str | None, status: str | None, as_json: bool) -> None:
+    """The airing log: every slot and emergency airing, completed or not (tamper-evident)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    evidence = Evidence(open_station(ctx))
+    query = LogQuery(parse_date(start, "--from") if start else None, parse_date(end, "--to") if end else None, status)
+    records = evidence.records(query)
+    if as_json:
+        echo_json([to_json(r, evidence.station.config.tz) for r in records])
+        return
+    if not records:
+        click.echo("No airings in the log" + (" for that choice." if (start or end or status) else " yet."))
+    for record in records:
+        click.echo(_line(record, evidence))
+    head = evidence.head()
+    click.echo(f"Log verification code: {head}")
+
+
+@log.command("show")
+@config_option
+@click.argument("airing_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def log_show(ctx: click.Context, airing_id: int, as_json: bool) -> None:
+    """Show one airing with its items."""
+    evidence = Evidence(open_station(ctx))
+    record = evidence.record(airing_id)
+    data = to_json(record, evidence.station.config.tz)
+    if as_json:
+        echo_json(data)
+        return
+    for key in (
+        "id",
+        "slot",
+        "kind",
+        "scheduled_at",
+        "started_at",
+        "ended_at",
+        "duration_seconds",
+        "status",
+        "reason",
+        "output",
+        "device",
+        "amplifier",
+        "exemption",
+        "audio_sha256",
+        "prev_hash",
+        "hash",
+    ):
+        if data.get(key) is not None:
+            click.echo(f"{key + ':':<18}{data[key]}")
+    for item in data["items"]:
+        cut = "" if item["completed"] else "  (cut short)"
+        click.echo(
+            f"  +{item['offset_seconds']:>7.1f} s  {item['duration_seconds']:>6.1f} s  #{item['item_id']} "
+            f"[{item['topic']}, {item['priority']}] {item['title']}  ({item['engine']}/{item['voice']}"
+            f"{', approved by ' + item['approved_by'] if item['approved_by'] else ''}){cut}"
+        )
+
+
+@log.command("verify")
+@config_option
+@click.option("--head", "head", help="The verification code printed on an earlier report (COUNT:HASH or HASH).")
+@click.pass_context
+def log_verify(ctx: click.Context, head: str | None) -> None:
+    """Check the hash chain: exit 0 when intact, 1 naming the first bad record."""
+    result = Evidence(open_station(ctx)).verify(head)
+    if not result.ok:
+        raise click.ClickException(f"The airing log is NOT intact: {result.problem}")
+    click.echo(f"The airing log is intact: {result.count} airings, verification code {result.count}:{result.head_hash}")
+
+
+@click.command()
+@config_option
+@click.option("--period", help="2021-Q1, 2021-03 or 2021.")
+@click.option("--from", "start", help="First day (with --to), YYYY-MM-DD.")
+@click.option("--to", "end", help="Last day (with --from), YYYY-MM-DD.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write (default: the station's reports folder for docx/png, the screen for the others).",
+)
+@click.pass_context
+def report(
+    ctx: click.Context, period: str | None, start: str | None, end: str | None, fmt: str, output: Path | None
+) -> None:
+    """Airtime report for a period, by topic and slot, against the plan's targets.
+
+    docx is the Vietnamese administrative report (Nghị định 30/2020) to sign and send to the district.
+    """
+    evidence = Evidence(open_station(ctx))
+    built = evidence.report(evidence.period(period, start, end))
+    if output is None and fmt in ("text", "csv", "json"):
+        text = evidence.render(built, fmt)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    path = evidence.write(built, fmt, output or evidence.default_path(built, fmt))
+    click.echo(f"Wrote {path} (log verification code {built.chain_head}).")
+
+
+COMMANDS = [log, report]

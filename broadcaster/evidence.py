@@ -1,0 +1,136 @@
+"""The evidence: listing and verifying the airing log, airtime reports for the district."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from broadcaster.airlog import AiringRecord, ChainHead, VerifyResult, parse_chain_head, verify_chain
+from broadcaster.errors import InputError
+from broadcaster.newsdesk import parse_date
+from broadcaster.reports.aggregate import Period, Report, Target, build_report, parse_period, period_between
+from broadcaster.reports.docx_report import ReportHeader
+from broadcaster.station import Station
+from broadcaster.store import airings as log_store
+
+FORMATS = ("text", "csv", "json", "docx", "png")
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    start: date | None = None
+    end: date | None = None  # inclusive
+    status: str | None = None
+
+
+class Evidence:
+    def __init__(self, station: Station) -> None:
+        self.station = station
+        station.ready()
+
+    def _utc_bounds(self, start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+        tz = self.station.config.tz
+        low = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC) if start else None
+        high = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC) if end else None
+        return low, high
+
+    # ------------------------------------------------------------ log
+
+    def records(self, query: LogQuery) -> list[AiringRecord]:
+        low, high = self._utc_bounds(query.start, query.end)
+        with self.station.db.session() as session:
+            return log_store.records(session, low, high, query.status)
+
+    def record(self, seq: int) -> AiringRecord:
+        with self.station.db.session() as session:
+            return log_store.get(session, seq)
+
+    def head(self) -> ChainHead:
+        with self.station.db.session() as session:
+            count, last = log_store.head(session)
+        return ChainHead(hash=last, count=count)
+
+    def verify(self, head_text: str | None = None) -> VerifyResult:
+        with self.station.db.session() as session:
+            records = list(log_store.iter_all(session))
+        head = None
+        if head_text:
+            head = self._parse_head(head_text, records)
+        return verify_chain(records, head)
+
+    @staticmethod
+    def _parse_head(text: str, records: list[AiringRecord]) -> ChainHead:
+        """`COUNT:HASH` as printed on a report, or the bare HASH."""
+        if ":" in text:
+            return parse_chain_head(text)
+        wanted = text.strip().lower()
+        parse_chain_head(f"0:{wanted}")  # same format check and message
+        for record in records:
+            if record.hash == wanted:
+                return ChainHead(hash=wanted, count=record.seq)
+        # Not found: the record it names is gone (or the code is mistyped); report it as a longer log.
+        return ChainHead(hash=wanted, count=len(records) + 1)
+
+    # ------------------------------------------------------------ reports
+
+    def period(self, period: str | None, start: str | None, end: str | None) -> Period:
+        if period and (start or end):
+            raise InputError("Give either --period or --from/--to, not both.")
+        if period:
+            return parse_period(period)
+        if not (start and end):
+            raise InputError(
+                "Say which period to report.",
+                "Use --period 2021-Q1, --period 2021-03, --period 2021, or --from DATE --to DATE.",
+            )
+        first, last = parse_date(start, "--from"), parse_date(end, "--to")
+        if last < first:
+            raise InputError(f"--to {last} is before --from {first}.", "The period must end on or after its first day.")
+        return period_between(first, last)
+
+    def report(self, period: Period) -> Report:
+        config = self.station.config
+        records = self.records(LogQuery(period.start, period.end))
+        targets = [Target(t.name, t.kind, t.value, t.per, t.topic or None) for t in config.targets]
+        return build_report(
+            records,
+            period,
+            [(t.code, t.name) for t in config.topics],
+            [s.name for s in config.slots],
+            targets,
+            self.head(),
+            config.tz,
+        )
+
+    def header(self) -> ReportHeader:
+        r = self.station.config.report
+        name = self.station.config.station
+        return ReportHeader(
+            governing_body=r.governing_body,
+            issuing_body=r.issuing_body or f"ỦY BAN NHÂN DÂN XÃ {name.commune.upper()}",
+            place=r.place or name.commune,
+            signer_title=r.signer_title,
+            signer_name=r.signer_name,
+            recipients=r.recipients,
+        )
+
+    def default_path(self, report: Report, fmt: str) -> Path:
+        suffix = {"text": "txt"}.get(fmt, fmt)
+        return self.station.reports_dir / f"bao-cao-{report.period.label}.{suffix}"
+
+    def write(self, report: Report, fmt: str, path: Path) -> Path:
+        from broadcaster.reports import chart, docx_report, writers
+
+        if fmt == "docx":
+            return docx_report.write_docx(report, self.header(), path, self.station.today())
+        if fmt == "png":
+            return chart.write_png(report, path)
+        writer = {"text": writers.write_text, "csv": writers.write_csv, "json": writers.write_json}[fmt]
+        return writer(report, path)
+
+    def render(self, report: Report, fmt: str) -> str:
+        from broadcaster.reports import writers
+
+        renderer = {"text": writers.render_text, "csv": writers.render_csv, "json": writers.render_json}[fmt]
+        return renderer(report)
