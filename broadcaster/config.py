@@ -261,8 +261,9 @@ def _check_value(value: Any, tp: Any, where: str, problems: list[str]) -> Any:
         if not isinstance(value, list):
             problems.append(f"{where}: must be {_type_name(tp)}, not {value!r}")
             return None
-        checked = [_check_value(v, inner, f"{where}[{i}]", problems) for i, v in enumerate(value)]
-        return checked
+        checked = [_check_value(v, inner, f"{where}[{i + 1}]", problems) for i, v in enumerate(value)]
+        # One bad entry spoils the list: a None inside it would crash the cross-checks.
+        return None if any(c is None for c in checked) else checked
     if origin is dict:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             problems.append(f"{where}: must be a table of text values")
@@ -301,7 +302,12 @@ def _read_table(cls: type[_T], table: Any, where: str, problems: list[str]) -> _
         if name not in table and spec.default is MISSING and spec.default_factory is MISSING:
             problems.append(f"{where}: missing required key '{name}'")
             ok = False
-    return cls(**values) if ok else None
+    if ok:
+        return cls(**values)
+    # Keep the good keys of a table with a bad one, so the cross-checks still look at them
+    # (a typo in [station] must not hide a wrong timezone); the problems stop loading anyway.
+    required = [n for n, f in known.items() if f.default is MISSING and f.default_factory is MISSING]
+    return cls(**values) if all(n in values for n in required) else None
 
 
 def _read_section(name: str, raw: Any, problems: list[str]) -> Any:
@@ -313,8 +319,8 @@ def _read_section(name: str, raw: Any, problems: list[str]) -> Any:
         if not isinstance(raw, list):
             problems.append(f"{name}: must be an array of tables ([[{name}]])")
             return []
-        read = [_read_table(cls, entry, f"{name}[{i + 1}]", problems) for i, entry in enumerate(raw)]
-        return [r for r in read if r is not None]
+        # A bad entry stays as None so the cross-checks still number the others as the file does.
+        return [_read_table(cls, entry, f"{name}[{i + 1}]", problems) for i, entry in enumerate(raw)]
     result = _read_table(spec, raw if raw is not None else {}, name, problems)
     return result if result is not None else spec()
 
@@ -327,9 +333,9 @@ def _cross_check(cfg: dict[str, Any], problems: list[str]) -> None:
         problems.append(
             f"station.timezone: '{station.timezone}' is not a known time zone; use e.g. \"Asia/Ho_Chi_Minh\""
         )
-    topics: list[TopicConfig] = cfg["topics"]
+    topics: list[TopicConfig] = [t for t in cfg["topics"] if t is not None]
     codes = [t.code for t in topics]
-    if not topics:
+    if not cfg["topics"]:
         problems.append("topics: no [[topics]] defined; add the plan's content topics")
     for dup in sorted({c for c in codes if codes.count(c) > 1}):
         problems.append(f"topics: code '{dup}' is used more than once")
@@ -338,10 +344,12 @@ def _cross_check(cfg: dict[str, Any], problems: list[str]) -> None:
         if code not in codes:
             problems.append(f"{where}: unknown topic code '{code}'.{_did_you_mean(code, codes)}")
 
-    slot_names = [s.name for s in cfg["slots"]]
+    slot_names = [s.name for s in cfg["slots"] if s is not None]
     for dup in sorted({n for n in slot_names if slot_names.count(n) > 1}):
         problems.append(f"slots: name '{dup}' is used more than once")
     for i, slot in enumerate(cfg["slots"], start=1):
+        if slot is None:
+            continue
         where = f"slots[{i}]"
         try:
             parse_time(slot.time)
@@ -377,6 +385,8 @@ def _cross_check(cfg: dict[str, Any], problems: list[str]) -> None:
     if output.backend not in ("auto", "pulse", "alsa"):
         problems.append(f'output.backend: must be "auto", "pulse" or "alsa", not \'{output.backend}\'')
     for i, target in enumerate(cfg["targets"], start=1):
+        if target is None:
+            continue
         where = f"targets[{i}]"
         if target.kind not in TARGET_KINDS:
             problems.append(f"{where}.kind: unknown kind '{target.kind}'.{_did_you_mean(target.kind, TARGET_KINDS)}")
@@ -408,6 +418,8 @@ def parse_config(text: str, path: Path) -> Config:
 
 def load_config(path: Path | None = None) -> Config:
     path = path or default_config_path()
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder, not a config file.", "Give the path of the config.toml inside it.")
     if not path.exists():
         raise ConfigError(
             f"Config file {path} does not exist.",
@@ -446,7 +458,7 @@ def to_toml(data: dict[str, Any]) -> str:
             return "[" + ", ".join(scalar(x) for x in v) + "]"
         if isinstance(v, dict):
             return "{ " + ", ".join(f"{_key(k)} = {scalar(x)}" for k, x in v.items()) + " }"
-        return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return _string(str(v))
 
     for section, body in data.items():
         if isinstance(body, list):
@@ -458,4 +470,21 @@ def to_toml(data: dict[str, Any]) -> str:
 
 
 def _key(k: str) -> str:
-    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else '"' + k + '"'
+    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _string(k)
+
+
+def _string(text: str) -> str:
+    """A TOML basic string: a multi-line ident or a Windows path must come back unchanged."""
+    out = []
+    for ch in text:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'

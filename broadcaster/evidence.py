@@ -24,6 +24,15 @@ class LogQuery:
     status: str | None = None
 
 
+def date_range(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    """--from and --to as typed by the official; either may be left out, but not in the wrong order."""
+    first = parse_date(start, "--from") if start else None
+    last = parse_date(end, "--to") if end else None
+    if first and last and last < first:
+        raise InputError(f"--to {last} is before --from {first}.", "The period must end on or after its first day.")
+    return first, last
+
+
 class Evidence:
     def __init__(self, station: Station) -> None:
         self.station = station
@@ -76,7 +85,9 @@ class Evidence:
 
     def period(self, period: str | None, start: str | None, end: str | None) -> Period:
         if period and (start or end):
-            raise InputError("Give either --period or --from/--to, not both.")
+            raise InputError(
+                "Give either --period or --from/--to, not both.", "Use --period alone, or --from DATE --to DATE."
+            )
         if period:
             return parse_period(period)
         if not (start and end):
@@ -84,9 +95,8 @@ class Evidence:
                 "Say which period to report.",
                 "Use --period 2021-Q1, --period 2021-03, --period 2021, or --from DATE --to DATE.",
             )
-        first, last = parse_date(start, "--from"), parse_date(end, "--to")
-        if last < first:
-            raise InputError(f"--to {last} is before --from {first}.", "The period must end on or after its first day.")
+        first, last = date_range(start, end)
+        assert first is not None and last is not None
         return period_between(first, last)
 
     def report(self, period: Period) -> Report:

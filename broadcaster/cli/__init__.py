@@ -44,13 +44,14 @@ def cli(verbose: bool) -> None:
 def _register() -> None:
     from broadcaster.cli import (
         air_commands,
+        demo_commands,
         evidence_commands,
         news_commands,
         setup_commands,
         speech_commands,
     )
 
-    for module in (setup_commands, news_commands, speech_commands, air_commands, evidence_commands):
+    for module in (setup_commands, news_commands, speech_commands, air_commands, evidence_commands, demo_commands):
         for command in module.COMMANDS:
             cli.add_command(command)
 

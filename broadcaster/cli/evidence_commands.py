@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from broadcaster.airlog import AiringRecord, to_json
 from broadcaster.cli.common import config_option, echo_json, open_station
-from broadcaster.evidence import FORMATS, Evidence, LogQuery
-from broadcaster.newsdesk import parse_date
+from broadcaster.evidence import FORMATS, Evidence, LogQuery, date_range
 
 STATUSES = ["completed", "interrupted", "failed", "missed", "empty"]
 
@@ -37,7 +35,7 @@ def log(ctx: click.Context, start: str | None, end: str | None, status: str | No
     if ctx.invoked_subcommand is not None:
         return
     evidence = Evidence(open_station(ctx))
-    query = LogQuery(parse_date(start, "--from") if start else None, parse_date(end, "--to") if end else None, status)
+    query = LogQuery(*date_range(start, end), status)
     records = evidence.records(query)
     if as_json:
         echo_json([to_json(r, evidence.station.config.tz) for r in records])
@@ -109,7 +107,14 @@ def log_verify(ctx: click.Context, head: str | None) -> None:
 @click.option("--period", help="2021-Q1, 2021-03 or 2021.")
 @click.option("--from", "start", help="First day (with --to), YYYY-MM-DD.")
 @click.option("--to", "end", help="Last day (with --from), YYYY-MM-DD.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text, csv (one row per aired item, opens in Excel), json, docx (the report to sign) or png (chart).",
+)
 @click.option(
     "-o",
     "--output",
@@ -128,7 +133,12 @@ def report(
     built = evidence.report(evidence.period(period, start, end))
     if output is None and fmt in ("text", "csv", "json"):
         text = evidence.render(built, fmt)
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        text = text if text.endswith("\n") else text + "\n"
+        # Bytes, not the terminal's encoding: `> bao-cao.csv` must give the same file as -o (UTF-8, BOM for Excel).
+        data = text.encode("utf-8-sig" if fmt == "csv" else "utf-8")
+        stdout = click.get_binary_stream("stdout")
+        stdout.write(data)
+        stdout.flush()
         return
     path = evidence.write(built, fmt, output or evidence.default_path(built, fmt))
     click.echo(f"Wrote {path} (log verification code {built.chain_head}).")

@@ -43,8 +43,11 @@ def config_check(ctx: click.Context) -> None:
 @click.pass_context
 def config_show(ctx: click.Context) -> None:
     """Print the effective configuration, defaults included."""
+    from broadcaster.store.db import describe_url
+
     cfg = load_config(config_path(ctx))
     click.echo(f"# effective configuration of {cfg.path}")
+    click.echo(f"# relative paths are relative to {cfg.folder}; the database is {describe_url(cfg.database_url)}")
     click.echo(to_toml(as_dict(cfg)), nl=False)
 
 
