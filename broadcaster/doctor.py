@@ -11,6 +11,7 @@ from broadcaster.config import Config, load_config
 from broadcaster.errors import BroadcasterError
 
 MIN_FREE_BYTES = 1 << 30  # a year of bulletins and reports fits easily in 1 GiB
+INIT_FIX = "Run `broadcaster init` to create it."
 
 
 @dataclass(frozen=True)
@@ -21,16 +22,29 @@ class Check:
     fix: str | None = None
 
 
-def _problem_check(name: str, problem: str | None, ok_detail: str) -> Check:
+def _problem_check(name: str, problem: str | None, ok_detail: str, hints: tuple[str, ...] = ()) -> Check:
+    """A check from an adapter's "what is wrong. Fix: what to do" text (or one ending in a known hint)."""
     if problem is None:
         return Check(name, True, ok_detail)
     what, _, fix = problem.partition(" Fix: ")
+    if not fix:
+        # Some adapters end the text with their usual hint instead of "Fix:"; the fix line must still show.
+        for hint in hints:
+            if problem.endswith(" " + hint):
+                what, fix = problem.removesuffix(" " + hint), hint
+                break
     return Check(name, False, what, fix or None)
 
 
 def check_database(config: Config) -> Check:
     from broadcaster.station import Station
+    from broadcaster.store.db import describe_url
 
+    url = config.database_url
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        # Connecting would create an empty file: a check must not change the station.
+        if not Path(url.removeprefix("sqlite:///")).exists():
+            return Check("database", False, f"The station database {describe_url(url)} does not exist.", INIT_FIX)
     station = Station.open(config.path)
     try:
         station.ready()
@@ -89,17 +103,18 @@ def check_output(config: Config) -> Check:
         if folder.exists() and not folder.is_dir():
             return Check("audio output", False, f"{folder} is not a folder", "Change [output] dir in config.toml.")
         return Check("audio output", True, f"dry run: airings are written as WAV files to {folder}")
-    from broadcaster.sound.devices import check_device
+    from broadcaster.sound.devices import DEVICES_HINT, check_device
 
     return _problem_check(
         "audio output",
         check_device(config.output.device, config.output.backend),  # type: ignore[arg-type]
         f"sound device '{config.output.device}' is present and opens",
+        (DEVICES_HINT,),
     )
 
 
 def check_amplifier_control(config: Config) -> Check:
-    from broadcaster.sound.amplifier import check_amplifier
+    from broadcaster.sound.amplifier import CONFIG_HINT, check_amplifier
 
     amp = config.amplifier
     if not amp.on_command and not amp.off_command:
@@ -107,7 +122,9 @@ def check_amplifier_control(config: Config) -> Check:
     return _problem_check(
         "amplifier control",
         check_amplifier(amp.on_command, amp.off_command),
-        f"commands present: {amp.on_command[0]} / {amp.off_command[0] if amp.off_command else '-'}",
+        f"commands present: {amp.on_command[0] if amp.on_command else '-'} / "
+        f"{amp.off_command[0] if amp.off_command else '-'}",
+        (CONFIG_HINT,),
     )
 
 

@@ -30,7 +30,7 @@ TOPIC_CODES = [
 def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
     """The CLI with no --config added: where the file comes from is what is tested here."""
     try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click 8.1
+        runner = CliRunner(mix_stderr=False)  # click 8.1
     except TypeError:
         runner = CliRunner()
     return runner.invoke(cli, list(args), env={"BROADCASTER_CONFIG": None, **(env or {})}, catch_exceptions=False)

@@ -82,3 +82,27 @@ def test_csv_bad_header(station_cli: StationCLI, tmp_path: Path) -> None:
     path.write_text("tieu_de,topic,text\nA,mot-cua,x\n", encoding="utf-8")
     error = station_cli.fails("news", "import", str(path))
     assert "missing column(s) title" in error and "unknown column(s) tieu_de" in error
+
+
+def test_legacy_tcvn3_file_is_converted_with_a_notice(station_cli: StationCLI, tmp_path: Path) -> None:
+    from broadcaster.text.legacy import to_tcvn3
+
+    title, text = "Thông báo lịch tiếp dân", "Bộ phận một cửa làm việc cả sáng thứ bảy hằng tuần."
+    path = tmp_path / "tin-cu.txt"
+    path.write_bytes((to_tcvn3(title) + "\n" + to_tcvn3(text) + "\n").encode("cp1252"))
+    result = station_cli("news", "import", str(path), "--topic", "mot-cua")
+    assert result.exit_code == 0, result.output
+    assert "TCVN3" in result.stderr
+    (item,) = items(station_cli)
+    assert (item["title"], item["text"]) == (title, text)
+
+
+def test_vni_text_typed_on_the_command_line_is_converted(station_cli: StationCLI) -> None:
+    from broadcaster.text.legacy import to_vni
+
+    result = station_cli("news", "add", "--title", "Tin", "--topic", "mot-cua", "--text",
+                         to_vni("Ủy ban nhân dân xã thông báo lịch tiếp công dân"))
+    assert result.exit_code == 0, result.output
+    assert "VNI" in result.stderr
+    (item,) = items(station_cli)
+    assert item["text"] == "Ủy ban nhân dân xã thông báo lịch tiếp công dân"
