@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
 
@@ -27,7 +27,7 @@ from broadcaster.airlog import AiringDraft
 from broadcaster.config import load_config
 from broadcaster.errors import BroadcasterError
 from broadcaster.lock import StationLock
-from broadcaster.onair import Airer, AiringRequest, aired_items
+from broadcaster.onair import Airer, AiringRequest, Preempted, aired_items
 from broadcaster.planning import Occurrence, Overdue, lead_time, occurrences, overdue_decision
 from broadcaster.programme import EMERGENCY_SLOT, Programme
 from broadcaster.rendering import Speech
@@ -54,17 +54,29 @@ class Daemon:
         self._stop = threading.Event()
         self._hup = threading.Event()
         self._emergencies_aired: set[int] = set()
+        # After a stop: slots from here on that passed unaired get a job (to air late) in the first rebuild.
+        self._resume_from: datetime | None = None
+        self._occurrences: dict[str, Occurrence] = {}
         tz = station.config.tz
         self.scheduler = BackgroundScheduler(
             timezone=tz,
             executors={"air": ThreadPoolExecutor(1), "default": ThreadPoolExecutor(2)},
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": int(self.grace.total_seconds())},
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                # APScheduler wants whole seconds, at least 1
+                "misfire_grace_time": max(1, int(self.grace.total_seconds())),
+            },
         )
         self.scheduler.add_listener(self._on_job_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
 
     @property
     def grace(self) -> timedelta:
         return timedelta(minutes=self.station.config.daemon.late_grace_minutes)
+
+    def _grace_text(self) -> str:
+        seconds = self.grace.total_seconds()
+        return f"{seconds / 60:g}-minute" if seconds >= 60 else f"{seconds:g}-second"
 
     # ------------------------------------------------------------ life cycle
 
@@ -76,9 +88,11 @@ class Daemon:
                 self._install_signals()
             self.recover_interrupted()
             self.render_ahead()
-            self.catch_up()
+            # The scheduler runs before catch-up: a late airing goes through the one airing
+            # worker like any other, so emergencies and the heartbeat are not held up by it.
             self.scheduler.start()
             self._add_housekeeping()
+            self.catch_up()
             self.rebuild()
             log.info("daemon started for %s", self.station.config.station.name)
             deadline = None if run_for is None else self.station.clock.monotonic() + run_for
@@ -149,9 +163,19 @@ class Daemon:
         """Jobs for every slot occurrence in the next day, from config; stale ones removed."""
         now = self.station.now()
         lead = lead_time(self.airer.amplifier.warmup_s)
+        start = now
+        if self._resume_from is not None:
+            # Slots between the last sign of life and now (also those that passed during catch-up)
+            # get a job at once; air_slot airs them late or records them missed.
+            start, self._resume_from = min(self._resume_from, now), None
         wanted = {}
-        for occurrence in occurrences(self.programme.slots, now, now + JOB_HORIZON, self.station.config.tz):
+        for occurrence in occurrences(self.programme.slots, start, now + JOB_HORIZON, self.station.config.tz):
+            if occurrence.at <= now:
+                with self.station.db.session() as session:
+                    if log_store.has_record(session, occurrence.slot.name, occurrence.at):
+                        continue
             wanted[f"slot:{occurrence.key}"] = occurrence
+        self._occurrences = dict(wanted)
         for job in self.scheduler.get_jobs():
             if job.id.startswith("slot:") and job.id not in wanted:
                 job.remove()
@@ -185,8 +209,13 @@ class Daemon:
 
     def _on_job_event(self, event: JobExecutionEvent) -> None:
         if event.code == EVENT_JOB_MISSED and event.job_id.startswith("slot:"):
-            log.error("APScheduler missed job %s; checking the log for it", event.job_id)
-            self.catch_up()
+            # The scheduler itself stalled (suspend, overload): never a silent miss, let air_slot decide.
+            log.error("APScheduler missed job %s; airing it late or recording it missed", event.job_id)
+            occurrence = self._occurrences.get(event.job_id)
+            if occurrence is not None:
+                self.scheduler.add_job(
+                    self.air_slot, args=[occurrence], executor="air", id=f"late:{occurrence.key}", replace_existing=True
+                )
         elif event.exception is not None:
             log.error("job %s failed: %s", event.job_id, event.exception)
 
@@ -233,12 +262,28 @@ class Daemon:
             self.airer.record_without_sound(
                 self._request(occurrence),
                 "missed",
-                f"started {int((now - occurrence.at).total_seconds())} s late, past the "
-                f"{self.station.config.daemon.late_grace_minutes:g}-minute grace period (another airing was on air)",
+                f"could start only {int((now - occurrence.at).total_seconds())} s late, past the "
+                f"{self._grace_text()} grace period (another airing was still on air, or the station stalled)",
             )
             return
         plan = self.programme.plan(occurrence)
-        self.airer.air(self.programme.request(plan), start_at=max(occurrence.at, self.station.now()))
+        try:
+            self.airer.air(self.programme.request(plan), start_at=max(occurrence.at, self.station.now()))
+        except Preempted as exc:
+            log.warning("%s was called off before it began (%s); it airs after", occurrence.key, exc)
+            self._air_after(self.air_slot, occurrence, f"late:{occurrence.key}")
+
+    def _air_after(self, func: Any, arg: Any, job_id: str) -> None:
+        """Queue an airing behind the one that pre-empted it (the airing worker runs jobs in order;
+        the second's pause lets the emergency's job be queued first)."""
+        self.scheduler.add_job(
+            func,
+            DateTrigger(run_date=self.station.now() + timedelta(seconds=1), timezone=self.station.config.tz),
+            args=[arg],
+            executor="air",
+            id=job_id,
+            replace_existing=True,
+        )
 
     def _request(self, occurrence: Occurrence) -> AiringRequest:
         return AiringRequest(kind="slot", slot=occurrence.slot.name, scheduled_at=occurrence.at, items=())
@@ -285,7 +330,10 @@ class Daemon:
         if self.speech.cached_item(item) is None:
             # The one case where speech is made at air time: an emergency cannot wait for the next render.
             self.speech.render_items([item])
-        self.airer.air(self.programme.emergency_request(item, self.station.now()))
+        try:
+            self.airer.air(self.programme.emergency_request(item, self.station.now()))
+        except Preempted:
+            self._air_after(self.air_emergency, item_id, f"emergency:{item_id}:again")
 
     # ------------------------------------------------------------ after a stop
 
@@ -322,12 +370,14 @@ class Daemon:
                 log.warning("airing of %s at %s closed as interrupted after a crash", row.slot, row.scheduled_at)
 
     def catch_up(self) -> None:
-        """Slots whose time passed while the daemon was not running: air late within grace, else missed."""
+        """Slots whose time passed while the daemon was not running: past the grace period they are
+        recorded as missed now; the others are left to rebuild(), which queues them to air late at once."""
         now = self.station.now()
         with self.station.db.session() as session:
             since = state.get_time(session, state.HEARTBEAT)
         if since is None:
             return
+        self._resume_from = since
         for occurrence in occurrences(self.programme.slots, since, now, self.station.config.tz):
             with self.station.db.session() as session:
                 if log_store.has_record(session, occurrence.slot.name, occurrence.at):
@@ -336,16 +386,14 @@ class Daemon:
                 log.warning(
                     "%s at %s passed while the station was off: airing it late", occurrence.slot.name, occurrence.at
                 )
-                plan = self.programme.plan(occurrence)
-                self.airer.air(self.programme.request(plan))
             else:
-                off_since = self.station.local(since).strftime("%Y-%m-%d %H:%M")
+                off_since = self.station.local(since).strftime("%Y-%m-%d %H:%M:%S")
                 self.airer.record_without_sound(
                     self._request(occurrence),
                     "missed",
                     f"the station was off (daemon not running) from {off_since} until "
-                    f"{self.station.local(now):%Y-%m-%d %H:%M}, longer than the "
-                    f"{self.station.config.daemon.late_grace_minutes:g}-minute grace period",
+                    f"{self.station.local(now):%Y-%m-%d %H:%M:%S}, longer than the "
+                    f"{self._grace_text()} grace period",
                 )
 
 

@@ -101,8 +101,10 @@ def run(plan: DemoPlan, say: Callable[[str], None]) -> Station:
     emergency_at = round((plan.first_slot - station.now()).total_seconds()) + SLOT_GAP_S * 2 + 15
     timer = threading.Timer(emergency_at, _queue_emergency, args=(station, say))
     timer.start()
-    say(f"Demo day: 3 slots {SLOT_GAP_S} s apart from {station.local(plan.first_slot):%H:%M:%S}; "
-        f"an emergency item arrives after {emergency_at} s. This takes about {plan.seconds:.0f} s.")
+    say(
+        f"Demo day: 3 slots {SLOT_GAP_S} s apart from {station.local(plan.first_slot):%H:%M:%S}; "
+        f"an emergency item arrives after {emergency_at} s. This takes about {plan.seconds:.0f} s."
+    )
     try:
         daemon.run(run_for=plan.seconds, install_signals=threading.current_thread() is threading.main_thread())
     finally:
@@ -120,13 +122,19 @@ def _queue_emergency(station: Station, say: Callable[[str], None]) -> None:
 def summary(station: Station) -> tuple[str, dict[str, Path]]:
     evidence = Evidence(station)
     records = evidence.records(LogQuery())
-    lines = [f"{r.seq:>3} {station.local(r.scheduled_at):%H:%M:%S} {r.slot:<32} {r.status:<11} "
-             f"{r.duration_seconds:6.1f} s  items {', '.join(str(i.item_id) for i in r.items) or '-'}"
-             for r in records]
+    lines = [
+        f"{r.seq:>3} {station.local(r.scheduled_at):%H:%M:%S} {r.slot:<32} {r.status:<11} "
+        f"{r.duration_seconds:6.1f} s  items {', '.join(str(i.item_id) for i in r.items) or '-'}"
+        for r in records
+    ]
     verified = evidence.verify()
-    lines.append(f"Log verification: {'intact' if verified.ok else 'BROKEN: ' + str(verified.problem)}, "
-                 f"code {verified.count}:{verified.head_hash}")
+    lines.append(
+        f"Log verification: {'intact' if verified.ok else 'BROKEN: ' + str(verified.problem)}, "
+        f"code {verified.count}:{verified.head_hash}"
+    )
     today = station.today()
     report = evidence.report(period_between(today, today))
-    files = {fmt: evidence.write(report, fmt, evidence.default_path(report, fmt)) for fmt in ("docx", "png", "csv", "json")}
+    files = {
+        fmt: evidence.write(report, fmt, evidence.default_path(report, fmt)) for fmt in ("docx", "png", "csv", "json")
+    }
     return "\n".join(lines) + "\n\n" + evidence.render(report, "text"), files

@@ -32,6 +32,12 @@ from broadcaster.store import airings as log_store
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 2.0
+# The wait before a slot is sliced so an emergency or a stop is honoured within this many seconds.
+WAIT_SLICE_S = 0.05
+
+
+class Preempted(Exception):
+    """Called off before any sound (an emergency came first): nothing was logged, the caller may air it later."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,9 @@ class Airer:
         with self._state:
             if self._on_air is None:
                 return False
-            self._interrupt_reason = reason
+            # the first cause is the one the log names (SIGTERM, then the shutdown that follows it)
+            if self._interrupt_reason is None:
+                self._interrupt_reason = reason
         self.output.stop()
         return True
 
@@ -106,7 +114,9 @@ class Airer:
     # ------------------------------------------------------------ airing
 
     def air(self, request: AiringRequest, start_at: datetime | None = None) -> AiringRecord:
-        """Air `request` (blocking), starting at `start_at` or at once; returns its log record."""
+        """Air `request` (blocking), starting at `start_at` or at once; returns its log record.
+
+        Raises Preempted when interrupted before the pre-roll ended (no record written)."""
         with self._line:
             return self._air(request, start_at)
 
@@ -122,6 +132,17 @@ class Airer:
         return ready, notes
 
     def _air(self, request: AiringRequest, start_at: datetime | None) -> AiringRecord:
+        # Busy from the moment the line is taken: an interrupt during assembly or the
+        # pre-roll wait must cancel this airing, not be lost and leave an emergency queued behind it.
+        with self._state:
+            self._on_air, self._interrupt_reason = request, None
+        try:
+            return self._build_and_play(request, start_at)
+        finally:
+            with self._state:
+                self._on_air = None
+
+    def _build_and_play(self, request: AiringRequest, start_at: datetime | None) -> AiringRecord:
         ready, notes = self._gather(request)
         if not ready:
             reason = "; ".join(notes) or "no news item was waiting for this slot"
@@ -139,14 +160,21 @@ class Airer:
             )
         except BroadcasterError as exc:
             return self.record_without_sound(request, "failed", f"the bulletin could not be built: {exc}")
-        cue = self._cue_items(ready, sheet)
+        return self._play(request, wav, self._cue_items(ready, sheet), notes, start_at)
+
+    def _interrupted(self) -> str | None:
         with self._state:
-            self._on_air, self._interrupt_reason = request, None
-        try:
-            return self._play(request, wav, cue, notes, start_at)
-        finally:
-            with self._state:
-                self._on_air = None
+            return self._interrupt_reason
+
+    def _wait_until(self, moment: datetime) -> bool:
+        """Sleep on the station clock until `moment`; False as soon as an interrupt comes."""
+        clock = self.station.clock
+        while self._interrupted() is None:
+            remaining = (moment - clock.now()).total_seconds()
+            if remaining <= 0:
+                return True
+            clock.sleep(min(remaining, WAIT_SLICE_S))
+        return False
 
     def _cue_items(self, ready: Sequence[tuple[NewsItem, ItemSpeech]], sheet: CueSheet) -> list[dict[str, Any]]:
         items = []
@@ -176,7 +204,8 @@ class Airer:
         clock = self.station.clock
         begin = start_at or clock.now()
         warm = timedelta(seconds=self.amplifier.warmup_s)
-        clock.sleep((begin - warm - clock.now()).total_seconds())
+        if not self._wait_until(begin - warm):
+            raise Preempted(self._interrupted() or "interrupted")
         with self.station.db.session() as session:
             on_air_id = log_store.open_on_air(
                 session,
@@ -203,6 +232,10 @@ class Airer:
         progress = _Progress(self.station, on_air_id)
         try:
             self.output.prepare(wav)
+            with self._state:
+                # prepare() starts a new airing on the output, forgetting a stop() that came before it
+                if self._interrupt_reason is not None:
+                    self.output.stop()
             result = self.output.play(wav, begin, on_started=progress.started)
         except BroadcasterError as exc:
             progress.stop()

@@ -17,6 +17,7 @@ from broadcaster.planning import (
     Plan,
     SlotSpec,
     Timing,
+    WaitReason,
     after_airing,
     occurrences,
     plan_slot,
@@ -103,7 +104,8 @@ class Programme:
         notes = tuple(
             f"item {item_id} waits: {reason}"
             for item_id, reason in plan.waiting
-            if reason.value in ("no speech rendered", "does not fit in the slot's length")
+            # the reasons a technician reading the log could act on (the others are the plan working as meant)
+            if reason in (WaitReason.NO_SPEECH, WaitReason.DOES_NOT_FIT, WaitReason.OUTSIDE_HOURS)
         )
         return AiringRequest(
             kind="slot",

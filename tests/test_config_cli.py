@@ -79,16 +79,24 @@ def test_check_reports_every_problem_at_once(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("replace", "problem"),
     [
-        ({'time = "06:00"': 'time = "6h"'}, "slots[1].time: '6h' is not a time; write HH:MM or HH:MM:SS, e.g. \"06:00\""),
+        (
+            {'time = "06:00"': 'time = "6h"'},
+            "slots[1].time: '6h' is not a time; write HH:MM or HH:MM:SS, e.g. \"06:00\"",
+        ),
         ({'days = ["tue", "fri"]': 'days = ["tue", 5]'}, "slots[3].days[2]: must be text, not 5"),
         ({"max_minutes = 15": "max_minutes = 0"}, "slots[3].max_minutes: must be more than 0"),
-        ({'allowed = ["05:00-21:00"]': 'allowed = ["05:00"]'}, "broadcast_hours.allowed: '05:00' is not a window; "
-         'write "HH:MM-HH:MM", e.g. "05:00-21:00"'),
+        (
+            {'allowed = ["05:00-21:00"]': 'allowed = ["05:00"]'},
+            'broadcast_hours.allowed: \'05:00\' is not a window; write "HH:MM-HH:MM", e.g. "05:00-21:00"',
+        ),
         ({'engine = "espeak"': 'engine = "google"'}, "speech: unknown engine 'google'. Known: gtts, espeak"),
-        ({'kind = "file"': 'kind = "speaker"'}, "output.kind: must be \"device\" or \"file\", not 'speaker'"),
+        ({'kind = "file"': 'kind = "speaker"'}, 'output.kind: must be "device" or "file", not \'speaker\''),
         ({'name = "Bản tin chiều"': 'name = "Bản tin sáng"'}, "slots: name 'Bản tin sáng' is used more than once"),
         ({'code = "mot-cua"': 'code = "nguoi-tot"'}, "topics: code 'nguoi-tot' is used more than once"),
-        ({'kind = "segments"': 'kind = "segment"'}, "targets[2].kind: unknown kind 'segment'. Did you mean 'segments'?"),
+        (
+            {'kind = "segments"': 'kind = "segment"'},
+            "targets[2].kind: unknown kind 'segment'. Did you mean 'segments'?",
+        ),
         ({"[daemon]": "[[daemon]]"}, "daemon: must be a table ([daemon])"),
     ],
 )
@@ -113,7 +121,10 @@ def test_missing_config_file_is_an_error_not_defaults(tmp_path: Path, monkeypatc
     result = run("config", "check")
     assert (result.exit_code, result.stderr) == (1, f"Error: Config file config.toml does not exist. {hint}\n")
     result = run("news", "list", env={"BROADCASTER_CONFIG": "elsewhere/station.toml"})
-    assert (result.exit_code, result.stderr) == (1, f"Error: Config file elsewhere/station.toml does not exist. {hint}\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: Config file elsewhere/station.toml does not exist. {hint}\n",
+    )
     assert not (tmp_path / "station.db").exists()
     assert list(tmp_path.iterdir()) == []
 
@@ -131,8 +142,14 @@ def test_invalid_toml_is_an_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        ("[station]\nname = 'x'\n".encode("utf-16"), "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
-        ("[station]\nname = 'Đài'\n".encode("cp1258"), "'utf-8' codec can't decode byte 0xd0 in position 18: invalid continuation byte"),
+        (
+            "[station]\nname = 'x'\n".encode("utf-16"),
+            "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte",
+        ),
+        (
+            "[station]\nname = 'Đài'\n".encode("cp1258"),
+            "'utf-8' codec can't decode byte 0xd0 in position 18: invalid continuation byte",
+        ),
     ],
 )
 def test_config_not_in_utf8_is_an_error(tmp_path: Path, content: bytes, reason: str) -> None:

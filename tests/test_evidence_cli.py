@@ -280,7 +280,9 @@ def test_log_text_lists_airings_and_prints_the_verification_code(station: Statio
 
 def test_empty_log_says_so(station_cli: StationCLI) -> None:
     assert station_cli.ok("log").splitlines() == ["No airings in the log yet.", "Log verification code: 0:" + "0" * 64]
-    assert station_cli.ok("log", "verify") == "The airing log is intact: 0 airings, verification code 0:" + "0" * 64 + "\n"
+    assert (
+        station_cli.ok("log", "verify") == "The airing log is intact: 0 airings, verification code 0:" + "0" * 64 + "\n"
+    )
 
 
 def test_log_show_gives_one_airing(station: StationCLI) -> None:
@@ -399,9 +401,7 @@ def test_verify_names_reordered_records(station: StationCLI, sql: Database) -> N
     )
 
 
-def test_head_from_a_report_catches_deleted_newest_records(
-    station: StationCLI, sql: Database
-) -> None:
+def test_head_from_a_report_catches_deleted_newest_records(station: StationCLI, sql: Database) -> None:
     head = chain_head(station)
     sql("DELETE FROM aired_items WHERE airing_seq >= 5")
     sql("DELETE FROM airings WHERE seq >= 5")

@@ -8,8 +8,14 @@ import click
 
 
 @click.command()
-@click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False), default=Path("demo-station"),
-              show_default=True, help="Folder of the demo station (replaced if it holds an earlier demo).")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("demo-station"),
+    show_default=True,
+    help="Folder of the demo station (replaced if it holds an earlier demo).",
+)
 def demo(folder: Path) -> None:
     """Run a short demo day: sample news, three slots a few seconds apart, an emergency, the log and the report."""
     from broadcaster import demo as demo_day

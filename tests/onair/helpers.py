@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from tests.audio_server import chirp, write_wav
 from tests.conftest import REPO, StationCLI, write_config
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SHARED_CACHE: Path | None = None  # set by tests/onair/conftest.py
 JINGLE_S = 0.4
 SHIPPED = (REPO / "config.toml").read_text(encoding="utf-8")
 # The shipped programme (06:00, 17:30, 18:00) would air in the middle of a test run at those hours.
@@ -96,8 +98,17 @@ def make_station(
         replace['device = "default"           #'] = f'device = "{device}"  #'
         replace['backend = "auto"             #'] = 'backend = "pulse"            #'
     cli = StationCLI(write_config(folder, db_url, replace=replace, render_on_add=render_on_add))
+    if SHARED_CACHE is not None:
+        shutil.copytree(SHARED_CACHE, folder / "data" / "audio" / "cache", dirs_exist_ok=True)
     cli.ok("init")
     return cli
+
+
+def render_all(cli: StationCLI) -> None:
+    """`broadcaster render --all`, as the official runs it; the speech is kept for the next tests."""
+    cli.ok("render", "--all")
+    if SHARED_CACHE is not None:
+        shutil.copytree(cli.config.parent / "data" / "audio" / "cache", SHARED_CACHE, dirs_exist_ok=True)
 
 
 def set_programme(cli: StationCLI, slots: Iterable[Slot]) -> None:

@@ -9,11 +9,11 @@ from tests.onair.helpers import (
     DaemonProcess,
     add_news,
     aired_files,
-    airing_log,
     broadcaster_command,
     bulletin_file,
     item_json,
     make_station,
+    render_all,
     seconds_between,
     set_programme,
     sha256_of_pcm,
@@ -28,7 +28,7 @@ START_TOLERANCE_S = 0.15
 def test_a_slot_a_few_seconds_ahead_airs_on_time_and_is_logged(tmp_path: Path) -> None:
     cli = make_station(tmp_path)
     item_id = add_news(cli)
-    cli.ok("render", "--all")
+    render_all(cli)
     slot = slot_in(4)
     set_programme(cli, [slot])
     daemon = DaemonProcess(cli)
