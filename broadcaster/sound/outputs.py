@@ -213,8 +213,8 @@ class DeviceOutput(_Stoppable):
         backend: Backend = "auto",
         clock: Clock | None = None,
         *,
-        latency_ms: int = 100,
-        lead_s: float = 0.2,
+        latency_ms: int = 200,
+        lead_s: float = 0.4,
         chunk_s: float = 0.02,
         start_offset_s: float = 0.0,
         ready_timeout_s: float = 5.0,
@@ -224,7 +224,8 @@ class DeviceOutput(_Stoppable):
         self.clock: Clock = clock or SystemClock()
         self.name = f"device:{device}"
         self.latency_ms = latency_ms
-        self.lead_s = lead_s
+        # aplay starts only once its buffer is full: the pre-buffer must fill it at once
+        self.lead_s = max(lead_s, latency_ms / 1000 + 0.1)
         self.chunk_s = chunk_s
         self.start_offset_s = start_offset_s
         self.ready_timeout_s = ready_timeout_s

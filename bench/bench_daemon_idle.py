@@ -1,0 +1,91 @@
+"""What an idle station daemon costs: memory (RSS) and wake-ups per minute.
+
+Starts `broadcaster run` (its own process) on a tmp station with the shipped
+programme (06:00, 17:30, 18:00) and a few queued items, waits until it has
+started, then watches it for --seconds: resident memory from /proc/PID/status,
+context switches of all its threads (/proc/PID/task/*/status), CPU time, and
+APScheduler job runs (from its -v log). Goal: RSS <= 80 MB.
+
+    .venv/bin/python bench/bench_daemon_idle.py [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.conftest import StationCLI, write_config
+from tests.onair.helpers import DaemonProcess
+
+
+def status_kb(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def switches(pid: int) -> tuple[int, int, int]:
+    voluntary = involuntary = threads = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            for line in (task / "status").read_text().splitlines():
+                if line.startswith("voluntary_ctxt_switches:"):
+                    voluntary += int(line.split()[1])
+                elif line.startswith("nonvoluntary_ctxt_switches:"):
+                    involuntary += int(line.split()[1])
+            threads += 1
+        except FileNotFoundError:
+            continue
+    return voluntary, involuntary, threads
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        cli = StationCLI(write_config(Path(tmp)))
+        cli.ok("init")
+        for n in range(5):
+            cli.add(f"Tin {n}", "mot-cua", "Bộ phận một cửa làm việc cả thứ bảy.")
+        daemon = DaemonProcess(cli)
+        try:
+            daemon.wait_started(60)
+            time.sleep(2)  # past start-up work (render-ahead, catch-up)
+            pid = daemon.proc.pid
+            runs_before = daemon.stderr.count("Running job")
+            v0, i0, _ = switches(pid)
+            c0, t0 = cpu_seconds(pid), time.monotonic()
+            time.sleep(args.seconds)
+            v1, i1, threads = switches(pid)
+            c1, t1 = cpu_seconds(pid), time.monotonic()
+            runs = daemon.stderr.count("Running job") - runs_before
+            rss, peak = status_kb(pid, "VmRSS"), status_kb(pid, "VmHWM")
+            daemon.stop()
+        finally:
+            daemon.close()
+    minutes = (t1 - t0) / 60
+    print(f"idle daemon watched for {t1 - t0:.0f} s ({threads} threads)")
+    print(
+        f"RSS {rss / 1024:.1f} MB (peak {peak / 1024:.1f} MB); goal <= 80 MB:", "met" if rss <= 80 * 1024 else "NOT met"
+    )
+    print(f"APScheduler job runs: {runs / minutes:.0f} per minute (emergency poll each second, heartbeat every 15 s)")
+    print(f"context switches: {(v1 - v0) / minutes:.0f} voluntary, {(i1 - i0) / minutes:.0f} involuntary per minute")
+    print(f"CPU: {(c1 - c0) / minutes:.2f} s per minute ({100 * (c1 - c0) / (t1 - t0):.2f} % of one core)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Daemon decisions with a hand-driven clock: no sleeping, no scheduler thread, no espeak.
+
+The station is real (config, database, files); time is a FakeClock and speech a ToneEngine.
+Jobs are read from the (not started) scheduler and run in order, as the one airing worker would.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from broadcaster.daemon import Daemon
+from broadcaster.programme import Programme
+from broadcaster.rendering import Speech
+from broadcaster.sound.amplifier import NoAmplifier
+from broadcaster.sound.outputs import FileOutput
+from broadcaster.station import Station
+from broadcaster.store import state
+from tests.conftest import StationCLI
+from tests.fakes import FakeClock, ToneEngine
+from tests.onair.helpers import TZ, Slot, add_news, airing_log, make_station, set_programme
+
+T0 = datetime(2021, 3, 1, 1, 0, tzinfo=UTC)  # 08:00 station time
+
+
+def daemon_at(
+    tmp_path: Path, slots: list[Slot], now: datetime, grace_minutes: float = 15
+) -> tuple[Daemon, StationCLI]:
+    cli = make_station(tmp_path, grace_minutes=grace_minutes)
+    add_news(cli)
+    set_programme(cli, slots)
+    clock = FakeClock(T0)
+    station = Station.open(cli.config, clock=clock)
+    with station.db.session() as session:
+        state.set_time(session, state.HEARTBEAT, T0)  # last seen alive at T0, then off
+    speech = Speech(station, engines=[ToneEngine()])
+    speech.render_items(Programme(station, speech).live_items())
+    speech.station_lines()
+    clock.set(now)
+    output = FileOutput(tmp_path / "aired", clock, tz=TZ)
+    return Daemon(station, output, NoAmplifier(), speech=speech), cli
+
+
+def run_jobs(daemon: Daemon) -> None:
+    """What the airing worker would do: each queued airing in time order, one at a time."""
+    for job in sorted(daemon.scheduler.get_jobs(), key=lambda j: j.trigger.run_date):
+        if job.id.startswith("slot:") and job.trigger.run_date <= daemon.station.now() + timedelta(seconds=5):
+            job.func(*job.args)
+
+
+def test_a_slot_passing_during_a_late_airing_is_not_lost(tmp_path: Path) -> None:
+    """Off from 08:00 to 08:10: the 08:05 slot airs late at 08:10; the 08:10:01 slot passes during it."""
+    early = Slot("Bản tin sáng", T0 + timedelta(minutes=5))
+    next_ = Slot("Bản tin phụ", T0 + timedelta(minutes=10, seconds=1))
+    daemon, cli = daemon_at(tmp_path, [early, next_], T0 + timedelta(minutes=10))
+    daemon.catch_up()
+    # the late airing runs (the clock moves on by the bulletin's length) before jobs are rebuilt
+    daemon.rebuild()
+    run_jobs(daemon)
+    records = airing_log(cli)
+    assert [(r["slot"], r["status"]) for r in records] == [(early.name, "completed"), (next_.name, "empty")]
+    assert datetime.fromisoformat(records[0]["started_at"]) == T0 + timedelta(minutes=10)
+    assert datetime.fromisoformat(records[1]["scheduled_at"]) == next_.at
+
+
+def test_slots_older_than_the_grace_are_missed_at_start_and_never_aired(tmp_path: Path) -> None:
+    old = Slot("Bản tin sáng", T0 + timedelta(minutes=5))
+    daemon, cli = daemon_at(tmp_path, [old], T0 + timedelta(hours=2), grace_minutes=15)
+    daemon.catch_up()
+    daemon.rebuild()
+    [record] = airing_log(cli)
+    assert (record["status"], record["started_at"]) == ("missed", None)
+    assert record["reason"] == (
+        "the station was off (daemon not running) from 2021-03-01 08:00:00 until 2021-03-01 10:00:00, "
+        "longer than the 15-minute grace period"
+    )
+    jobs = {j.id for j in daemon.scheduler.get_jobs()}
+    assert f"slot:{old.name}@{old.at.isoformat()}" not in jobs, "a missed slot is not aired hours later"
+    assert f"slot:{old.name}@{(old.at + timedelta(days=1)).isoformat()}" in jobs, "tomorrow's is scheduled"
