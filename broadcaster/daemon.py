@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
@@ -53,6 +54,7 @@ class Daemon:
         self.lock = StationLock(station.lock_path)
         self._stop = threading.Event()
         self._hup = threading.Event()
+        self._wake = threading.Event()
         self._emergencies_aired: set[int] = set()
         # After a stop: slots from here on that passed unaired get a job (to air late) in the first rebuild.
         self._resume_from: datetime | None = None
@@ -80,7 +82,9 @@ class Daemon:
 
     # ------------------------------------------------------------ life cycle
 
-    def run(self, run_for: float | None = None, install_signals: bool = True) -> None:
+    def run(
+        self, run_for: float | None = None, install_signals: bool = True, on_started: Callable[[], None] | None = None
+    ) -> None:
         self.lock.acquire()
         try:
             self.station.ready()
@@ -95,6 +99,8 @@ class Daemon:
             self.catch_up()
             self.rebuild()
             log.info("daemon started for %s", self.station.config.station.name)
+            if on_started is not None:
+                on_started()
             deadline = None if run_for is None else self.station.clock.monotonic() + run_for
             while not self._stop.is_set():
                 if self._hup.is_set():
@@ -102,22 +108,28 @@ class Daemon:
                     self.reload()
                 if deadline is not None and self.station.clock.monotonic() >= deadline:
                     break
-                self._stop.wait(0.2)
+                # Signals set an event and wake this wait; otherwise the main thread sleeps.
+                left = 60.0 if deadline is None else deadline - self.station.clock.monotonic()
+                self._wake.wait(min(60.0, max(0.0, left)))
+                self._wake.clear()
         finally:
             self.shutdown("the station daemon stopped")
             self.lock.release()
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
 
     def _install_signals(self) -> None:
         def on_stop(signum: int, _frame: FrameType | None) -> None:
             log.info("signal %s: stopping", signal.Signals(signum).name)
             self.airer.interrupt(f"the station was stopped ({signal.Signals(signum).name})")
             self._stop.set()
+            self._wake.set()
 
         def on_hup(_signum: int, _frame: FrameType | None) -> None:
             self._hup.set()
+            self._wake.set()
 
         signal.signal(signal.SIGTERM, on_stop)
         signal.signal(signal.SIGINT, on_stop)

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.model import NewsItem
 from broadcaster.sound.bulletin import BulletinPart, PartKind, assemble_bulletin
-from broadcaster.sound.jingles import make_jingles
 from broadcaster.sound.mastering import CompressorSettings, MasteringSettings
 from broadcaster.speech import (
     CachedRender,
@@ -188,6 +187,8 @@ class Speech:
             return opening, closing
         generated = self.station.config.audio_dir / "jingles"
         if not (generated / "opening.wav").exists():
+            from broadcaster.sound.jingles import make_jingles
+
             make_jingles(generated, self.mastering)
         return generated / "opening.wav", generated / "closing.wav"
 

@@ -3,7 +3,9 @@
 scripts/start-audio-server.sh starts the server (.ci/run and scripts/test.sh do it).
 Use the `audio_server` fixture to skip cleanly without it, and `sink_recorder`
 for a recorder that is already listening (start it BEFORE the first play:
-parec takes from milliseconds to seconds to connect).
+parec takes from milliseconds to seconds to connect). Each test run plays to
+a null sink of its own (`audio_sink`, also the default sink while a test
+runs), so test runs sharing the server do not hear each other.
 
 Timing: every block parec hands us is stamped with the wall clock on arrival.
 A block can arrive late, never early, so for any sample the best estimate of
@@ -11,7 +13,7 @@ when it sounded is the smallest (arrival - samples so far / rate) among the
 blocks around it: the recording is anchored by its blocks' arrivals, not by
 when parec was started (whose delay varies).
 
-Other tests can use these with `from tests.audio_server import audio_server, sink_recorder  # noqa: F401`
+Other tests can use these with `from tests.audio_server import _private_sink, audio_server, audio_sink, sink_recorder`
 or the lead can add `pytest_plugins = ["tests.audio_server"]` to tests/conftest.py.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import threading
 import wave
@@ -54,22 +57,84 @@ def pulse_server() -> str | None:
     return None
 
 
-@pytest.fixture
-def audio_server(monkeypatch: pytest.MonkeyPatch) -> str:
-    """Points PulseAudio clients at the test server; skips when it is not running."""
+def _pactl(server: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PULSE_SERVER": server}
+    return subprocess.run(["pactl", *args], env=env, capture_output=True, text=True, timeout=10, check=False)
+
+
+def _unload_orphans(server: str) -> None:
+    """Private sinks left by test runs that were killed before they could clean up."""
+    for line in _pactl(server, "list", "short", "modules").stdout.splitlines():
+        match = re.search(r"sink_name=horn_test_(\d+)", line)
+        if match and not Path(f"/proc/{match.group(1)}").exists():
+            _pactl(server, "unload-module", line.split("\t")[0])
+
+
+@pytest.fixture(scope="session")
+def _private_sink() -> Iterator[tuple[str, str] | None]:
+    """A null sink of this test run's own, so runs sharing one server never hear each other.
+
+    A quiet listener on its monitor keeps it awake: an idle null sink wakes
+    every 2 s, which would make each recorder wait that long for its first sound.
+    """
     server = pulse_server()
     if server is None:
+        yield None
+        return
+    _unload_orphans(server)
+    sink = f"horn_test_{os.getpid()}"
+    loaded = _pactl(
+        server,
+        "load-module",
+        "module-null-sink",
+        f"sink_name={sink}",
+        "sink_properties=device.description=broadcaster-tests",
+    )
+    if loaded.returncode != 0:
+        yield server, SINK
+        return
+    keeper = subprocess.Popen(
+        ["parec", f"--device={sink}.monitor", "--raw", "--latency-msec=50"],
+        env={**os.environ, "PULSE_SERVER": server},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield server, sink
+    finally:
+        keeper.terminate()
+        keeper.wait(5)
+        _pactl(server, "unload-module", loaded.stdout.strip())
+
+
+@pytest.fixture
+def audio_server(_private_sink: tuple[str, str] | None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Points PulseAudio clients at the test server and this run's sink; skips without a server.
+
+    The sink's name is `audio_sink`; it is also this test's default sink
+    (PULSE_SINK), so device "default" and ALSA's "pulse" device play there.
+    """
+    if _private_sink is None:
         pytest.skip(
             "no PulseAudio server with a 'horn' sink: run scripts/start-audio-server.sh "
             "(or the suite through scripts/test.sh)"
         )
+    server, sink = _private_sink
     monkeypatch.setenv("PULSE_SERVER", server)
+    monkeypatch.setenv("PULSE_SINK", sink)
     return server
 
 
 @pytest.fixture
-def sink_recorder(audio_server: str) -> Iterator[SinkRecorder]:
-    recorder = SinkRecorder()
+def audio_sink(audio_server: str) -> str:
+    """The sink this test run plays to: the device name for DeviceOutput."""
+    return os.environ["PULSE_SINK"]
+
+
+@pytest.fixture
+def sink_recorder(audio_sink: str) -> Iterator[SinkRecorder]:
+    """Already listening to `audio_sink` (also `sink_recorder.sink`)."""
+    recorder = SinkRecorder(sink=audio_sink)
     recorder.start()
     try:
         yield recorder
@@ -178,10 +243,9 @@ class Recording:
 class SinkRecorder:
     """Records the horn sink's monitor (mono, 44.1 kHz) with parec while tests play to it."""
 
-    def __init__(
-        self, source: str = f"{SINK}.monitor", rate: int = RATE, latency_ms: int = 2, clock: Clock | None = None
-    ) -> None:
-        self.source, self.rate, self.latency_ms = source, rate, latency_ms
+    def __init__(self, sink: str = SINK, rate: int = RATE, latency_ms: int = 2, clock: Clock | None = None) -> None:
+        self.sink, self.rate, self.latency_ms = sink, rate, latency_ms
+        self.source = f"{sink}.monitor"
         self.clock: Clock = clock or SystemClock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._thread: threading.Thread | None = None

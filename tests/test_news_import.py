@@ -100,8 +100,16 @@ def test_legacy_tcvn3_file_is_converted_with_a_notice(station_cli: StationCLI, t
 def test_vni_text_typed_on_the_command_line_is_converted(station_cli: StationCLI) -> None:
     from broadcaster.text.legacy import to_vni
 
-    result = station_cli("news", "add", "--title", "Tin", "--topic", "mot-cua", "--text",
-                         to_vni("Ủy ban nhân dân xã thông báo lịch tiếp công dân"))
+    result = station_cli(
+        "news",
+        "add",
+        "--title",
+        "Tin",
+        "--topic",
+        "mot-cua",
+        "--text",
+        to_vni("Ủy ban nhân dân xã thông báo lịch tiếp công dân"),
+    )
     assert result.exit_code == 0, result.output
     assert "VNI" in result.stderr
     (item,) = items(station_cli)

@@ -110,12 +110,17 @@ def test_when_google_is_unreachable_the_offline_voice_speaks_and_the_official_is
     config = write_config(
         tmp_path,
         render_on_add=True,
-        replace={'engine = "espeak"            #': 'engine = "gtts"            #',
-                 "fallback = []        #": 'fallback = ["espeak"]        #',
-                 "gtts_retries = 3": "gtts_retries = 1"},
+        replace={
+            'engine = "espeak"            #': 'engine = "gtts"            #',
+            "fallback = []        #": 'fallback = ["espeak"]        #',
+            "gtts_retries = 3": "gtts_retries = 1",
+        },
     )
-    responses.add(responses.POST, re.compile(r"https://translate\.google\..*"),
-                  body=requests.exceptions.ConnectionError("Connection refused"))
+    responses.add(
+        responses.POST,
+        re.compile(r"https://translate\.google\..*"),
+        body=requests.exceptions.ConnectionError("Connection refused"),
+    )
     station = StationCLI(config)
     station.ok("init")
     result = station("news", "add", "--title", "Tin", "--topic", "mot-cua", "--text", "Nội dung tin.")

@@ -39,6 +39,8 @@ def cli(verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # APScheduler reports every job run at INFO: twice a second for the emergency poll alone.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _register() -> None:

@@ -31,8 +31,12 @@ def run(ctx: click.Context, run_for: float | None) -> None:
 
     station = open_station(ctx)
     output = make_output(station)
-    click.echo(f"{station.config.station.name}: on air through {output.name}. Ctrl-C to stop.", err=True)
-    Daemon(station, output, make_amplifier(station)).run(run_for=run_for)
+    daemon = Daemon(station, output, make_amplifier(station))
+
+    def started() -> None:
+        click.echo(f"{station.config.station.name}: on air through {output.name}. Ctrl-C to stop.", err=True)
+
+    daemon.run(run_for=run_for, on_started=started)
     click.echo("Station daemon stopped.", err=True)
 
 

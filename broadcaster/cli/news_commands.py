@@ -133,7 +133,9 @@ def _after_add(ctx: click.Context, desk: NewsDesk, items: list[NewsItem]) -> Non
 
 @news.command("list")
 @config_option
-@click.option("--status", type=click.Choice(STATUSES), default="all", show_default=True, help="Only items with this status.")
+@click.option(
+    "--status", type=click.Choice(STATUSES), default="all", show_default=True, help="Only items with this status."
+)
 @click.option("--topic", help="Only this topic code.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context

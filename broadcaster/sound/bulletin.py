@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydub import AudioSegment
-from pydub.exceptions import CouldntDecodeError
+if TYPE_CHECKING:
+    from pydub import AudioSegment
 
 from broadcaster.errors import AudioError
 
@@ -139,6 +140,9 @@ def standard_parts(
 
 
 def _load(path: Path, sample_rate: int) -> AudioSegment:
+    from pydub import AudioSegment
+    from pydub.exceptions import CouldntDecodeError
+
     try:
         segment = AudioSegment.from_file(str(path))
     except (CouldntDecodeError, OSError, IndexError) as exc:

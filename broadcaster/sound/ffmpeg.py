@@ -13,9 +13,11 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 from broadcaster.errors import AudioError
 
@@ -63,6 +65,8 @@ def decode_mono(path: Path, sample_rate: int = 16000) -> npt.NDArray[np.float32]
         ["-i", str(path), "-vn", "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "-"],
         what=f"decoding {path.name}",
     )
+    import numpy as np
+
     return np.frombuffer(proc.stdout, dtype="<f4").astype(np.float32)
 
 

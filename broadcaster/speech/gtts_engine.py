@@ -20,7 +20,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import requests
-from gtts import gTTS
 
 from broadcaster.errors import SpeechError
 from broadcaster.speech.engine import atomic_output, nfc
@@ -121,6 +120,8 @@ class GttsEngine:
         with atomic_output(out_path) as tmp, requests.Session() as session, tmp.open("wb") as fp:
             for piece in split_for_gtts(text):
                 try:
+                    from gtts import gTTS  # imported on use: the idle daemon stays small
+
                     prepared_requests = gTTS(piece, lang=self.lang, tld=self.tld, lang_check=False)._prepare_requests()
                 except AssertionError as exc:  # gTTS asserts when its cleaning leaves nothing to say
                     raise GttsFailure(f"nothing speakable in {piece!r}", retryable=False) from exc

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import numpy as np
-
 from broadcaster.errors import AudioError, SpeechError
 from broadcaster.sound.ffmpeg import decode_mono
 
@@ -39,11 +37,15 @@ def duration_bounds(text: str) -> tuple[float, float]:
 
 
 def _dbfs(value: float) -> float:
+    import numpy as np
+
     return 20 * float(np.log10(value)) if value > 0 else float("-inf")
 
 
 def validate_rendering(path: Path, text: str) -> float:
     """Return the duration in seconds of a valid rendering of `text`; raise SpeechError otherwise."""
+    import numpy as np
+
     if not path.is_file() or path.stat().st_size == 0:
         raise SpeechError(f"The rendering {path.name} is empty.", "The engine produced no audio; try another.")
     try:

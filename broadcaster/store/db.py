@@ -13,11 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -108,28 +104,35 @@ class Database:
 
     # ------------------------------------------------------------ migrations
 
-    def _alembic(self, connection: Any) -> AlembicConfig:
+    def _alembic(self, connection: Any) -> Any:
+        from alembic.config import Config as AlembicConfig
+
         cfg = AlembicConfig()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.attributes["connection"] = connection
         return cfg
 
     def current_revision(self) -> str | None:
+        # Read Alembic's table directly: importing Alembic costs the idle daemon ~20 MB.
         try:
             with self.engine.connect() as connection:
-                return MigrationContext.configure(connection).get_current_revision()
+                if not inspect(connection).has_table("alembic_version"):
+                    return None
+                return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except (DBAPIError, OperationalError) as exc:
             raise translate(exc, self.url) from exc
 
-    def head_revision(self) -> str:
-        head = ScriptDirectory.from_config(self._alembic(None)).get_current_head()
-        assert head is not None
-        return head
+    @staticmethod
+    def head_revision() -> str:
+        """The newest schema revision this program ships (revision files are named NNNN_*.py after their id)."""
+        return max(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
 
     def upgrade(self, revision: str = "head") -> tuple[str | None, str]:
         """Bring the schema to `revision`; returns (before, after)."""
         if self.url.startswith("sqlite:///"):
             Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        from alembic import command
+
         before = self.current_revision()
         try:
             with self.engine.begin() as connection:

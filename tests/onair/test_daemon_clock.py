@@ -23,9 +23,7 @@ from tests.onair.helpers import TZ, Slot, add_news, airing_log, make_station, se
 T0 = datetime(2021, 3, 1, 1, 0, tzinfo=UTC)  # 08:00 station time
 
 
-def daemon_at(
-    tmp_path: Path, slots: list[Slot], now: datetime, grace_minutes: float = 15
-) -> tuple[Daemon, StationCLI]:
+def daemon_at(tmp_path: Path, slots: list[Slot], now: datetime, grace_minutes: float = 15) -> tuple[Daemon, StationCLI]:
     cli = make_station(tmp_path, grace_minutes=grace_minutes)
     add_news(cli)
     set_programme(cli, slots)

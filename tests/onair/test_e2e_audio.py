@@ -64,7 +64,8 @@ def loud_between(recording: Recording, a: datetime, b: datetime) -> float:
 
 
 def test_a_slot_airs_on_the_horns_on_time_and_an_emergency_cuts_in(
-    tmp_path: Path, sink_recorder: SinkRecorder  # noqa: F811
+    tmp_path: Path,
+    sink_recorder: SinkRecorder,  # noqa: F811
 ) -> None:
     cli = make_station(tmp_path, device="horn")
     add_news(cli, "Tin dài", LONG_TEXT)
@@ -106,7 +107,8 @@ def test_a_slot_airs_on_the_horns_on_time_and_an_emergency_cuts_in(
 
 
 def test_a_crash_on_air_and_a_slot_missed_while_down_are_both_logged(
-    tmp_path: Path, sink_recorder: SinkRecorder  # noqa: F811
+    tmp_path: Path,
+    sink_recorder: SinkRecorder,  # noqa: F811
 ) -> None:
     cli = make_station(tmp_path, device="horn", grace_minutes=0.05)
     add_news(cli, "Tin dài", LONG_TEXT)

@@ -25,7 +25,9 @@ from broadcaster.sound.outputs import DeviceOutput, FileOutput, pcm_sha256
 from tests.audio_server import (  # noqa: F401  (fixtures)
     RATE,
     SinkRecorder,
+    _private_sink,
     audio_server,
+    audio_sink,
     chirp,
     read_wav,
     sink_recorder,
@@ -80,7 +82,7 @@ def stop_after(output: DeviceOutput | FileOutput, seconds: float) -> tuple[threa
 def test_the_bulletin_sounds_at_the_requested_time(tmp_path: Path, sink_recorder: SinkRecorder) -> None:
     sweep = chirp(0.6)
     wav = write_wav(tmp_path / "sang.wav", sweep)
-    output = DeviceOutput("horn", "pulse", SystemClock())
+    output = DeviceOutput(sink_recorder.sink, "pulse", SystemClock())
     output.prepare(wav)
     start_at = wall(0.5)
     reported: list[datetime] = []
@@ -103,7 +105,7 @@ def test_the_bulletin_sounds_at_the_requested_time(tmp_path: Path, sink_recorder
 @pytest.mark.audio_server
 def test_stop_silences_the_horns_at_once(tmp_path: Path, sink_recorder: SinkRecorder) -> None:
     wav = write_wav(tmp_path / "long.wav", tone(4.0), channels=2)
-    output = DeviceOutput("horn", "pulse")
+    output = DeviceOutput(sink_recorder.sink, "pulse")
     output.prepare(wav)
     start_at = wall(0.3)
     stopper, called = stop_after(output, 0.3 + 0.8)
@@ -138,7 +140,7 @@ def test_stop_silences_the_horns_at_once(tmp_path: Path, sink_recorder: SinkReco
 @pytest.mark.audio_server
 def test_stop_before_air_time_plays_nothing(tmp_path: Path, sink_recorder: SinkRecorder) -> None:
     wav = write_wav(tmp_path / "b.wav", tone(1.0))
-    output = DeviceOutput("horn", "pulse")
+    output = DeviceOutput(sink_recorder.sink, "pulse")
     stopper, _ = stop_after(output, 0.2)
     start_at = wall(1.0)
 
@@ -206,14 +208,14 @@ def test_a_missing_player_program_says_what_to_install(tmp_path: Path, monkeypat
 
 
 @pytest.mark.audio_server
-def test_devices_lists_and_checks_the_horn_sink(audio_server: str) -> None:
+def test_devices_lists_and_checks_the_sink(audio_sink: str) -> None:
     devices = list_devices()
-    assert any(d.name == "horn" and d.backend == "pulse" for d in devices)
-    assert check_device("horn", "pulse") is None
+    assert any(d.name == audio_sink and d.backend == "pulse" for d in devices)
+    assert check_device(audio_sink, "pulse") is None
     assert check_device("default", "auto") is None
     problem = check_device("loa-xa", "pulse")
     assert problem is not None
-    assert "'loa-xa'" in problem and "horn" in problem
+    assert "'loa-xa'" in problem and audio_sink in problem
 
 
 def test_doctor_names_an_unknown_alsa_device() -> None:
@@ -332,7 +334,7 @@ def test_a_stop_between_prepare_and_play_cancels_that_airing_only(tmp_path: Path
 @pytest.mark.audio_server
 def test_a_stopped_pre_roll_plays_nothing(tmp_path: Path, sink_recorder: SinkRecorder) -> None:
     wav = write_wav(tmp_path / "b.wav", tone(0.5))
-    output = DeviceOutput("horn", "pulse")
+    output = DeviceOutput(sink_recorder.sink, "pulse")
     output.prepare(wav)
     output.stop()
 

@@ -46,3 +46,14 @@ def test_init_is_idempotent_and_makes_folders(tmp_path: Path) -> None:
     assert "Created the station database" in station.ok("init")
     assert "nothing to do" in station.ok("init")
     assert (tmp_path / "data").is_dir() and (tmp_path / "data" / "audio" / "cache").is_dir()
+
+
+def test_the_head_revision_read_from_file_names_is_alembics_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from broadcaster.store.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert Database.head_revision() == ScriptDirectory.from_config(config).get_current_head()
