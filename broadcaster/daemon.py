@@ -377,7 +377,11 @@ class Daemon:
                     items=tuple(items),
                 )
                 log_store.append(
-                    session, draft, on_air_id=row.id, count_aired=[i.item_id for i in items if i.completed]
+                    session,
+                    draft,
+                    self.station.config.tz,
+                    on_air_id=row.id,
+                    count_aired=[i.item_id for i in items if i.completed],
                 )
                 log.warning("airing of %s at %s closed as interrupted after a crash", row.slot, row.scheduled_at)
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from broadcaster.airlog import AiringRecord, ChainHead, VerifyResult, parse_chain_head, verify_chain
 from broadcaster.errors import InputError
 from broadcaster.newsdesk import parse_date
-from broadcaster.reports.aggregate import Period, Report, Target, build_report, parse_period, period_between
+from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
 from broadcaster.reports.docx_report import ReportHeader
 from broadcaster.station import Station
 from broadcaster.store import airings as log_store
+from broadcaster.store import summary
 
 FORMATS = ("text", "csv", "json", "docx", "png")
+NEEDS_RECORDS = ("csv",)  # formats that list every airing, not only the figures
 
 
 @dataclass(frozen=True)
@@ -99,19 +101,32 @@ class Evidence:
         assert first is not None and last is not None
         return period_between(first, last)
 
-    def report(self, period: Period) -> Report:
+    def report(self, period: Period, *, with_records: bool = False) -> Report:
+        """Figures from the airtime summary (a few indexed queries, whatever the period's length);
+        the period's airing records only `with_records` (the CSV lists them)."""
         config = self.station.config
-        records = self.records(LogQuery(period.start, period.end))
         targets = [Target(t.name, t.kind, t.value, t.per, t.topic or None) for t in config.targets]
-        return build_report(
-            records,
+        with self.station.db.session() as session:
+            facts = summary.facts(session, period, config.tz)
+            count, last = log_store.head(session)
+            records = log_store.records(session, *summary.utc_bounds(period, config.tz)) if with_records else []
+        return report_from_facts(
+            facts,
             period,
             [(t.code, t.name) for t in config.topics],
             [s.name for s in config.slots],
             targets,
-            self.head(),
+            ChainHead(hash=last, count=count),
             config.tz,
+            records,
         )
+
+    def _for_format(self, report: Report, fmt: str) -> Report:
+        if fmt not in NEEDS_RECORDS or report.records:
+            return report
+        low, high = summary.utc_bounds(report.period, self.station.config.tz)
+        with self.station.db.session() as session:
+            return replace(report, records=tuple(log_store.records(session, low, high)))
 
     def header(self) -> ReportHeader:
         r = self.station.config.report
@@ -132,6 +147,7 @@ class Evidence:
     def write(self, report: Report, fmt: str, path: Path) -> Path:
         from broadcaster.reports import chart, docx_report, writers
 
+        report = self._for_format(report, fmt)
         if fmt == "docx":
             return docx_report.write_docx(report, self.header(), path, self.station.today())
         if fmt == "png":
@@ -142,5 +158,6 @@ class Evidence:
     def render(self, report: Report, fmt: str) -> str:
         from broadcaster.reports import writers
 
+        report = self._for_format(report, fmt)
         renderer = {"text": writers.render_text, "csv": writers.render_csv, "json": writers.render_json}[fmt]
         return renderer(report)

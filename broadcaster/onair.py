@@ -100,7 +100,7 @@ class Airer:
             exemption=request.exemption,
         )
         with self.station.db.session() as session:
-            record = log_store.append(session, draft)
+            record = log_store.append(session, draft, self.station.config.tz)
         log.warning("%s at %s: %s (%s)", request.slot, request.scheduled_at, status, reason)
         return record
 
@@ -290,7 +290,7 @@ class Airer:
             items=tuple(items),
         )
         with self.station.db.session() as session:
-            record = log_store.append(session, draft, on_air_id=on_air_id, count_aired=full)
+            record = log_store.append(session, draft, self.station.config.tz, on_air_id=on_air_id, count_aired=full)
         log.info("%s %s: %s, %.1f s, %d item(s)", request.kind, request.slot, status, played, len(items))
         return record
 

@@ -72,7 +72,7 @@ class Station:
             folder.mkdir(parents=True, exist_ok=True)
         if self.config.output.kind == "file":
             self.config.output_dir.mkdir(parents=True, exist_ok=True)
-        result = self.db.upgrade()
+        result = self.db.upgrade(tz=self.config.tz)
         from broadcaster.store import state
 
         with self.db.session() as session:

@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from broadcaster.cli import cli
 from broadcaster.config import as_dict, load_config
+from broadcaster.store.db import Database
 from tests.conftest import StationCLI, write_config
 
 TOPIC_CODES = [
@@ -196,7 +197,10 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path: Path, monkey
     monkeypatch.chdir(elsewhere)
     result = run("--config", "../station/config.toml", "init")
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Created the station database (schema 0002) and folders under {station}.\n"
+    assert (
+        result.stdout
+        == f"Created the station database (schema {Database.head_revision()}) and folders under {station}.\n"
+    )
     assert (station / "db" / "station.db").is_file()
     assert (tmp_path / "shared" / "data" / "reports").is_dir()
     assert (station / "data" / "audio" / "cache").is_dir()  # audio_dir "data/audio" is its own setting
@@ -205,7 +209,7 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path: Path, monkey
     # The same station through the environment variable, from yet another folder.
     monkeypatch.chdir(tmp_path)
     result = run("init", env={"BROADCASTER_CONFIG": "station/config.toml"})
-    assert result.stdout == "The station is ready (schema 0002); nothing to do.\n"
+    assert result.stdout == f"The station is ready (schema {Database.head_revision()}); nothing to do.\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "shared", "station"]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from broadcaster.store.db import Database
 from tests.audio_server import audio_server  # noqa: F401  (fixture)
 from tests.conftest import StationCLI, write_config
 
@@ -41,7 +42,7 @@ def test_all_checks_pass_on_a_ready_station(station_cli: StationCLI) -> None:
     assert err == ""
     folder = station_cli.config.parent
     assert lines[0] == f"ok       config: {station_cli.config} (10 topics, 3 slots)"
-    assert lines[1].startswith("ok       database: 0002 at ")
+    assert lines[1].startswith(f"ok       database: {Database.head_revision()} at ")
     assert lines[2:5] == [
         "ok       ffmpeg: installed",
         "ok       espeak-ng (offline voice): installed, with the Vietnamese voice",

@@ -107,7 +107,7 @@ def append_airings(config: Path, drafts: list[AiringDraft]) -> None:
     try:
         for draft in drafts:
             with station.db.session() as session:
-                log_store.append(session, draft)
+                log_store.append(session, draft, station.config.tz)
     finally:
         station.db.dispose()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from broadcaster.airlog import GENESIS, AiredItem, AiringDraft, AiringRecord, seal
 from broadcaster.errors import NotFoundError
+from broadcaster.store import summary
 from broadcaster.store.tables import AiredItemRow, AiringRow, EmergencyRequestRow, NewsItemRow, OnAirRow
 
 
@@ -67,13 +68,20 @@ def head(session: Session) -> tuple[int, str]:
 
 
 def append(
-    session: Session, draft: AiringDraft, *, on_air_id: int | None = None, count_aired: Sequence[int] = ()
+    session: Session,
+    draft: AiringDraft,
+    tz: tzinfo | None = None,
+    *,
+    on_air_id: int | None = None,
+    count_aired: Sequence[int] = (),
 ) -> AiringRecord:
     """Seal `draft` after the current head and store it, in the caller's transaction.
 
-    In the same transaction: the on-air journal entry is removed and the items
-    that aired in full get one more airing counted, so a crash leaves either
-    all of it or none of it.
+    In the same transaction: the on-air journal entry is removed, the items that
+    aired in full get one more airing counted and the airtime summary (summed by
+    day in the station's time zone `tz`) is updated, so a crash leaves either all
+    of it or none of it. Without `tz` the summary is marked stale instead and the
+    next report rebuilds it from the log (correct, but slow on a long log).
     """
     seq, prev = head(session)
     record = seal(draft, prev, seq + 1)
@@ -123,6 +131,10 @@ def append(
         if row is not None:
             row.airings_done += 1
     session.flush()
+    if tz is None:
+        summary.invalidate(session)
+    else:
+        summary.add(session, record, tz)
     return record
 
 

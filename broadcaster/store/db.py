@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -104,12 +105,13 @@ class Database:
 
     # ------------------------------------------------------------ migrations
 
-    def _alembic(self, connection: Any) -> Any:
+    def _alembic(self, connection: Any, tz: tzinfo | None = None) -> Any:
         from alembic.config import Config as AlembicConfig
 
         cfg = AlembicConfig()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.attributes["connection"] = connection
+        cfg.attributes["timezone"] = tz  # migrations that sum airings by local day need it
         return cfg
 
     def current_revision(self) -> str | None:
@@ -127,8 +129,8 @@ class Database:
         """The newest schema revision this program ships (revision files are named NNNN_*.py after their id)."""
         return max(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
 
-    def upgrade(self, revision: str = "head") -> tuple[str | None, str]:
-        """Bring the schema to `revision`; returns (before, after)."""
+    def upgrade(self, revision: str = "head", tz: tzinfo | None = None) -> tuple[str | None, str]:
+        """Bring the schema to `revision`; returns (before, after). `tz`: the station's time zone."""
         if self.url.startswith("sqlite:///"):
             Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         from alembic import command
@@ -136,7 +138,7 @@ class Database:
         before = self.current_revision()
         try:
             with self.engine.begin() as connection:
-                command.upgrade(self._alembic(connection), revision)
+                command.upgrade(self._alembic(connection, tz), revision)
         except (DBAPIError, OperationalError) as exc:
             raise translate(exc, self.url) from exc
         after = self.current_revision()

@@ -1,0 +1,252 @@
+"""Time `broadcaster report` end to end over 10 years of one commune's airings, on SQLite.
+
+A station with the repo's config.toml (database in a temporary folder), 75,000 airings from
+2016 to 2025 with 3 items each (each news item airs about 4 times), sealed into a real
+hash chain so `broadcaster log verify` passes, written in bulk, then the airtime summary
+built from the log. Times Evidence.report (figures from the summary, incl. the queries) for
+10 years and one quarter, the old path (load every record, build_report) for comparison,
+one append through the store (the daemon's cost per airing), and `broadcaster log verify`.
+
+Run: .venv/bin/python bench/bench_report.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from broadcaster.airlog import GENESIS, AiredItem, AiringDraft, AiringRecord, seal
+from broadcaster.evidence import Evidence, LogQuery
+from broadcaster.reports.aggregate import Target, build_report, parse_period
+from broadcaster.station import Station
+from broadcaster.store import airings, summary
+from broadcaster.store.tables import AiredItemRow, AiringRow
+
+REPO = Path(__file__).resolve().parent.parent
+N_AIRINGS = 75_000
+STATUSES = ["completed"] * 92 + ["interrupted"] * 3 + ["missed", "failed"] + ["empty"] * 3
+
+
+def write_config(folder: Path) -> Path:
+    text = (REPO / "config.toml").read_text(encoding="utf-8")
+    text = text.replace('database = "sqlite:///station.db"', f'database = "sqlite:///{folder / "station.db"}"')
+    path = folder / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_drafts(station: Station) -> list[AiringDraft]:
+    topics = [t.code for t in station.config.topics]
+    slots = [s.name for s in station.config.slots]
+    start = datetime(2016, 1, 1, tzinfo=UTC) - timedelta(hours=7)  # midnight in Vietnam
+    span = timedelta(days=3653) / N_AIRINGS
+    drafts = []
+    for n in range(N_AIRINGS):
+        at = start + span * n
+        status = STATUSES[n % len(STATUSES)]
+        played = 300.0 if status == "interrupted" else 360.0
+        items = tuple(
+            AiredItem(
+                item_id=(n * 3 + k) // 4 + 1,  # each news item airs about 4 times
+                title=f"Tin số {(n * 3 + k) // 4 + 1}: hướng dẫn thủ tục hành chính",
+                topic=topics[((n * 3 + k) // 4) % len(topics)],
+                priority="emergency" if n % 97 == 0 else "normal",
+                offset_seconds=k * 120.0,
+                duration_seconds=115.5,
+                engine="gtts",
+                voice="vi",
+                approved_by="Cán bộ văn hóa",
+                approved_at=None,
+                completed=status == "completed" or k * 120.0 + 115.5 <= played,
+            )
+            for k in range(3 if status != "empty" else 0)
+        )
+        aired = status in ("completed", "interrupted")
+        drafts.append(
+            AiringDraft(
+                slot=slots[n % len(slots)],
+                kind="slot",
+                scheduled_at=at,
+                started_at=at if aired else None,
+                ended_at=at + timedelta(seconds=played) if aired else None,
+                duration_seconds=played if aired else 0.0,
+                status=status,
+                reason=None if status == "completed" else "Mất điện",
+                output="soundcard",
+                device="default",
+                amplifier="none",
+                audio_sha256=None,
+                exemption=None,
+                items=items,
+            )
+        )
+    return drafts
+
+
+def seal_all(drafts: list[AiringDraft]) -> list[AiringRecord]:
+    records, prev = [], GENESIS
+    for seq, d in enumerate(drafts, start=1):
+        rec = seal(d, prev, seq)
+        records.append(rec)
+        prev = rec.hash
+    return records
+
+
+def bulk_insert(station: Station, records: list[AiringRecord]) -> None:
+    """The rows `airings.append` writes, in bulk (exactly the sealed values, so the chain verifies)."""
+    ms = airings._ms
+    airing_rows: list[dict[str, Any]] = []
+    item_rows: list[dict[str, Any]] = []
+    for r in records:
+        airing_rows.append(
+            {
+                "seq": r.seq,
+                "kind": r.kind,
+                "slot": r.slot,
+                "scheduled_at": r.scheduled_at,
+                "started_at": r.started_at,
+                "ended_at": r.ended_at,
+                "duration_ms": ms(r.duration_seconds),
+                "status": r.status,
+                "reason": r.reason,
+                "output": r.output,
+                "device": r.device,
+                "amplifier": r.amplifier,
+                "audio_sha256": r.audio_sha256,
+                "exemption": r.exemption,
+                "prev_hash": r.prev_hash,
+                "hash": r.hash,
+            }
+        )
+        for n, i in enumerate(r.items):
+            item_rows.append(
+                {
+                    "airing_seq": r.seq,
+                    "position": n,
+                    "item_id": i.item_id,
+                    "title": i.title,
+                    "topic": i.topic,
+                    "priority": i.priority,
+                    "offset_ms": ms(i.offset_seconds),
+                    "duration_ms": ms(i.duration_seconds),
+                    "engine": i.engine,
+                    "voice": i.voice,
+                    "approved_by": i.approved_by,
+                    "approved_at": i.approved_at,
+                    "completed": i.completed,
+                }
+            )
+    with station.db.session() as session:
+        for model, rows in ((AiringRow, airing_rows), (AiredItemRow, item_rows)):
+            for start in range(0, len(rows), 10_000):
+                session.execute(insert(model), rows[start : start + 10_000])
+
+
+def timed(label: str, fn: Callable[[], object], repeat: int = 7) -> float:
+    fn()  # warm: the first query of a process also loads SQLAlchemy's statement caches
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - t0) * 1000)
+    median = statistics.median(runs)
+    print(f"{label:<60} median {median:8.1f} ms   min {min(runs):8.1f} ms   max {max(runs):8.1f} ms")
+    return median
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as folder:
+        config = write_config(Path(folder))
+        station = Station.open(config)
+        station.init()
+
+        t0 = time.perf_counter()
+        records = seal_all(make_drafts(station))
+        print(
+            f"sealed {len(records):,} airings ({sum(len(r.items) for r in records):,} items) "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
+        t0 = time.perf_counter()
+        bulk_insert(station, records)
+        print(f"bulk insert of the log                                       {time.perf_counter() - t0:8.1f} s")
+        t0 = time.perf_counter()
+        with station.db.session() as session:
+            summary.rebuild(session, station.config.tz)
+        print(f"summary.rebuild from the log (what an upgrade does once)      {time.perf_counter() - t0:8.1f} s")
+
+        evidence = Evidence(station)
+        ten_years, quarter = parse_period("2016-01-01..2025-12-31"), parse_period("2021-Q1")
+        timed("Evidence.report, 10 years (summary)", lambda: evidence.report(ten_years))
+        timed("Evidence.report, one quarter (summary)", lambda: evidence.report(quarter))
+        timed("Evidence.report, one quarter, with records (CSV)", lambda: evidence.report(quarter, with_records=True))
+        with station.db.session() as session:
+            timed(
+                "  of which summary.facts, 10 years (queries)",
+                lambda: summary.facts(session, ten_years, station.config.tz),
+            )
+
+        def old_path() -> object:  # before the summary: every record loaded, then build_report
+            config = station.config
+            targets = [Target(t.name, t.kind, t.value, t.per, t.topic or None) for t in config.targets]
+            loaded = evidence.records(LogQuery(ten_years.start, ten_years.end))
+            return build_report(
+                loaded,
+                ten_years,
+                [(t.code, t.name) for t in config.topics],
+                [s.name for s in config.slots],
+                targets,
+                evidence.head(),
+                config.tz,
+            )
+
+        timed("old path: load records + build_report, 10 years", old_path, repeat=3)
+        report = evidence.report(ten_years)
+        print(
+            f"10-year figures: {report.total_seconds:,.1f} s on air in {report.airings:,} airings, "
+            f"{report.distinct_items:,} distinct items, {len(report.incidents):,} incidents"
+        )
+
+        later = make_drafts(station)[:50]
+        t0 = time.perf_counter()
+        for n, d in enumerate(later):
+            moved = AiringDraft(
+                **{
+                    **{f: getattr(d, f) for f in d.__dataclass_fields__},
+                    "scheduled_at": datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=n),
+                }
+            )
+            with station.db.session() as session:
+                airings.append(session, moved, station.config.tz)
+        print(
+            f"{'airings.append incl. summary (one airing, own transaction)':<60} "
+            f"{(time.perf_counter() - t0) * 1000 / len(later):8.1f} ms each"
+        )
+
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        t0 = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "broadcaster", "--config", str(config), "log", "verify"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+            check=False,
+        )
+        label = f"broadcaster log verify ({len(records) + len(later):,} airings, whole CLI process)"
+        last_line = done.stdout.strip().splitlines()[-1:]
+        print(f"{label:<60} {time.perf_counter() - t0:8.1f} s   exit {done.returncode}: {last_line}")
+        station.db.dispose()
+
+
+if __name__ == "__main__":
+    main()
