@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Connection, String, delete, func, insert, select, text, type_coerce, update
+from sqlalchemy import Connection, Date, String, delete, func, insert, select, text, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -365,17 +365,18 @@ def facts(session: Session, period: Period, tz: tzinfo) -> Facts:
     day_airings: dict[date, int] = {}
     day_topic_ms: dict[tuple[date, str], int] = {}
     day_topic_airings: dict[tuple[date, str], int] = {}
+    segment = _segment_start(session, d.day, period.start)
     for dimension, raw_day, key, ms, airings in session.execute(
-        select(d.dimension, _raw(session, d.day), d.key, d.ms, d.airings).where(
-            d.dimension.in_(("all", "topic")), in_period
-        )
+        select(d.dimension, segment, d.key, func.sum(d.ms), func.sum(d.airings))
+        .where(d.dimension.in_(("all", "topic")), in_period)
+        .group_by(d.dimension, segment, d.key)
     ):
         day = as_day(raw_day)
         if dimension == "all":
-            day_airings[day] = airings
+            day_airings[day] = int(airings)
         else:
-            day_topic_ms[(day, key)] = ms
-            day_topic_airings[(day, key)] = airings
+            day_topic_ms[(day, key)] = int(ms)
+            day_topic_airings[(day, key)] = int(airings)
     groups: dict[str, tuple[dict[str, int], dict[str, int], dict[str, int]]] = {
         g: ({}, {}, {}) for g in ("slot", "priority", "status")
     }
@@ -416,6 +417,24 @@ def facts(session: Session, period: Period, tz: tzinfo) -> Facts:
 # expression per value; a 10-year report reads ~40,000 day rows and thousands of
 # incidents, so there they are read as text and parsed with the C `fromisoformat`
 # (days once each). PostgreSQL's driver already returns date and datetime objects.
+
+
+def _segment_start(session: Session, day: Any, period_start: date) -> Any:
+    """The first day of the run of days sharing one ISO week, one month and the period.
+
+    Every unit a report sums by (ISO week, month, quarter, year, the period) is a
+    union of such runs, so the figures summed per run and filed under its first
+    day give the same report as daily ones, from about six times fewer rows.
+    """
+    if _dialect(session) == "sqlite":
+        return func.max(
+            func.date(day, "weekday 0", "-6 days"), func.date(day, "start of month"), period_start.isoformat()
+        )
+    return func.greatest(
+        func.cast(func.date_trunc("week", day), Date),
+        func.cast(func.date_trunc("month", day), Date),
+        period_start,
+    )
 
 
 def _raw(session: Session, column: Any) -> Any:
