@@ -3,9 +3,9 @@
 scripts/start-audio-server.sh starts the server (.ci/run and scripts/test.sh do it).
 Use the `audio_server` fixture to skip cleanly without it, and `sink_recorder`
 for a recorder that is already listening (start it BEFORE the first play:
-parec takes from milliseconds to seconds to connect). Each test run plays to
-a null sink of its own (`audio_sink`, also the default sink while a test
-runs), so test runs sharing the server do not hear each other.
+parec takes from milliseconds to seconds to connect). `private_sink_recorder`
+listens to a null sink of the test process's own instead of 'horn', so test
+runs sharing the server do not hear each other.
 
 Timing: every block parec hands us is stamped with the wall clock on arrival.
 A block can arrive late, never early, so for any sample the best estimate of
@@ -13,12 +13,13 @@ when it sounded is the smallest (arrival - samples so far / rate) among the
 blocks around it: the recording is anchored by its blocks' arrivals, not by
 when parec was started (whose delay varies).
 
-Other tests can use these with `from tests.audio_server import _private_sink, audio_server, audio_sink, sink_recorder`
+Other tests can use these with `from tests.audio_server import audio_server, sink_recorder  # noqa: F401`
 or the lead can add `pytest_plugins = ["tests.audio_server"]` to tests/conftest.py.
 """
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import re
@@ -70,17 +71,18 @@ def _unload_orphans(server: str) -> None:
             _pactl(server, "unload-module", line.split("\t")[0])
 
 
-@pytest.fixture(scope="session")
-def _private_sink() -> Iterator[tuple[str, str] | None]:
-    """A null sink of this test run's own, so runs sharing one server never hear each other.
+_private: dict[str, str] = {}
 
-    A quiet listener on its monitor keeps it awake: an idle null sink wakes
-    every 2 s, which would make each recorder wait that long for its first sound.
+
+def private_sink(server: str) -> str:
+    """A null sink of this test process's own (made once, removed at exit), or 'horn' if that fails.
+
+    Test runs sharing one server then never hear each other. A quiet listener
+    on its monitor keeps it awake: an idle null sink wakes every 2 s, which
+    would make each recorder wait that long for its first sound.
     """
-    server = pulse_server()
-    if server is None:
-        yield None
-        return
+    if server in _private:
+        return _private[server]
     _unload_orphans(server)
     sink = f"horn_test_{os.getpid()}"
     loaded = _pactl(
@@ -91,50 +93,59 @@ def _private_sink() -> Iterator[tuple[str, str] | None]:
         "sink_properties=device.description=broadcaster-tests",
     )
     if loaded.returncode != 0:
-        yield server, SINK
-        return
+        _private[server] = SINK
+        return SINK
     keeper = subprocess.Popen(
         ["parec", f"--device={sink}.monitor", "--raw", "--latency-msec=50"],
         env={**os.environ, "PULSE_SERVER": server},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        yield server, sink
-    finally:
+
+    def remove() -> None:
         keeper.terminate()
         keeper.wait(5)
         _pactl(server, "unload-module", loaded.stdout.strip())
 
+    atexit.register(remove)
+    _private[server] = sink
+    return sink
+
 
 @pytest.fixture
-def audio_server(_private_sink: tuple[str, str] | None, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Points PulseAudio clients at the test server and this run's sink; skips without a server.
-
-    The sink's name is `audio_sink`; it is also this test's default sink
-    (PULSE_SINK), so device "default" and ALSA's "pulse" device play there.
-    """
-    if _private_sink is None:
+def audio_server(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Points PulseAudio clients at the test server; skips when it is not running."""
+    server = pulse_server()
+    if server is None:
         pytest.skip(
             "no PulseAudio server with a 'horn' sink: run scripts/start-audio-server.sh "
             "(or the suite through scripts/test.sh)"
         )
-    server, sink = _private_sink
     monkeypatch.setenv("PULSE_SERVER", server)
-    monkeypatch.setenv("PULSE_SINK", sink)
     return server
 
 
 @pytest.fixture
-def audio_sink(audio_server: str) -> str:
-    """The sink this test run plays to: the device name for DeviceOutput."""
-    return os.environ["PULSE_SINK"]
+def sink_recorder(audio_server: str) -> Iterator[SinkRecorder]:
+    """Already listening to the shared 'horn' sink."""
+    recorder = SinkRecorder()
+    recorder.start()
+    try:
+        yield recorder
+    finally:
+        recorder.close()
 
 
 @pytest.fixture
-def sink_recorder(audio_sink: str) -> Iterator[SinkRecorder]:
-    """Already listening to `audio_sink` (also `sink_recorder.sink`)."""
-    recorder = SinkRecorder(sink=audio_sink)
+def private_sink_recorder(audio_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[SinkRecorder]:
+    """Already listening to this test run's own sink: play to `private_sink_recorder.sink`.
+
+    That sink is also the default sink during the test (PULSE_SINK), so device
+    "default" and ALSA's "pulse" device play there too.
+    """
+    sink = private_sink(audio_server)
+    monkeypatch.setenv("PULSE_SINK", sink)
+    recorder = SinkRecorder(sink)
     recorder.start()
     try:
         yield recorder

@@ -25,12 +25,11 @@ from broadcaster.sound.outputs import DeviceOutput, FileOutput, pcm_sha256
 from tests.audio_server import (  # noqa: F401  (fixtures)
     RATE,
     SinkRecorder,
-    _private_sink,
     audio_server,
-    audio_sink,
     chirp,
+    private_sink,
+    private_sink_recorder,
     read_wav,
-    sink_recorder,
     tone,
     wall,
     write_wav,
@@ -79,16 +78,16 @@ def stop_after(output: DeviceOutput | FileOutput, seconds: float) -> tuple[threa
 
 
 @pytest.mark.audio_server
-def test_the_bulletin_sounds_at_the_requested_time(tmp_path: Path, sink_recorder: SinkRecorder) -> None:
+def test_the_bulletin_sounds_at_the_requested_time(tmp_path: Path, private_sink_recorder: SinkRecorder) -> None:
     sweep = chirp(0.6)
     wav = write_wav(tmp_path / "sang.wav", sweep)
-    output = DeviceOutput(sink_recorder.sink, "pulse", SystemClock())
+    output = DeviceOutput(private_sink_recorder.sink, "pulse", SystemClock())
     output.prepare(wav)
     start_at = wall(0.5)
     reported: list[datetime] = []
 
     result = output.play(wav, start_at, on_started=reported.append)
-    recording = sink_recorder.stop()
+    recording = private_sink_recorder.stop()
 
     found = recording.find(sweep)
     assert found.score > 0.95, "the bulletin is not in what the horn sink played"
@@ -103,9 +102,9 @@ def test_the_bulletin_sounds_at_the_requested_time(tmp_path: Path, sink_recorder
 
 
 @pytest.mark.audio_server
-def test_stop_silences_the_horns_at_once(tmp_path: Path, sink_recorder: SinkRecorder) -> None:
+def test_stop_silences_the_horns_at_once(tmp_path: Path, private_sink_recorder: SinkRecorder) -> None:
     wav = write_wav(tmp_path / "long.wav", tone(4.0), channels=2)
-    output = DeviceOutput(sink_recorder.sink, "pulse")
+    output = DeviceOutput(private_sink_recorder.sink, "pulse")
     output.prepare(wav)
     start_at = wall(0.3)
     stopper, called = stop_after(output, 0.3 + 0.8)
@@ -113,7 +112,7 @@ def test_stop_silences_the_horns_at_once(tmp_path: Path, sink_recorder: SinkReco
     result = output.play(wav, start_at)
     returned = SystemClock().now()
     stopper.join()
-    recording = sink_recorder.stop()
+    recording = private_sink_recorder.stop()
 
     assert not result.completed
     assert result.played_seconds == pytest.approx((called[0] - start_at).total_seconds(), abs=0.05)
@@ -138,16 +137,16 @@ def test_stop_silences_the_horns_at_once(tmp_path: Path, sink_recorder: SinkReco
 
 
 @pytest.mark.audio_server
-def test_stop_before_air_time_plays_nothing(tmp_path: Path, sink_recorder: SinkRecorder) -> None:
+def test_stop_before_air_time_plays_nothing(tmp_path: Path, private_sink_recorder: SinkRecorder) -> None:
     wav = write_wav(tmp_path / "b.wav", tone(1.0))
-    output = DeviceOutput(sink_recorder.sink, "pulse")
+    output = DeviceOutput(private_sink_recorder.sink, "pulse")
     stopper, _ = stop_after(output, 0.2)
     start_at = wall(1.0)
 
     result = output.play(wav, start_at)
     stopper.join()
-    sink_recorder.clock.sleep(1.2)
-    recording = sink_recorder.stop()
+    private_sink_recorder.clock.sleep(1.2)
+    recording = private_sink_recorder.stop()
 
     assert not result.completed
     assert result.played_seconds == 0
@@ -156,7 +155,7 @@ def test_stop_before_air_time_plays_nothing(tmp_path: Path, sink_recorder: SinkR
 
 
 @pytest.mark.audio_server
-def test_alsa_backend_plays_through_the_pulse_plugin(tmp_path: Path, sink_recorder: SinkRecorder) -> None:
+def test_alsa_backend_plays_through_the_pulse_plugin(tmp_path: Path, private_sink_recorder: SinkRecorder) -> None:
     sweep = chirp(0.4)
     wav = write_wav(tmp_path / "alsa.wav", sweep)
     output = DeviceOutput("pulse", "alsa")
@@ -164,7 +163,7 @@ def test_alsa_backend_plays_through_the_pulse_plugin(tmp_path: Path, sink_record
     start_at = wall(0.4)
 
     result = output.play(wav, start_at)
-    recording = sink_recorder.stop()
+    recording = private_sink_recorder.stop()
 
     found = recording.find(sweep)
     assert found.score > 0.95
@@ -208,7 +207,8 @@ def test_a_missing_player_program_says_what_to_install(tmp_path: Path, monkeypat
 
 
 @pytest.mark.audio_server
-def test_devices_lists_and_checks_the_sink(audio_sink: str) -> None:
+def test_devices_lists_and_checks_the_sink(audio_server: str) -> None:
+    audio_sink = private_sink(audio_server)
     devices = list_devices()
     assert any(d.name == audio_sink and d.backend == "pulse" for d in devices)
     assert check_device(audio_sink, "pulse") is None
@@ -332,9 +332,9 @@ def test_a_stop_between_prepare_and_play_cancels_that_airing_only(tmp_path: Path
 
 
 @pytest.mark.audio_server
-def test_a_stopped_pre_roll_plays_nothing(tmp_path: Path, sink_recorder: SinkRecorder) -> None:
+def test_a_stopped_pre_roll_plays_nothing(tmp_path: Path, private_sink_recorder: SinkRecorder) -> None:
     wav = write_wav(tmp_path / "b.wav", tone(0.5))
-    output = DeviceOutput(sink_recorder.sink, "pulse")
+    output = DeviceOutput(private_sink_recorder.sink, "pulse")
     output.prepare(wav)
     output.stop()
 
@@ -342,6 +342,6 @@ def test_a_stopped_pre_roll_plays_nothing(tmp_path: Path, sink_recorder: SinkRec
     assert not cancelled.completed
     output.prepare(wav)
     assert output.play(wav, wall(0.1)).completed
-    recording = sink_recorder.stop()
+    recording = private_sink_recorder.stop()
 
     assert len(recording.spans()) == 1
