@@ -204,6 +204,11 @@ class Airer:
         clock = self.station.clock
         begin = start_at or clock.now()
         warm = timedelta(seconds=self.amplifier.warmup_s)
+        try:
+            # Pre-roll: open the sound device now, not on the second the bulletin is due.
+            self.output.prepare(wav)
+        except BroadcasterError as exc:
+            log.warning("output not ready ahead of air time (%s); trying again at air time", exc)
         if not self._wait_until(begin - warm):
             raise Preempted(self._interrupted() or "interrupted")
         with self.station.db.session() as session:
