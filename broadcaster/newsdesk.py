@@ -155,21 +155,7 @@ class NewsDesk:
     # ------------------------------------------------------------ operations
 
     def add(self, draft: Draft, source_note: str | None = None) -> NewsItem:
-        self.station.ready()
-        with self.station.db.session() as session:
-            row = news_store.add_row(
-                session,
-                self.station.now(),
-                title=draft.title,
-                topic=draft.topic,
-                text=draft.text,
-                priority=draft.priority.value,
-                valid_from=draft.valid_from,
-                valid_until=draft.valid_until,
-                airings_wanted=draft.airings_wanted,
-                source_note=source_note or ("; ".join(draft.notices) or None),
-            )
-            return news_store.to_item(row)
+        return self.add_many([draft], source_note)[0]
 
     def add_many(self, drafts: Sequence[Draft], source_note: str | None = None) -> list[NewsItem]:
         """All in one transaction: either every item is stored or none."""
