@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 
 SAMPLE_NEWS = Path(__file__).parent / "demodata" / "tin-mau.csv"
 SHIPPED_CONFIG = REPO_AUDIO.parent / "config.toml"
-SLOT_GAP_S = 50
-SLOT_MINUTES = 0.75  # each demo bulletin fits in well under SLOT_GAP_S
+SLOT_GAP_S = 75
+SLOT_MINUTES = 1.1  # two short items per bulletin, well inside SLOT_GAP_S
 EMERGENCY = (
     "Thông báo khẩn: tạm dừng tiếp nhận hồ sơ chiều nay",
     "Do sự cố mất điện, Bộ phận một cửa UBND xã tạm dừng tiếp nhận hồ sơ từ 14h đến 17h chiều nay. "
@@ -77,7 +77,7 @@ def prepare(folder: Path, now: datetime, lead_s: float = 20.0) -> DemoPlan:
     (folder / "config.toml").write_text(
         demo_config(SHIPPED_CONFIG.read_text(encoding="utf-8"), station_tz_first, to_card), encoding="utf-8"
     )
-    return DemoPlan(folder, first, lead_s + SLOT_GAP_S * 2 + SLOT_MINUTES * 60 + 45, to_card)
+    return DemoPlan(folder, first, lead_s + SLOT_GAP_S * 2 + SLOT_MINUTES * 60 + 10, to_card)
 
 
 def run(plan: DemoPlan, say: Callable[[str], None]) -> Station:
@@ -98,7 +98,7 @@ def run(plan: DemoPlan, say: Callable[[str], None]) -> Station:
     else:
         say(f"No sound card found on this machine: airings are written as WAV files to {station.config.output_dir}.")
     daemon = Daemon(station, output, make_amplifier(station), speech)
-    emergency_at = round((plan.first_slot - station.now()).total_seconds()) + SLOT_GAP_S * 2 + 15
+    emergency_at = round((plan.first_slot - station.now()).total_seconds()) + SLOT_GAP_S + 20
     timer = threading.Timer(emergency_at, _queue_emergency, args=(station, say))
     timer.start()
     say(

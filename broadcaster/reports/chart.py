@@ -61,7 +61,8 @@ def render_png(report: Report, dpi: int = 100) -> bytes:
         step = max(1, len(points) // 20)
         top.set_xticks(positions[::step], [p.label for p in points][::step], rotation=45, ha="right")
         top.set_ylabel("Phút")
-        top.set_title(f"Thời lượng tuyên truyền CCHC theo {unit} - {period_phrase(report.period)}")
+        # A from..to period phrase is long: on its own line it stays inside the figure.
+        top.set_title(f"Thời lượng tuyên truyền CCHC theo {unit}\n{period_phrase(report.period)}")
         top.legend(loc="upper right")
         top.grid(axis="y", alpha=0.3)
 
