@@ -236,12 +236,18 @@ class Daemon:
             state.set_time(session, state.HEARTBEAT, self.station.now())
 
     def render_ahead(self) -> None:
-        """Speech for every item that may air soon, rendered now (cached: cheap when nothing changed)."""
+        """Speech for every item that may air within [speech] render_ahead_hours, rendered now.
+
+        Cached, so cheap when nothing changed; at air time nothing is synthesized.
+        """
         try:
             self.speech.station_lines()
         except BroadcasterError as exc:
             log.error("station ident could not be rendered: %s", exc)
-        _, problems = self.speech.render_items(self.programme.live_items())
+        horizon = self.station.now() + timedelta(hours=self.station.config.speech.render_ahead_hours)
+        last_day = self.station.local(horizon).date()
+        soon = [i for i in self.programme.live_items() if i.valid_from is None or i.valid_from <= last_day]
+        _, problems = self.speech.render_items(soon)
         for problem in problems:
             log.error("%s", problem)
 

@@ -352,12 +352,14 @@ def read_docx(path: Path) -> tuple[str, str, list[str]]:
 
 
 def item_json(
-    item: NewsItem, today: date, topic_names: dict[str, str], speech: list[dict[str, Any]] | None = None
+    item: NewsItem, station: Station, speech: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
-    """The documented, stable JSON shape of a news item."""
+    """The documented, stable JSON shape of a news item (docs/json.md); times in station time."""
+    today = station.today()
+    topic_names = station.config.topic_names()
 
     def iso(moment: datetime | None) -> str | None:
-        return moment.isoformat() if moment else None
+        return station.local(moment).isoformat() if moment else None
 
     return {
         "id": item.id,

@@ -161,7 +161,7 @@ class Speech:
                     "duration_seconds": r.duration_seconds,
                     "audio_sha256": r.audio_sha256,
                     "notes": r.notes,
-                    "rendered_at": r.created_at.isoformat(),
+                    "rendered_at": self.station.local(r.created_at).isoformat(),
                     "current": r.cache_key == current.get(r.part),
                 }
                 for r in rows

@@ -145,7 +145,7 @@ def news_list(ctx: click.Context, status: str, topic: str | None, as_json: bool)
     items = desk.list_items(status, topic)
     today = desk.station.today()
     if as_json:
-        echo_json([item_json(i, today, desk.station.config.topic_names()) for i in items])
+        echo_json([item_json(i, desk.station) for i in items])
         return
     if not items:
         click.echo("No news items" + (f" with status {status}." if status != "all" else "."))
@@ -172,7 +172,7 @@ def news_show(ctx: click.Context, item_id: int, as_json: bool) -> None:
 
     speech = Speech(desk.station).speech_info(item)
     if as_json:
-        echo_json(item_json(item, desk.station.today(), desk.station.config.topic_names(), speech))
+        echo_json(item_json(item, desk.station, speech))
         return
     _print_item(item, desk)
     for part in speech:

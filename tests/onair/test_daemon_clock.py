@@ -75,3 +75,16 @@ def test_slots_older_than_the_grace_are_missed_at_start_and_never_aired(tmp_path
     jobs = {j.id for j in daemon.scheduler.get_jobs()}
     assert f"slot:{old.name}@{old.at.isoformat()}" not in jobs, "a missed slot is not aired hours later"
     assert f"slot:{old.name}@{(old.at + timedelta(days=1)).isoformat()}" in jobs, "tomorrow's is scheduled"
+
+
+def test_render_ahead_makes_speech_for_items_due_within_the_horizon_only(tmp_path: Path) -> None:
+    cli = make_station(tmp_path)
+    soon = cli.add("Sắp phát", "mot-cua", "Tin phát trong hai ngày tới.", "--from", "2021-03-02")
+    later = cli.add("Còn xa", "mot-cua", "Tin chỉ phát từ tháng sau.", "--from", "2021-04-01")
+    station = Station.open(cli.config, clock=FakeClock(T0))
+    speech = Speech(station, engines=[ToneEngine()])
+    daemon = Daemon(station, FileOutput(tmp_path / "aired", station.clock, tz=TZ), NoAmplifier(), speech=speech)
+    daemon.render_ahead()  # [speech] render_ahead_hours = 48 in the shipped config
+    items = {i.id: i for i in Programme(station, speech).live_items()}
+    assert speech.cached_item(items[soon]) is not None
+    assert speech.cached_item(items[later]) is None

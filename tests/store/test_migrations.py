@@ -37,7 +37,7 @@ def test_init_upgrades_an_older_database_and_keeps_its_rows(tmp_path: Path, db_u
         2,
         1,
     )
-    assert item["created_at"].startswith("2021-01-08T01:00:00")
+    assert item["created_at"] == "2021-01-08T08:00:00+07:00"  # stored as UTC 01:00, shown in station time
     assert "ready" in station.ok("init")
 
 
