@@ -40,7 +40,9 @@ from broadcaster.reports.writers import write_atomic
 
 FONT = "Times New Roman"
 TEXT_WIDTH_CM = 16.5  # A4 210 mm - 30 mm left - 15 mm right
-LEFT_COL_CM, RIGHT_COL_CM = 6.8, 9.7
+LEFT_COL_CM, RIGHT_COL_CM = 7.6, 9.6
+# The header block is wider than the text, as in the decree's templates: it starts this far into the left margin.
+HEADER_INDENT_CM = -0.7
 MAX_INCIDENT_ROWS = 30
 MAX_UNIT_DETAILS = 12
 
@@ -144,6 +146,9 @@ def _no_borders(table: Table) -> None:
 
 def _widths(table: Table, widths: Sequence[float]) -> None:
     table.autofit = False
+    # Word reads the cells' widths, LibreOffice the grid's: set both.
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Cm(width)
@@ -235,6 +240,15 @@ def _header_block(doc: DocumentObject, header: ReportHeader, issued_on: date) ->
     _cell(left[2], f"Số:        /{header.doc_symbol}", 13)
     _cell(right[2], place_date_line(header.place, issued_on), 14, italic=True)
     _widths(table, (LEFT_COL_CM, RIGHT_COL_CM))
+    _indent(table, HEADER_INDENT_CM)
+
+
+def _indent(table: Table, cm: float) -> None:
+    properties = table._tbl.tblPr
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), str(round(cm / 2.54 * 1440)))  # twentieths of a point
+    indent.set(qn("w:type"), "dxa")
+    properties.append(indent)
 
 
 def _target_row(n: int, r: TargetResult) -> list[str]:
@@ -270,14 +284,14 @@ def _results(doc: DocumentObject, report: Report) -> None:
         doc,
         ["STT", "Nội dung tuyên truyền", "Số buổi", "Số tin", "Thời lượng (phút)"],
         rows,
-        (1.2, 8.3, 2.0, 2.0, 3.0),
+        (1.5, 8.0, 2.0, 2.0, 3.0),
     )
     _body(doc, "3. Kết quả theo khung giờ phát", bold=True)
     rows = [
         [str(n), s.key, str(s.airings), str(s.items), minutes_text(s.seconds)]
         for n, s in enumerate(report.slots, start=1)
     ]
-    _grid(doc, ["STT", "Khung giờ", "Số buổi", "Lượt tin", "Thời lượng (phút)"], rows, (1.2, 8.3, 2.0, 2.0, 3.0))
+    _grid(doc, ["STT", "Khung giờ", "Số buổi", "Lượt tin", "Thời lượng (phút)"], rows, (1.5, 8.0, 2.0, 2.0, 3.0))
     _body(doc, "4. Kết quả thực hiện chỉ tiêu", bold=True)
     if report.targets:
         rows = [_target_row(n, r) for n, r in enumerate(report.targets, start=1)]
@@ -285,7 +299,7 @@ def _results(doc: DocumentObject, report: Report) -> None:
             doc,
             ["STT", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đánh giá"],
             rows,
-            (1.2, 5.0, 3.6, 4.2, 2.5),
+            (1.5, 4.7, 3.6, 4.2, 2.5),
             frozenset({1, 3}),
         )
     else:
@@ -323,7 +337,7 @@ def _shortcomings(doc: DocumentObject, report: Report) -> None:
             doc,
             ["STT", "Thời gian", "Khung giờ", "Tình trạng", "Lý do"],
             rows,
-            (1.2, 3.4, 2.6, 3.3, 6.0),
+            (1.5, 3.1, 2.6, 3.3, 6.0),
             frozenset({4}),
         )
         if len(listed) > MAX_INCIDENT_ROWS:
@@ -350,8 +364,11 @@ def _closing(doc: DocumentObject, header: ReportHeader) -> None:
     _no_borders(table)
     left, right = table.rows[0].cells
     _cell(left, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for name in header.recipients:
+    for n, name in enumerate(header.recipients, start=1):
+        # Nghị định 30/2020: each recipient ends with ";", the last (the archive) with "."
         line = name if name.startswith("-") else f"- {name}"
+        if not line.endswith((";", ".")):
+            line += "." if n == len(header.recipients) else ";"
         _para(left, line, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
     _cell(right, header.signer_authority.upper(), 14, bold=True)
     _para(right, header.signer_title.upper(), 14, bold=True)
@@ -359,6 +376,7 @@ def _closing(doc: DocumentObject, header: ReportHeader) -> None:
         _para(right, "", 14)
     _para(right, header.signer_name, 14, bold=True)
     _widths(table, (LEFT_COL_CM, RIGHT_COL_CM))
+    _indent(table, HEADER_INDENT_CM)
 
 
 def render_docx(report: Report, header: ReportHeader, issued_on: date) -> bytes:
