@@ -42,6 +42,8 @@ from broadcaster.store import state
 log = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY_S = 15
+# How often speech that a fallback voice made is tried with the first voice again (gTTS back online).
+FALLBACK_RETRY_EVERY = timedelta(hours=1)
 JOB_HORIZON = timedelta(hours=26)
 
 
@@ -55,6 +57,7 @@ class Daemon:
         self._stop = threading.Event()
         self._hup = threading.Event()
         self._wake = threading.Event()
+        self._last_fallback_retry: datetime | None = None
         self._emergencies_aired: set[int] = set()
         # After a stop: slots from here on that passed unaired get a job (to air late) in the first rebuild.
         self._resume_from: datetime | None = None
@@ -247,7 +250,12 @@ class Daemon:
         horizon = self.station.now() + timedelta(hours=self.station.config.speech.render_ahead_hours)
         last_day = self.station.local(horizon).date()
         soon = [i for i in self.programme.live_items() if i.valid_from is None or i.valid_from <= last_day]
-        _, problems = self.speech.render_items(soon)
+        retry = self._last_fallback_retry is None or self.station.now() - self._last_fallback_retry >= (
+            FALLBACK_RETRY_EVERY
+        )
+        if retry:
+            self._last_fallback_retry = self.station.now()
+        _, problems = self.speech.render_items(soon, retry_fallback=retry)
         for problem in problems:
             log.error("%s", problem)
 

@@ -351,9 +351,7 @@ def read_docx(path: Path) -> tuple[str, str, list[str]]:
     return title, text, notices
 
 
-def item_json(
-    item: NewsItem, station: Station, speech: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
+def item_json(item: NewsItem, station: Station, speech: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The documented, stable JSON shape of a news item (docs/json.md); times in station time."""
     today = station.today()
     topic_names = station.config.topic_names()

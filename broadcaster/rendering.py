@@ -98,8 +98,15 @@ class Speech:
     def key(self, text: str) -> str:
         return cache_key(self.spoken(text), self.chain.engines, self.mastering)
 
-    def render_text(self, text: str) -> CachedRender:
-        return render(self.spoken(text), self.chain, self.mastering, self.cache, clock=self.station.clock)
+    def render_text(self, text: str, retry_fallback: bool = False) -> CachedRender:
+        return render(
+            self.spoken(text),
+            self.chain,
+            self.mastering,
+            self.cache,
+            clock=self.station.clock,
+            retry_fallback=retry_fallback,
+        )
 
     def cached_text(self, text: str) -> CachedRender | None:
         """Cached audio for `text`, never synthesizing (air time)."""
@@ -107,10 +114,13 @@ class Speech:
 
     # ------------------------------------------------------------ items
 
-    def render_item(self, item: NewsItem) -> ItemSpeech:
-        """Render what is missing for `item` and record which engine spoke it."""
-        title = self.render_text(item.title)
-        text = self.render_text(item.text)
+    def render_item(self, item: NewsItem, retry_fallback: bool = False) -> ItemSpeech:
+        """Render what is missing for `item` and record which engine spoke it.
+
+        `retry_fallback`: parts a fallback voice spoke are tried with the first engine again.
+        """
+        title = self.render_text(item.title, retry_fallback)
+        text = self.render_text(item.text, retry_fallback)
         with self.station.db.session() as session:
             for part, rendered in (("title", title), ("text", text)):
                 row = session.scalar(
@@ -134,13 +144,15 @@ class Speech:
             return None
         return ItemSpeech(item.id, title, text)
 
-    def render_items(self, items: Iterable[NewsItem]) -> tuple[list[ItemSpeech], list[str]]:
+    def render_items(
+        self, items: Iterable[NewsItem], retry_fallback: bool = False
+    ) -> tuple[list[ItemSpeech], list[str]]:
         """Render each item; failures are collected, one message per item, not raised."""
         done: list[ItemSpeech] = []
         problems: list[str] = []
         for item in items:
             try:
-                done.append(self.render_item(item))
+                done.append(self.render_item(item, retry_fallback))
             except BroadcasterError as exc:
                 problems.append(f"News item {item.id}: speech could not be made: {exc}")
                 log.error("speech for item %s failed: %s", item.id, exc)

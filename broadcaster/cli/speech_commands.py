@@ -40,8 +40,13 @@ def normalize(ctx: click.Context, text: str | None) -> None:
 @config_option
 @click.argument("item_ids", nargs=-1, type=int)
 @click.option("--all", "all_", is_flag=True, help="Every item that may still air.")
+@click.option(
+    "--retry-fallback",
+    is_flag=True,
+    help="Try the first voice again for speech a fallback voice made (e.g. when the internet is back).",
+)
 @click.pass_context
-def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool) -> None:
+def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, retry_fallback: bool) -> None:
     """Make the speech that is missing for items (cached: unchanged items are not spoken twice)."""
     from broadcaster.newsdesk import NewsDesk
     from broadcaster.rendering import Speech
@@ -60,7 +65,7 @@ def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool) -> None:
     problems: list[str] = []
     with click.progressbar(items, label="Rendering speech", show_pos=True, file=sys.stderr) as bar:
         for item in bar:
-            problems += speech.render_items([item])[1]
+            problems += speech.render_items([item], retry_fallback)[1]
     speech.station_lines()
     for problem in problems:
         warn(problem)

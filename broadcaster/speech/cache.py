@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from broadcaster.clock import Clock, SystemClock
-from broadcaster.errors import AudioError
+from broadcaster.errors import AudioError, SpeechError
 from broadcaster.sound.mastering import MasteringSettings, master
 from broadcaster.speech.chain import FallbackChain
 from broadcaster.speech.engine import SpeechEngine, nfc
@@ -169,17 +169,31 @@ def render(
     cache: RenderCache,
     *,
     clock: Clock | None = None,
+    retry_fallback: bool = False,
 ) -> CachedRender:
-    """Return mastered speech for already-normalized `text`, rendering only on a cache miss."""
+    """Return mastered speech for already-normalized `text`, rendering only on a cache miss.
+
+    With `retry_fallback`, a hit that a fallback voice spoke is tried again with the chain; the
+    new audio replaces it only when the first engine spoke it this time, so a cached rendering
+    is never lost to another failure.
+    """
     key = cache_key(text, chain.engines, mastering)
     hit = cache.get(key)
-    if hit is not None:
+    if hit is not None and not (retry_fallback and hit.fallback_notes):
         log.debug("render cache hit %s (%s)", key[:12], hit.engine)
         return hit
     cache.folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".render-", dir=cache.folder) as tmp:
         raw = Path(tmp) / "speech.audio"
-        result = chain.synthesize(text, raw)
+        try:
+            result = chain.synthesize(text, raw)
+        except SpeechError:
+            if hit is not None:
+                return hit
+            raise
+        if hit is not None and result.failures:
+            log.info("render %s: %s again; keeping the cached %s audio", key[:12], result.summary(), hit.engine)
+            return hit
         mastered = Path(tmp) / "mastered.wav"
         master(raw, mastered, mastering)
         meta = RenderMeta(

@@ -128,3 +128,39 @@ def test_key_changes_with_everything_that_changes_the_sound() -> None:
 def test_put_refuses_naive_times(tmp_path: Path, sentence_wav: Path) -> None:
     with pytest.raises(ValueError, match="aware"):
         RenderCache(tmp_path).put("b" * 64, sentence_wav, RenderMeta("espeak", "vi", 1.0, datetime(2026, 1, 1)))
+
+
+class FlakyOnlineEngine:
+    """Stands for gTTS: offline until `online` is set, then speaking (with espeak's voice, to stay offline)."""
+
+    name, voice = "gtts", "vi"
+
+    def __init__(self) -> None:
+        self.online = False
+        self.inner = EspeakEngine(speed_wpm=120)
+
+    @property
+    def settings(self) -> Mapping[str, object]:
+        return {"tld": "com"}
+
+    def synthesize(self, text: str, out_path: Path) -> None:
+        if not self.online:
+            raise SpeechError("could not connect to Google Translate after 3 tries")
+        self.inner.synthesize(text, out_path)
+
+
+def test_fallback_speech_is_replaced_once_the_first_voice_is_back(tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path)
+    online = FlakyOnlineEngine()
+    chain = FallbackChain([online, EspeakEngine()])
+    offline_render = render(SENTENCE, chain, MasteringSettings(), cache)
+    assert offline_render.engine == "espeak" and offline_render.fallback_notes
+    # still offline: the retry keeps the cached audio, never leaving the item without speech
+    kept = render(SENTENCE, chain, MasteringSettings(), cache, retry_fallback=True)
+    assert kept == offline_render and kept.path.exists()
+    online.online = True
+    assert render(SENTENCE, chain, MasteringSettings(), cache) == offline_render  # a plain hit does not retry
+    fresh = render(SENTENCE, chain, MasteringSettings(), cache, retry_fallback=True)
+    assert (fresh.engine, fresh.fallback_notes) == ("gtts", ())
+    assert fresh.sha256 != offline_render.sha256
+    assert render(SENTENCE, chain, MasteringSettings(), cache) == fresh
