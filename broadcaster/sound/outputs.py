@@ -13,17 +13,16 @@ import hashlib
 import logging
 import re
 import shutil
-import struct
 import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from broadcaster.clock import Clock, SystemClock
-from broadcaster.errors import AudioError, OutputError
+from broadcaster.errors import OutputError
 from broadcaster.sound.devices import (
     PACKAGE_OF,
     Backend,
@@ -32,6 +31,7 @@ from broadcaster.sound.devices import (
     player_command,
     resolve_backend,
 )
+from broadcaster.sound.pcm import WavLayout, patch_sizes, read_pcm, read_wav_layout
 
 log = logging.getLogger(__name__)
 
@@ -58,93 +58,6 @@ class Output(Protocol):
     ) -> PlaybackResult: ...
 
     def stop(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class WavLayout:
-    rate: int
-    channels: int
-    header: bytes  # everything up to and including the data chunk's size field
-    data_offset: int
-    data_size: int
-
-    @property
-    def frame_bytes(self) -> int:
-        return 2 * self.channels
-
-    @property
-    def duration_s(self) -> float:
-        return self.data_size / self.frame_bytes / self.rate
-
-
-def read_wav_layout(wav_path: Path) -> WavLayout:
-    """Finds the PCM inside a WAV; only 16-bit PCM airs (what mastering writes)."""
-    try:
-        with wav_path.open("rb") as f:
-            riff = f.read(12)
-            if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:12] != b"WAVE":
-                raise AudioError(f"{wav_path} is not a WAV file.", "Render the bulletin again.")
-            fmt: tuple[int, int, int, int, int, int] | None = None
-            while True:
-                head = f.read(8)
-                if len(head) < 8:
-                    raise AudioError(f"{wav_path} has no audio data.", "Render the bulletin again.")
-                chunk_id, size = head[:4], struct.unpack("<I", head[4:])[0]
-                if chunk_id == b"data":
-                    if fmt is None:
-                        raise AudioError(f"{wav_path} has no format chunk.", "Render the bulletin again.")
-                    data_offset = f.tell()
-                    file_size = f.seek(0, 2)
-                    f.seek(0)
-                    header = f.read(data_offset)
-                    data_size = min(size, file_size - data_offset)
-                    data_size -= data_size % (2 * fmt[1])
-                    break
-                body = f.read(size + (size & 1))
-                if chunk_id == b"fmt " and len(body) >= 16:
-                    fmt = struct.unpack("<HHIIHH", body[:16])
-    except OSError as exc:
-        raise OutputError(
-            f"Cannot read the bulletin {wav_path}: {exc.strerror}.",
-            "Check that the file exists; render the bulletin again.",
-        ) from exc
-    audio_format, channels, rate, bits = fmt[0], fmt[1], fmt[2], fmt[5]
-    # 0xFFFE (extensible) also carries plain PCM when the bits are 16
-    if audio_format not in (1, 0xFFFE) or bits != 16:
-        raise AudioError(
-            f"{wav_path} is not 16-bit PCM (format {audio_format}, {bits} bits).",
-            "Render the bulletin again; only 16-bit PCM WAV files are aired.",
-        )
-    return WavLayout(rate, channels, header, data_offset, data_size)
-
-
-def pcm_sha256(wav_path: Path) -> str:
-    """What a complete airing of this file reports as its sha256."""
-    layout = read_wav_layout(wav_path)
-    digest = hashlib.sha256()
-    with wav_path.open("rb") as f:
-        f.seek(layout.data_offset)
-        remaining = layout.data_size
-        while remaining:
-            block = f.read(min(remaining, 1 << 20))
-            if not block:
-                break
-            digest.update(block)
-            remaining -= len(block)
-    return digest.hexdigest()
-
-
-def _read_pcm(f: BinaryIO, layout: WavLayout, chunk_s: float) -> list[bytes]:
-    chunk = max(1, round(layout.rate * chunk_s)) * layout.frame_bytes
-    f.seek(layout.data_offset)
-    remaining, chunks = layout.data_size, []
-    while remaining > 0:
-        block = f.read(min(chunk, remaining))
-        if not block:
-            break
-        chunks.append(block)
-        remaining -= len(block)
-    return chunks
 
 
 class _Waiter:
@@ -287,7 +200,7 @@ class DeviceOutput(_Stoppable):
             return PlaybackResult(now, now, False, 0.0, hashlib.sha256().hexdigest())
         layout = read_wav_layout(wav_path)
         with wav_path.open("rb") as f:
-            chunks = _read_pcm(f, layout, self.chunk_s)
+            chunks = read_pcm(f, layout, self.chunk_s)
         player = self._take_player(layout)
         with self._lock:
             self._player = player
@@ -447,7 +360,7 @@ class FileOutput(_Stoppable):
                 out.write(layout.header)
                 if on_started is not None:
                     on_started(started_at)
-                for block in _read_pcm(src, layout, self.chunk_s):
+                for block in read_pcm(src, layout, self.chunk_s):
                     if self.realtime and not waiter.until_monotonic(t0 + written / bytes_per_s):
                         break
                     if self._stopped.is_set():
@@ -455,7 +368,7 @@ class FileOutput(_Stoppable):
                     out.write(block)
                     digest.update(block)
                     written += len(block)
-                _patch_sizes(out, layout, written)
+                patch_sizes(out, layout, written)
         except OSError as exc:
             raise OutputError(
                 f"Cannot write {target}: {exc.strerror}.", "Check free disk space and [output] dir in config.toml."
@@ -468,12 +381,3 @@ class FileOutput(_Stoppable):
 
     def stop(self) -> None:
         self._stopped.set()
-
-
-def _patch_sizes(out: BinaryIO, layout: WavLayout, written: int) -> None:
-    """Sizes for what was written: a stopped airing leaves a valid, shorter WAV."""
-    out.seek(4)
-    out.write(struct.pack("<I", layout.data_offset + written - 8))
-    out.seek(layout.data_offset - 4)
-    out.write(struct.pack("<I", written))
-    out.seek(0, 2)

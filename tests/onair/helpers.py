@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from broadcaster.sound.outputs import pcm_sha256
+from broadcaster.sound.pcm import pcm_sha256
 from tests.audio_server import chirp, write_wav
 from tests.conftest import REPO, StationCLI, write_config
 
