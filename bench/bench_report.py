@@ -29,7 +29,7 @@ from broadcaster.airlog import GENESIS, AiredItem, AiringDraft, AiringRecord, se
 from broadcaster.evidence import Evidence, LogQuery
 from broadcaster.reports.aggregate import Target, build_report, parse_period
 from broadcaster.station import Station
-from broadcaster.store import airings, summary
+from broadcaster.store import airings, summary, summary_read
 from broadcaster.store.tables import AiredItemRow, AiringRow
 
 REPO = Path(__file__).resolve().parent.parent
@@ -192,7 +192,7 @@ def main() -> None:
         with station.db.session() as session:
             timed(
                 "  of which summary.facts, 10 years (queries)",
-                lambda: summary.facts(session, ten_years, station.config.tz),
+                lambda: summary_read.facts(session, ten_years, station.config.tz),
             )
 
         def old_path() -> object:  # before the summary: every record loaded, then build_report

@@ -13,7 +13,7 @@ from broadcaster.reports.aggregate import Period, Report, Target, parse_period, 
 from broadcaster.reports.docx_report import ReportHeader
 from broadcaster.station import Station
 from broadcaster.store import airings as log_store
-from broadcaster.store import summary
+from broadcaster.store import summary_read
 
 FORMATS = ("text", "csv", "json", "docx", "png")
 NEEDS_RECORDS = ("csv",)  # formats that list every airing, not only the figures
@@ -107,9 +107,9 @@ class Evidence:
         config = self.station.config
         targets = [Target(t.name, t.kind, t.value, t.per, t.topic or None) for t in config.targets]
         with self.station.db.session() as session:
-            facts = summary.facts(session, period, config.tz)
+            facts = summary_read.facts(session, period, config.tz)
             count, last = log_store.head(session)
-            records = log_store.records(session, *summary.utc_bounds(period, config.tz)) if with_records else []
+            records = log_store.records(session, *summary_read.utc_bounds(period, config.tz)) if with_records else []
         return report_from_facts(
             facts,
             period,
@@ -124,7 +124,7 @@ class Evidence:
     def _for_format(self, report: Report, fmt: str) -> Report:
         if fmt not in NEEDS_RECORDS or report.records:
             return report
-        low, high = summary.utc_bounds(report.period, self.station.config.tz)
+        low, high = summary_read.utc_bounds(report.period, self.station.config.tz)
         with self.station.db.session() as session:
             return replace(report, records=tuple(log_store.records(session, low, high)))
 

@@ -29,7 +29,7 @@ from broadcaster.reports.aggregate import (
 )
 from broadcaster.reports.writers import render_csv, render_json
 from broadcaster.station import Station
-from broadcaster.store import airings, summary
+from broadcaster.store import airings, summary, summary_read
 from broadcaster.store.db import Database
 from broadcaster.store.tables import AiredItemRow, AiringRow, StationStateRow
 from tests.conftest import StationCLI, write_config
@@ -151,7 +151,7 @@ def by_segment(facts: Facts, period: Period) -> Facts:
 def assert_same_report(db: Database, records: list[AiringRecord], period: Period, tz: ZoneInfo = HCM) -> None:
     head = ChainHead(records[-1].hash, len(records))
     with db.session() as session:
-        facts = summary.facts(session, period, tz)
+        facts = summary_read.facts(session, period, tz)
     assert facts == by_segment(rollup(records, period, tz), period), period.label
     expected = build_report(records, period, TOPICS, SLOTS, TARGETS, head, tz)
     got = report_from_facts(facts, period, TOPICS, SLOTS, TARGETS, head, tz)
@@ -171,7 +171,7 @@ def test_figures_from_the_summary_equal_the_log_for_any_period(db: Database) -> 
     for period in PERIODS:
         assert_same_report(db, records, period)
     with db.session() as session:
-        q1 = summary.facts(session, parse_period("2021-Q1"), HCM)
+        q1 = summary_read.facts(session, parse_period("2021-Q1"), HCM)
     daily = rollup(records, parse_period("2021-Q1"), HCM)
     # The figures a user reads, by hand (daily, as the summary's per-run sums were checked against above):
     # the cut item counts its 150.5 s played, the March 31 23:30 airing is in Q1, the one at 00:30 on
@@ -204,7 +204,7 @@ def test_an_item_whose_topic_changed_is_counted_under_its_last_topic(db: Databas
     for period in (parse_period("2021-05"), period_between(local(2021, 5, 1).date(), local(2021, 5, 9).date())):
         assert_same_report(db, records, period)
     with db.session() as session:
-        assert summary.facts(session, parse_period("2021-05"), HCM).topic_items == {"T4": 1}
+        assert summary_read.facts(session, parse_period("2021-05"), HCM).topic_items == {"T4": 1}
 
 
 def test_summary_airtime_is_item_airtime_ms_to_the_millisecond() -> None:
@@ -341,5 +341,5 @@ def test_report_command_reads_the_summary_and_the_csv_still_lists_each_item(tmp_
 
 
 def test_period_ends_are_station_local_days() -> None:
-    low, high = summary.utc_bounds(parse_period("2021-04"), HCM)
+    low, high = summary_read.utc_bounds(parse_period("2021-04"), HCM)
     assert (low.isoformat(), high - low) == ("2021-03-31T17:00:00+00:00", timedelta(days=30))
