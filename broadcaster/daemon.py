@@ -65,7 +65,13 @@ class Daemon:
         tz = station.config.tz
         self.scheduler = BackgroundScheduler(
             timezone=tz,
-            executors={"air": ThreadPoolExecutor(1), "default": ThreadPoolExecutor(2)},
+            # One worker airs slots, one emergencies: an emergency never queues behind a slot's job;
+            # the airer's line keeps them from overlapping and lets the emergency go first.
+            executors={
+                "air": ThreadPoolExecutor(1),
+                "emergency": ThreadPoolExecutor(1),
+                "default": ThreadPoolExecutor(2),
+            },
             job_defaults={
                 "coalesce": True,
                 "max_instances": 1,
@@ -299,14 +305,14 @@ class Daemon:
             log.warning("%s was called off before it began (%s); it airs after", occurrence.key, exc)
             self._air_after(self.air_slot, occurrence, f"late:{occurrence.key}")
 
-    def _air_after(self, func: Any, arg: Any, job_id: str) -> None:
+    def _air_after(self, func: Any, arg: Any, job_id: str, executor: str = "air") -> None:
         """Queue an airing behind the one that pre-empted it (the airing worker runs jobs in order;
         the second's pause lets the emergency's job be queued first)."""
         self.scheduler.add_job(
             func,
             DateTrigger(run_date=self.station.now() + timedelta(seconds=1), timezone=self.station.config.tz),
             args=[arg],
-            executor="air",
+            executor=executor,
             id=job_id,
             replace_existing=True,
         )
@@ -337,15 +343,16 @@ class Daemon:
                 wanted.append(item.id)
         for item_id in wanted:
             self._emergencies_aired.add(item_id)
-            self.airer.interrupt(f"emergency item {item_id} (khẩn cấp) took the air")
+            self.airer.announce_emergency(f"emergency item {item_id} (khẩn cấp) took the air")
             self.scheduler.add_job(
-                self.air_emergency, args=[item_id], executor="air", id=f"emergency:{item_id}:{now.timestamp()}"
+                self.air_emergency, args=[item_id], executor="emergency", id=f"emergency:{item_id}:{now.timestamp()}"
             )
 
     def air_emergency(self, item_id: int) -> None:
         try:
             self._air_emergency(item_id)
         except Exception as exc:
+            self.airer.withdraw_emergency()
             log.exception("emergency airing of item %s failed", item_id)
             request = AiringRequest(kind="emergency", slot=EMERGENCY_SLOT, scheduled_at=self.station.now(), items=())
             self._record_failure(request, exc)
@@ -359,7 +366,9 @@ class Daemon:
         try:
             self.airer.air(self.programme.emergency_request(item, self.station.now()))
         except Preempted:
-            self._air_after(self.air_emergency, item_id, f"emergency:{item_id}:again")
+            # Another emergency took the line first: this one goes right after it, before any slot.
+            self.airer.announce_emergency(f"emergency item {item_id} waits for another emergency", cut=False)
+            self._air_after(self.air_emergency, item_id, f"emergency:{item_id}:again", executor="emergency")
 
     # ------------------------------------------------------------ after a stop
 

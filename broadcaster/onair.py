@@ -64,6 +64,7 @@ class Airer:
         self._state = threading.Lock()
         self._interrupt_reason: str | None = None
         self._on_air: AiringRequest | None = None
+        self._emergencies_waiting = 0
 
     @property
     def on_air(self) -> AiringRequest | None:
@@ -79,6 +80,19 @@ class Airer:
                 self._interrupt_reason = reason
         self.output.stop()
         return True
+
+    def announce_emergency(self, reason: str, cut: bool = True) -> None:
+        """An emergency is coming: cut what is on air (unless `cut` is false: another emergency),
+        and let no slot take the line before it."""
+        with self._state:
+            self._emergencies_waiting += 1
+        if cut:
+            self.interrupt(reason)
+
+    def withdraw_emergency(self) -> None:
+        """An announced emergency will not air after all (it failed before taking the line)."""
+        with self._state:
+            self._emergencies_waiting = max(0, self._emergencies_waiting - 1)
 
     # ------------------------------------------------------------ records without sound
 
@@ -116,8 +130,14 @@ class Airer:
     def air(self, request: AiringRequest, start_at: datetime | None = None) -> AiringRecord:
         """Air `request` (blocking), starting at `start_at` or at once; returns its log record.
 
-        Raises Preempted when interrupted before the pre-roll ended (no record written)."""
+        Raises Preempted when interrupted before the pre-roll ended, or when an announced
+        emergency is waiting for the line (no record written)."""
         with self._line:
+            with self._state:
+                if request.kind == "emergency":
+                    self._emergencies_waiting = max(0, self._emergencies_waiting - 1)
+                elif self._emergencies_waiting:
+                    raise Preempted("an emergency is waiting to go on air")
             return self._air(request, start_at)
 
     def _gather(self, request: AiringRequest) -> tuple[list[tuple[NewsItem, ItemSpeech]], list[str]]:

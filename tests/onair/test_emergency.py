@@ -148,3 +148,44 @@ def test_an_emergency_before_the_slot_second_cancels_the_waiting_bulletin_at_onc
     assert aired_files(cli) == []
     assert item_json(cli, item_id)["airings_done"] == 0
     station.db.dispose()
+
+
+def test_an_emergency_goes_before_a_slot_already_waiting_for_the_line(tmp_path: Path) -> None:
+    """A bulletin overran into the next slot's time: that slot waits for the line. An emergency
+    announced now cuts the bulletin and airs next; the waiting slot steps aside, unlogged, to air after."""
+    cli = make_station(tmp_path)
+    add_news(cli)
+    station = Station.open(cli.config)
+    speech = Speech(station, engines=[ToneEngine()])
+    [item] = Programme(station, speech).live_items()
+    speech.render_items([item])
+    speech.station_lines()
+    airer = Airer(station, speech, FileOutput(tmp_path / "aired", station.clock, tz=TZ), NoAmplifier())
+    now = station.now()
+    first = AiringRequest(kind="slot", slot="Bản tin sáng", scheduled_at=now, items=(item,))
+    second = AiringRequest(kind="slot", slot="Bản tin trưa", scheduled_at=now + timedelta(seconds=1), items=(item,))
+    urgent = AiringRequest(kind="emergency", slot=EMERGENCY_SLOT, scheduled_at=now, items=(item,))
+    finished: list[tuple[str, object]] = []
+
+    def air(request: AiringRequest) -> None:
+        try:
+            finished.append((request.slot, airer.air(request).status))
+        except Preempted:
+            finished.append((request.slot, "preempted"))
+
+    on_air = threading.Thread(target=air, args=(first,))
+    on_air.start()
+    time.sleep(0.5)
+    waiting = threading.Thread(target=air, args=(second,))
+    waiting.start()
+    time.sleep(0.3)  # the second slot now waits for the line
+    airer.announce_emergency("emergency item 1 (khẩn cấp) took the air")
+    emergency = threading.Thread(target=air, args=(urgent,))
+    emergency.start()
+    for thread in (on_air, waiting, emergency):
+        thread.join(30)
+    assert ("Bản tin sáng", "interrupted") == finished[0]
+    assert ("Bản tin trưa", "preempted") in finished
+    assert (EMERGENCY_SLOT, "completed") in finished
+    assert [r["slot"] for r in airing_log(cli)] == ["Bản tin sáng", EMERGENCY_SLOT]
+    station.db.dispose()
