@@ -434,10 +434,3 @@ class Daemon:
                     f"{self.station.local(now):%Y-%m-%d %H:%M:%S}, longer than the "
                     f"{self._grace_text()} grace period",
                 )
-
-
-def describe_jobs(scheduler: BackgroundScheduler) -> list[dict[str, Any]]:
-    return [
-        {"id": j.id, "next_run_time": j.next_run_time.isoformat() if j.next_run_time else None}
-        for j in scheduler.get_jobs()
-    ]

@@ -12,8 +12,6 @@ from __future__ import annotations
 class BroadcasterError(Exception):
     """Base of all expected failures; the CLI turns them into one-line errors."""
 
-    exit_code = 1
-
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
@@ -65,10 +63,6 @@ class OutputError(BroadcasterError):
 
 class AmplifierError(BroadcasterError):
     """The amplifier could not be switched on or off."""
-
-
-class ChainError(BroadcasterError):
-    """The airing log's hash chain is broken."""
 
 
 class AlreadyRunningError(BroadcasterError):

@@ -32,23 +32,6 @@ class ItemStatus(StrEnum):
     EXPIRED = "expired"
 
 
-class Outcome(StrEnum):
-    """How one slot occurrence or emergency airing ended."""
-
-    ON_AIR = "on_air"
-    COMPLETED = "completed"
-    INTERRUPTED = "interrupted"
-    FAILED = "failed"
-    MISSED = "missed"
-    EMPTY = "empty"
-
-
-@dataclass(frozen=True)
-class Topic:
-    code: str
-    name: str
-
-
 @dataclass(frozen=True)
 class NewsItem:
     id: int

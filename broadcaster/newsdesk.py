@@ -11,7 +11,7 @@ import difflib
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -43,12 +43,6 @@ class Draft:
     valid_until: date | None
     airings_wanted: int
     notices: tuple[str, ...] = ()
-
-
-@dataclass
-class Added:
-    item: NewsItem
-    notices: list[str] = field(default_factory=list)
 
 
 def parse_date(text: str, what: str) -> date:

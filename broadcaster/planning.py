@@ -26,11 +26,6 @@ class SlotSpec:
     topics: frozenset[str] = frozenset()
     priorities: frozenset[Priority] = frozenset()
 
-    def accepts(self, item: NewsItem) -> bool:
-        if self.topics and item.topic not in self.topics:
-            return False
-        return not self.priorities or item.priority in self.priorities
-
 
 @dataclass(frozen=True)
 class Occurrence:

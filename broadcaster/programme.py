@@ -6,7 +6,7 @@ daemon, `broadcaster schedule` and `broadcaster status`.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from broadcaster.config import Config, SlotConfig, parse_window
 from broadcaster.model import NewsItem, Priority
@@ -94,10 +94,6 @@ class Programme:
             plans.append(plan)
             items = after_airing(items, plan)
         return plans
-
-    def next_occurrence(self, after: datetime, days: int = 8) -> Occurrence | None:
-        found = occurrences(self.slots, after, after + timedelta(days=days), self.station.config.tz)
-        return found[0] if found else None
 
     @staticmethod
     def request(plan: Plan) -> AiringRequest:

@@ -35,8 +35,6 @@ from broadcaster.text import normalize
 
 log = logging.getLogger(__name__)
 
-ITEM_PARTS = ("title", "text")
-
 
 @dataclass(frozen=True)
 class ItemSpeech:
