@@ -241,6 +241,8 @@ class Daemon:
             log.error("job %s failed: %s", event.job_id, event.exception)
 
     def heartbeat(self) -> None:
+        # Records the database refused (e.g. a full disk) are written as soon as it accepts them again.
+        self.airer.flush_unwritten()
         with self.station.db.session() as session:
             state.set_time(session, state.HEARTBEAT, self.station.now())
 

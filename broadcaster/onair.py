@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from broadcaster.airlog import AiredItem, AiringDraft, AiringRecord
-from broadcaster.errors import AmplifierError, BroadcasterError
+from broadcaster.errors import AmplifierError, BroadcasterError, StoreError
 from broadcaster.model import NewsItem
 from broadcaster.rendering import ItemSpeech, Speech
 from broadcaster.sound.amplifier import Amplifier
@@ -65,6 +65,9 @@ class Airer:
         self._interrupt_reason: str | None = None
         self._on_air: AiringRequest | None = None
         self._emergencies_waiting = 0
+        # Records the database refused (disk full, database unreachable), oldest first, for flush_unwritten.
+        self._unwritten: list[tuple[AiringDraft, int | None, list[int]]] = []
+        self._flushing = threading.Lock()
 
     @property
     def on_air(self) -> AiringRequest | None:
@@ -81,6 +84,58 @@ class Airer:
         self.output.stop()
         return True
 
+    # ------------------------------------------------------------ the log
+
+    def _log(
+        self, draft: AiringDraft, on_air_id: int | None = None, count_aired: Sequence[int] = ()
+    ) -> AiringRecord | None:
+        """Append the airing's record; if the database refuses, keep it and retry (never lose it).
+
+        Earlier unwritten records go first, so the chain keeps the order of the airings.
+        """
+        with self._flushing:
+            with self._state:
+                self._unwritten.append((draft, on_air_id, list(count_aired)))
+            written = self._flush()
+            with self._state:
+                kept_back = any(waiting is draft for waiting, _, _ in self._unwritten)
+            return None if kept_back else written[-1]
+
+    def flush_unwritten(self) -> list[AiringRecord]:
+        """Write the records kept back, oldest first; stops at the first refusal. Thread-safe."""
+        with self._flushing:
+            return self._flush()
+
+    def _flush(self) -> list[AiringRecord]:
+        written: list[AiringRecord] = []
+        while True:
+            with self._state:
+                if not self._unwritten:
+                    return written
+                draft, on_air_id, count_aired = self._unwritten[0]
+            try:
+                with self.station.db.session() as session:
+                    record = log_store.append(
+                        session, draft, self.station.config.tz, on_air_id=on_air_id, count_aired=count_aired
+                    )
+            except StoreError as exc:
+                log.error(
+                    "the airing of %s at %s could not be logged (%s); kept in memory and tried again, %d waiting",
+                    draft.slot,
+                    draft.scheduled_at,
+                    exc,
+                    len(self._unwritten),
+                )
+                return written
+            with self._state:
+                self._unwritten.pop(0)
+            written.append(record)
+
+    @property
+    def unwritten(self) -> int:
+        with self._state:
+            return len(self._unwritten)
+
     def announce_emergency(self, reason: str, cut: bool = True) -> None:
         """An emergency is coming: cut what is on air (unless `cut` is false: another emergency),
         and let no slot take the line before it."""
@@ -96,7 +151,7 @@ class Airer:
 
     # ------------------------------------------------------------ records without sound
 
-    def record_without_sound(self, request: AiringRequest, status: str, reason: str) -> AiringRecord:
+    def record_without_sound(self, request: AiringRequest, status: str, reason: str) -> AiringRecord | None:
         """Missed, empty or failed before any sound: one log record, nothing played."""
         draft = AiringDraft(
             slot=request.slot,
@@ -113,8 +168,7 @@ class Airer:
             audio_sha256=None,
             exemption=request.exemption,
         )
-        with self.station.db.session() as session:
-            record = log_store.append(session, draft, self.station.config.tz)
+        record = self._log(draft)
         log.warning("%s at %s: %s (%s)", request.slot, request.scheduled_at, status, reason)
         return record
 
@@ -127,7 +181,7 @@ class Airer:
 
     # ------------------------------------------------------------ airing
 
-    def air(self, request: AiringRequest, start_at: datetime | None = None) -> AiringRecord:
+    def air(self, request: AiringRequest, start_at: datetime | None = None) -> AiringRecord | None:
         """Air `request` (blocking), starting at `start_at` or at once; returns its log record.
 
         Raises Preempted when interrupted before the pre-roll ended, or when an announced
@@ -151,7 +205,7 @@ class Airer:
                 ready.append((item, speech))
         return ready, notes
 
-    def _air(self, request: AiringRequest, start_at: datetime | None) -> AiringRecord:
+    def _air(self, request: AiringRequest, start_at: datetime | None) -> AiringRecord | None:
         # Busy from the moment the line is taken: an interrupt during assembly or the
         # pre-roll wait must cancel this airing, not be lost and leave an emergency queued behind it.
         with self._state:
@@ -162,7 +216,7 @@ class Airer:
             with self._state:
                 self._on_air = None
 
-    def _build_and_play(self, request: AiringRequest, start_at: datetime | None) -> AiringRecord:
+    def _build_and_play(self, request: AiringRequest, start_at: datetime | None) -> AiringRecord | None:
         ready, notes = self._gather(request)
         if not ready:
             reason = "; ".join(notes) or "no news item was waiting for this slot"
@@ -220,7 +274,7 @@ class Airer:
 
     def _play(
         self, request: AiringRequest, wav: Path, cue: list[dict[str, Any]], notes: list[str], start_at: datetime | None
-    ) -> AiringRecord:
+    ) -> AiringRecord | None:
         clock = self.station.clock
         begin = start_at or clock.now()
         warm = timedelta(seconds=self.amplifier.warmup_s)
@@ -231,21 +285,26 @@ class Airer:
             log.warning("output not ready ahead of air time (%s); trying again at air time", exc)
         if not self._wait_until(begin - warm):
             raise Preempted(self._interrupted() or "interrupted")
-        with self.station.db.session() as session:
-            on_air_id = log_store.open_on_air(
-                session,
-                kind=request.kind,
-                slot=request.slot,
-                scheduled_at=request.scheduled_at,
-                started_at=None,
-                progress_at=None,
-                output=self.output.name,
-                device=self._device(),
-                amplifier=self.amplifier.state,
-                audio_sha256=None,
-                exemption=request.exemption,
-                cue_json=json.dumps({"items": cue}, ensure_ascii=False),
-            )
+        on_air_id: int | None = None
+        try:
+            with self.station.db.session() as session:
+                on_air_id = log_store.open_on_air(
+                    session,
+                    kind=request.kind,
+                    slot=request.slot,
+                    scheduled_at=request.scheduled_at,
+                    started_at=None,
+                    progress_at=None,
+                    output=self.output.name,
+                    device=self._device(),
+                    amplifier=self.amplifier.state,
+                    audio_sha256=None,
+                    exemption=request.exemption,
+                    cue_json=json.dumps({"items": cue}, ensure_ascii=False),
+                )
+        except StoreError as exc:
+            # The bulletin still airs; its record is kept in memory until the database accepts it.
+            log.error("on-air entry not written (%s); airing anyway", exc)
         try:
             self.amplifier.switch_on()
         except AmplifierError as exc:
@@ -287,13 +346,13 @@ class Airer:
     def _close(
         self,
         request: AiringRequest,
-        on_air_id: int,
+        on_air_id: int | None,
         result: PlaybackResult | None,
         cue: list[dict[str, Any]],
         status: str,
         reason: str | None,
         notes: list[str],
-    ) -> AiringRecord:
+    ) -> AiringRecord | None:
         played = result.played_seconds if result else 0.0
         items = aired_items(cue, played)
         full = [i.item_id for i in items if i.completed]
@@ -314,8 +373,7 @@ class Airer:
             exemption=request.exemption,
             items=tuple(items),
         )
-        with self.station.db.session() as session:
-            record = log_store.append(session, draft, self.station.config.tz, on_air_id=on_air_id, count_aired=full)
+        record = self._log(draft, on_air_id, full)
         log.info("%s %s: %s, %.1f s, %d item(s)", request.kind, request.slot, status, played, len(items))
         return record
 
@@ -350,7 +408,7 @@ def aired_items(cue: Sequence[dict[str, Any]], played_seconds: float) -> list[Ai
 class _Progress:
     """Writes when sound started and, every few seconds, that it is still on air."""
 
-    def __init__(self, station: Station, on_air_id: int) -> None:
+    def __init__(self, station: Station, on_air_id: int | None) -> None:
         self.station = station
         self.on_air_id = on_air_id
         self._stop = threading.Event()
@@ -368,6 +426,8 @@ class _Progress:
     def _write(self, started: datetime | None = None) -> None:
         from broadcaster.store.tables import OnAirRow
 
+        if self.on_air_id is None:  # the database refused the on-air entry: nothing to update
+            return
         try:
             with self.station.db.session() as session:
                 row = session.get(OnAirRow, self.on_air_id)

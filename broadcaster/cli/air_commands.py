@@ -185,6 +185,11 @@ def air_now(ctx: click.Context, item_id: int) -> None:
             warn(problem)
         airer = Airer(station, speech, make_output(station), make_amplifier(station))
         record = airer.air(Programme(station, speech).emergency_request(item, station.now()))
+    if record is None:
+        raise click.ClickException(
+            f"News item {item_id} aired, but the airing log could not be written (is the disk full?). "
+            "Free disk space and run `broadcaster doctor`; the daemon's on-air entry will be closed at its next start."
+        )
     click.echo(f"Aired news item {item_id}: {record.status}, {record.duration_seconds:.1f} s (log #{record.seq}).")
 
 
