@@ -102,6 +102,8 @@ class OutputConfig:
     device: str = "default"
     backend: str = "auto"
     dir: str = "aired"
+    latency_ms: int = 200
+    start_offset_ms: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -382,6 +384,8 @@ def _cross_check(cfg: dict[str, Any], problems: list[str]) -> None:
     output: OutputConfig = cfg["output"]
     if output.kind not in ("device", "file"):
         problems.append(f'output.kind: must be "device" or "file", not \'{output.kind}\'')
+    if not 20 <= output.latency_ms <= 2000:
+        problems.append("output.latency_ms: must be between 20 and 2000 (milliseconds of buffer)")
     if output.backend not in ("auto", "pulse", "alsa"):
         problems.append(f'output.backend: must be "auto", "pulse" or "alsa", not \'{output.backend}\'')
     for i, target in enumerate(cfg["targets"], start=1):

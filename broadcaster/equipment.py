@@ -14,7 +14,13 @@ def make_output(station: Station, kind: str | None = None) -> Output:
     config = station.config
     if (kind or config.output.kind) == "file":
         return FileOutput(config.output_dir, station.clock, tz=config.tz)
-    return DeviceOutput(config.output.device, config.output.backend, station.clock)  # type: ignore[arg-type]
+    return DeviceOutput(
+        config.output.device,
+        config.output.backend,  # type: ignore[arg-type]
+        station.clock,
+        latency_ms=config.output.latency_ms,
+        start_offset_s=config.output.start_offset_ms / 1000,
+    )
 
 
 def make_amplifier(station: Station) -> Amplifier:
