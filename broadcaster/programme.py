@@ -100,8 +100,9 @@ class Programme:
         notes = tuple(
             f"item {item_id} waits: {reason}"
             for item_id, reason in plan.waiting
-            # the reasons a technician reading the log could act on (the others are the plan working as meant)
-            if reason in (WaitReason.NO_SPEECH, WaitReason.DOES_NOT_FIT, WaitReason.OUTSIDE_HOURS)
+            # the reasons a technician reading the log could act on; the others (not approved, does not fit,
+            # other topic...) are the queue working as meant, and `broadcaster schedule` shows them
+            if reason in (WaitReason.NO_SPEECH, WaitReason.OUTSIDE_HOURS)
         )
         return AiringRequest(
             kind="slot",

@@ -47,5 +47,10 @@ extra=""
 [ "$dev" = 1 ] && extra="[dev]"
 echo "==> Installing broadcaster$extra into .venv"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e ".$extra" 2>&1 | grep -v -i "warning" || true
+# The build's chatter goes to a log; it is shown only when the install fails.
+if ! .venv/bin/python -m pip install -q -e ".$extra" > .venv/pip-install.log 2>&1; then
+  tail -n 40 .venv/pip-install.log >&2
+  echo "Installing broadcaster failed; the whole log is in .venv/pip-install.log" >&2
+  exit 1
+fi
 .venv/bin/broadcaster --version
