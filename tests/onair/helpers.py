@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -28,6 +28,11 @@ import numpy as np
 from broadcaster.sound.pcm import pcm_sha256
 from tests.audio_server import chirp, write_wav
 from tests.conftest import REPO, StationCLI, write_config
+
+if TYPE_CHECKING:
+    from broadcaster.model import NewsItem
+    from broadcaster.onair import Airer
+    from broadcaster.station import Station
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SHARED_CACHE: Path | None = None  # set by tests/onair/conftest.py
@@ -122,6 +127,36 @@ def set_programme(cli: StationCLI, slots: Iterable[Slot]) -> None:
 
 def add_news(cli: StationCLI, title: str = "Tin một cửa", text: str = "Làm việc thứ bảy.", *extra: str) -> int:
     return cli.add(title, "mot-cua", text, *extra)
+
+
+@dataclass
+class InProcess:
+    """A station with one rendered item and an airer writing to files, all in this process."""
+
+    cli: StationCLI
+    station: Station
+    item: NewsItem
+    airer: Airer
+
+
+def in_process_airer(tmp_path: Path) -> InProcess:
+    from broadcaster.onair import Airer
+    from broadcaster.programme import Programme
+    from broadcaster.rendering import Speech
+    from broadcaster.sound.amplifier import NoAmplifier
+    from broadcaster.sound.outputs import FileOutput
+    from broadcaster.station import Station
+    from tests.fakes import ToneEngine
+
+    cli = make_station(tmp_path)
+    add_news(cli)
+    station = Station.open(cli.config)
+    speech = Speech(station, engines=[ToneEngine()])
+    [item] = Programme(station, speech).live_items()
+    speech.render_items([item])
+    speech.station_lines()
+    airer = Airer(station, speech, FileOutput(tmp_path / "aired", station.clock, tz=TZ), NoAmplifier())
+    return InProcess(cli, station, item, airer)
 
 
 def airing_log(cli: StationCLI) -> list[dict[str, Any]]:

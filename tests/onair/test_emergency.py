@@ -7,19 +7,15 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from broadcaster.onair import Airer, AiringRequest, Preempted
-from broadcaster.programme import EMERGENCY_SLOT, Programme
-from broadcaster.rendering import Speech
-from broadcaster.sound.amplifier import NoAmplifier
-from broadcaster.sound.outputs import FileOutput
-from broadcaster.station import Station
-from tests.fakes import ToneEngine
+from broadcaster.onair import AiringRequest, Preempted
+from broadcaster.programme import EMERGENCY_SLOT
 from tests.onair.helpers import (
     TZ,
     DaemonProcess,
     add_news,
     aired_files,
     airing_log,
+    in_process_airer,
     item_json,
     later,
     make_station,
@@ -116,14 +112,9 @@ def test_outside_broadcast_hours_only_emergencies_air_with_an_exemption(tmp_path
 
 def test_an_emergency_before_the_slot_second_cancels_the_waiting_bulletin_at_once(tmp_path: Path) -> None:
     """In process, real clock: the bulletin is built and waiting for its second when the emergency comes."""
-    cli = make_station(tmp_path)
-    item_id = add_news(cli)
-    station = Station.open(cli.config)
-    speech = Speech(station, engines=[ToneEngine()])
-    [item] = Programme(station, speech).live_items()
-    speech.render_items([item])
-    speech.station_lines()
-    airer = Airer(station, speech, FileOutput(tmp_path / "aired", station.clock, tz=TZ), NoAmplifier())
+    setup = in_process_airer(tmp_path)
+    cli, station, item, airer = setup.cli, setup.station, setup.item, setup.airer
+    item_id = item.id
     start_at = station.now() + timedelta(seconds=2)
     request = AiringRequest(kind="slot", slot="Bản tin", scheduled_at=start_at, items=(item,))
     outcome: list[object] = []
@@ -153,14 +144,8 @@ def test_an_emergency_before_the_slot_second_cancels_the_waiting_bulletin_at_onc
 def test_an_emergency_goes_before_a_slot_already_waiting_for_the_line(tmp_path: Path) -> None:
     """A bulletin overran into the next slot's time: that slot waits for the line. An emergency
     announced now cuts the bulletin and airs next; the waiting slot steps aside, unlogged, to air after."""
-    cli = make_station(tmp_path)
-    add_news(cli)
-    station = Station.open(cli.config)
-    speech = Speech(station, engines=[ToneEngine()])
-    [item] = Programme(station, speech).live_items()
-    speech.render_items([item])
-    speech.station_lines()
-    airer = Airer(station, speech, FileOutput(tmp_path / "aired", station.clock, tz=TZ), NoAmplifier())
+    setup = in_process_airer(tmp_path)
+    cli, station, item, airer = setup.cli, setup.station, setup.item, setup.airer
     now = station.now()
     first = AiringRequest(kind="slot", slot="Bản tin sáng", scheduled_at=now, items=(item,))
     second = AiringRequest(kind="slot", slot="Bản tin trưa", scheduled_at=now + timedelta(seconds=1), items=(item,))

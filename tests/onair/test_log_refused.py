@@ -9,15 +9,9 @@ from typing import Any
 from sqlalchemy import event
 
 from broadcaster.airlog import verify_chain
-from broadcaster.onair import Airer, AiringRequest
-from broadcaster.programme import Programme
-from broadcaster.rendering import Speech
-from broadcaster.sound.amplifier import NoAmplifier
-from broadcaster.sound.outputs import FileOutput
-from broadcaster.station import Station
+from broadcaster.onair import AiringRequest
 from broadcaster.store import airings as log_store
-from tests.fakes import ToneEngine
-from tests.onair.helpers import TZ, add_news, airing_log, make_station
+from tests.onair.helpers import airing_log, in_process_airer
 
 
 def refuse_writes(dbapi_connection: Any, _record: Any) -> None:
@@ -26,14 +20,8 @@ def refuse_writes(dbapi_connection: Any, _record: Any) -> None:
 
 
 def test_airings_the_database_refused_are_written_when_it_accepts_again(tmp_path: Path) -> None:
-    cli = make_station(tmp_path)
-    add_news(cli)
-    station = Station.open(cli.config)
-    speech = Speech(station, engines=[ToneEngine()])
-    [item] = Programme(station, speech).live_items()
-    speech.render_items([item])
-    speech.station_lines()
-    airer = Airer(station, speech, FileOutput(tmp_path / "aired", station.clock, tz=TZ), NoAmplifier())
+    setup = in_process_airer(tmp_path)
+    cli, station, item, airer = setup.cli, setup.station, setup.item, setup.airer
     now = station.now()
 
     def request(name: str, minutes: int) -> AiringRequest:
