@@ -28,6 +28,7 @@ from broadcaster.airlog import AiringDraft
 from broadcaster.config import load_config
 from broadcaster.errors import BroadcasterError
 from broadcaster.lock import StationLock
+from broadcaster.model import Priority
 from broadcaster.onair import Airer, AiringRequest, Preempted, aired_items
 from broadcaster.planning import Occurrence, Overdue, lead_time, occurrences, overdue_decision
 from broadcaster.programme import EMERGENCY_SLOT, Programme
@@ -329,14 +330,14 @@ class Daemon:
             requests = [(r.id, r.item_id) for r in log_store.pending_emergencies(session)]
             for request_id, _ in requests:
                 log_store.mark_handled(session, request_id, now)
-            fresh = [news_store.to_item(r) for r in news_store.live_rows(session)]
+            # every second: only emergency items, not the whole queue
+            fresh = [news_store.to_item(r) for r in news_store.live_rows(session, Priority.EMERGENCY.value)]
         wanted = [item_id for _, item_id in requests]
         require_approval = self.station.config.station.require_approval
         today = self.station.today()
         for item in fresh:
             if (
-                item.priority.value == "emergency"
-                and item.airings_done == 0
+                item.airings_done == 0
                 and item.id not in wanted
                 and item.id not in self._emergencies_aired
                 and item.valid_on(today)

@@ -47,13 +47,15 @@ def all_rows(session: Session, topic: str | None = None) -> Sequence[NewsItemRow
     return session.scalars(query).all()
 
 
-def live_rows(session: Session) -> Sequence[NewsItemRow]:
-    """Items that may still air: not cancelled, airings still wanted."""
+def live_rows(session: Session, priority: str | None = None) -> Sequence[NewsItemRow]:
+    """Items that may still air: not cancelled, airings still wanted (of one priority if given)."""
     query = (
         select(NewsItemRow)
         .where(NewsItemRow.cancelled_at.is_(None), NewsItemRow.airings_done < NewsItemRow.airings_wanted)
         .order_by(NewsItemRow.id)
     )
+    if priority is not None:
+        query = query.where(NewsItemRow.priority == priority)
     return session.scalars(query).all()
 
 
