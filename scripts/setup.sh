@@ -21,6 +21,8 @@ if [ "$dev" = 1 ]; then
   needed[pulseaudio]=pulseaudio
   needed[parec]=pulseaudio-utils
   needed[initdb-check]=postgresql
+  needed[chromium]=chromium      # browser tests of the web console (Playwright drives Debian's chromium)
+  needed[icecast2]=icecast2      # a real streaming server for the relay tests
 fi
 missing=()
 for binary in "${!needed[@]}"; do
