@@ -83,9 +83,13 @@ def processing_filters(settings: MasteringSettings) -> str:
     if settings.trim_silence:
         pause_s = settings.sentence_pause_ms / 1000
         thr = f"{settings.silence_threshold_db:g}dB"
+        # detection=peak: with its default RMS detection, ffmpeg 5.1's silenceremove now and then
+        # drops loud audio it should keep, depending on the very samples: half of a natural speech
+        # clip, or the whole of a text read over steady hiss. Peak detection removes only silence.
         filters.append(
             "silenceremove=start_periods=1:start_threshold="
             f"{thr}:stop_periods=-1:stop_duration={pause_s:g}:stop_threshold={thr}:stop_silence={pause_s:g}"
+            ":detection=peak"
         )
     c = settings.compressor
     filters.append(

@@ -111,6 +111,27 @@ def test_leading_silence_is_trimmed(speech: Path, tmp_path: Path) -> None:
     assert first_sound < 0.2
 
 
+def test_speech_over_steady_background_noise_is_mastered_whole(speech: Path, tmp_path: Path) -> None:
+    # A recording with hiss under it and no quiet moment: nothing is silence, nothing may be cut.
+    # (ffmpeg 5.1's silenceremove with RMS detection dropped all of it.)
+    src = tmp_path / "noisy.wav"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(speech), "-f", "lavfi", "-i", "anoisesrc=d=60:a=0.1:r=22050:seed=1",
+         "-filter_complex", "[0][1]amix=inputs=2:duration=first:normalize=0", "-c:a", "pcm_s16le", str(src)],
+        check=True,
+    )  # fmt: skip
+    master(src, tmp_path / "out.wav", replace(MasteringSettings(), tempo=1.0))
+    assert wav_info(tmp_path / "out.wav")[3] == pytest.approx(wav_info(src)[3], abs=0.05)
+
+
+def test_speech_keeps_every_word_and_loses_only_silence(speech: Path, tmp_path: Path) -> None:
+    master(speech, tmp_path / "out.wav", replace(MasteringSettings(), tempo=1.0))
+    spoken = decode_mono(speech, 16000)
+    loud = np.flatnonzero(np.abs(spoken) > 0.003)  # -50 dBFS, the silence threshold
+    speaking_s = (loud[-1] - loud[0]) / 16000
+    assert speaking_s <= wav_info(tmp_path / "out.wav")[3] <= speaking_s + 0.7
+
+
 def test_silence_cannot_be_mastered(tmp_path: Path) -> None:
     src = write_wav(np.zeros(44100 * 2), tmp_path / "silence.wav")
     with pytest.raises(AudioError, match="silent or too short"):
