@@ -102,6 +102,35 @@ def test_highpass_removes_rumble_that_horns_cannot_play(tmp_path: Path) -> None:
     assert 20 * np.log10(before / after) > 9  # 100 Hz at least 9 dB lower relative to speech range
 
 
+def test_a_click_is_limited_without_ducking_the_speech_around_it(tmp_path: Path) -> None:
+    # a steady voice-like tone with one sharp click 20 dB above it (a dropped microphone)
+    voice = tone(440, 6.0, 0.1) + tone(880, 6.0, 0.05)
+    voice[3 * 44100 : 3 * 44100 + 20] = 1.0
+    src = write_wav(voice, tmp_path / "click.wav")
+    settings = replace(MasteringSettings(), tempo=1.0, trim_silence=False)
+    master(src, tmp_path / "out.wav", settings)
+    out = decode_mono(tmp_path / "out.wav", 44100)
+    # every sample under the limit, 0.5 dB under the ceiling (a click's true peak can
+    # overshoot that margin, unlike speech's; alimiter's did the same)
+    assert 20 * np.log10(np.max(np.abs(out))) <= -2.0 + 0.01
+
+    def rms(start_s: float) -> float:
+        part = out[int(start_s * 44100) : int((start_s + 0.1) * 44100)]
+        return float(np.sqrt(np.mean(np.square(part))))
+
+    # 50 ms after the click the voice is back at the level it has a second away from it
+    assert rms(3.05) == pytest.approx(rms(2.0), rel=0.05)
+    assert rms(2.85) == pytest.approx(rms(2.0), rel=0.05)
+
+
+def test_stereo_is_limited_on_both_channels_together(speech: Path, tmp_path: Path) -> None:
+    master(speech, tmp_path / "out.wav", replace(MasteringSettings(), channels=2))
+    lufs, peak = measure_loudness(tmp_path / "out.wav")
+    assert wav_info(tmp_path / "out.wav")[:3] == (2, 2, 44100)
+    assert lufs == pytest.approx(-16, abs=1.0)
+    assert peak <= -1.5
+
+
 def test_leading_silence_is_trimmed(speech: Path, tmp_path: Path) -> None:
     src = tmp_path / "late.wav"
     subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(speech), "-af", "adelay=3000", str(src)], check=True)
@@ -152,8 +181,9 @@ def test_filter_chain_is_one_readable_string() -> None:
         "silenceremove",
         "acompressor=threshold=-20dB:ratio=3:attack=5:release=100",
         "atempo=0.92",
-        "volume=6.50dB",
-        "alimiter",
+        "aresample=44100",
+        "gain=6.50dB",
+        "limiter=limit=0.7943",  # -2 dBFS: 0.5 dB under the -1.5 dBTP ceiling
     ):
         assert name in chain
 
