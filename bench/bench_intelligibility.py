@@ -13,7 +13,7 @@ Run:   .venv/bin/python bench/bench_intelligibility.py                  # the st
 Options: --horn also scores every variant through a horn's band (250 Hz - 5 kHz);
          --sentences N uses the first N sentences; --json PATH saves every transcript.
 
-A variant is NAME or NAME:key=value,... on top of a preset. Keys: speed, pitch, gap (espeak-ng's
+A variant is NAME or NAME:key=value,... on top of a preset. Keys: voice, speed, pitch, gap (espeak-ng's
 -g units, ~15 ms at 150 wpm), variant (espeak-ng voice variant), tempo, highpass, threshold, ratio,
 pause (ms), trim (0/1).
 """
@@ -187,7 +187,7 @@ class Variant:
     mastering: MasteringSettings | None  # None: scored as spoken, unmastered
 
 
-ESPEAK_KEYS = {"speed": "speed_wpm", "pitch": "pitch", "gap": "word_gap", "variant": "variant"}
+ESPEAK_KEYS = {"speed": "speed_wpm", "pitch": "pitch", "gap": "word_gap", "variant": "variant", "voice": "voice"}
 
 
 def piper_joe_variant(folder: Path) -> Variant | None:
@@ -248,7 +248,7 @@ def parse_variant(spec: str, known: dict[str, Variant]) -> Variant:
     for pair in filter(None, overrides.split(",")):
         key, _, value = pair.partition("=")
         if key in ESPEAK_KEYS:
-            engine_args[ESPEAK_KEYS[key]] = value if key == "variant" else int(value)
+            engine_args[ESPEAK_KEYS[key]] = value if key in ("variant", "voice") else int(value)
         elif key in mastering_keys:
             field_name, kind = mastering_keys[key]
             mastering_args[field_name] = kind(value)
@@ -268,7 +268,7 @@ def parse_variant(spec: str, known: dict[str, Variant]) -> Variant:
         if not isinstance(previous, EspeakEngine):
             raise SystemExit(f"{spec!r}: espeak keys need an espeak preset")
         merged = {
-            "speed_wpm": previous.speed_wpm, "pitch": previous.pitch,
+            "voice": previous.voice, "speed_wpm": previous.speed_wpm, "pitch": previous.pitch,
             "word_gap": previous.word_gap, "variant": previous.variant, **engine_args,
         }  # fmt: skip
         engine = lambda: EspeakEngine(**merged)  # noqa: E731
@@ -299,68 +299,98 @@ def vieneu_clips(folder: Path = VIENEU_DIR) -> list[tuple[str, bytes, str]]:
 @dataclass
 class Result:
     variant: str
-    scores: list[Score]
+    scores: list[Score]  # repeat by repeat, sentence by sentence
     horn: list[Score]
     audio_s: float
-    labels: list[str]
+    labels: list[str]  # one per score
+    repeats: int = 1
+
+    def per_repeat(self) -> list[list[Score]]:
+        n = len(self.scores) // self.repeats
+        return [self.scores[r * n : (r + 1) * n] for r in range(self.repeats)]
+
+    def per_sentence(self) -> list[float]:
+        """Each sentence's CER, averaged over the repeats."""
+        runs = self.per_repeat()
+        return [sum(run[i].cer for run in runs) / len(runs) for i in range(len(runs[0]))]
+
+
+# A Whisper transcript jumps on tiny changes of the audio; scoring each sentence a few times,
+# mastered at tempos 0.3 % apart (inaudible), shows how far a figure can move by chance.
+JITTER = (0.0, 0.003, -0.003, 0.006, -0.006)
 
 
 def run_variant(
     variant: Variant, items: list[tuple[str, str]], recogniser: Recogniser, folder: Path, horn: bool,
-    clips: list[tuple[str, bytes, str]],
+    clips: list[tuple[str, bytes, str]], repeats: int = 1,
 ) -> Result:  # fmt: skip
     """`items`: (label, text) to speak; natural variants use `clips` instead."""
     work = folder / re.sub(r"[^\w.-]+", "_", variant.name)
     work.mkdir(parents=True, exist_ok=True)
     engine = variant.engine() if variant.engine is not None else None
-    result = Result(variant.name, [], [], 0.0, [])
+    repeats = repeats if variant.mastering is not None else 1  # nothing to vary without mastering
+    result = Result(variant.name, [], [], 0.0, [], repeats)
     sources = [(label, text, None) for label, text in items] if engine else [(n, t, w) for n, w, t in clips]
-    for i, (label, text, wav) in enumerate(sources):
-        spoken = work / f"{i:02d}.spoken.wav"
+    spoken = []
+    for i, (_label, text, wav) in enumerate(sources):
+        spoken.append(work / f"{i:02d}.spoken.wav")
         if engine is not None:
-            engine.synthesize(normalize(text), spoken)
+            engine.synthesize(normalize(text), spoken[-1])
         else:
-            spoken.write_bytes(wav or b"")
-        aired = spoken
-        if variant.mastering is not None:
-            aired = work / f"{i:02d}.aired.wav"
-            master(spoken, aired, variant.mastering)
-        result.audio_s += len(decode_mono(aired, 16000)) / 16000
-        reference = scoring_form(text)
-        result.labels.append(label)
-        result.scores.append(Score(reference, scoring_form(recogniser.transcribe(aired, horn=False))))
-        if horn:
-            result.horn.append(Score(reference, scoring_form(recogniser.transcribe(aired, horn=True))))
+            spoken[-1].write_bytes(wav or b"")
+    for r in range(repeats):
+        for i, (label, text, _wav) in enumerate(sources):
+            aired = spoken[i]
+            if variant.mastering is not None:
+                aired = work / f"{i:02d}.aired{r}.wav"
+                master(spoken[i], aired, replace(variant.mastering, tempo=variant.mastering.tempo * (1 + JITTER[r])))
+            if r == 0:
+                result.audio_s += len(decode_mono(aired, 16000)) / 16000
+            reference = scoring_form(text)
+            result.labels.append(label)
+            result.scores.append(Score(reference, scoring_form(recogniser.transcribe(aired, horn=False))))
+            if horn:
+                result.horn.append(Score(reference, scoring_form(recogniser.transcribe(aired, horn=True))))
     return result
+
+
+def spread(result: Result, horn: bool = False) -> str:
+    if result.repeats == 1:
+        return ""
+    n = len(result.scores) // result.repeats
+    scores = result.horn if horn else result.scores
+    cers = [corpus_cer(scores[r * n : (r + 1) * n]) for r in range(result.repeats)]
+    return f"{min(cers):.3f}-{max(cers):.3f}"
 
 
 def print_tables(results: list[Result], horn: bool) -> None:
     width = max(12, *(len(r.variant) for r in results))
     text_rows = [r for r in results if r.labels and not r.variant.startswith("natural")]
     if text_rows:
-        print("\nCER per sentence (rows) and variant (columns)")
+        print("\nCER per sentence (rows) and variant (columns), the mean over repeats")
         print("  #  " + " ".join(f"{r.variant[:width]:>{width}}" for r in text_rows))
-        for i in range(len(text_rows[0].scores)):
-            print(f" {i + 1:2d}  " + " ".join(f"{r.scores[i].cer:>{width}.3f}" for r in text_rows))
+        columns = [r.per_sentence() for r in text_rows]
+        for i in range(len(columns[0])):
+            print(f" {i + 1:2d}  " + " ".join(f"{column[i]:>{width}.3f}" for column in columns))
     for r in results:
         if r.variant.startswith("natural"):
             print(f"\nCER per clip, {r.variant}")
-            for label, score in zip(r.labels, r.scores, strict=True):
-                print(f"  {score.cer:.3f}  {label}")
-    print("\nSummary (corpus CER = all edits / all reference characters, each sentence capped at 1; lower is better)")
-    header = f"{'variant':<{width}}  {'CER':>6}  {'mean':>6}  {'worst':>6}"
-    print(header + (f"  {'horn CER':>8}" if horn else "") + f"  {'audio s':>8}")
+            for label, cer in zip(r.labels, r.per_sentence(), strict=False):
+                print(f"  {cer:.3f}  {label}")
+    print("\nSummary (corpus CER = all edits / all reference characters, each sentence capped at 1; lower is better;")
+    print("repeats: min-max of the corpus CER over the repeats at tempos 0.3 % apart)")
+    header = f"{'variant':<{width}}  {'CER':>6}  {'repeats':>11}  {'worst':>6}"
+    print(header + (f"  {'horn CER':>8}  {'horn repeats':>12}" if horn else "") + f"  {'audio s':>8}")
     for r in results:
-        cers = [s.cer for s in r.scores]
-        line = f"{r.variant:<{width}}  {corpus_cer(r.scores):>6.3f}  {sum(cers) / len(cers):>6.3f}  {max(cers):>6.3f}"
+        line = f"{r.variant:<{width}}  {corpus_cer(r.scores):>6.3f}  {spread(r):>11}  {max(r.per_sentence()):>6.3f}"
         if horn:
-            line += f"  {corpus_cer(r.horn):>8.3f}"
+            line += f"  {corpus_cer(r.horn):>8.3f}  {spread(r, horn=True):>12}"
         print(line + f"  {r.audio_s:>8.1f}")
 
 
 def to_json(results: list[Result]) -> list[dict[str, Any]]:
     return [
-        {"variant": r.variant, "cer": corpus_cer(r.scores), "audio_s": r.audio_s,
+        {"variant": r.variant, "cer": corpus_cer(r.scores), "audio_s": r.audio_s, "repeats": r.repeats,
          "items": [{"label": label, "reference": s.reference, "hypothesis": s.hypothesis, "cer": s.cer,
                     **({"horn_hypothesis": r.horn[i].hypothesis} if r.horn else {})}
                    for i, (label, s) in enumerate(zip(r.labels, r.scores, strict=True))]}
@@ -375,7 +405,8 @@ def from_json(path: Path) -> list[Result]:
         items = v["items"]
         horn = [Score(i["reference"], i["horn_hypothesis"]) for i in items if "horn_hypothesis" in i]
         scores = [Score(i["reference"], i["hypothesis"]) for i in items]
-        results.append(Result(v["variant"], scores, horn, v.get("audio_s", 0.0), [i["label"] for i in items]))
+        labels = [i["label"] for i in items]
+        results.append(Result(v["variant"], scores, horn, v.get("audio_s", 0.0), labels, v.get("repeats", 1)))
     return results
 
 
@@ -387,6 +418,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sentences", type=int, default=len(SENTENCES))
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for the recogniser")
     parser.add_argument("--beam", type=int, default=5, help="beam size of the recogniser")
+    parser.add_argument("--repeats", type=int, default=1, choices=range(1, len(JITTER) + 1),
+                        help="score each mastered sentence this often, at tempos 0.3 %% apart")  # fmt: skip
     parser.add_argument("--json", type=Path, help="write every reference and transcript here")
     parser.add_argument("--offline", action="store_true", help="do not try gTTS")
     parser.add_argument("--audio-dir", type=Path, help="keep the spoken and mastered audio here (default: deleted)")
@@ -401,7 +434,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         known = presets(folder, online=not args.offline)
         if args.list:
             print("presets:", ", ".join(known))
-            print("keys: speed pitch gap variant tempo highpass threshold ratio pause trim")
+            print("keys: voice speed pitch gap variant tempo highpass threshold ratio pause trim")
             return
         variants = [parse_variant(spec, known) for spec in (args.variants or list(known))]
         items = [(f"s{i + 1:02d}", text) for i, text in enumerate(SENTENCES[: args.sentences])]
@@ -411,7 +444,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         for variant in variants:
             start = time.perf_counter()
             try:
-                result = run_variant(variant, items, recogniser, folder, args.horn, clips)
+                result = run_variant(variant, items, recogniser, folder, args.horn, clips, args.repeats)
             except BroadcasterError as exc:
                 print(f"{variant.name}: skipped ({exc})", file=sys.stderr)
                 continue
