@@ -8,25 +8,29 @@ every item, jingle and ident.
 
 `master()` runs one processing chain in two passes:
 
-1. ffmpeg: highpass -> silenceremove -> acompressor -> atempo, with ebur128
-   measuring the integrated loudness of exactly what will be aired, then
-   resampling to the output rate; the result goes to a float intermediate
-   file so nothing is processed twice;
-2. numpy: a linear gain (target - measured, the "linear" mode of two-pass
+1. ffmpeg: highpass -> acompressor -> atempo, with ebur128 measuring the
+   integrated loudness of what will be aired (its gating leaves silence out,
+   so trimming it later does not change the figure), then resampling to the
+   output rate; the result goes to a float intermediate file so nothing is
+   processed twice;
+2. numpy, block by block so a long item does not fill the memory: silence
+   trimming (no lead-in, pauses and the tail shortened to one sentence pause)
+   -> a linear gain (target - measured, the "linear" mode of two-pass
    loudnorm) -> lookahead peak limiter under the true-peak ceiling -> 16-bit
-   WAV, block by block so a long item does not fill the memory.
+   WAV.
 
 A linear gain lands on the target loudness exactly; only the limiter can pull
 it lower, by a few tenths of a LU for compressed speech. ffmpeg's loudnorm
 filter would do the same job but upsamples to 192 kHz internally and is ~8x
 slower than this chain on a 2-core machine. Pass 2 was a second ffmpeg run
-(volume, aresample, alimiter); in numpy it costs a third of the CPU time,
-most of which was ffmpeg loading its 200 shared libraries
-(docs/benchmarks.md, "Speech: intelligibility and speed").
+(volume, aresample, alimiter); in numpy it costs about a third of the CPU
+time, most of which went to ffmpeg loading its 200 shared libraries
+(docs/benchmarks.md, "Speech engines, intelligibility and speed").
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import os
@@ -99,23 +103,18 @@ class MasteringSettings:
 
 
 def processing_filters(settings: MasteringSettings) -> str:
-    """Pass 1 filter chain (everything that shapes the sound before levelling)."""
-    filters = [f"highpass=f={settings.highpass_hz:g}:poles=2"]
-    if settings.trim_silence:
-        pause_s = settings.sentence_pause_ms / 1000
-        thr = f"{settings.silence_threshold_db:g}dB"
-        # detection=peak: with its default RMS detection, ffmpeg 5.1's silenceremove now and then
-        # drops loud audio it should keep, depending on the very samples: half of a natural speech
-        # clip, or the whole of a text read over steady hiss. Peak detection removes only silence.
-        filters.append(
-            "silenceremove=start_periods=1:start_threshold="
-            f"{thr}:stop_periods=-1:stop_duration={pause_s:g}:stop_threshold={thr}:stop_silence={pause_s:g}"
-            ":detection=peak"
-        )
+    """Pass 1 filter chain (everything that shapes the sound before levelling).
+
+    Silence is trimmed in pass 2, not with ffmpeg's silenceremove: in ffmpeg 5.1 that filter
+    drops pieces of speech nowhere near a silence (30-70 ms a sentence of espeak-ng with peak
+    detection, 0.3 s with its default RMS detection; half of a natural clip, all of a text read
+    over hiss). Whisper lost the first words of sentences to it (docs/benchmarks.md).
+    """
     c = settings.compressor
-    filters.append(
-        f"acompressor=threshold={c.threshold_db:g}dB:ratio={c.ratio:g}:attack={c.attack_ms:g}:release={c.release_ms:g}"
-    )
+    filters = [
+        f"highpass=f={settings.highpass_hz:g}:poles=2",
+        f"acompressor=threshold={c.threshold_db:g}dB:ratio={c.ratio:g}:attack={c.attack_ms:g}:release={c.release_ms:g}",
+    ]
     if settings.tempo != 1.0:
         filters.append(f"atempo={settings.tempo:g}")
     return ",".join(filters)
@@ -128,8 +127,11 @@ def limit_linear(settings: MasteringSettings) -> float:
 
 def filter_chain(settings: MasteringSettings, gain_db: float) -> str:
     """The whole chain as one string, for logs and docs (master() runs it in two passes)."""
+    trim = ""
+    if settings.trim_silence:
+        trim = f"trim=threshold={settings.silence_threshold_db:g}dB:pause={settings.sentence_pause_ms}ms,"
     return (
-        f"{processing_filters(settings)},aresample={settings.sample_rate},"
+        f"{processing_filters(settings)},aresample={settings.sample_rate},{trim}"
         f"gain={gain_db:.2f}dB,limiter=limit={limit_linear(settings):.4f}"
         f":ramp={LIMITER_RAMP_S * 1000:g}ms:hold={LIMITER_HOLD_S * 1000:g}ms"
     )
@@ -158,42 +160,152 @@ def master(in_path: Path, out_path: Path, settings: MasteringSettings | None = N
         gain_db = min(settings.loudness_lufs - measured, MAX_GAIN_DB)
         log.debug("mastering %s: measured %.1f LUFS, gain %.2f dB", in_path.name, measured, gain_db)
         part = Path(tmp) / "mastered.wav"
-        write_levelled(mid, part, settings, gain_db)
+        if write_levelled(mid, part, settings, gain_db) == 0:
+            raise AudioError(
+                f"{in_path.name} is silent: nothing in it is louder than {settings.silence_threshold_db:g} dBFS.",
+                "Render the text again; if it keeps happening, check the speech engine.",
+            )
         os.replace(part, out_path)
 
 
-def write_levelled(raw_f32: Path, out_path: Path, settings: MasteringSettings, gain_db: float) -> None:
-    """Pass 2: gain, peak limiter and 16-bit WAV, from raw float samples at the output rate."""
+def write_levelled(raw_f32: Path, out_path: Path, settings: MasteringSettings, gain_db: float) -> int:
+    """Pass 2: silence trimming, gain, peak limiter and 16-bit WAV, from raw floats at the output rate.
+
+    Returns the number of frames written (0: nothing but silence).
+    """
     import numpy as np
 
     channels = settings.channels
     flat = np.memmap(raw_f32, dtype="<f4", mode="r") if raw_f32.stat().st_size else np.zeros(0, "<f4")
     frames = len(flat) // channels
     samples = flat[: frames * channels].reshape(frames, channels)
-    gain = 10 ** (gain_db / 20)
-    edges = limiter_gain(samples, gain, limit_linear(settings), settings.sample_rate)
+    peaks, energy = block_stats(samples, settings.sample_rate)
+    gain, edges = limited_gain(peaks, energy, gain_db, settings)
+    spans = speech_spans(peaks, settings) if settings.trim_silence else [(0, len(peaks))]
+    ramp = np.arange(LIMITER_BLOCK, dtype=np.float32) / LIMITER_BLOCK
+    step = CHUNK_FRAMES // LIMITER_BLOCK
     with wave.open(str(out_path), "wb") as out:
         out.setnchannels(channels)
         out.setsampwidth(2)
         out.setframerate(settings.sample_rate)
-        ramp = np.arange(LIMITER_BLOCK, dtype=np.float32) / LIMITER_BLOCK
-        for start in range(0, frames, CHUNK_FRAMES):  # CHUNK_FRAMES is a whole number of blocks
-            chunk = np.array(samples[start : start + CHUNK_FRAMES], dtype=np.float32)
-            first = start // LIMITER_BLOCK
-            blocks = -(-len(chunk) // LIMITER_BLOCK)
-            lo, hi = edges[first : first + blocks], edges[first + 1 : first + blocks + 1]
-            # gain, limiter and the 16-bit scale in one multiplication: 32768 and clipping is how
-            # ffmpeg converts float to 16-bit
-            curve = (lo[:, None] + (hi - lo)[:, None] * ramp[None, :]).ravel()[: len(chunk)]
-            curve *= np.float32(gain * 32768)
-            chunk *= curve[:, None]
-            np.rint(chunk, out=chunk)
-            np.clip(chunk, -32768, 32767, out=chunk)
-            out.writeframes(chunk.astype("<i2").tobytes())
+        for first_block, end_block in spans:
+            for block in range(first_block, end_block, step):
+                last = min(end_block, block + step)
+                chunk = np.array(samples[block * LIMITER_BLOCK : last * LIMITER_BLOCK], dtype=np.float32)
+                lo, hi = edges[block:last], edges[block + 1 : last + 1]
+                # gain, limiter and the 16-bit scale in one multiplication: 32768 and clipping is how
+                # ffmpeg converts float to 16-bit
+                curve = (lo[:, None] + (hi - lo)[:, None] * ramp[None, :]).ravel()[: len(chunk)]
+                curve *= np.float32(gain * 32768)
+                chunk *= curve[:, None]
+                np.rint(chunk, out=chunk)
+                np.clip(chunk, -32768, 32767, out=chunk)
+                out.writeframes(chunk.astype("<i2").tobytes())
+    return sum(min(end * LIMITER_BLOCK, frames) - start * LIMITER_BLOCK for start, end in spans)
+
+
+def block_stats(
+    samples: npt.NDArray[np.float32], sample_rate: int
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
+    """The peak and the K-weighted energy (BS.1770's weighting) of every block of LIMITER_BLOCK frames."""
+    import numpy as np
+
+    frames = len(samples)
+    blocks = -(-frames // LIMITER_BLOCK)
+    peaks, energy = np.zeros(blocks, dtype=np.float32), np.zeros(blocks, dtype=np.float64)
+    for start in range(0, frames, CHUNK_FRAMES):  # CHUNK_FRAMES is a whole number of blocks
+        part = np.asarray(samples[start : start + CHUNK_FRAMES], dtype=np.float32)
+        part = np.pad(part, ((0, (-len(part)) % LIMITER_BLOCK), (0, 0)))
+        # the weighting's magnitude on the FFT grid: energy does not care about phase
+        spectrum = np.fft.rfft(part, axis=0) * k_weighting(len(part), sample_rate)[:, None]
+        weighted = np.fft.irfft(spectrum, n=len(part), axis=0)
+        first, count = start // LIMITER_BLOCK, len(part) // LIMITER_BLOCK
+        peaks[first : first + count] = np.abs(part).reshape(count, -1).max(axis=1)
+        energy[first : first + count] = np.square(weighted).reshape(count, -1).sum(axis=1)
+    return peaks, energy
+
+
+def k_weighting(n: int, sample_rate: int) -> npt.NDArray[np.float64]:
+    """|H| of ITU-R BS.1770's K-weighting (high shelf +4 dB, high-pass 38 Hz) at rfft's frequencies."""
+    import numpy as np
+
+    z = np.exp(-1j * np.pi * np.fft.rfftfreq(n, 1 / sample_rate) / (sample_rate / 2))
+    response = np.ones(len(z), dtype=np.float64)
+    # the filters of BS.1770 in the form pyloudnorm and libebur128 derive for any rate
+    for kind, fc, q, gain_db in (("shelf", 1681.974450955533, 0.7071752369554196, 3.999843853973347),
+                                 ("highpass", 38.13547087602444, 0.5003270373238773, 0.0)):  # fmt: skip
+        k = math.tan(math.pi * fc / sample_rate)
+        if kind == "shelf":
+            vh = 10 ** (gain_db / 20)
+            vb = vh**0.4996667741545416
+            a0 = 1 + k / q + k * k
+            b = ((vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0)
+            a = (1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0)
+        else:
+            b, a = (
+                (1.0, -2.0, 1.0),
+                (1.0, 2 * (k * k - 1) / (1 + k / q + k * k), (1 - k / q + k * k) / (1 + k / q + k * k)),
+            )
+        response *= np.abs((b[0] + b[1] * z + b[2] * z**2) / (a[0] + a[1] * z + a[2] * z**2))
+    return response
+
+
+def limited_gain(
+    peaks: npt.NDArray[np.float32], energy: npt.NDArray[np.float64], gain_db: float, settings: MasteringSettings
+) -> tuple[float, npt.NDArray[np.float32]]:
+    """(linear gain, limiter gain at block edges) that land on the target loudness after limiting.
+
+    The limiter takes loudness away where it acts (most with an input its compressor barely
+    touched: a quiet recording lost 1.1 LU). Its loss is the K-weighted energy it removes, so
+    the gain is raised by that much and the limiter worked out again, until they agree.
+    """
+    import numpy as np
+
+    limit, total = limit_linear(settings), float(energy.sum())
+    gain = 10 ** (gain_db / 20)
+    edges = limiter_gain(peaks, gain, limit, settings.sample_rate)
+    for _ in range(4):
+        middle = (edges[:-1].astype(np.float64) + edges[1:]) / 2
+        loss_db = 10 * math.log10(max(float(np.dot(energy, middle**2)), 1e-30) / total) if total > 0 else 0.0
+        wanted = min(gain_db - loss_db, MAX_GAIN_DB)
+        if abs(20 * math.log10(gain) - wanted) < 0.05:
+            break
+        gain = 10 ** (wanted / 20)
+        edges = limiter_gain(peaks, gain, limit, settings.sample_rate)
+    return gain, edges
+
+
+def speech_spans(peaks: npt.NDArray[np.float32], settings: MasteringSettings) -> list[tuple[int, int]]:
+    """Block ranges to keep: no lead-in, every pause and the tail at most `sentence_pause_ms`.
+
+    A long pause keeps its first and last halves, so a sentence's fading end and the next
+    one's onset are both heard.
+    """
+    import numpy as np
+
+    silent = peaks < 10 ** (settings.silence_threshold_db / 20)
+    if not len(peaks) or silent.all():
+        return []
+    pause = max(1, round(settings.sentence_pause_ms / 1000 * settings.sample_rate / LIMITER_BLOCK))
+    changes = np.flatnonzero(np.diff(silent.astype(np.int8))) + 1
+    bounds = [0, *changes.tolist(), len(peaks)]
+    spans: list[tuple[int, int]] = []
+    for start, end in itertools.pairwise(bounds):
+        if not silent[start]:
+            spans.append((start, end))
+        elif start == 0:
+            continue  # lead-in
+        elif end == len(peaks):
+            spans.append((start, min(end, start + pause)))  # tail
+        elif end - start > pause:
+            spans += [(start, start + pause // 2), (end - (pause - pause // 2), end)]
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def limiter_gain(
-    samples: npt.NDArray[np.float32], gain: float, limit: float, sample_rate: int
+    peaks: npt.NDArray[np.float32], gain: float, limit: float, sample_rate: int
 ) -> npt.NDArray[np.float32]:
     """The limiter's gain at every block edge (len = blocks + 1), never above what a sample needs.
 
@@ -205,15 +317,7 @@ def limiter_gain(
     """
     import numpy as np
 
-    frames = len(samples)
-    blocks = -(-frames // LIMITER_BLOCK)
-    peaks = np.zeros(blocks, dtype=np.float32)
-    for start in range(0, frames, CHUNK_FRAMES):
-        part = samples[start : start + CHUNK_FRAMES]
-        chunk = np.abs(part[:, 0]) if part.shape[1] == 1 else np.abs(part).max(axis=1)
-        chunk = np.pad(chunk, (0, (-len(chunk)) % LIMITER_BLOCK))
-        first = start // LIMITER_BLOCK
-        peaks[first : first + len(chunk) // LIMITER_BLOCK] = chunk.reshape(-1, LIMITER_BLOCK).max(axis=1)
+    blocks = len(peaks)
     need = np.minimum(1.0, limit / np.maximum(peaks * gain, 1e-12)).astype(np.float32)
     if blocks == 0 or need.min() >= 1.0:
         return np.ones(blocks + 1, dtype=np.float32)
