@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from broadcaster.airlog import AiringDraft
 from broadcaster.config import load_config
 from broadcaster.errors import BroadcasterError
-from broadcaster.lock import StationLock
+from broadcaster.lock import DaemonLock
 from broadcaster.model import Priority
 from broadcaster.onair import Airer, AiringRequest, Preempted, aired_items
 from broadcaster.planning import Occurrence, Overdue, lead_time, occurrences, overdue_decision
@@ -54,7 +54,7 @@ class Daemon:
         self.speech = speech or Speech(station)
         self.programme = Programme(station, self.speech)
         self.airer = Airer(station, self.speech, output, amplifier)
-        self.lock = StationLock(station.lock_path)
+        self.lock = DaemonLock(station.db, station.config.path)
         self._stop = threading.Event()
         self._hup = threading.Event()
         self._wake = threading.Event()

@@ -16,7 +16,6 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from broadcaster.airlog import AiredItem, AiringDraft, AiringRecord
@@ -24,8 +23,9 @@ from broadcaster.errors import AmplifierError, BroadcasterError, StoreError
 from broadcaster.model import NewsItem
 from broadcaster.rendering import ItemSpeech, Speech
 from broadcaster.sound.amplifier import Amplifier
-from broadcaster.sound.bulletin import CueSheet, assemble_bulletin
+from broadcaster.sound.bulletin import CueSheet
 from broadcaster.sound.outputs import Output, PlaybackResult
+from broadcaster.sound.stream import BulletinStream
 from broadcaster.station import Station
 from broadcaster.store import airings as log_store
 
@@ -65,6 +65,7 @@ class Airer:
         self._interrupt_reason: str | None = None
         self._on_air: AiringRequest | None = None
         self._emergencies_waiting = 0
+        self._stream: BulletinStream | None = None
         # Records the database refused (disk full, database unreachable), oldest first, for flush_unwritten.
         self._unwritten: list[tuple[AiringDraft, int | None, list[int]]] = []
         self._flushing = threading.Lock()
@@ -135,6 +136,23 @@ class Airer:
     def unwritten(self) -> int:
         with self._state:
             return len(self._unwritten)
+
+    def cut_items(self, item_ids: Sequence[int], reason: str) -> list[int]:
+        """Cut these items from the bulletin on air (thread-safe): the one playing stops at once,
+        later ones are skipped, the rest of the bulletin goes on. Returns the items that will be cut."""
+        with self._state:
+            stream = self._stream
+        if stream is None:
+            return []
+        return [item_id for item_id in item_ids if stream.skip_item(item_id, reason)]
+
+    def items_on_air(self) -> list[int]:
+        """Items of the bulletin on air that have not finished yet."""
+        with self._state:
+            stream = self._stream
+        if stream is None:
+            return []
+        return [p.item_id for p in stream.items_played() if p.cut_reason is None and p.sent_s < p.planned_s - 0.001]
 
     def announce_emergency(self, reason: str, cut: bool = True) -> None:
         """An emergency is coming: cut what is on air (unless `cut` is false: another emergency),
@@ -225,16 +243,16 @@ class Airer:
         if lines is None:
             # Never synthesize at air time: air without the ident rather than late.
             notes.append("station ident was not rendered")
-        stamp = self.station.local(request.scheduled_at).strftime("%Y%m%dT%H%M%S")
-        wav = self.station.bulletin_dir / f"{stamp}_{_safe_name(request.slot)}.wav"
         try:
+            # Played from the rendered parts: nothing is written at air time, so a full disk cannot stop it.
             parts = self.speech.bulletin_parts([s for _, s in ready], lines)
-            sheet = assemble_bulletin(
-                parts, wav, self.station.config.mastering.pause_ms, self.speech.mastering.sample_rate
+            name = f"{self.station.local(request.scheduled_at):%Y%m%dT%H%M%S}_{_safe_name(request.slot)}"
+            stream = BulletinStream.from_parts(
+                parts, self.station.config.mastering.pause_ms, self.speech.mastering.sample_rate, name
             )
         except BroadcasterError as exc:
             return self.record_without_sound(request, "failed", f"the bulletin could not be built: {exc}")
-        return self._play(request, wav, self._cue_items(ready, sheet), notes, start_at)
+        return self._play(request, stream, self._cue_items(ready, stream.cue_sheet()), notes, start_at)
 
     def _interrupted(self) -> str | None:
         with self._state:
@@ -273,14 +291,19 @@ class Airer:
         return items
 
     def _play(
-        self, request: AiringRequest, wav: Path, cue: list[dict[str, Any]], notes: list[str], start_at: datetime | None
+        self,
+        request: AiringRequest,
+        stream: BulletinStream,
+        cue: list[dict[str, Any]],
+        notes: list[str],
+        start_at: datetime | None,
     ) -> AiringRecord | None:
         clock = self.station.clock
         begin = start_at or clock.now()
         warm = timedelta(seconds=self.amplifier.warmup_s)
         try:
             # Pre-roll: open the sound device now, not on the second the bulletin is due.
-            self.output.prepare(wav)
+            self.output.prepare(stream)
         except BroadcasterError as exc:
             log.warning("output not ready ahead of air time (%s); trying again at air time", exc)
         if not self._wait_until(begin - warm):
@@ -308,25 +331,28 @@ class Airer:
         try:
             self.amplifier.switch_on()
         except AmplifierError as exc:
-            return self._close(
-                request, on_air_id, None, cue, "failed", f"the amplifier did not switch on: {exc}", notes
-            )
+            return self._close(request, on_air_id, None, [], "failed", f"the amplifier did not switch on: {exc}", notes)
         if start_at is None:
             begin = clock.now()
         progress = _Progress(self.station, on_air_id)
         try:
-            self.output.prepare(wav)
+            self.output.prepare(stream)
             with self._state:
                 # prepare() starts a new airing on the output, forgetting a stop() that came before it
                 if self._interrupt_reason is not None:
                     self.output.stop()
-            result = self.output.play(wav, begin, on_started=progress.started)
+                self._stream = stream
+            result = self.output.play(stream, begin, on_started=progress.started)
         except BroadcasterError as exc:
             progress.stop()
             self._switch_off()
-            return self._close(request, on_air_id, None, cue, "failed", f"the output failed: {exc}", notes)
+            return self._close(request, on_air_id, None, [], "failed", f"the output failed: {exc}", notes)
+        finally:
+            with self._state:
+                self._stream = None
         progress.stop()
         self._switch_off()
+        notes = notes + stream.problems
         with self._state:
             cut_by = self._interrupt_reason
         status = "completed" if result.completed else "interrupted"
@@ -335,7 +361,8 @@ class Airer:
             if result.completed
             else f"cut short after {result.played_seconds:.1f} s: {cut_by or 'playback stopped'}"
         )
-        return self._close(request, on_air_id, result, cue, status, reason, notes)
+        items, cut_notes = played_items(cue, stream, result.played_seconds)
+        return self._close(request, on_air_id, result, items, status, reason, notes + cut_notes)
 
     def _switch_off(self) -> None:
         try:
@@ -348,13 +375,12 @@ class Airer:
         request: AiringRequest,
         on_air_id: int | None,
         result: PlaybackResult | None,
-        cue: list[dict[str, Any]],
+        items: list[AiredItem],
         status: str,
         reason: str | None,
         notes: list[str],
     ) -> AiringRecord | None:
         played = result.played_seconds if result else 0.0
-        items = aired_items(cue, played)
         full = [i.item_id for i in items if i.completed]
         reason_text = "; ".join([r for r in [reason, *notes] if r]) or None
         draft = AiringDraft(
@@ -378,31 +404,54 @@ class Airer:
         return record
 
 
+def _aired_item(cue: dict[str, Any], offset: float, on_air: float, completed: bool) -> AiredItem:
+    approved_at = datetime.fromisoformat(cue["approved_at"]) if cue.get("approved_at") else None
+    return AiredItem(
+        item_id=int(cue["item_id"]),
+        title=cue["title"],
+        topic=cue["topic"],
+        priority=cue["priority"],
+        offset_seconds=offset,
+        duration_seconds=on_air,
+        engine=cue["engine"],
+        voice=cue["voice"],
+        approved_by=cue.get("approved_by"),
+        approved_at=approved_at,
+        completed=completed,
+    )
+
+
 def aired_items(cue: Sequence[dict[str, Any]], played_seconds: float) -> list[AiredItem]:
-    """Items that went on air within `played_seconds`; completed only if heard to the end."""
+    """Items that went on air within `played_seconds` as planned (no cuts); completed only if heard
+    to the end. Used after a crash, when only the planned cue and the last sign of life are known."""
     result = []
     for c in cue:
         offset, duration = float(c["offset_seconds"]), float(c["duration_seconds"])
         if offset >= played_seconds:
             continue
         on_air = min(duration, played_seconds - offset)
-        approved_at = datetime.fromisoformat(c["approved_at"]) if c.get("approved_at") else None
-        result.append(
-            AiredItem(
-                item_id=int(c["item_id"]),
-                title=c["title"],
-                topic=c["topic"],
-                priority=c["priority"],
-                offset_seconds=offset,
-                duration_seconds=on_air,
-                engine=c["engine"],
-                voice=c["voice"],
-                approved_by=c.get("approved_by"),
-                approved_at=approved_at,
-                completed=on_air >= duration - 0.05,
-            )
-        )
+        result.append(_aired_item(c, offset, on_air, on_air >= duration - 0.05))
     return result
+
+
+def played_items(
+    cue: Sequence[dict[str, Any]], stream: BulletinStream, played_seconds: float
+) -> tuple[list[AiredItem], list[str]]:
+    """The items of a bulletin as they really went out (after cuts), and a note for each cut."""
+    plays = {p.item_id: p for p in stream.items_played()}
+    items, notes = [], []
+    for c in cue:
+        play = plays[int(c["item_id"])]
+        if play.start_s is None or play.start_s >= played_seconds:
+            if play.cut_reason:
+                notes.append(f"item {play.item_id} not aired: {play.cut_reason} before its turn")
+            continue
+        on_air = max(0.0, min(play.sent_s, played_seconds - play.start_s))
+        if play.cut_reason:
+            notes.append(f"item {play.item_id} cut after {on_air:.1f} s: {play.cut_reason}")
+        completed = play.cut_reason is None and on_air >= play.planned_s - 0.05
+        items.append(_aired_item(c, play.start_s, on_air, completed))
+    return items, notes
 
 
 class _Progress:

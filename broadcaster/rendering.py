@@ -191,16 +191,40 @@ class Speech:
     # ------------------------------------------------------------ bulletins
 
     def jingles(self) -> tuple[Path, Path]:
+        """The station's jingles in its own format (bulletins are played from their parts as they are)."""
         folder = self.station.jingles_dir
         opening, closing = folder / "opening.wav", folder / "closing.wav"
-        if opening.exists() and closing.exists():
-            return opening, closing
         generated = self.station.config.audio_dir / "jingles"
+        if opening.exists() and closing.exists():
+            return self._in_station_format(opening, generated), self._in_station_format(closing, generated)
         if not (generated / "opening.wav").exists():
             from broadcaster.sound.jingles import make_jingles
 
             make_jingles(generated, self.mastering)
         return generated / "opening.wav", generated / "closing.wav"
+
+    def _in_station_format(self, jingle: Path, folder: Path) -> Path:
+        """`jingle` itself when it is mono 16-bit at the station's rate, else a converted copy (made once)."""
+        from broadcaster.sound.pcm import read_wav_layout
+
+        rate = self.mastering.sample_rate
+        try:
+            layout = read_wav_layout(jingle)
+            if layout.rate == rate and layout.channels == 1:
+                return jingle
+        except BroadcasterError:
+            pass  # not a 16-bit PCM WAV: ffmpeg converts whatever it is
+        from broadcaster.speech.cache import file_sha256
+
+        converted = folder / f"{jingle.stem}-{file_sha256(jingle)[:16]}-{rate}.wav"
+        if not converted.exists():
+            from broadcaster.sound.ffmpeg import run_ffmpeg
+            from broadcaster.speech.engine import atomic_output
+
+            with atomic_output(converted) as tmp:
+                args = ["-y", "-i", str(jingle), "-ac", "1", "-ar", str(rate), "-c:a", "pcm_s16le", "-f", "wav"]
+                run_ffmpeg([*args, str(tmp)], what=f"converting the jingle {jingle.name}")
+        return converted
 
     def station_lines(self, render_missing: bool = True) -> tuple[CachedRender, CachedRender] | None:
         ident_text, closing_text = self.station.config.ident_text, self.station.config.closing_text

@@ -46,10 +46,6 @@ class Station:
     # ------------------------------------------------------------ folders
 
     @property
-    def lock_path(self) -> Path:
-        return self.config.data_dir / "daemon.lock"
-
-    @property
     def cache_dir(self) -> Path:
         return self.config.audio_dir / "cache"
 

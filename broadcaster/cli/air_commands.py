@@ -101,14 +101,15 @@ def schedule(ctx: click.Context, days: int, as_json: bool) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Is the daemon running, what is on air, the next slot, items waiting for speech or approval."""
-    from broadcaster.lock import holder_pid
+    from broadcaster.lock import daemon_holder
     from broadcaster.programme import Programme
     from broadcaster.rendering import Speech
     from broadcaster.store import airings as log_store
 
     station = open_station(ctx)
     station.ready()
-    pid = holder_pid(station.lock_path)
+    holder = daemon_holder(station.db)
+    pid = holder.pid if holder else None
     programme = Programme(station, Speech(station))
     with station.db.session() as session:
         on_air = [
@@ -156,7 +157,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def air_now(ctx: click.Context, item_id: int) -> None:
     """Air a news item at once, interrupting any bulletin that is playing (emergencies, khẩn cấp)."""
-    from broadcaster.lock import StationLock, holder_pid
+    from broadcaster.lock import DaemonLock, daemon_holder
     from broadcaster.newsdesk import NewsDesk
     from broadcaster.store import airings as log_store
 
@@ -168,7 +169,7 @@ def air_now(ctx: click.Context, item_id: int) -> None:
         raise InputError(
             f"News item {item_id} is not approved.", f"Approve it first: broadcaster news approve {item_id} --by NAME"
         )
-    if holder_pid(station.lock_path):
+    if daemon_holder(station.db):
         with station.db.session() as session:
             log_store.request_emergency(session, item_id, station.now())
         click.echo(f"News item {item_id} goes on air within seconds (the running daemon airs it).")
@@ -178,7 +179,7 @@ def air_now(ctx: click.Context, item_id: int) -> None:
     from broadcaster.programme import Programme
     from broadcaster.rendering import Speech
 
-    with StationLock(station.lock_path):
+    with DaemonLock(station.db, station.config.path):
         speech = Speech(station)
         problems = speech.render_items([item])[1]
         for problem in problems:

@@ -85,23 +85,23 @@ def pcm_sha256(wav_path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_pcm(f: BinaryIO, layout: WavLayout, chunk_s: float) -> list[bytes]:
-    chunk = max(1, round(layout.rate * chunk_s)) * layout.frame_bytes
-    f.seek(layout.data_offset)
-    remaining, chunks = layout.data_size, []
-    while remaining > 0:
-        block = f.read(min(chunk, remaining))
-        if not block:
-            break
-        chunks.append(block)
-        remaining -= len(block)
-    return chunks
+def wav_header(rate: int, channels: int, data_size: int = 0) -> bytes:
+    """A canonical 44-byte header for 16-bit PCM (sizes patched when the length is known)."""
+    block_align = 2 * channels
+    return (
+        b"RIFF"
+        + struct.pack("<I", 36 + data_size)
+        + b"WAVEfmt "
+        + struct.pack("<IHHIIHH", 16, 1, channels, rate, rate * block_align, block_align, 16)
+        + b"data"
+        + struct.pack("<I", data_size)
+    )
 
 
-def patch_sizes(out: BinaryIO, layout: WavLayout, written: int) -> None:
+def patch_sizes(out: BinaryIO, data_offset: int, written: int) -> None:
     """Sizes for what was written: a stopped airing leaves a valid, shorter WAV."""
     out.seek(4)
-    out.write(struct.pack("<I", layout.data_offset + written - 8))
-    out.seek(layout.data_offset - 4)
+    out.write(struct.pack("<I", data_offset + written - 8))
+    out.seek(data_offset - 4)
     out.write(struct.pack("<I", written))
     out.seek(0, 2)

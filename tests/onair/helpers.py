@@ -263,11 +263,27 @@ def aired_files(cli: StationCLI) -> list[Path]:
 
 
 def bulletin_file(cli: StationCLI, record: dict[str, Any]) -> Path:
-    """The assembled bulletin the record aired (named by scheduled time and slot)."""
-    stamp = when(record["scheduled_at"]).astimezone(TZ).strftime("%Y%m%dT%H%M%S")
-    found = sorted((cli.config.parent / "data" / "audio" / "bulletins").glob(f"{stamp}_*.wav"))
-    assert found, f"no bulletin for {stamp}"
-    return found[0]
+    """The bulletin the record aired, rebuilt from the station's rendered speech into one WAV
+    (the daemon plays bulletins from their parts and writes none)."""
+    from broadcaster.rendering import Speech
+    from broadcaster.sound.stream import BulletinStream
+    from broadcaster.station import Station
+    from broadcaster.store import news as news_store
+
+    station = Station.open(cli.config)
+    try:
+        speech = Speech(station)
+        with station.db.session() as session:
+            items = [news_store.to_item(news_store.get_row(session, i["item_id"])) for i in record["items"]]
+        speeches = [speech.cached_item(item) for item in items]
+        assert all(speeches), "an item of the record has no cached speech"
+        parts = speech.bulletin_parts([s for s in speeches if s], speech.station_lines(render_missing=False))
+        stream = BulletinStream.from_parts(parts, station.config.mastering.pause_ms, speech.mastering.sample_rate)
+        path = cli.config.parent / f"expected-{record['id']}.wav"
+        stream.write_wav(path)
+        return path
+    finally:
+        station.db.dispose()
 
 
 def sha256_of_pcm(path: Path) -> str:
