@@ -14,6 +14,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
@@ -100,6 +101,8 @@ class Daemon:
             self.station.ready()
             if install_signals:
                 self._install_signals()
+            # Records a full disk kept out of the log go in first: they close their airings.
+            self.airer.open_log()
             self.recover_interrupted()
             self.render_ahead()
             # The scheduler runs before catch-up: a late airing goes through the one airing
@@ -244,8 +247,11 @@ class Daemon:
     def heartbeat(self) -> None:
         # Records the database refused (e.g. a full disk) are written as soon as it accepts them again.
         self.airer.flush_unwritten()
-        with self.station.db.session() as session:
-            state.set_time(session, state.HEARTBEAT, self.station.now())
+        try:
+            with self.station.db.session() as session:
+                state.set_time(session, state.HEARTBEAT, self.station.now())
+        except BroadcasterError as exc:
+            log.error("heartbeat not written (%s); airing goes on", exc)
 
     def render_ahead(self) -> None:
         """Speech for every item that may air within [speech] render_ahead_hours, rendered now.
@@ -301,7 +307,12 @@ class Daemon:
                 f"{self._grace_text()} grace period (another airing was still on air, or the station stalled)",
             )
             return
-        plan = self.programme.plan(occurrence)
+        pending = self.airer.records.pending_airings()
+        items = [
+            replace(item, airings_done=item.airings_done + pending[item.id]) if pending[item.id] else item
+            for item in self.programme.live_items()
+        ]
+        plan = self.programme.plan(occurrence, items)
         try:
             self.airer.air(self.programme.request(plan), start_at=max(occurrence.at, self.station.now()))
         except Preempted as exc:
@@ -377,39 +388,33 @@ class Daemon:
 
     def recover_interrupted(self, reason: str | None = None) -> None:
         """Close airings that were on air when the station crashed or lost power."""
+        waiting = self.airer.records.pending_on_air_ids()
         with self.station.db.session() as session:
-            rows = log_store.on_air_rows(session)
-            for row in rows:
-                started = row.started_at
-                last_seen = row.progress_at or started
-                played = (last_seen - started).total_seconds() if started and last_seen else 0.0
-                cue = log_store.cue_items(row)
-                items = aired_items(cue, played)
-                draft = AiringDraft(
-                    slot=row.slot,
-                    kind=row.kind,
-                    scheduled_at=row.scheduled_at,
-                    started_at=started,
-                    ended_at=last_seen,
-                    duration_seconds=played,
-                    status="interrupted",
-                    reason=(reason or "the station stopped during this airing (crash or power cut)")
-                    + f"; it had been on air for about {played:.0f} s when last seen",
-                    output=row.output,
-                    device=row.device,
-                    amplifier=row.amplifier,
-                    audio_sha256=row.audio_sha256,
-                    exemption=row.exemption,
-                    items=tuple(items),
-                )
-                log_store.append(
-                    session,
-                    draft,
-                    self.station.config.tz,
-                    on_air_id=row.id,
-                    count_aired=[i.item_id for i in items if i.completed],
-                )
-                log.warning("airing of %s at %s closed as interrupted after a crash", row.slot, row.scheduled_at)
+            rows = [row for row in log_store.on_air_rows(session) if row.id not in waiting]
+        for row in rows:
+            started = row.started_at
+            last_seen = row.progress_at or started
+            played = (last_seen - started).total_seconds() if started and last_seen else 0.0
+            items = aired_items(log_store.cue_items(row), played)
+            draft = AiringDraft(
+                slot=row.slot,
+                kind=row.kind,
+                scheduled_at=row.scheduled_at,
+                started_at=started,
+                ended_at=last_seen,
+                duration_seconds=played,
+                status="interrupted",
+                reason=(reason or "the station stopped during this airing (crash or power cut)")
+                + f"; it had been on air for about {played:.0f} s when last seen",
+                output=row.output,
+                device=row.device,
+                amplifier=row.amplifier,
+                audio_sha256=row.audio_sha256,
+                exemption=row.exemption,
+                items=tuple(items),
+            )
+            self.airer.records.append(draft, on_air_id=row.id, count_aired=[i.item_id for i in items if i.completed])
+            log.warning("airing of %s at %s closed as interrupted after a crash", row.slot, row.scheduled_at)
 
     def catch_up(self) -> None:
         """Slots whose time passed while the daemon was not running: past the grace period they are

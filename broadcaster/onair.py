@@ -28,6 +28,7 @@ from broadcaster.sound.outputs import Output, PlaybackResult
 from broadcaster.sound.stream import BulletinStream
 from broadcaster.station import Station
 from broadcaster.store import airings as log_store
+from broadcaster.unwritten import SPILL_NAME, SpillFile, UnwrittenRecords
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +67,8 @@ class Airer:
         self._on_air: AiringRequest | None = None
         self._emergencies_waiting = 0
         self._stream: BulletinStream | None = None
-        # Records the database refused (disk full, database unreachable), oldest first, for flush_unwritten.
-        self._unwritten: list[tuple[AiringDraft, int | None, list[int]]] = []
-        self._flushing = threading.Lock()
+        # Records the database refused (disk full, database unreachable), kept across a stop.
+        self.records = UnwrittenRecords(station, SpillFile(station.config.data_dir / SPILL_NAME))
 
     @property
     def on_air(self) -> AiringRequest | None:
@@ -90,52 +90,21 @@ class Airer:
     def _log(
         self, draft: AiringDraft, on_air_id: int | None = None, count_aired: Sequence[int] = ()
     ) -> AiringRecord | None:
-        """Append the airing's record; if the database refuses, keep it and retry (never lose it).
-
-        Earlier unwritten records go first, so the chain keeps the order of the airings.
-        """
-        with self._flushing:
-            with self._state:
-                self._unwritten.append((draft, on_air_id, list(count_aired)))
-            written = self._flush()
-            with self._state:
-                kept_back = any(waiting is draft for waiting, _, _ in self._unwritten)
-            return None if kept_back else written[-1]
+        """Append the airing's record; if the database refuses, keep it and retry (never lose it)."""
+        return self.records.append(draft, on_air_id, count_aired)
 
     def flush_unwritten(self) -> list[AiringRecord]:
-        """Write the records kept back, oldest first; stops at the first refusal. Thread-safe."""
-        with self._flushing:
-            return self._flush()
+        return self.records.flush()
 
-    def _flush(self) -> list[AiringRecord]:
-        written: list[AiringRecord] = []
-        while True:
-            with self._state:
-                if not self._unwritten:
-                    return written
-                draft, on_air_id, count_aired = self._unwritten[0]
-            try:
-                with self.station.db.session() as session:
-                    record = log_store.append(
-                        session, draft, self.station.config.tz, on_air_id=on_air_id, count_aired=count_aired
-                    )
-            except StoreError as exc:
-                log.error(
-                    "the airing of %s at %s could not be logged (%s); kept in memory and tried again, %d waiting",
-                    draft.slot,
-                    draft.scheduled_at,
-                    exc,
-                    len(self._unwritten),
-                )
-                return written
-            with self._state:
-                self._unwritten.pop(0)
-            written.append(record)
+    def open_log(self) -> None:
+        """Before the first airing: reserve room for records a full disk would refuse, and write
+        those a stop left behind (they close their airings before crash recovery looks)."""
+        self.records.spill.reserve()
+        self.records.replay()
 
     @property
     def unwritten(self) -> int:
-        with self._state:
-            return len(self._unwritten)
+        return len(self.records)
 
     def cut_items(self, item_ids: Sequence[int], reason: str) -> list[int]:
         """Cut these items from the bulletin on air (thread-safe): the one playing stops at once,

@@ -185,6 +185,7 @@ def air_now(ctx: click.Context, item_id: int) -> None:
         for problem in problems:
             warn(problem)
         airer = Airer(station, speech, make_output(station), make_amplifier(station))
+        airer.open_log()
         record = airer.air(Programme(station, speech).emergency_request(item, station.now()))
     if record is None:
         raise click.ClickException(

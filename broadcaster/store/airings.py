@@ -184,6 +184,20 @@ def has_record(session: Session, slot: str, scheduled_at: datetime) -> bool:
     return found is not None
 
 
+def has_airing(session: Session, draft: AiringDraft) -> bool:
+    """Whether this airing (same kind, slot, scheduled and start time, status) is in the log already."""
+    query = select(AiringRow.seq).where(
+        AiringRow.kind == draft.kind,
+        AiringRow.slot == draft.slot,
+        AiringRow.scheduled_at == draft.scheduled_at,
+        AiringRow.status == draft.status,
+    )
+    query = query.where(
+        AiringRow.started_at.is_(None) if draft.started_at is None else AiringRow.started_at == draft.started_at
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
 # ------------------------------------------------------------ on air journal
 
 

@@ -180,9 +180,9 @@ def broadcaster_command() -> list[str]:
 class DaemonProcess:
     """`broadcaster run` as its own process, exactly as systemd would start it."""
 
-    def __init__(self, cli: StationCLI, run_for: float | None = None) -> None:
+    def __init__(self, cli: StationCLI, run_for: float | None = None, log_dir: Path | None = None) -> None:
         self.cli = cli
-        self.stderr_path = cli.config.parent / f"daemon-{time.monotonic_ns()}.log"
+        self.stderr_path = (log_dir or cli.config.parent) / f"daemon-{time.monotonic_ns()}.log"
         args = [*broadcaster_command(), "--config", str(cli.config), "-v", "run"]
         if run_for is not None:
             args += ["--for", str(run_for)]
