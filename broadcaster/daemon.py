@@ -59,6 +59,7 @@ class Daemon:
         self._stop = threading.Event()
         self._hup = threading.Event()
         self._wake = threading.Event()
+        self._queue_changed = threading.Event()  # SIGUSR1 from the CLI: air-now, cancel, a new item
         self._last_fallback_retry: datetime | None = None
         self._emergencies_aired: set[int] = set()
         # After a stop: slots from here on that passed unaired get a job (to air late) in the first rebuild.
@@ -119,6 +120,9 @@ class Daemon:
                 if self._hup.is_set():
                     self._hup.clear()
                     self.reload()
+                if self._queue_changed.is_set():
+                    self._queue_changed.clear()
+                    self.check_queue()
                 if deadline is not None and self.station.clock.monotonic() >= deadline:
                     break
                 # Signals set an event and wake this wait; otherwise the main thread sleeps.
@@ -144,9 +148,14 @@ class Daemon:
             self._hup.set()
             self._wake.set()
 
+        def on_queue_change(_signum: int, _frame: FrameType | None) -> None:
+            self._queue_changed.set()
+            self._wake.set()
+
         signal.signal(signal.SIGTERM, on_stop)
         signal.signal(signal.SIGINT, on_stop)
         signal.signal(signal.SIGHUP, on_hup)
+        signal.signal(signal.SIGUSR1, on_queue_change)
 
     def shutdown(self, reason: str) -> None:
         self.airer.interrupt(reason)
@@ -168,7 +177,7 @@ class Daemon:
             replace_existing=True,
         )
         self.scheduler.add_job(
-            self.poll_emergencies,
+            self.check_queue,
             IntervalTrigger(seconds=d.emergency_poll_seconds, timezone=self.station.config.tz),
             id="emergencies",
             replace_existing=True,
@@ -333,6 +342,24 @@ class Daemon:
 
     def _request(self, occurrence: Occurrence) -> AiringRequest:
         return AiringRequest(kind="slot", slot=occurrence.slot.name, scheduled_at=occurrence.at, items=())
+
+    def check_queue(self) -> None:
+        """The queue changed: emergencies go on air, cancelled items on air are cut."""
+        try:
+            self.poll_emergencies()
+            self.cut_cancelled()
+        except BroadcasterError as exc:
+            log.error("the queue could not be checked: %s", exc)
+
+    def cut_cancelled(self) -> None:
+        """An item cancelled while its bulletin is on air does not air: cut it, the bulletin goes on."""
+        on_air = self.airer.items_on_air()
+        if not on_air:
+            return
+        with self.station.db.session() as session:
+            cancelled = news_store.cancelled_among(session, on_air)
+        for item_id in self.airer.cut_items(cancelled, "cancelled by the official while its bulletin was on air"):
+            log.warning("item %s was cancelled while on air: cut", item_id)
 
     def poll_emergencies(self) -> None:
         """Air-now requests and newly queued emergency items: interrupt whatever plays and air them."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import signal
 import socket
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -209,3 +210,18 @@ def _advisory_holder(db: Database) -> Holder | None:
         if held is None:
             return None
         return Holder.parse(state.get_text(session, HOLDER_KEY) or "") or Holder(-1, "?", "?", "?")
+
+
+def wake_daemon(db: Database) -> bool:
+    """Tell the daemon airing this database that the queue changed (air-now, cancel, a new item), so it
+    acts at once instead of at its next check. False when it could not be told directly (none runs,
+    it runs on another computer, or as a user this one may not signal): it then sees the change at
+    its next database check."""
+    holder = daemon_holder(db)
+    if holder is None or not holder.local or holder.pid <= 0:
+        return False
+    try:
+        os.kill(holder.pid, signal.SIGUSR1)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True

@@ -220,6 +220,14 @@ class NewsDesk:
                 row.cancelled_at = row.updated_at = self.station.now()
             return news_store.to_item(row)
 
+    def on_air_now(self, item_id: int) -> bool:
+        """Whether a bulletin carrying this item is on air (the daemon's on-air journal)."""
+        from broadcaster.store import airings as log_store
+
+        with self.station.db.session() as session:
+            rows = log_store.on_air_rows(session)
+            return any(int(c["item_id"]) == item_id for row in rows for c in log_store.cue_items(row))
+
     def approve(self, item_id: int, by: str) -> NewsItem:
         if not by or not by.strip():
             raise InputError("--by is empty.", 'Give the name of the person approving, e.g. --by "Nguyễn Văn A".')

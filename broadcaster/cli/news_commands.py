@@ -226,9 +226,17 @@ def news_edit(
 @click.argument("item_id", type=int)
 @click.pass_context
 def news_cancel(ctx: click.Context, item_id: int) -> None:
-    """Cancel a news item: it will not air again."""
-    item = NewsDesk(open_station(ctx)).cancel(item_id)
-    click.echo(f"News item {item.id} cancelled; it will not air.")
+    """Cancel a news item: it will not air again (if it is on air now, it is cut and the bulletin goes on)."""
+    from broadcaster.lock import wake_daemon
+
+    station = open_station(ctx)
+    item = NewsDesk(station).cancel(item_id)
+    told = wake_daemon(station.db)
+    if NewsDesk(station).on_air_now(item_id):
+        when = "at once" if told else "within seconds"
+        click.echo(f"News item {item.id} cancelled; it is on air now and is cut {when}, the bulletin goes on.")
+    else:
+        click.echo(f"News item {item.id} cancelled; it will not air.")
 
 
 @news.command("approve")
