@@ -59,8 +59,13 @@ class Holder:
     def parse(cls, text: str) -> Holder | None:
         try:
             data: dict[str, Any] = json.loads(text)
-            return cls(int(data["pid"]), str(data["host"]), str(data["config"]), str(data["started_at"]),
-                       str(data.get("what", "broadcaster run")))
+            return cls(
+                int(data["pid"]),
+                str(data["host"]),
+                str(data["config"]),
+                str(data["started_at"]),
+                str(data.get("what", "broadcaster run")),
+            )
         except (ValueError, KeyError, TypeError):
             # a lock file from an older version holds "PID what"
             words = text.split()

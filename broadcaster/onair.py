@@ -26,6 +26,7 @@ from broadcaster.sound.amplifier import Amplifier
 from broadcaster.sound.bulletin import CueSheet
 from broadcaster.sound.outputs import Output, PlaybackResult
 from broadcaster.sound.stream import BulletinStream
+from broadcaster.speech.cache import CachedRender
 from broadcaster.station import Station
 from broadcaster.store import airings as log_store
 from broadcaster.unwritten import SPILL_NAME, SpillFile, UnwrittenRecords
@@ -187,10 +188,29 @@ class Airer:
         for item in request.items:
             speech = self.speech.cached_item(item)
             if speech is None:
-                notes.append(f"item {item.id} not aired: no speech was rendered for it (run `broadcaster render`)")
-            else:
-                ready.append((item, speech))
+                # The cache was deleted or is on a new disk: the offline voice makes it now, well under a second.
+                try:
+                    speech = self.speech.render_item(item, offline_only=True)
+                except BroadcasterError as exc:
+                    notes.append(f"item {item.id} not aired: its speech was missing and could not be made: {exc}")
+                    continue
+                notes.append(
+                    f"item {item.id}: its speech was missing from the cache and was made at air time by {speech.engine}"
+                )
+            ready.append((item, speech))
         return ready, notes
+
+    def _station_lines(self, notes: list[str]) -> tuple[CachedRender, CachedRender] | None:
+        lines = self.speech.station_lines(render_missing=False)
+        if lines is not None:
+            return lines
+        try:
+            lines = self.speech.station_lines(offline_only=True)
+        except BroadcasterError as exc:
+            notes.append(f"station ident was not aired: it was not rendered and could not be made: {exc}")
+            return None
+        notes.append("station ident was missing from the cache and was made at air time")
+        return lines
 
     def _air(self, request: AiringRequest, start_at: datetime | None) -> AiringRecord | None:
         # Busy from the moment the line is taken: an interrupt during assembly or the
@@ -208,10 +228,7 @@ class Airer:
         if not ready:
             reason = "; ".join(notes) or "no news item was waiting for this slot"
             return self.record_without_sound(request, "empty", reason)
-        lines = self.speech.station_lines(render_missing=False)
-        if lines is None:
-            # Never synthesize at air time: air without the ident rather than late.
-            notes.append("station ident was not rendered")
+        lines = self._station_lines(notes)
         try:
             # Played from the rendered parts: nothing is written at air time, so a full disk cannot stop it.
             parts = self.speech.bulletin_parts([s for _, s in ready], lines)

@@ -96,7 +96,7 @@ class Speech:
     def key(self, text: str) -> str:
         return cache_key(self.spoken(text), self.chain.engines, self.mastering)
 
-    def render_text(self, text: str, retry_fallback: bool = False) -> CachedRender:
+    def render_text(self, text: str, retry_fallback: bool = False, offline_only: bool = False) -> CachedRender:
         return render(
             self.spoken(text),
             self.chain,
@@ -104,6 +104,7 @@ class Speech:
             self.cache,
             clock=self.station.clock,
             retry_fallback=retry_fallback,
+            offline_only=offline_only,
         )
 
     def cached_text(self, text: str) -> CachedRender | None:
@@ -112,13 +113,14 @@ class Speech:
 
     # ------------------------------------------------------------ items
 
-    def render_item(self, item: NewsItem, retry_fallback: bool = False) -> ItemSpeech:
+    def render_item(self, item: NewsItem, retry_fallback: bool = False, offline_only: bool = False) -> ItemSpeech:
         """Render what is missing for `item` and record which engine spoke it.
 
         `retry_fallback`: parts a fallback voice spoke are tried with the first engine again.
+        `offline_only`: at air time, only engines that need no network (a few tenths of a second).
         """
-        title = self.render_text(item.title, retry_fallback)
-        text = self.render_text(item.text, retry_fallback)
+        title = self.render_text(item.title, retry_fallback, offline_only)
+        text = self.render_text(item.text, retry_fallback, offline_only)
         with self.station.db.session() as session:
             for part, rendered in (("title", title), ("text", text)):
                 row = session.scalar(
@@ -226,10 +228,14 @@ class Speech:
                 run_ffmpeg([*args, str(tmp)], what=f"converting the jingle {jingle.name}")
         return converted
 
-    def station_lines(self, render_missing: bool = True) -> tuple[CachedRender, CachedRender] | None:
+    def station_lines(
+        self, render_missing: bool = True, offline_only: bool = False
+    ) -> tuple[CachedRender, CachedRender] | None:
         ident_text, closing_text = self.station.config.ident_text, self.station.config.closing_text
         if render_missing:
-            return self.render_text(ident_text), self.render_text(closing_text)
+            return self.render_text(ident_text, offline_only=offline_only), self.render_text(
+                closing_text, offline_only=offline_only
+            )
         ident, closing = self.cached_text(ident_text), self.cached_text(closing_text)
         return (ident, closing) if ident and closing else None
 

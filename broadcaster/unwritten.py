@@ -68,8 +68,11 @@ class SpillFile:
             finally:
                 os.close(fd)
         except OSError as exc:
-            log.warning("cannot reserve %s for records a full disk refuses (%s); they are kept in memory only",
-                        self.path, exc.strerror)
+            log.warning(
+                "cannot reserve %s for records a full disk refuses (%s); they are kept in memory only",
+                self.path,
+                exc.strerror,
+            )
             return False
         self._end = len(MAGIC) + sum(len(raw) for raw in self._raw_entries())
         self._ready = True
@@ -255,8 +258,11 @@ class UnwrittenRecords:
             self._waiting[:0] = kept
             written = self._flush()
         if kept:
-            log.warning("%d airing record(s) kept while the database refused them: %d written to the log now",
-                        len(kept), len(written))
+            log.warning(
+                "%d airing record(s) kept while the database refused them: %d written to the log now",
+                len(kept),
+                len(written),
+            )
         return len(written)
 
     def pending_airings(self) -> Counter[int]:

@@ -53,10 +53,16 @@ class FallbackChain:
         self.log = log or logging.getLogger(__name__)
         self._validate = validate
 
-    def synthesize(self, text: str, out_path: Path) -> ChainResult:
-        """Write valid speech for `text` to `out_path`; SpeechError when every engine failed."""
+    def synthesize(self, text: str, out_path: Path, offline_only: bool = False) -> ChainResult:
+        """Write valid speech for `text` to `out_path`; SpeechError when every engine failed.
+
+        `offline_only` (at air time, when speech is missing): engines that need the network are
+        passed over, as if they had failed, so the result is kept as a fallback and retried later."""
         failures: list[EngineFailure] = []
         for engine in self.engines:
+            if offline_only and getattr(engine, "online", False):
+                failures.append(EngineFailure(engine.name, "not tried at air time (no waiting for the network)"))
+                continue
             try:
                 engine.synthesize(text, out_path)
                 duration = self._validate(out_path, text)

@@ -85,6 +85,7 @@ def _split_long(clause: str, max_chars: int) -> list[str]:
 
 
 class GttsEngine:
+    online = True  # needs Google's servers: passed over when speech must be made at air time
     name = "gtts"
 
     def __init__(
