@@ -27,6 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from broadcaster.airlog import AiringDraft
 from broadcaster.config import load_config
+from broadcaster.decisions import emergencies_due
 from broadcaster.errors import BroadcasterError
 from broadcaster.lock import DaemonLock
 from broadcaster.model import Priority
@@ -62,6 +63,9 @@ class Daemon:
         self._queue_changed = threading.Event()  # SIGUSR1 from the CLI: air-now, cancel, a new item
         self._last_fallback_retry: datetime | None = None
         self._emergencies_aired: set[int] = set()
+        # emergencies sent to air and not yet ended: a second request for one must not restart it
+        self._emergencies_waiting: set[int] = set()
+        self._emergency_lock = threading.Lock()
         # After a stop: slots from here on that passed unaired get a job (to air late) in the first rebuild.
         self._resume_from: datetime | None = None
         self._occurrences: dict[str, Occurrence] = {}
@@ -370,20 +374,22 @@ class Daemon:
                 log_store.mark_handled(session, request_id, now)
             # every second: only emergency items, not the whole queue
             fresh = [news_store.to_item(r) for r in news_store.live_rows(session, Priority.EMERGENCY.value)]
-        wanted = [item_id for _, item_id in requests]
-        require_approval = self.station.config.station.require_approval
-        today = self.station.today()
-        for item in fresh:
-            if (
-                item.airings_done == 0
-                and item.id not in wanted
-                and item.id not in self._emergencies_aired
-                and item.valid_on(today)
-                and (item.approved_at is not None or not require_approval)
-            ):
-                wanted.append(item.id)
+        with self._emergency_lock:
+            busy = self._emergencies_waiting | set(self.airer.items_on_air())
+        wanted = emergencies_due(
+            [item_id for _, item_id in requests],
+            fresh,
+            handled=self._emergencies_aired,
+            busy=busy,
+            today=self.station.today(),
+            require_approval=self.station.config.station.require_approval,
+        )
+        for item_id in [i for _, i in requests if i in busy]:
+            log.info("air-now for item %s ignored: it is on air or about to be", item_id)
         for item_id in wanted:
             self._emergencies_aired.add(item_id)
+            with self._emergency_lock:
+                self._emergencies_waiting.add(item_id)
             self.airer.announce_emergency(f"emergency item {item_id} (khẩn cấp) took the air")
             self.scheduler.add_job(
                 self.air_emergency, args=[item_id], executor="emergency", id=f"emergency:{item_id}:{now.timestamp()}"
@@ -391,14 +397,19 @@ class Daemon:
 
     def air_emergency(self, item_id: int) -> None:
         try:
-            self._air_emergency(item_id)
+            if self._air_emergency(item_id):
+                with self._emergency_lock:
+                    self._emergencies_waiting.discard(item_id)
         except Exception as exc:
+            with self._emergency_lock:
+                self._emergencies_waiting.discard(item_id)
             self.airer.withdraw_emergency()
             log.exception("emergency airing of item %s failed", item_id)
             request = AiringRequest(kind="emergency", slot=EMERGENCY_SLOT, scheduled_at=self.station.now(), items=())
             self._record_failure(request, exc)
 
-    def _air_emergency(self, item_id: int) -> None:
+    def _air_emergency(self, item_id: int) -> bool:
+        """False when another emergency took the line first and this one was queued after it."""
         with self.station.db.session() as session:
             item = news_store.to_item(news_store.get_row(session, item_id))
         if self.speech.cached_item(item) is None:
@@ -410,6 +421,8 @@ class Daemon:
             # Another emergency took the line first: this one goes right after it, before any slot.
             self.airer.announce_emergency(f"emergency item {item_id} waits for another emergency", cut=False)
             self._air_after(self.air_emergency, item_id, f"emergency:{item_id}:again", executor="emergency")
+            return False
+        return True
 
     # ------------------------------------------------------------ after a stop
 

@@ -222,11 +222,18 @@ class NewsDesk:
 
     def on_air_now(self, item_id: int) -> bool:
         """Whether a bulletin carrying this item is on air (the daemon's on-air journal)."""
+        return self.with_air_state(item_id)[1]
+
+    def with_air_state(self, item_id: int) -> tuple[NewsItem, bool]:
+        """The item and whether it is on air, read together: an airing that ends in between
+        counts the item and clears the journal in one transaction, so the two always agree."""
         from broadcaster.store import airings as log_store
 
+        self.station.ready()
         with self.station.db.session() as session:
+            item = news_store.to_item(news_store.get_row(session, item_id))
             rows = log_store.on_air_rows(session)
-            return any(int(c["item_id"]) == item_id for row in rows for c in log_store.cue_items(row))
+            return item, any(int(c["item_id"]) == item_id for row in rows for c in log_store.cue_items(row))
 
     def approve(self, item_id: int, by: str) -> NewsItem:
         if not by or not by.strip():

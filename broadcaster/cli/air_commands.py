@@ -154,24 +154,35 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.command("air-now")
 @config_option
 @click.argument("item_id", type=int)
+@click.option("--again", is_flag=True, help="Air it once more although it has aired as often as wanted.")
 @click.pass_context
-def air_now(ctx: click.Context, item_id: int) -> None:
+def air_now(ctx: click.Context, item_id: int, again: bool) -> None:
     """Air a news item at once, interrupting any bulletin that is playing (emergencies, khẩn cấp)."""
-    from broadcaster.lock import DaemonLock, daemon_holder
+    from broadcaster.lock import DaemonLock, daemon_holder, wake_daemon
     from broadcaster.newsdesk import NewsDesk
     from broadcaster.store import airings as log_store
 
     station = open_station(ctx)
-    item = NewsDesk(station).get(item_id)
+    item, on_air = NewsDesk(station).with_air_state(item_id)
     if item.cancelled_at is not None:
         raise InputError(f"News item {item_id} is cancelled.", "Add it again if it must air.")
     if station.config.station.require_approval and item.approved_at is None:
         raise InputError(
             f"News item {item_id} is not approved.", f"Approve it first: broadcaster news approve {item_id} --by NAME"
         )
+    if on_air:
+        # asking again must not cut it and start it over: villagers would hear it cut
+        click.echo(f"News item {item_id} is on air now; it is not started again.")
+        return
+    if item.airings_done >= item.airings_wanted and not again:
+        raise InputError(
+            f"News item {item_id} has aired already ({item.airings_done} of {item.airings_wanted}).",
+            f"To air it once more, run: broadcaster air-now {item_id} --again",
+        )
     if daemon_holder(station.db):
         with station.db.session() as session:
             log_store.request_emergency(session, item_id, station.now())
+        wake_daemon(station.db)
         click.echo(f"News item {item_id} goes on air within seconds (the running daemon airs it).")
         return
     from broadcaster.equipment import make_amplifier, make_output
