@@ -23,7 +23,7 @@ def public_inputs() -> list[str]:
     return [json.loads(line)["in"] for line in lines if line.strip()]
 
 
-def _fits(onset: str, rhyme: str) -> bool:
+def fits(onset: str, rhyme: str) -> bool:
     # qu already holds the u; k/gh/ngh only before i, e, ê, y; c/g/ng never before them.
     front = rhyme[0] in "ieêy"
     if onset == "qu":
@@ -40,7 +40,7 @@ def every_syllable(rhyme_starts: tuple[str, ...] = ("",)) -> list[str]:
     words = set()
     for onset in ONSETS:
         for rhyme in RHYMES:
-            if not rhyme.startswith(rhyme_starts) or not _fits(onset, rhyme):
+            if not rhyme.startswith(rhyme_starts) or not fits(onset, rhyme):
                 continue
             stop = rhyme.endswith(("p", "t", "c", "ch"))
             for tone in (2, 5) if stop else range(6):

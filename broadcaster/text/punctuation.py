@@ -1,0 +1,35 @@
+"""Punctuation that would put a pause, or a stray sound, where an announcer makes none.
+
+The speech engines pause at every full stop and comma and may read symbols
+aloud. Left over after the other rules: a full stop inside a word
+("Ths.Nguyễn"), doubled marks ("3., 4.", "./." at a document's end), bullets
+("·", "•"), and a closing quote or prime with nothing opened before it (a
+minute mark, "14h’").
+"""
+
+from __future__ import annotations
+
+import re
+
+_INNER_STOP = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
+_STOP_BEFORE_MARK = re.compile(r"\.\s*(?=[,;:])")
+_DOCUMENT_END = re.compile(r"\./\.")
+_BULLETS = re.compile(r"[·•●▪◦‣⁃∙■□◆◇►▶➢✓✔*]+")
+_PRIMES = re.compile(r"[′″`´]")
+_LONE_CLOSING = re.compile(r"(?<![^\W\d_])’|’(?![^\W\d_])")
+
+
+def _closing_quotes(line: str) -> str:
+    # ’ closes a ‘ quote, or sits inside a name (O’Neil); alone it is a minute mark or a slip.
+    return line if "‘" in line else _LONE_CLOSING.sub("", line)
+
+
+def tidy_punctuation(text: str) -> str:
+    text = _DOCUMENT_END.sub(".", text)
+    text = _INNER_STOP.sub(" ", text)
+    text = _STOP_BEFORE_MARK.sub("", text)
+    text = _BULLETS.sub(" ", text)
+    text = _PRIMES.sub("", text)
+    if "’" in text:
+        text = "\n".join(_closing_quotes(line) for line in text.split("\n"))
+    return text
