@@ -130,7 +130,8 @@ class Expander:
 
 
 _CHAIN = re.compile(r"(?<![\w&/-])[A-ZĐ][A-ZĐƯ&]+(?:-[A-ZĐ][A-ZĐƯ&]+)+(?![\w-])")
-_TT_RE = re.compile(r"(?<![\w&/-])TT(?![\w&]|-\w|\.[ \t]*[^\W_])(?P<next>\s*[^\s,.;:]*)")
+# "TT." before a name is a town (thị trấn Phố Châu); "TT.HĐND" is still the standing committee.
+_TT_RE = re.compile(r"(?<![\w&/-])TT(?![\w&]|-\w)(?P<dot>\.(?=[ \t]*[^\W_]))?(?P<next>[ \t]*[^\s,.;:]*)")
 
 
 def _expand_tt(text: str) -> str:
@@ -145,10 +146,10 @@ def _tt_replace(match: re.Match[str]) -> str:
     elif word[0].isdigit() or word.lower() == "số":
         meaning = "thông tư"
     elif word[0].isupper():
-        meaning = "trung tâm"
+        meaning = "thị trấn" if match.group("dot") else "trung tâm"
     else:
         meaning = "thường trực"
-    return meaning + nxt
+    return f"{meaning} {word}" if match.group("dot") else meaning + nxt
 
 
 @lru_cache(maxsize=16)

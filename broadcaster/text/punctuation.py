@@ -2,7 +2,7 @@
 
 The speech engines pause at every full stop and comma and may read symbols
 aloud. Left over after the other rules: a full stop inside a word
-("Ths.Nguyễn"), doubled marks ("3., 4.", "./." at a document's end), bullets
+("tp.vinh"; before a capital it ends a heading and gets its space), doubled marks ("3., 4.", "./." at a document's end), bullets
 ("·", "•"), and a closing quote or prime with nothing opened before it (a
 minute mark, "14h’").
 """
@@ -26,7 +26,8 @@ def _closing_quotes(line: str) -> str:
 
 def tidy_punctuation(text: str) -> str:
     text = _DOCUMENT_END.sub(".", text)
-    text = _INNER_STOP.sub(" ", text)
+    # "3.Công chức" is a heading, "ba.Công": keep the pause; inside a lower-case word it is no pause.
+    text = _INNER_STOP.sub(lambda m: ". " if m.string[m.end()].isupper() else " ", text)
     text = _STOP_BEFORE_MARK.sub("", text)
     text = _BULLETS.sub(" ", text)
     text = _PRIMES.sub("", text)

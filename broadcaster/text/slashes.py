@@ -32,8 +32,8 @@ _COUNTED = frozenset(
 )  # fmt: skip
 # Before N/M: a result out of a total ("đạt 12/12", "hoàn thành 19/19").
 _RATIO_BEFORE = frozenset({"đạt", "thành", "được", "tỷ", "tỉ"})
-# Before or after N/M: an address ("số 12/3", "hẻm 5/7", "12/3 đường Trần Phú").
-_ADDRESS_BEFORE = frozenset({"số", "nhà", "hẻm", "ngõ", "ngách", "kiệt", "kiốt", "lô", "căn", "phòng"})
+# Before or after N/M: an address or a class ("số 12/3", "hẻm 5/7", "12/3 đường Trần Phú", "lớp 9/2").
+_ADDRESS_BEFORE = frozenset({"số", "nhà", "hẻm", "ngõ", "ngách", "kiệt", "kiốt", "lô", "căn", "phòng", "lớp"})
 _ADDRESS_AFTER = frozenset({"đường", "phố", "ngõ", "hẻm", "kiệt", "ngách", "khóm", "quốc", "tỉnh"})
 
 
@@ -53,8 +53,12 @@ def _slash(match: re.Match[str]) -> str:
         return ratio
     top, bottom = int(top_text), int(bottom_text)
     a_date = valid_day_month(top, bottom) and len(top_text) <= 2
-    if a_date and (prev in _DAY_CUES or (prev in DATE_CUES and nxt not in _SHARE_OF)):
-        return read_day_month(top, bottom, lead=prev not in _DAY_CUES)
+    if a_date and prev in _DAY_CUES:
+        return read_day_month(top, bottom, lead=False)
+    if nxt in _SHARE_OF:  # a share of something is never a date: "2/3 số hộ", "5/5 số thôn"
+        return _share(top, bottom, after) if 0 < top < bottom else ratio
+    if a_date and prev in DATE_CUES:
+        return read_day_month(top, bottom)
     if a_date and prev in LIST_WORDS and "tháng" in before[-30:]:
         return read_day_month(top, bottom)
     if (top, bottom) == (24, 7):
@@ -62,7 +66,7 @@ def _slash(match: re.Match[str]) -> str:
     small = 0 < top < bottom <= 10
     if nxt in _COUNTED or (prev in _RATIO_BEFORE and not small):
         return ratio
-    if 0 < top < bottom and (nxt in _SHARE_OF or small):
+    if small:
         return _share(top, bottom, after)
     if a_date:
         return read_day_month(top, bottom)

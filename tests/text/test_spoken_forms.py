@@ -26,6 +26,8 @@ def spoken(text: str) -> str:
         ("Đã có 25/31 hồ sơ được giải quyết trước hạn.", "hai mươi lăm trên ba mươi mốt hồ sơ"),
         ("Tổ công tác đạt 12/12.", "đạt mười hai trên mười hai"),
         ("Tổng đài hoạt động 24/7.", "hai mươi bốn trên bảy"),
+        ("Phấn đấu 5/5 số thôn đạt chuẩn văn hóa.", "năm trên năm số thôn"),
+        ("Em Nguyễn Thị Lan, học sinh lớp 9/2, đạt giải nhất.", "lớp chín trên hai"),
     ],
 )
 def test_a_count_out_of_a_total_is_read_with_tren(text: str, phrase: str) -> None:

@@ -59,6 +59,7 @@ def test_a_sentence_ending_with_an_address_keeps_its_full_stop() -> None:
         ("Trụ sở ở P.7, Q.3, TP. Hồ Chí Minh.", "phường bảy quận ba thành phố hồ chí minh"),
         ("Báo cáo viên ThS. Nguyễn Thị Hoa.", "thạc sĩ nguyễn thị hoa"),
         ("Phối hợp với TT. Phố Châu.", "thị trấn phố châu"),
+        ("Kính gửi TT.HĐND xã.", "thường trực hội đồng nhân dân xã"),
     ],
 )
 def test_commune_abbreviations(text: str, phrase: str) -> None:
@@ -99,6 +100,7 @@ def test_foreign_acronyms_as_announcers_say_them(text: str, phrase: str) -> None
         ("xem xét, giải quyết./.", "xem xét, giải quyết."),
         ("· Tham mưu hồ sơ theo dõi.", "Tham mưu hồ sơ theo dõi."),
         ("• Thôn 1: 7h", "Thôn một: bảy giờ"),
+        ("3.Công chức Văn phòng – thống kê", "ba. Công chức Văn phòng – thống kê"),
         (
             "Nghị định số 20/2008/NĐ-CP…v.v.",
             "Nghị định số hai mươi năm hai nghìn không trăm linh tám của chính phủ…vân vân.",
@@ -117,6 +119,6 @@ def test_a_quoted_phrase_keeps_its_quotes() -> None:
 
 def test_the_data_file_has_the_commune_and_foreign_entries() -> None:
     table = default_table()
-    for key in ("TDP", "CB-CC-VC", "MTQG", "NQ-CP", "Tp.", "Tx.", "P.", "Q.", "QR", "SMS", "ID", "VNeID", "Wi-Fi"):
+    for key in ("TDP", "CB-CC-VC", "MTQG", "NQ-CP", "Tp.", "Tx.", "P.", "Q.", "ThS.", "QR", "SMS", "ID", "VNeID", "Wi-Fi"):
         assert key in table
     assert len(table) >= 250
