@@ -2,9 +2,10 @@
 
 The speech engines pause at every full stop and comma and may read symbols
 aloud. Left over after the other rules: a full stop inside a word
-("tp.vinh"; before a capital it ends a heading and gets its space), doubled marks ("3., 4.", "./." at a document's end), bullets
-("·", "•"), and a closing quote or prime with nothing opened before it (a
-minute mark, "14h’").
+("tp.vinh"; before a capital it ends a heading and gets its space),
+doubled marks ("3., 4.", "./." at a document's end), bullets ("·", "•"),
+and a closing quote or prime with nothing opened before it (a minute mark,
+"14h’").
 """
 
 from __future__ import annotations
