@@ -4,8 +4,8 @@ The speech engines pause at every full stop and comma and may read symbols
 aloud. Left over after the other rules: a full stop inside a word
 ("tp.vinh"; before a capital it ends a heading and gets its space),
 doubled marks ("3., 4.", "./." at a document's end), bullets ("·", "•"),
-and a closing quote or prime with nothing opened before it (a minute mark,
-"14h’").
+a closing quote or prime with nothing opened before it (a minute mark,
+"14h’"), and an "@" that was not part of an e-mail address.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ _DOCUMENT_END = re.compile(r"\./\.")
 _BULLETS = re.compile(r"[·•●▪◦‣⁃∙■□◆◇►▶➢✓✔*]+")
 _PRIMES = re.compile(r"[′″`´]")
 _LONE_CLOSING = re.compile(r"(?<![^\W\d_])’|’(?![^\W\d_])")
+_AT = re.compile(r"\s*@\s*")
 
 
 def _closing_quotes(line: str) -> str:
@@ -32,6 +33,7 @@ def tidy_punctuation(text: str) -> str:
     text = _STOP_BEFORE_MARK.sub("", text)
     text = _BULLETS.sub(" ", text)
     text = _PRIMES.sub("", text)
+    text = _AT.sub(" a còng ", text)  # an @ outside an e-mail address (a Zalo or Facebook name)
     if "’" in text:
         text = "\n".join(_closing_quotes(line) for line in text.split("\n"))
     return text

@@ -1,7 +1,7 @@
 """Web and e-mail addresses, spoken so a villager can type them.
 
 "https://dichvucong.gov.vn" -> "dịch vụ công chấm gốp chấm vê en": the scheme
-is left out, dots are "chấm", "@" is "a còng". A part of an address is read
+is left out, dots are "chấm", "@" is "a còng" (also in a name such as "@ubndsonkim"). A part of an address is read
 from data/web_words.tsv when listed, else as unaccented Vietnamese syllables
 ("sonkim" -> "son kim"), else letter by letter ("ubnd" -> "u bê en đê");
 digits one by one.
@@ -34,6 +34,7 @@ _URL = re.compile(
     rf"(?<![\w@./-])(?:(?i:https?|ftp)://)?(?P<host>{_DOMAIN})(?::(?P<port>\d{{1,5}}))?(?P<path>{_PATH})"
     rf"|(?<![\w@./-])(?i:https?|ftp)://(?P<anyhost>{_LABEL}(?:\.{_LABEL})*)(?::(?P<anyport>\d{{1,5}}))?(?P<anypath>{_PATH})"
 )
+_HANDLE = re.compile(r"(?<![\w.@])@(?P<name>[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)")
 _PIECES = re.compile(r"[A-Za-z]+|\d+|[^\W\d_]+|.", re.DOTALL)
 _MAX_SYLLABLE = 8
 _SYLLABLE_COST, _VOWEL_SYLLABLE_COST, _WORD_COST, _LETTER_COST = 2, 3, 1, 5
@@ -123,6 +124,7 @@ def replace_addresses(text: str) -> str:
     """E-mail and web addresses in their spoken form; run before numbers and dates are read."""
     if "@" in text:
         text = _EMAIL.sub(_email, text)
+        text = _HANDLE.sub(lambda m: "a còng " + read_address_part(m.group("name")), text)
     # Most sentences have no address: a cheap look for "://" or ".vn" first.
     if _HINT.search(text):
         text = _URL.sub(_url, text)

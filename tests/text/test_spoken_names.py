@@ -111,6 +111,25 @@ def test_no_stray_punctuation_is_left(text: str, expected: str) -> None:
     assert normalize(text) == expected
 
 
+def test_an_at_sign_outside_an_address_is_spoken() -> None:
+    assert normalize("Theo dõi Zalo @ubndsonkim1") == "Theo dõi da lô a còng u bê en đê son kim một"
+    assert normalize("Đổi 5 @ 3") == "Đổi năm a còng ba"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nộp hồ sơ tại https://dichvucong.gov.vn hoặc ubndsonkim1@hatinh.gov.vn, gọi 1022.",
+        "Các ngày 15-20/3, thứ 2 - thứ 6, 7h30-11h30: tiêm vắc xin tại TDP 3, Tp. Hà Tĩnh.",
+        "Xã đạt 12/12 chỉ tiêu, 37,5/60 điểm; thu 20.000 đồng/người/năm ở số 12/3 đường Trần Phú.",
+        "Quét mã QR, cài VNeID, Wi-Fi miễn phí cho CB-CC-VC theo NQ-CP; báo cháy gọi 114./.",
+    ],
+)
+def test_normalizing_a_spoken_form_again_changes_nothing(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
 def test_a_quoted_phrase_keeps_its_quotes() -> None:
     assert normalize("Phong trào ‘Toàn dân đoàn kết’ năm 2021") == (
         "Phong trào ‘Toàn dân đoàn kết’ năm hai nghìn không trăm hai mươi mốt"
