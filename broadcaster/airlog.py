@@ -31,7 +31,8 @@ from broadcaster.errors import InputError
 
 GENESIS = "0" * 64
 CANONICAL_VERSION = 1
-KINDS = ("slot", "emergency")
+# outage: one record for a stretch the station was off; clock: the computer's clock was found wrong
+KINDS = ("slot", "emergency", "outage", "clock")
 STATUSES = ("completed", "interrupted", "failed", "missed", "empty")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 

@@ -27,13 +27,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from broadcaster.airlog import AiringDraft
 from broadcaster.config import load_config
-from broadcaster.decisions import emergencies_due
+from broadcaster.decisions import catch_up, emergencies_due
 from broadcaster.errors import BroadcasterError
 from broadcaster.lock import DaemonLock
 from broadcaster.model import Priority
 from broadcaster.onair import Airer, AiringRequest, Preempted, aired_items
 from broadcaster.planning import Occurrence, Overdue, lead_time, occurrences, overdue_decision
-from broadcaster.programme import EMERGENCY_SLOT, Programme
+from broadcaster.programme import CLOCK_SLOT, EMERGENCY_SLOT, OUTAGE_SLOT, Programme
 from broadcaster.rendering import Speech
 from broadcaster.sound.amplifier import Amplifier
 from broadcaster.sound.outputs import Output
@@ -457,28 +457,46 @@ class Daemon:
             log.warning("airing of %s at %s closed as interrupted after a crash", row.slot, row.scheduled_at)
 
     def catch_up(self) -> None:
-        """Slots whose time passed while the daemon was not running: past the grace period they are
-        recorded as missed now; the others are left to rebuild(), which queues them to air late at once."""
+        """Slots whose time passed while the daemon was not running: those still within the grace
+        period are left to rebuild(), which airs them late at once; the older ones are one record."""
         now = self.station.now()
+        tz = self.station.config.tz
         with self.station.db.session() as session:
             since = state.get_time(session, state.HEARTBEAT)
-        if since is None:
-            return
-        self._resume_from = since
-        for occurrence in occurrences(self.programme.slots, since, now, self.station.config.tz):
-            with self.station.db.session() as session:
-                if log_store.has_record(session, occurrence.slot.name, occurrence.at):
-                    continue
-            if overdue_decision(occurrence.at, now, self.grace) is Overdue.AIR_LATE:
-                log.warning(
-                    "%s at %s passed while the station was off: airing it late", occurrence.slot.name, occurrence.at
-                )
-            else:
-                off_since = self.station.local(since).strftime("%Y-%m-%d %H:%M:%S")
-                self.airer.record_without_sound(
-                    self._request(occurrence),
-                    "missed",
-                    f"the station was off (daemon not running) from {off_since} until "
-                    f"{self.station.local(now):%Y-%m-%d %H:%M:%S}, longer than the "
-                    f"{self._grace_text()} grace period",
-                )
+            created = state.station_created(session)
+            logged = log_store.slot_keys_since(session, since) if since is not None and since < now else set()
+        plan = catch_up(
+            self.programme.slots,
+            since,
+            now,
+            created=created,
+            grace=self.grace,
+            tz=tz,
+            logged=lambda o: (o.slot.name, o.at) in logged,
+        )
+        self._resume_from = plan.air_late_from
+        if plan.clock_fault is not None:
+            request = AiringRequest(kind="clock", slot=CLOCK_SLOT, scheduled_at=now, items=())
+            self.airer.record_without_sound(
+                request, "failed", f"clock fault: {plan.clock_fault}; slots in between were not judged"
+            )
+        elif plan.missed_slot is not None:
+            self.airer.record_without_sound(self._request(plan.missed_slot), "missed", self._off_reason(since, now))
+        elif plan.outage is not None:
+            missed = plan.outage.missed
+            first, last = missed[0], missed[-1]
+            request = AiringRequest(kind="outage", slot=OUTAGE_SLOT, scheduled_at=first.at, items=())
+            self.airer.record_without_sound(
+                request,
+                "missed",
+                f"{self._off_reason(since, now)}: {len(missed)} slot occurrences passed unaired, from "
+                f"{first.slot.name} at {self.station.local(first.at):%Y-%m-%d %H:%M} to {last.slot.name} at "
+                f"{self.station.local(last.at):%Y-%m-%d %H:%M}",
+            )
+
+    def _off_reason(self, since: datetime | None, now: datetime) -> str:
+        off_since = self.station.local(since).strftime("%Y-%m-%d %H:%M:%S") if since else "?"
+        return (
+            f"the station was off (daemon not running) from {off_since} until "
+            f"{self.station.local(now):%Y-%m-%d %H:%M:%S}, longer than the {self._grace_text()} grace period"
+        )

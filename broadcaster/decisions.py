@@ -3,10 +3,13 @@ passed while the station was off (or while its clock was wrong). No I/O, no cloc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from broadcaster.model import NewsItem
+from broadcaster.planning import Occurrence, SlotSpec, occurrences
 
 
 def emergencies_due(
@@ -39,3 +42,75 @@ def emergencies_due(
         ):
             due.append(item.id)
     return due
+
+
+# --- after a stop -------------------------------------------------------------
+
+# A heartbeat this far after `now` is not a small clock step (NTP corrects by fractions of a second).
+CLOCK_SLACK = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Outage:
+    """The station was off from `start` to `end`: `missed` slot occurrences passed unaired."""
+
+    start: datetime
+    end: datetime
+    missed: tuple[Occurrence, ...]
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """What to do at start about the time the station was off.
+
+    `air_late_from`: slots after this instant are still within the grace period: they get a job
+    at once and air late. Before it, one `outage` (a single missed slot keeps its own record in
+    `missed_slot`), or a `clock_fault` when the last sign of life cannot be true."""
+
+    air_late_from: datetime
+    outage: Outage | None = None
+    missed_slot: Occurrence | None = None
+    clock_fault: str | None = None
+
+
+def catch_up(
+    slots: Sequence[SlotSpec],
+    last_seen: datetime | None,
+    now: datetime,
+    *,
+    created: datetime | None,
+    grace: timedelta,
+    tz: ZoneInfo,
+    logged: Callable[[Occurrence], bool],
+) -> CatchUp:
+    """Slots that passed between the daemon's last sign of life and `now`.
+
+    Only slots within the grace window are aired late; everything older is one record, never
+    one per slot (a PC whose clock was years off would otherwise flood the log). A last sign of
+    life in the future, or before the station was set up, is a clock fault: nothing is judged."""
+    window_start = now - grace
+    if last_seen is None:
+        return CatchUp(air_late_from=now)
+    if last_seen > now + CLOCK_SLACK:
+        return CatchUp(
+            air_late_from=window_start,
+            clock_fault=f"the daemon was last alive at {_local(last_seen, tz)}, which is after the current time "
+            f"{_local(now, tz)}: the computer's clock was wrong then or is wrong now",
+        )
+    if created is not None and last_seen < created - CLOCK_SLACK:
+        return CatchUp(
+            air_late_from=max(window_start, created),
+            clock_fault=f"the daemon was last alive at {_local(last_seen, tz)}, before this station was set up "
+            f"({_local(created, tz)}): the computer's clock was wrong",
+        )
+    late_from = max(last_seen, window_start)
+    missed = tuple(o for o in occurrences(slots, last_seen, min(late_from, now), tz) if not logged(o))
+    if not missed:
+        return CatchUp(air_late_from=late_from)
+    if len(missed) == 1:
+        return CatchUp(air_late_from=late_from, missed_slot=missed[0], outage=Outage(last_seen, now, missed))
+    return CatchUp(air_late_from=late_from, outage=Outage(last_seen, now, missed))
+
+
+def _local(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")

@@ -27,6 +27,9 @@ from broadcaster.station import Station
 from broadcaster.store import news as news_store
 
 EMERGENCY_SLOT = "Khẩn cấp"
+# Names of the records that are not airings: a time the station was off, a clock found wrong.
+OUTAGE_SLOT = "Đài ngừng hoạt động"
+CLOCK_SLOT = "Đồng hồ sai"
 
 
 def slot_spec(slot: SlotConfig) -> SlotSpec:

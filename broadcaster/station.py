@@ -75,6 +75,9 @@ class Station:
             # Slots from now on are the station's to air: a daemon started later records those it missed.
             if state.get_time(session, state.HEARTBEAT) is None:
                 state.set_time(session, state.HEARTBEAT, self.now())
+            # a heartbeat before this is a wrong clock, not years of missed slots
+            if state.get_time(session, state.CREATED) is None:
+                state.set_time(session, state.CREATED, state.station_created(session) or self.now())
         return result
 
     def ready(self) -> None:

@@ -184,6 +184,14 @@ def has_record(session: Session, slot: str, scheduled_at: datetime) -> bool:
     return found is not None
 
 
+def slot_keys_since(session: Session, since: datetime) -> set[tuple[str, datetime]]:
+    """(slot, scheduled time) of the slot records scheduled after `since`."""
+    rows = session.execute(
+        select(AiringRow.slot, AiringRow.scheduled_at).where(AiringRow.kind == "slot", AiringRow.scheduled_at > since)
+    )
+    return {(slot, at) for slot, at in rows}
+
+
 def has_airing(session: Session, draft: AiringDraft) -> bool:
     """Whether this airing (same kind, slot, scheduled and start time, status) is in the log already."""
     query = select(AiringRow.seq).where(

@@ -37,3 +37,21 @@ def set_text(session: Session, key: str, value: str, now: datetime) -> None:
         session.add(StationStateRow(key=key, value=value, updated_at=now))
     else:
         row.value, row.updated_at = value, now
+
+
+def station_created(session: Session) -> datetime | None:
+    """When the station was set up: recorded by `init`, or (for a station set up before that was
+    recorded) its first airing or first news item."""
+    from sqlalchemy import func, select
+
+    from broadcaster.store.tables import AiringRow, NewsItemRow
+
+    recorded = get_time(session, CREATED)
+    if recorded is not None:
+        return recorded
+    firsts = [
+        session.scalar(select(func.min(AiringRow.scheduled_at))),
+        session.scalar(select(func.min(NewsItemRow.created_at))),
+    ]
+    known = [f for f in firsts if f is not None]
+    return min(known) if known else None
