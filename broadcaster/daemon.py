@@ -51,8 +51,17 @@ JOB_HORIZON = timedelta(hours=26)
 
 
 class Daemon:
-    def __init__(self, station: Station, output: Output, amplifier: Amplifier, speech: Speech | None = None) -> None:
+    def __init__(
+        self,
+        station: Station,
+        output: Output,
+        amplifier: Amplifier,
+        speech: Speech | None = None,
+        equipment: Callable[[Station], tuple[Output, Amplifier]] | None = None,
+    ) -> None:
         self.station = station
+        # builds the output and amplifier from the config again when SIGHUP changes them
+        self.equipment = equipment
         self.speech = speech or Speech(station)
         self.programme = Programme(station, self.speech)
         self.airer = Airer(station, self.speech, output, amplifier)
@@ -238,7 +247,17 @@ class Daemon:
         except BroadcasterError as exc:
             log.error("config not reloaded, keeping the running one: %s", exc)
             return
+        old = self.station.config
         self.station.config = config
+        if (config.output, config.amplifier) != (old.output, old.amplifier):
+            if self.equipment is None:
+                log.error(
+                    "the output or amplifier settings changed: restart the daemon to use them "
+                    "(systemctl restart broadcaster); until then it airs through %s",
+                    self.airer.output.name,
+                )
+            else:
+                self.airer.use_equipment(*self.equipment(self.station))
         self.speech = Speech(self.station)
         self.programme = Programme(self.station, self.speech)
         self.airer.speech = self.speech

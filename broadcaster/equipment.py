@@ -30,6 +30,10 @@ def make_amplifier(station: Station) -> Amplifier:
     return CommandAmplifier(amp.on_command, amp.off_command, amp.warmup_seconds, amp.timeout_seconds)
 
 
+def make_equipment(station: Station) -> tuple[Output, Amplifier]:
+    return make_output(station), make_amplifier(station)
+
+
 def sound_card_available() -> bool:
     """Whether a sound server or an ALSA card is there to play to (the demo falls back to files otherwise)."""
     if pulse_reachable():

@@ -68,6 +68,7 @@ class Airer:
         self._on_air: AiringRequest | None = None
         self._emergencies_waiting = 0
         self._stream: BulletinStream | None = None
+        self._next_equipment: tuple[Output, Amplifier] | None = None
         # Records the database refused (disk full, database unreachable), kept across a stop.
         self.records = UnwrittenRecords(station, SpillFile(station.config.data_dir / SPILL_NAME))
 
@@ -161,11 +162,31 @@ class Airer:
         return record
 
     def _device(self) -> str:
-        return (
-            self.station.config.output.device
-            if self.station.config.output.kind == "device"
-            else str(self.station.config.output_dir)
-        )
+        # from the output itself, not the config: after a reload the two may differ until the swap
+        return str(getattr(self.output, "device", "") or getattr(self.output, "folder", "") or self.output.name)
+
+    def use_equipment(self, output: Output, amplifier: Amplifier) -> None:
+        """Swap the output and amplifier (config reloaded): at once when nothing is on air, otherwise
+        when the airing on air ends, so an airing is never logged under a device it did not use."""
+        with self._state:
+            self._next_equipment = (output, amplifier)
+        if self._line.acquire(blocking=False):
+            try:
+                self._swap_equipment()
+            finally:
+                self._line.release()
+
+    def _swap_equipment(self) -> None:
+        with self._state:
+            pending, self._next_equipment = self._next_equipment, None
+        if pending is None:
+            return
+        old = self.output
+        self.output, self.amplifier = pending
+        close = getattr(old, "close", None)
+        if close is not None and old is not self.output:
+            close()
+        log.info("now airing through %s", self.output.name)
 
     # ------------------------------------------------------------ airing
 
@@ -175,6 +196,7 @@ class Airer:
         Raises Preempted when interrupted before the pre-roll ended, or when an announced
         emergency is waiting for the line (no record written)."""
         with self._line:
+            self._swap_equipment()
             with self._state:
                 if request.kind == "emergency":
                     self._emergencies_waiting = max(0, self._emergencies_waiting - 1)

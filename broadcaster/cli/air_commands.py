@@ -27,11 +27,11 @@ def run(ctx: click.Context, run_for: float | None) -> None:
     SIGHUP reloads config.toml.
     """
     from broadcaster.daemon import Daemon
-    from broadcaster.equipment import make_amplifier, make_output
+    from broadcaster.equipment import make_equipment
 
     station = open_station(ctx)
-    output = make_output(station)
-    daemon = Daemon(station, output, make_amplifier(station))
+    output, amplifier = make_equipment(station)
+    daemon = Daemon(station, output, amplifier, equipment=make_equipment)
 
     def started() -> None:
         click.echo(f"{station.config.station.name}: on air through {output.name}. Ctrl-C to stop.", err=True)
