@@ -58,6 +58,7 @@ def test_sighup_with_a_broken_config_keeps_the_running_one(tmp_path: Path) -> No
         cli.config.write_text(good.replace("late_grace_minutes = ", "late_grace_minutes = = "))
         daemon.signal(signal.SIGHUP)
         daemon.wait_for(lambda: "config not reloaded, keeping the running one" in daemon.stderr, 10, "the refusal")
+        cli.config.write_text(good)  # the CLI reading the log needs a good file too (no SIGHUP: nothing reloads)
         record = daemon.wait_record(lambda r: r["slot"] == slot.name, timeout=30, what="the slot's record")
         assert daemon.stop() == 0
     finally:
