@@ -45,6 +45,9 @@ class Thresholds:
     recover_s: float = 2.0  # fit for this long before the relay comes back after a failure
     recover_max_s: float = 30.0  # the cap on the doubled recovery time of a flapping stream
     join_buffer_s: float = 1.0  # audio that must be waiting before the relay goes (back) on air
+    # a pause in the bytes longer than this restarts the recovery clock: only a stream that keeps flowing
+    # counts as back, not the burst of old audio a frozen source's server hands every new listener
+    flow_gap_s: float = 1.5
 
     def recovery_needed(self, failures: int) -> float:
         """Seconds of fitness asked before going back to the relay after `failures` failures in this slot."""
@@ -60,7 +63,7 @@ class StreamMonitor:
         self._last_bytes_at: float | None = None
         self._silent_run_s = 0.0
         self._fit_since: float | None = None
-        self._down_why = _("not connected yet")
+        self._down_why: str | None = None  # why the last connection ended
 
     def started(self, now: float) -> None:
         """A new reading process was started (a connection attempt)."""
@@ -73,6 +76,8 @@ class StreamMonitor:
         """A block of decoded audio arrived."""
         if self._started_at is None:
             self._started_at = now
+        if self._last_bytes_at is not None and now - self._last_bytes_at > self.t.flow_gap_s:
+            self._fit_since = None
         self._last_bytes_at = now
         if rms_dbfs < self.t.silence_dbfs:
             self._silent_run_s += seconds
@@ -94,9 +99,10 @@ class StreamMonitor:
     def health(self, now: float) -> tuple[Health, str]:
         """How the stream is now, and why in words for the airing record."""
         if self._started_at is None:
-            return "down", self._down_why
+            return "down", self._down_why or _("not connected yet")
         if self._last_bytes_at is None:
-            return "connecting", _("no audio from the stream yet")
+            # while a new attempt connects, the last one's failure is the news
+            return "connecting", self._down_why or _("no audio from the stream yet")
         quiet_for = now - self._last_bytes_at
         if quiet_for >= self.t.stall_s:
             return "stalled", _("the stream stalled (no data for {seconds} s)").format(seconds=f"{quiet_for:.0f}")
@@ -107,8 +113,10 @@ class StreamMonitor:
         return "ok", ""
 
     def fit_for(self, now: float) -> float:
-        """Seconds the stream has been fit without a break (0 when it is not)."""
+        """Seconds the stream has been fit and flowing without a break (0 when it is not)."""
         if self._fit_since is None or self.health(now)[0] != "ok":
+            return 0.0
+        if self._last_bytes_at is None or now - self._last_bytes_at > self.t.flow_gap_s:
             return 0.0
         return now - self._fit_since
 

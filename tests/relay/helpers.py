@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from broadcaster.clock import SystemClock
-from broadcaster.relay import Fallback, RelayResult, RelaySession, RelaySettings, Thresholds
+from broadcaster.relay import Fallback, RelayResult, RelaySegment, RelaySession, RelaySettings, Thresholds
 from broadcaster.sound.stream_out import PcmSink
 from tests.audio_server import Recording, tone, write_wav
 
@@ -89,15 +89,18 @@ def at(start: datetime, seconds: float) -> datetime:
 
 
 def dominant_hz(samples: np.ndarray, rate: int) -> float:
-    spectrum = np.abs(np.fft.rfft(samples.astype(np.float64) * np.hanning(len(samples))))
-    return float(np.argmax(spectrum) * rate / len(samples))
+    # zero-padded: a few tens of ms of a pure tone still give its frequency to a few Hz
+    spectrum = np.abs(np.fft.rfft(samples.astype(np.float64), 1 << 16))
+    return float(np.argmax(spectrum) * rate / (1 << 16))
 
 
 def label(samples: np.ndarray, rate: int) -> str:
     """'relay', 'notice', 'bulletin', 'quiet' or 'other' for a short window of the recording."""
-    if len(samples) == 0 or np.sqrt(np.mean(samples.astype(np.float64) ** 2)) / 32767 < 0.01:
+    # the test signals peak at half of full scale; less than 20 ms of one at a window's edge counts as quiet
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 0.1 * 32767)
+    if len(loud) == 0 or loud[-1] - loud[0] < 0.02 * rate:
         return "quiet"
-    hz = dominant_hz(samples, rate)
+    hz = dominant_hz(samples[loud[0] : loud[-1] + 1], rate)
     for name, target in (("relay", RELAY_HZ), ("notice", NOTICE_HZ), ("bulletin", BULLETIN_HZ)):
         if abs(hz - target) < 25:
             return name
@@ -136,3 +139,18 @@ def longest_quiet_s(labels: list[str], step_s: float = STEP_S) -> float:
         run = run + 1 if name == "quiet" else 0
         best = max(best, run)
     return best * step_s
+
+
+def heard_during(recording: Recording, segment: RelaySegment, margin_s: float = 0.2) -> set[str]:
+    """What the horns played inside a segment of the result (its edges left out)."""
+    inner_start = segment.started_at + timedelta(seconds=margin_s)
+    inner_end = segment.ended_at - timedelta(seconds=margin_s)
+    return set(timeline(recording, inner_start, inner_end)) if inner_end > inner_start else set()
+
+
+def matches_record(recording: Recording, result: RelayResult) -> None:
+    """Every segment of the result is what was heard then: the record does not lie."""
+    expected = {"relay": {"relay"}, "bulletin": {"bulletin"}, "notice": {"notice", "quiet"}, "silence": {"quiet"}}
+    for segment in result.segments:
+        heard = heard_during(recording, segment)
+        assert heard <= expected[segment.piece or segment.kind], (segment, heard)

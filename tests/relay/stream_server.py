@@ -108,7 +108,7 @@ def icecast() -> Iterator[Icecast]:
         shutil.rmtree(folder, ignore_errors=True)
         pytest.skip(
             f"no Icecast streaming server ({exc}): apt-get install icecast2, then run the suite "
-            "through scripts/test.sh or eval \"$(scripts/start-icecast.sh)\""
+            'through scripts/test.sh or eval "$(scripts/start-icecast.sh)"'
         )
     try:
         yield server
