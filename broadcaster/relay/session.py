@@ -98,12 +98,20 @@ class RelaySession:
         if self._prepared:
             return
         self._prepared = True
-        self.reader.start()
-        self._workdir = Path(tempfile.mkdtemp(prefix="broadcaster-relay-"))
-        self._fallback = load_fallback(
-            self.provider, self.rate, self.channels, self._workdir, self.settings.notice_gap_s
-        )
-        self.sink.open(self.rate, self.channels)
+        try:
+            self.reader.start()
+            self._workdir = Path(tempfile.mkdtemp(prefix="broadcaster-relay-"))
+            self._fallback = load_fallback(
+                self.provider, self.rate, self.channels, self._workdir, self.settings.notice_gap_s
+            )
+            self.sink.open(self.rate, self.channels)
+        except BaseException:
+            # nothing is left running; run() will try the whole pre-roll again
+            self._prepared = False
+            self.sink.abort()
+            self.sink.finish()
+            self.close()
+            raise
         log.info("relay %s: pre-rolled for %s", self.name, self.start_at.isoformat())
 
     def stop(self, reason: str = "") -> None:

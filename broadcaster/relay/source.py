@@ -179,6 +179,7 @@ class StreamReader:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        self._closed.clear()
         self._thread = threading.Thread(target=self._supervise, name="relay-stream", daemon=True)
         self._thread.start()
 

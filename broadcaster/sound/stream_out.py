@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from broadcaster.errors import OutputError
+from broadcaster.i18n import _
 from broadcaster.sound.devices import PACKAGE_OF, Backend, Player, ResolvedBackend, player_command, resolve_backend
 from broadcaster.sound.outputs import DeviceOutput, FileOutput, Output
 
@@ -74,14 +75,15 @@ class PlayerSink:
         self._aborted = False
 
     def open(self, rate: int, channels: int) -> None:
+        self._aborted = False
         resolved: ResolvedBackend = resolve_backend(self.backend)
         command = player_command(resolved, self.device, rate, channels, self.latency_ms)
         command = [part.replace("--stream-name=bulletin", "--stream-name=relay") for part in command]
         if shutil.which(command[0]) is None:
             package = PACKAGE_OF[command[0]]
             raise OutputError(
-                f"Cannot play sound: {command[0]} is not installed.",
-                f"Is {package} installed? apt-get install {package}",
+                _("Cannot play sound: {program} is not installed.").format(program=command[0]),
+                _("Is {package} installed? apt-get install {package}").format(package=package),
             )
         self._player = Player(command, resolved, self.device, (rate, channels))
         self._player.wait_ready(self.ready_timeout_s)
@@ -148,13 +150,14 @@ class WavSink:
         self._aborted = False
 
     def open(self, rate: int, channels: int) -> None:
+        self._aborted = False
         self._format = (rate, channels)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(
-                f"Cannot create the output folder {self.folder}: {exc.strerror}.",
-                "Check [output] dir in config.toml and the folder's permissions.",
+                _("Cannot create the output folder {folder}: {error}.").format(folder=self.folder, error=exc.strerror),
+                _("Check [output] dir in config.toml and the folder's permissions."),
             ) from exc
 
     def begin(self, when: datetime) -> None:
@@ -167,7 +170,13 @@ class WavSink:
             self._file = path.open("wb")
             self._file.write(self._header(0))
         except OSError as exc:
-            raise OutputError(f"Cannot write {path}: {exc.strerror}.", "Check free disk space.") from exc
+            raise self._write_error(path, exc) from exc
+
+    @staticmethod
+    def _write_error(path: Path | None, exc: OSError) -> OutputError:
+        return OutputError(
+            _("Cannot write {path}: {error}.").format(path=path, error=exc.strerror), _("Check free disk space.")
+        )
 
     def _header(self, data_size: int) -> bytes:
         rate, channels = self._format
@@ -183,7 +192,7 @@ class WavSink:
         try:
             self._file.write(block)
         except OSError as exc:
-            raise OutputError(f"Cannot write {self.path}: {exc.strerror}.", "Check free disk space.") from exc
+            raise self._write_error(self.path, exc) from exc
         self._written += len(block)
 
     def finish(self) -> None:
