@@ -26,7 +26,7 @@ The rules, chosen so the horns are never left in dead air:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from broadcaster.i18n import _
@@ -47,7 +47,12 @@ class Thresholds:
     join_buffer_s: float = 1.0  # audio that must be waiting before the relay goes (back) on air
     # a pause in the bytes longer than this restarts the recovery clock: only a stream that keeps flowing
     # counts as back, not the burst of old audio a frozen source's server hands every new listener
-    flow_gap_s: float = 1.5
+    # (which is why it must be shorter than recover_s: a burst then nothing never adds up to recover_s)
+    flow_gap_s: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.flow_gap_s < self.recover_s <= self.recover_max_s:
+            raise ValueError("relay thresholds need 0 < flow_gap_s < recover_s <= recover_max_s")
 
     def recovery_needed(self, failures: int) -> float:
         """Seconds of fitness asked before going back to the relay after `failures` failures in this slot."""
@@ -248,9 +253,18 @@ class Switcher:
             self._done.append(Segment(o.choice, o.start_s, pos, o.why))
 
     def finish(self, pos: float, bulletin_done: bool) -> list[Segment]:
-        """Closes the segment on air at the end of sound; `bulletin_done`: a bulletin on air had ended."""
+        """Closes the segment on air at the end of sound; `bulletin_done`: a bulletin on air had ended.
+
+        Decisions are made a little ahead of the sound: after a stop, what was decided but never heard
+        is cut from the record at `pos`."""
         self._close(pos, completed=bulletin_done)
-        return [s for s in self._done if s.end_s > s.start_s]
+        heard = []
+        for s in self._done:
+            if s.end_s > pos:
+                s = replace(s, end_s=pos, completed=False if s.piece == "bulletin" else s.completed)
+            if s.end_s > s.start_s:
+                heard.append(s)
+        return heard
 
 
 @dataclass

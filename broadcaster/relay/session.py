@@ -169,38 +169,19 @@ class RelaySession:
     def _air(self) -> RelayResult:
         assert self._fallback is not None
         fallback = self._fallback
-        chunk = max(1, round(self.rate * self.settings.chunk_s)) * self.frame_bytes
         bulletin_s = fallback.bulletin.seconds if fallback.bulletin is not None else None
         switcher = Switcher(self.settings.thresholds, bulletin_s)
         # on time (the wait ends within a millisecond of the second) the slot airs whole; late, it still ends on time
         begin = self.clock.now()
         begin = self.start_at if begin - self.start_at < timedelta(seconds=0.5) else begin
         total = round((self.end_at - begin).total_seconds() * self.rate) * self.frame_bytes
-        digest, sent, piece_ended = hashlib.sha256(), 0, False
+        digest = hashlib.sha256()
         t0 = self.clock.monotonic()
         started_at = self.clock.now() + timedelta(seconds=self.sink.start_offset_s)
-        failure: OutputError | None = None
+        sent, piece_ended, failure = 0, False, None
         try:
             self.sink.begin(started_at)
-            while sent < total:
-                if not self._wait_monotonic(t0 + sent / self.bytes_per_s - self.sink.lead_s):
-                    break
-                now = self.clock.monotonic()
-                self._take_events()
-                health, why = self.monitor.health(now)
-                tick = Tick(
-                    now, sent / self.bytes_per_s, health, why, self.monitor.fit_for(now), self.relay_audio.seconds,
-                    piece_ended, (total - sent) / self.bytes_per_s,
-                )  # fmt: skip
-                decision = switcher.decide(tick)
-                if decision.choice != "relay" or decision.join:
-                    log.debug("relay %s: %s at %.2f s", self.name, decision, tick.pos)
-                block, piece_ended = self._block(decision, min(chunk, total - sent), fallback, piece_ended)
-                if not block:
-                    continue
-                self.sink.write(block)
-                digest.update(block)
-                sent += len(block)
+            sent, piece_ended = self._feed(switcher, fallback, total, t0, digest)
             if not self._stopped.is_set():
                 self.sink.finish()
         except OutputError as exc:
@@ -210,6 +191,7 @@ class RelaySession:
             self.sink.finish()
         ended_at = self.clock.now()
         sent_s = sent / self.bytes_per_s
+        # what was written ahead of a stop never sounded
         played = min(max(self.clock.monotonic() - t0, 0.0), sent_s) if self._stopped.is_set() else sent_s
         on_bulletin_done = switcher.on_air == "bulletin" and piece_ended
         segments = self._dated(switcher.finish(played, on_bulletin_done), started_at, fallback)
@@ -223,6 +205,33 @@ class RelaySession:
         if failure is not None:
             raise RelayFailed(failure, result) from failure
         return result
+
+    def _feed(
+        self, switcher: Switcher, fallback: FallbackAudio, total: int, t0: float, digest: hashlib._Hash
+    ) -> tuple[int, bool]:
+        """Writes the slot's sound in real time until `total` bytes or a stop: (bytes sent, fallback piece ended)."""
+        chunk = max(1, round(self.rate * self.settings.chunk_s)) * self.frame_bytes
+        sent, piece_ended = 0, False
+        while sent < total:
+            if not self._wait_monotonic(t0 + sent / self.bytes_per_s - self.sink.lead_s):
+                break
+            now = self.clock.monotonic()
+            self._take_events()
+            health, why = self.monitor.health(now)
+            tick = Tick(
+                now, sent / self.bytes_per_s, health, why, self.monitor.fit_for(now), self.relay_audio.seconds,
+                piece_ended, (total - sent) / self.bytes_per_s,
+            )  # fmt: skip
+            decision = switcher.decide(tick)
+            if decision.choice != "relay" or decision.join:
+                log.debug("relay %s: %s at %.2f s", self.name, decision, tick.pos)
+            block, piece_ended = self._block(decision, min(chunk, total - sent), fallback, piece_ended)
+            if not block:
+                continue
+            self.sink.write(block)
+            digest.update(block)
+            sent += len(block)
+        return sent, piece_ended
 
     def _take_events(self) -> None:
         """Everything the stream reader saw since the last block, in order."""

@@ -135,6 +135,15 @@ def probe_stream(
     return ProbeResult(True, audible, codec, rate, layout, round(level, 1), why)
 
 
+def check_stream(url: str, timeout: float = 15.0) -> str | None:
+    """For `broadcaster doctor`: None when `url` can be relayed now, else what is wrong and what to do."""
+    result = probe_stream(url, timeout)
+    if result.ok:
+        return None
+    return _("The relay stream {url} cannot be relayed now: {why}. Check [[slots]] relay_url in config.toml; "
+             "until it works, relay slots air the station's fallback.").format(url=url, why=result.why)  # fmt: skip
+
+
 # --------------------------------------------------------------------------- reading during a slot
 
 

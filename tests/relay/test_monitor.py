@@ -16,7 +16,7 @@ from broadcaster.relay.monitor import Backoff, Segment, StreamMonitor, Switcher,
 from broadcaster.relay.source import explain_stream_failure
 from tests.fakes import FakeClock
 
-T = Thresholds(silence_dbfs=-50, silence_s=4, stall_s=3, recover_s=2, recover_max_s=30, join_buffer_s=1, flow_gap_s=1.5)
+T = Thresholds(silence_dbfs=-50, silence_s=4, stall_s=3, recover_s=2, recover_max_s=30, join_buffer_s=1, flow_gap_s=1)
 LOUD, QUIET = -20.0, -90.0
 STEP = 0.1
 
@@ -72,9 +72,14 @@ def test_the_recovery_clock_runs_only_while_the_stream_keeps_flowing() -> None:
     for _ in range(80):  # a frozen source's server hands a new listener 8 s of old audio at once...
         monitor.audio(0.0, 0.1, LOUD)
     assert monitor.fit_for(1.0) == pytest.approx(1.0)
-    assert monitor.fit_for(2.0) == 0.0  # ...and then nothing: not back
+    assert monitor.fit_for(1.1) == 0.0  # ...and then nothing: it never counts as back for recover_s
     monitor.audio(2.5, 0.1, LOUD)  # bytes again after a 2.5 s pause: the clock starts over
     assert monitor.fit_for(2.6) == pytest.approx(0.1)
+
+
+def test_thresholds_that_would_let_a_burst_count_as_recovery_are_refused() -> None:
+    with pytest.raises(ValueError, match="flow_gap_s < recover_s"):
+        Thresholds(recover_s=1.0, flow_gap_s=1.0)
 
 
 def test_the_recovery_time_doubles_with_each_failure_up_to_its_cap() -> None:
@@ -268,3 +273,12 @@ def test_a_bulletin_cut_by_the_end_of_the_slot_is_recorded_as_not_completed() ->
 )  # fmt: skip
 def test_ffmpeg_failures_are_told_in_plain_words(stderr: str, returncode: int, why: str) -> None:
     assert explain_stream_failure(stderr, returncode) == why
+
+
+def test_what_was_decided_but_never_heard_before_a_stop_is_not_in_the_record() -> None:
+    switcher = Switcher(T, bulletin_seconds=2)
+    switcher.decide(Tick(0.0, 0.0, "down", "the stream ended", 0.0, 0.0, remaining_s=10))
+    # the bulletin's end and the notice were decided 0.4 s ahead of the sound; the stop came at 1.9 s
+    switcher.decide(Tick(2.0, 2.0, "down", "the stream ended", 0.0, 0.0, piece_ended=True, remaining_s=8))
+    [segment] = switcher.finish(1.9, bulletin_done=False)
+    assert (segment.piece, segment.end_s, segment.completed) == ("bulletin", 1.9, False)

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from broadcaster.relay import Fallback, probe_stream
+from broadcaster.relay.source import check_stream
 from broadcaster.sound.stream_out import WavSink
 from tests.audio_server import read_wav, tone, write_wav
 from tests.relay.helpers import NOTICE_HZ, RELAY_HZ, at, dominant_hz, session, sleep_until, whole_second
@@ -93,3 +94,6 @@ def test_the_probe_says_whether_a_stream_can_be_relayed(sources: Sources) -> Non
     assert (missing.reachable, missing.why) == (False, "the stream was not found on its server (404)")
     refused = probe_stream("http://127.0.0.1:9/stream.mp3", timeout=10)
     assert (refused.reachable, refused.why) == (False, "the stream's server refused the connection")
+    assert check_stream(live.url) is None
+    problem = check_stream("http://127.0.0.1:9/stream.mp3")
+    assert problem is not None and "refused the connection" in problem and "relay_url" in problem
