@@ -15,7 +15,8 @@ import pytest
 
 from broadcaster.relay import Fallback, probe_stream
 from broadcaster.relay.source import check_stream
-from broadcaster.sound.stream_out import WavSink
+from broadcaster.sound.outputs import DeviceOutput, FileOutput
+from broadcaster.sound.stream_out import PlayerSink, WavSink, pcm_sink_for
 from tests.audio_server import read_wav, tone, write_wav
 from tests.relay.helpers import NOTICE_HZ, RELAY_HZ, at, dominant_hz, session, sleep_until, whole_second
 from tests.relay.stream_server import Sources, silence_inputs, tone_inputs
@@ -97,3 +98,24 @@ def test_the_probe_says_whether_a_stream_can_be_relayed(sources: Sources) -> Non
     assert check_stream(live.url) is None
     problem = check_stream("http://127.0.0.1:9/stream.mp3")
     assert problem is not None and "refused the connection" in problem and "relay_url" in problem
+
+
+def test_an_emergency_before_the_slot_leaves_the_relay_unaired_and_nothing_running(tmp_path: Path) -> None:
+    url = "file:" + str(mp3_of_tone(tmp_path / "programme.mp3", 30, RELAY_HZ))
+    sink = WavSink(tmp_path / "aired")
+    relay = session(url, sink, whole_second(3.5), 5, Fallback(notice=write_wav(tmp_path / "n.wav", tone(1, 440))))
+    relay.prepare()
+    relay.stop("emergency item 3")
+    result = relay.run()
+
+    assert (result.completed, result.played_seconds, result.segments) == (False, 0.0, ())
+    assert result.stop_reason == "emergency item 3" and sink.path is None
+    assert relay.reader._thread is not None and not relay.reader._thread.is_alive()
+
+
+def test_a_relay_plays_where_the_stations_bulletins_play(tmp_path: Path) -> None:
+    device = pcm_sink_for(DeviceOutput("horn", "pulse", latency_ms=150, start_offset_s=0.02))
+    assert isinstance(device, PlayerSink)
+    assert (device.device, device.backend, device.latency_ms, device.start_offset_s) == ("horn", "pulse", 150, 0.02)
+    folder = pcm_sink_for(FileOutput(tmp_path / "aired"), stem="Đài huyện")
+    assert isinstance(folder, WavSink) and folder.folder == tmp_path / "aired"
