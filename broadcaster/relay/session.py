@@ -87,6 +87,7 @@ class RelaySession:
         self.relay_audio = PcmQueue(self.bytes_per_s, self.frame_bytes)
         self._stopped = threading.Event()
         self._stop_reason = ""
+        self._stopped_at = 0.0  # monotonic
         self._prepared = False
         self._workdir: Path | None = None
         self._fallback: FallbackAudio | None = None
@@ -117,6 +118,7 @@ class RelaySession:
     def stop(self, reason: str = "") -> None:
         """From any thread: the horns go quiet now and run() returns an interrupted result."""
         self._stop_reason = reason or _("stopped")
+        self._stopped_at = self.clock.monotonic()
         self._stopped.set()
         self.sink.abort()
 
@@ -192,7 +194,7 @@ class RelaySession:
         ended_at = self.clock.now()
         sent_s = sent / self.bytes_per_s
         # what was written ahead of a stop never sounded
-        played = min(max(self.clock.monotonic() - t0, 0.0), sent_s) if self._stopped.is_set() else sent_s
+        played = min(max(self._stopped_at - t0, 0.0), sent_s) if self._stopped.is_set() else sent_s
         on_bulletin_done = switcher.on_air == "bulletin" and piece_ended
         segments = self._dated(switcher.finish(played, on_bulletin_done), started_at, fallback)
         completed = sent >= total and not self._stopped.is_set() and failure is None

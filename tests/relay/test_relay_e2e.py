@@ -163,7 +163,7 @@ def test_stop_cuts_the_relay_to_silence_at_once_and_reports_it_interrupted(
     assert isinstance(stopped_at, type(start))
     silent_from = last_sound(recording, at(start, 6))
     assert (silent_from - stopped_at).total_seconds() < 0.1
-    assert (returned - stopped_at).total_seconds() < 0.5
+    assert (returned - stopped_at).total_seconds() < 1.0  # the emergency can air
     assert not result.completed and result.stop_reason == "emergency item 12"
     assert result.played_seconds == pytest.approx(2.0, abs=0.1)
     end_of_record = result.started_at + timedelta(seconds=result.played_seconds)
