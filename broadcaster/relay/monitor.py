@@ -106,6 +106,10 @@ class StreamMonitor:
         if self._started_at is None:
             return "down", self._down_why or _("not connected yet")
         if self._last_bytes_at is None:
+            waited = now - self._started_at
+            if waited >= self.t.stall_s:
+                # a connection that hangs is a stall too: the horns must not wait for its timeout
+                return "stalled", _("no audio from the stream for {seconds} s").format(seconds=f"{waited:.0f}")
             # while a new attempt connects, the last one's failure is the news
             return "connecting", self._down_why or _("no audio from the stream yet")
         quiet_for = now - self._last_bytes_at

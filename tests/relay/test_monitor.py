@@ -53,6 +53,13 @@ def test_pauses_in_speech_shorter_than_silence_s_are_not_silence() -> None:
             assert monitor.health(clock.monotonic())[0] == "ok"
 
 
+def test_a_connection_that_hangs_counts_as_stalled_after_stall_s() -> None:
+    monitor = StreamMonitor(T)
+    monitor.started(0.0)
+    assert monitor.health(2.9) == ("connecting", "no audio from the stream yet")
+    assert monitor.health(3.0) == ("stalled", "no audio from the stream for 3 s")
+
+
 def test_a_new_attempt_after_a_failure_reports_that_failure_until_audio_comes() -> None:
     monitor = StreamMonitor(T)
     assert monitor.health(0.0) == ("down", "not connected yet")
@@ -96,7 +103,7 @@ def test_reconnection_attempts_back_off_and_start_again_after_a_good_run() -> No
 # --------------------------------------------------------------------------- switching
 
 
-Stream = Callable[[float], str]  # seconds since the slot's start -> "up", "silent", "frozen" or "down"
+Stream = Callable[[float], str]  # seconds since the slot's start -> "up", "silent", "frozen", "hung" or "down"
 
 
 class Simulation:
@@ -117,6 +124,9 @@ class Simulation:
     def _feed(self) -> None:
         state = self.stream(self.t)
         now = self.clock.monotonic()
+        if state == "hung" and self.was != "hung":  # the connection drops, the new attempt never answers
+            self.monitor.ended(now, "the stream ended")
+            self.monitor.started(now)
         if state in ("up", "silent"):
             if self.was in ("down",):
                 self.monitor.started(now)
@@ -208,6 +218,12 @@ def test_a_hiccup_shorter_than_the_buffer_is_not_heard_and_a_stall_becomes_the_f
     assert shape(segments) == [("relay", 0, 6.9), ("silence", 6.9, 7.9), ("notice", 7.9, 12)]
     assert segments[1].why == "waiting for the stream's next data"
     assert segments[2].why == "the stream stalled (no data for 3 s)"
+
+
+def test_a_reconnection_that_hangs_is_waited_for_only_stall_s() -> None:
+    segments = Simulation(between("hung", 5, 99)).run(12)
+    assert shape(segments) == [("relay", 0, 6.9), ("silence", 6.9, 8.0), ("notice", 8.0, 12)]
+    assert segments[2].why == "no audio from the stream for 3 s"
 
 
 def test_the_relay_comes_back_once_the_stream_has_flowed_for_recover_s_cutting_the_notice() -> None:
