@@ -129,10 +129,6 @@ class StreamMonitor:
             return 0.0
         return now - self._fit_since
 
-    def stalled(self, now: float) -> bool:
-        """True when the reading process should be given up and a new connection tried."""
-        return self.health(now)[0] == "stalled"
-
 
 @dataclass(frozen=True)
 class Segment:
