@@ -9,22 +9,26 @@ recording:
 - death: the source is killed 2 s into the slot; the longest quiet stretch
   between the relay's last sound and the notice (goal: <= 5 s), and how long
   after the kill the notice began;
-- stall: the source is frozen (connected, no more bytes); the same figures.
+- stall: the source is frozen (connected, no more bytes); the same figures;
+- cpu: what relaying costs the station PC (a file URL to a WAV folder, so only the relay is measured).
 The relay uses the shipped thresholds (RelaySettings()), with a short pre-roll.
 
     eval "$(scripts/start-audio-server.sh)"
-    .venv/bin/python bench/bench_relay.py [--starts 10] [--deaths 5] [--stalls 3]
+    .venv/bin/python bench/bench_relay.py [--starts 10] [--deaths 5] [--stalls 3] [--cpu 60]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from broadcaster.clock import SystemClock
 from broadcaster.relay import Fallback, RelaySession, RelaySettings
-from broadcaster.sound.stream_out import PlayerSink
+from broadcaster.sound.stream_out import PlayerSink, WavSink
 from tests.audio_server import RATE, Recording, SinkRecorder, _pactl, pulse_server, tone, write_wav
 from tests.relay.helpers import NOTICE_HZ, RELAY_HZ, label
 from tests.relay.stream_server import Icecast, Source, start_icecast, tone_inputs
@@ -148,6 +152,31 @@ def bench_failures(server: Icecast, sink: str, n: int, folder: Path, how: str) -
     return figures
 
 
+def bench_cpu(seconds: float, folder: Path) -> tuple[float, float]:
+    """(Python CPU s, ffmpeg CPU s) for relaying `seconds` of a 64 kb/s MP3 (a file URL) to a WAV folder."""
+    mp3 = folder / "programme.mp3"
+    subprocess.run(
+        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+         "-i", f"aevalsrc=0.5*sin(2*PI*{RELAY_HZ}*t):s=44100:d={seconds + 30}",
+         "-c:a", "libmp3lame", "-b:a", "64k", str(mp3)],
+        check=True,
+    )  # fmt: skip
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before_children = children.ru_utime + children.ru_stime
+    start = slot_second(SETTINGS.preroll_s + 0.3)
+    session = RelaySession(
+        "file:" + str(mp3), start, start + timedelta(seconds=seconds), WavSink(folder / "aired"),
+        lambda: Fallback(notice=write_wav(folder / "n.wav", tone(1.5, NOTICE_HZ))), SystemClock(), settings=SETTINGS,
+    )  # fmt: skip
+    cpu = time.process_time()
+    result = session.run()
+    cpu = time.process_time() - cpu
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if [s.kind for s in result.segments] != ["relay"]:
+        raise SystemExit(f"the file was not relayed: {result.summary()}")
+    return cpu, children.ru_utime + children.ru_stime - before_children
+
+
 def summary(label_: str, values_ms: list[float]) -> None:
     absolute = [abs(v) for v in values_ms]
     print(
@@ -161,6 +190,7 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=10)
     parser.add_argument("--deaths", type=int, default=5)
     parser.add_argument("--stalls", type=int, default=3)
+    parser.add_argument("--cpu", type=float, default=60, help="seconds of relay to measure the CPU of (0: skip)")
     args = parser.parse_args()
     server_address = pulse_server()
     if server_address is None:
@@ -185,6 +215,12 @@ def main() -> None:
             print(
                 f"source {how}: n={n}  longest quiet {max(quiet):.2f} s (median {statistics.median(quiet):.2f} s)  "
                 f"notice {statistics.median(delay):.2f} s after the {how} (max {max(delay):.2f} s)"
+            )
+        if args.cpu:
+            python_s, ffmpeg_s = bench_cpu(args.cpu, folder)
+            print(
+                f"CPU for {args.cpu:g} s of relay: Python {python_s:.2f} s ({100 * python_s / args.cpu:.1f} % of a "
+                f"core), ffmpeg {ffmpeg_s:.2f} s ({100 * ffmpeg_s / args.cpu:.1f} %)"
             )
     finally:
         server.stop()
