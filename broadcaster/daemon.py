@@ -29,15 +29,15 @@ from broadcaster.airlog import AiringDraft
 from broadcaster.config import load_config
 from broadcaster.decisions import catch_up, emergencies_due
 from broadcaster.errors import BroadcasterError
-from broadcaster.lock import DaemonLock
 from broadcaster.model import Priority
-from broadcaster.onair import Airer, AiringRequest, Preempted, aired_items
+from broadcaster.onair.airer import Airer, AiringRequest, Preempted, aired_items
+from broadcaster.onair.lock import DaemonLock
 from broadcaster.planning import Occurrence, Overdue, lead_time, occurrences, overdue_decision
-from broadcaster.programme import CLOCK_SLOT, EMERGENCY_SLOT, OUTAGE_SLOT, Programme
-from broadcaster.rendering import Speech
+from broadcaster.service.context import Station
+from broadcaster.service.programme import CLOCK_SLOT, EMERGENCY_SLOT, OUTAGE_SLOT, Programme
+from broadcaster.service.voicing import Voicing
 from broadcaster.sound.amplifier import Amplifier
 from broadcaster.sound.outputs import Output
-from broadcaster.station import Station
 from broadcaster.store import airings as log_store
 from broadcaster.store import news as news_store
 from broadcaster.store import state
@@ -56,15 +56,15 @@ class Daemon:
         station: Station,
         output: Output,
         amplifier: Amplifier,
-        speech: Speech | None = None,
+        voicing: Voicing | None = None,
         equipment: Callable[[Station], tuple[Output, Amplifier]] | None = None,
     ) -> None:
         self.station = station
         # builds the output and amplifier from the config again when SIGHUP changes them
         self.equipment = equipment
-        self.speech = speech or Speech(station)
-        self.programme = Programme(station, self.speech)
-        self.airer = Airer(station, self.speech, output, amplifier)
+        self.voicing = voicing or Voicing(station)
+        self.programme = Programme(station, self.voicing)
+        self.airer = Airer(station, self.voicing, output, amplifier)
         self.lock = DaemonLock(station.db, station.config.path)
         self._stop = threading.Event()
         self._hup = threading.Event()
@@ -258,9 +258,9 @@ class Daemon:
                 )
             else:
                 self.airer.use_equipment(*self.equipment(self.station))
-        self.speech = Speech(self.station)
-        self.programme = Programme(self.station, self.speech)
-        self.airer.speech = self.speech
+        self.voicing = Voicing(self.station)
+        self.programme = Programme(self.station, self.voicing)
+        self.airer.voicing = self.voicing
         self.rebuild()
         log.info("config reloaded from %s", config.path)
 
@@ -291,7 +291,7 @@ class Daemon:
         Cached, so cheap when nothing changed; at air time nothing is synthesized.
         """
         try:
-            self.speech.station_lines()
+            self.voicing.station_lines()
         except BroadcasterError as exc:
             log.error("station ident could not be rendered: %s", exc)
         horizon = self.station.now() + timedelta(hours=self.station.config.speech.render_ahead_hours)
@@ -302,7 +302,7 @@ class Daemon:
         )
         if retry:
             self._last_fallback_retry = self.station.now()
-        _, problems = self.speech.render_items(soon, retry_fallback=retry)
+        _, problems = self.voicing.prepare_all(soon, retry_fallback=retry)
         for problem in problems:
             log.error("%s", problem)
 
@@ -431,9 +431,9 @@ class Daemon:
         """False when another emergency took the line first and this one was queued after it."""
         with self.station.db.session() as session:
             item = news_store.to_item(news_store.get_row(session, item_id))
-        if self.speech.cached_item(item) is None:
+        if self.voicing.audio_for(item) is None:
             # The one case where speech is made at air time: an emergency cannot wait for the next render.
-            self.speech.render_items([item])
+            self.voicing.prepare_all([item])
         try:
             self.airer.air(self.programme.emergency_request(item, self.station.now()))
         except Preempted:

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from broadcaster.config import load_config
 from broadcaster.daemon import Daemon
-from broadcaster.equipment import make_amplifier, make_output, sound_card_available
 from broadcaster.evidence import Evidence, LogQuery
 from broadcaster.newsdesk import NewsDesk
-from broadcaster.rendering import Speech
 from broadcaster.reports.aggregate import period_between
-from broadcaster.station import REPO_AUDIO, Station
+from broadcaster.service.context import REPO_AUDIO, Station
+from broadcaster.service.voicing import Voicing
+from broadcaster.sound.registry import make_amplifier, make_output, sound_card_available
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +86,9 @@ def run(plan: DemoPlan, say: Callable[[str], None]) -> Station:
     desk = NewsDesk(station)
     items, _ = desk.import_file(SAMPLE_NEWS, topic=None)
     say(f"Queued {len(items)} sample news items from {SAMPLE_NEWS.name}.")
-    speech = Speech(station)
+    speech = Voicing(station)
     speech.station_lines()
-    _, problems = speech.render_items(items)
+    _, problems = speech.prepare_all(items)
     for problem in problems:
         say(f"Warning: {problem}")
     say("Speech rendered with the offline voice (espeak-ng) and mastered for horn loudspeakers.")

@@ -37,7 +37,7 @@ def _problem_check(name: str, problem: str | None, ok_detail: str, hints: tuple[
 
 
 def check_database(config: Config) -> Check:
-    from broadcaster.station import Station
+    from broadcaster.service.context import Station
     from broadcaster.store.db import describe_url
 
     url = config.database_url
@@ -70,7 +70,7 @@ def check_disk(config: Config) -> Check:
 
 
 def check_ffmpeg_binary(_config: Config) -> Check:
-    from broadcaster.sound.ffmpeg import check_ffmpeg
+    from broadcaster.media.ffmpeg import check_ffmpeg
 
     return _problem_check("ffmpeg", check_ffmpeg(), "installed")
 

@@ -11,7 +11,7 @@ from broadcaster.errors import InputError
 from broadcaster.newsdesk import parse_date
 from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
 from broadcaster.reports.docx_report import ReportHeader
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.store import airings as log_store
 from broadcaster.store import summary_read
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from broadcaster.errors import InputError, NotFoundError
 from broadcaster.model import ItemStatus, NewsItem, Priority
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.store import news as news_store
 from broadcaster.text.encoding import Conversion, decode_text_file, to_nfc
 

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import Connection, create_engine, insert, text
 
 from broadcaster.airlog import AiredItem, AiringDraft, AiringRecord, seal
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.store import airings as log_store
 from broadcaster.store.tables import AiredItemRow, AiringRow
 from tests.conftest import StationCLI

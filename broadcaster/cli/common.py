@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from broadcaster.config import ENV_VAR
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -120,12 +120,11 @@ def _after_add(ctx: click.Context, desk: NewsDesk, items: list[NewsItem]) -> Non
     """Render speech now, so a TTS failure reaches the official at the keyboard, not at 6 a.m."""
     if not desk.station.config.speech.render_on_add:
         return
-    from broadcaster.rendering import Speech
+    from broadcaster.service.voicing import Voicing
 
-    speeches, problems = Speech(desk.station).render_items(items)
+    speeches, problems = Voicing(desk.station).prepare_all(items)
     for speech in speeches:
-        notes = speech.title.fallback_notes + speech.text.fallback_notes
-        for note in dict.fromkeys(notes):
+        for note in speech.fallback_notes:
             warn(f"News item {speech.item_id}: {note}; spoken by {speech.engine} instead.")
     for message in problems:
         warn(message + " It will be tried again before air time; run `broadcaster render` to retry now.")
@@ -168,9 +167,9 @@ def news_show(ctx: click.Context, item_id: int, as_json: bool) -> None:
     """Show one news item, with how its speech was made."""
     desk = NewsDesk(open_station(ctx))
     item = desk.get(item_id)
-    from broadcaster.rendering import Speech
+    from broadcaster.service.voicing import Voicing
 
-    speech = Speech(desk.station).speech_info(item)
+    speech = Voicing(desk.station).speech_info(item)
     if as_json:
         echo_json(item_json(item, desk.station, speech))
         return
@@ -227,7 +226,7 @@ def news_edit(
 @click.pass_context
 def news_cancel(ctx: click.Context, item_id: int) -> None:
     """Cancel a news item: it will not air again (if it is on air now, it is cut and the bulletin goes on)."""
-    from broadcaster.lock import wake_daemon
+    from broadcaster.onair.lock import wake_daemon
 
     station = open_station(ctx)
     item = NewsDesk(station).cancel(item_id)

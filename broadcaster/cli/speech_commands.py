@@ -49,7 +49,7 @@ def normalize(ctx: click.Context, text: str | None) -> None:
 def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, retry_fallback: bool) -> None:
     """Make the speech that is missing for items (cached: unchanged items are not spoken twice)."""
     from broadcaster.newsdesk import NewsDesk
-    from broadcaster.rendering import Speech
+    from broadcaster.service.voicing import Voicing
 
     if not item_ids and not all_:
         raise InputError("Say which items to render.", "Give item ids, or --all for every item that may still air.")
@@ -61,11 +61,11 @@ def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, retry_fall
         if item_ids
         else [i for i in desk.list_items("all") if i.status(today).value in ("queued", "approved")]
     )
-    speech = Speech(station)
+    speech = Voicing(station)
     problems: list[str] = []
     with click.progressbar(items, label="Rendering speech", show_pos=True, file=sys.stderr) as bar:
         for item in bar:
-            problems += speech.render_items([item], retry_fallback)[1]
+            problems += speech.prepare_all([item], retry_fallback)[1]
     speech.station_lines()
     for problem in problems:
         warn(problem)
@@ -81,9 +81,9 @@ def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, retry_fall
 @click.pass_context
 def speak(ctx: click.Context, text: str, output: Path) -> None:
     """Write TEXT as mastered speech to a WAV file, to listen to."""
-    from broadcaster.rendering import Speech
+    from broadcaster.service.voicing import Voicing
 
-    rendered = Speech(open_station(ctx)).speak_to(text, output)
+    rendered = Voicing(open_station(ctx)).speak_to(text, output)
     click.echo(f"Wrote {output} ({rendered.duration_s:.1f} s, {rendered.engine} voice {rendered.voice}).")
     for note in rendered.fallback_notes:
         warn(note)
@@ -97,12 +97,12 @@ def speak(ctx: click.Context, text: str, output: Path) -> None:
 def preview(ctx: click.Context, item_id: int, output: Path) -> None:
     """Write a news item (title, then text) as it will sound on air, to listen to before approving."""
     from broadcaster.newsdesk import NewsDesk
-    from broadcaster.rendering import Speech
+    from broadcaster.service.voicing import Voicing
 
     station = open_station(ctx)
     item = NewsDesk(station).get(item_id)
-    speech = Speech(station).preview_to(item, output)
-    seconds = speech.title.duration_s + speech.text.duration_s
+    speech = Voicing(station).preview_to(item, output)
+    seconds = speech.seconds(station.config.mastering.pause_ms / 1000)
     click.echo(f"Wrote {output} (about {seconds:.0f} s, {speech.engine} voice {speech.voice}).")
 
 

@@ -21,8 +21,8 @@ from typing import BinaryIO
 
 from broadcaster.errors import BroadcasterError
 from broadcaster.i18n import _
-from broadcaster.sound.ffmpeg import run_ffmpeg
-from broadcaster.sound.pcm import WavLayout, read_wav_layout
+from broadcaster.media.ffmpeg import run_ffmpeg
+from broadcaster.media.pcm import WavLayout, read_wav_layout
 
 log = logging.getLogger(__name__)
 

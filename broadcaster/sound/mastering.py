@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadcaster.errors import AudioError
-from broadcaster.sound.ffmpeg import parse_ebur128_summary, run_ffmpeg
+from broadcaster.media.ffmpeg import parse_ebur128_summary, run_ffmpeg
 
 log = logging.getLogger(__name__)
 

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.errors import OutputError
+from broadcaster.media.pcm import patch_sizes, wav_header
 from broadcaster.sound.devices import (
     PACKAGE_OF,
     Backend,
@@ -32,7 +33,6 @@ from broadcaster.sound.devices import (
     player_command,
     resolve_backend,
 )
-from broadcaster.sound.pcm import patch_sizes, wav_header
 from broadcaster.sound.stream import PcmSource, WavSource
 
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from broadcaster.errors import AudioError
+from broadcaster.media.pcm import WavLayout, read_wav_layout
 from broadcaster.sound.bulletin import BulletinPart, Cue, CueSheet, PartKind
-from broadcaster.sound.pcm import WavLayout, read_wav_layout
 
 SAMPLE_WIDTH = 2  # 16-bit PCM, what mastering writes and outputs play
 

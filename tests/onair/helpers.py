@@ -25,14 +25,14 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from broadcaster.sound.pcm import pcm_sha256
+from broadcaster.media.pcm import pcm_sha256
 from tests.audio_server import chirp, write_wav
 from tests.conftest import REPO, StationCLI, write_config
 
 if TYPE_CHECKING:
     from broadcaster.model import NewsItem
-    from broadcaster.onair import Airer
-    from broadcaster.station import Station
+    from broadcaster.onair.airer import Airer
+    from broadcaster.service.context import Station
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SHARED_CACHE: Path | None = None  # set by tests/onair/conftest.py
@@ -140,20 +140,20 @@ class InProcess:
 
 
 def in_process_airer(tmp_path: Path) -> InProcess:
-    from broadcaster.onair import Airer
-    from broadcaster.programme import Programme
-    from broadcaster.rendering import Speech
+    from broadcaster.onair.airer import Airer
+    from broadcaster.service.context import Station
+    from broadcaster.service.programme import Programme
+    from broadcaster.service.voicing import Voicing
     from broadcaster.sound.amplifier import NoAmplifier
     from broadcaster.sound.outputs import FileOutput
-    from broadcaster.station import Station
     from tests.fakes import ToneEngine
 
     cli = make_station(tmp_path)
     add_news(cli)
     station = Station.open(cli.config)
-    speech = Speech(station, engines=[ToneEngine()])
+    speech = Voicing(station, engines=[ToneEngine()])
     [item] = Programme(station, speech).live_items()
-    speech.render_items([item])
+    speech.prepare_all([item])
     speech.station_lines()
     airer = Airer(station, speech, FileOutput(tmp_path / "aired", station.clock, tz=TZ), NoAmplifier())
     return InProcess(cli, station, item, airer)
@@ -265,17 +265,17 @@ def aired_files(cli: StationCLI) -> list[Path]:
 def bulletin_file(cli: StationCLI, record: dict[str, Any]) -> Path:
     """The bulletin the record aired, rebuilt from the station's rendered speech into one WAV
     (the daemon plays bulletins from their parts and writes none)."""
-    from broadcaster.rendering import Speech
+    from broadcaster.service.context import Station
+    from broadcaster.service.voicing import Voicing
     from broadcaster.sound.stream import BulletinStream
-    from broadcaster.station import Station
     from broadcaster.store import news as news_store
 
     station = Station.open(cli.config)
     try:
-        speech = Speech(station)
+        speech = Voicing(station)
         with station.db.session() as session:
             items = [news_store.to_item(news_store.get_row(session, i["item_id"])) for i in record["items"]]
-        speeches = [speech.cached_item(item) for item in items]
+        speeches = [speech.audio_for(item) for item in items]
         assert all(speeches), "an item of the record has no cached speech"
         parts = speech.bulletin_parts([s for s in speeches if s], speech.station_lines(render_missing=False))
         stream = BulletinStream.from_parts(parts, station.config.mastering.pause_ms, speech.mastering.sample_rate)

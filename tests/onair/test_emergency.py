@@ -7,8 +7,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from broadcaster.onair import AiringRequest, Preempted
-from broadcaster.programme import EMERGENCY_SLOT
+from broadcaster.onair.airer import AiringRequest, Preempted
+from broadcaster.service.programme import EMERGENCY_SLOT
 from tests.onair.helpers import (
     TZ,
     DaemonProcess,

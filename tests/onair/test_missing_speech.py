@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from broadcaster.onair import AiringRequest
+from broadcaster.onair.airer import AiringRequest
 from tests.onair.helpers import in_process_airer
 
 
@@ -25,5 +25,5 @@ def test_speech_missing_from_the_cache_is_made_at_air_time_and_the_record_says_s
         record.reason
     )
     assert "station ident was missing from the cache and was made at air time" in record.reason
-    assert setup.airer.speech.cached_item(setup.item) is not None  # kept for the next slots
+    assert setup.airer.voicing.audio_for(setup.item) is not None  # kept for the next slots
     setup.station.db.dispose()

@@ -28,7 +28,7 @@ from broadcaster.reports.aggregate import (
     rollup,
 )
 from broadcaster.reports.writers import render_csv, render_json
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.store import airings, summary, summary_read
 from broadcaster.store.db import Database
 from broadcaster.store.tables import AiredItemRow, AiringRow, StationStateRow

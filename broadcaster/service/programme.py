@@ -10,7 +10,7 @@ from datetime import datetime
 
 from broadcaster.config import Config, SlotConfig, parse_window
 from broadcaster.model import NewsItem, Priority
-from broadcaster.onair import AiringRequest
+from broadcaster.onair.airer import AiringRequest
 from broadcaster.planning import (
     Hours,
     Occurrence,
@@ -22,8 +22,8 @@ from broadcaster.planning import (
     occurrences,
     plan_slot,
 )
-from broadcaster.rendering import Speech
-from broadcaster.station import Station
+from broadcaster.service.context import Station
+from broadcaster.service.voicing import Voicing
 from broadcaster.store import news as news_store
 
 EMERGENCY_SLOT = "Khẩn cấp"
@@ -48,9 +48,9 @@ def broadcast_hours(config: Config) -> Hours:
 
 
 class Programme:
-    def __init__(self, station: Station, speech: Speech) -> None:
+    def __init__(self, station: Station, voicing: Voicing) -> None:
         self.station = station
-        self.speech = speech
+        self.voicing = voicing
 
     @property
     def slots(self) -> list[SlotSpec]:
@@ -61,11 +61,11 @@ class Programme:
             return [news_store.to_item(r) for r in news_store.live_rows(session)]
 
     def durations(self, items: list[NewsItem]) -> dict[int, float | None]:
-        return {i.id: self.speech.item_seconds(i) for i in items}
+        return {i.id: self.voicing.item_seconds(i) for i in items}
 
     def timing(self) -> Timing:
-        opening, closing = self.speech.fixed_seconds()
-        return Timing(opening_s=opening, closing_s=closing, pause_s=self.speech.pause_s)
+        opening, closing = self.voicing.fixed_seconds()
+        return Timing(opening_s=opening, closing_s=closing, pause_s=self.voicing.pause_s)
 
     def plan(
         self,
@@ -85,9 +85,11 @@ class Programme:
             timing=timing or self.timing(),
         )
 
-    def upcoming(self, until: datetime, after: datetime | None = None) -> list[Plan]:
+    def upcoming(
+        self, until: datetime, after: datetime | None = None, items: list[NewsItem] | None = None
+    ) -> list[Plan]:
         """Plans of the coming slots, each assuming the ones before it aired as planned."""
-        items = self.live_items()
+        items = self.live_items() if items is None else items
         durations = self.durations(items)
         timing = self.timing()
         plans = []

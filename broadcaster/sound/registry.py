@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from broadcaster.service.context import Station
 from broadcaster.sound.amplifier import Amplifier, CommandAmplifier, NoAmplifier
 from broadcaster.sound.devices import pulse_reachable
 from broadcaster.sound.outputs import DeviceOutput, FileOutput, Output
-from broadcaster.station import Station
 
 
 def make_output(station: Station, kind: str | None = None) -> Output:

@@ -35,7 +35,7 @@ from broadcaster.airlog import AiredItem, AiringDraft, AiringRecord
 from broadcaster.errors import StoreError
 
 if TYPE_CHECKING:
-    from broadcaster.station import Station
+    from broadcaster.service.context import Station
 
 log = logging.getLogger(__name__)
 

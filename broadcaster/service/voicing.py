@@ -1,7 +1,11 @@
-"""Speech for the station: normalize, synthesize (with fallback), master, cache, record.
+"""The station's voicing: what each news item sounds like on air, made ahead of air time.
 
-Rendering happens ahead of air time (on `news add`, `broadcaster render` and
-the daemon's render-ahead job); at air time only cached audio is used.
+An item's audio is behind one abstraction, `ItemAudio` (its parts in order, ready to play):
+today spoken text (normalized, synthesized with fallback, mastered, cached); a recorded file
+is another kind of item with the same shape. Durations, planning and the airer ask for an
+item's audio and never assume it is text. Rendering happens ahead of air time (`news add`,
+`broadcaster render`, the daemon's render-ahead job); at air time only what is ready is used,
+except that speech missing from the cache is made by an offline voice at once.
 """
 
 from __future__ import annotations
@@ -13,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.model import NewsItem
+from broadcaster.service.context import Station
 from broadcaster.sound.bulletin import BulletinPart, PartKind, assemble_bulletin
 from broadcaster.sound.mastering import CompressorSettings, MasteringSettings
 from broadcaster.speech import (
@@ -29,28 +32,45 @@ from broadcaster.speech import (
     render,
 )
 from broadcaster.speech.engine import SpeechEngine
-from broadcaster.station import Station
-from broadcaster.store.tables import RenderingRow
+from broadcaster.store import renderings
 from broadcaster.text import normalize
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class ItemSpeech:
-    """An item's cached title and text audio, ready to air."""
+class AudioPart:
+    kind: PartKind
+    path: Path
+    seconds: float
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ItemAudio:
+    """What one news item sounds like on air: its parts in order (a pause between them), ready to play."""
 
     item_id: int
-    title: CachedRender
-    text: CachedRender
+    parts: tuple[AudioPart, ...]
+    engine: str  # what made it: a speech engine, or "recording"
+    voice: str
+    fallback_notes: tuple[str, ...] = ()
 
-    @property
-    def engine(self) -> str:
-        return self.text.engine
+    def seconds(self, pause_s: float) -> float:
+        return sum(p.seconds for p in self.parts) + pause_s * (len(self.parts) - 1)
 
-    @property
-    def voice(self) -> str:
-        return self.text.voice
+    @classmethod
+    def spoken(cls, item_id: int, title: CachedRender, text: CachedRender) -> ItemAudio:
+        return cls(
+            item_id,
+            (
+                AudioPart(PartKind.TITLE, title.path, title.duration_s, title.sha256),
+                AudioPart(PartKind.TEXT, text.path, text.duration_s, text.sha256),
+            ),
+            text.engine,
+            text.voice,
+            tuple(dict.fromkeys(title.fallback_notes + text.fallback_notes)),
+        )
 
 
 def build_engines(station: Station) -> list[SpeechEngine]:
@@ -81,7 +101,7 @@ def mastering_settings(station: Station) -> MasteringSettings:
     )
 
 
-class Speech:
+class Voicing:
     def __init__(self, station: Station, engines: Sequence[SpeechEngine] | None = None) -> None:
         self.station = station
         self.chain = FallbackChain(list(engines) if engines is not None else build_engines(station), log)
@@ -113,8 +133,8 @@ class Speech:
 
     # ------------------------------------------------------------ items
 
-    def render_item(self, item: NewsItem, retry_fallback: bool = False, offline_only: bool = False) -> ItemSpeech:
-        """Render what is missing for `item` and record which engine spoke it.
+    def prepare(self, item: NewsItem, retry_fallback: bool = False, offline_only: bool = False) -> ItemAudio:
+        """Make what is missing of `item`'s audio and record which engine spoke it.
 
         `retry_fallback`: parts a fallback voice spoke are tried with the first engine again.
         `offline_only`: at air time, only engines that need no network (a few tenths of a second).
@@ -123,36 +143,35 @@ class Speech:
         text = self.render_text(item.text, retry_fallback, offline_only)
         with self.station.db.session() as session:
             for part, rendered in (("title", title), ("text", text)):
-                row = session.scalar(
-                    select(RenderingRow).where(RenderingRow.item_id == item.id, RenderingRow.part == part)
+                renderings.save(
+                    session,
+                    item.id,
+                    part,
+                    cache_key=rendered.path.stem,
+                    engine=rendered.engine,
+                    voice=rendered.voice,
+                    seconds=rendered.duration_s,
+                    sha256=rendered.sha256,
+                    notes="; ".join(rendered.fallback_notes) or None,
+                    created_at=rendered.created,
                 )
-                if row is None:
-                    row = RenderingRow(item_id=item.id, part=part)
-                    session.add(row)
-                row.cache_key = rendered.path.stem
-                row.engine, row.voice = rendered.engine, rendered.voice
-                row.duration_seconds = rendered.duration_s
-                row.audio_sha256 = rendered.sha256
-                row.notes = "; ".join(rendered.fallback_notes) or None
-                row.created_at = rendered.created
-        return ItemSpeech(item.id, title, text)
+        return ItemAudio.spoken(item.id, title, text)
 
-    def cached_item(self, item: NewsItem) -> ItemSpeech | None:
+    def audio_for(self, item: NewsItem) -> ItemAudio | None:
+        """The item's audio if it is ready, never making any (planning, air time)."""
         title = self.cached_text(item.title)
         text = self.cached_text(item.text)
         if title is None or text is None:
             return None
-        return ItemSpeech(item.id, title, text)
+        return ItemAudio.spoken(item.id, title, text)
 
-    def render_items(
-        self, items: Iterable[NewsItem], retry_fallback: bool = False
-    ) -> tuple[list[ItemSpeech], list[str]]:
-        """Render each item; failures are collected, one message per item, not raised."""
-        done: list[ItemSpeech] = []
+    def prepare_all(self, items: Iterable[NewsItem], retry_fallback: bool = False) -> tuple[list[ItemAudio], list[str]]:
+        """Prepare each item; failures are collected, one message per item, not raised."""
+        done: list[ItemAudio] = []
         problems: list[str] = []
         for item in items:
             try:
-                done.append(self.render_item(item, retry_fallback))
+                done.append(self.prepare(item, retry_fallback))
             except BroadcasterError as exc:
                 problems.append(f"News item {item.id}: speech could not be made: {exc}")
                 log.error("speech for item %s failed: %s", item.id, exc)
@@ -161,9 +180,7 @@ class Speech:
     def speech_info(self, item: NewsItem) -> list[dict[str, Any]]:
         """How the item's speech was made, for `news show`; marks stale renderings."""
         with self.station.db.session() as session:
-            rows = session.scalars(
-                select(RenderingRow).where(RenderingRow.item_id == item.id).order_by(RenderingRow.part.desc())
-            ).all()
+            rows = renderings.of_item(session, item.id)
             current = {"title": self.key(item.title), "text": self.key(item.text)}
             return [
                 {
@@ -180,11 +197,9 @@ class Speech:
             ]
 
     def item_seconds(self, item: NewsItem) -> float | None:
-        """Spoken length of title + pause + text, from the cache; None when not rendered."""
-        speech = self.cached_item(item)
-        if speech is None:
-            return None
-        return speech.title.duration_s + self.pause_s + speech.text.duration_s
+        """How long the item airs (its parts and the pauses between them); None when not ready."""
+        audio = self.audio_for(item)
+        return None if audio is None else audio.seconds(self.pause_s)
 
     @property
     def pause_s(self) -> float:
@@ -207,7 +222,7 @@ class Speech:
 
     def _in_station_format(self, jingle: Path, folder: Path) -> Path:
         """`jingle` itself when it is mono 16-bit at the station's rate, else a converted copy (made once)."""
-        from broadcaster.sound.pcm import read_wav_layout
+        from broadcaster.media.pcm import read_wav_layout
 
         rate = self.mastering.sample_rate
         try:
@@ -220,7 +235,7 @@ class Speech:
 
         converted = folder / f"{jingle.stem}-{file_sha256(jingle)[:16]}-{rate}.wav"
         if not converted.exists():
-            from broadcaster.sound.ffmpeg import run_ffmpeg
+            from broadcaster.media.ffmpeg import run_ffmpeg
             from broadcaster.speech.engine import atomic_output
 
             with atomic_output(converted) as tmp:
@@ -240,18 +255,15 @@ class Speech:
         return (ident, closing) if ident and closing else None
 
     def bulletin_parts(
-        self, speeches: Sequence[ItemSpeech], lines: tuple[CachedRender, CachedRender] | None
+        self, audios: Sequence[ItemAudio], lines: tuple[CachedRender, CachedRender] | None
     ) -> list[BulletinPart]:
-        """Jingle, ident, each item's title then text, closing line, jingle (ident lines when rendered)."""
+        """Jingle, ident, each item's parts, closing line, jingle (ident lines when rendered)."""
         opening_jingle, closing_jingle = self.jingles()
         parts = [BulletinPart(PartKind.JINGLE, audio=opening_jingle)]
         if lines:
             parts.append(BulletinPart(PartKind.IDENT, audio=lines[0].path))
-        for s in speeches:
-            parts += [
-                BulletinPart(PartKind.TITLE, s.item_id, s.title.path),
-                BulletinPart(PartKind.TEXT, s.item_id, s.text.path),
-            ]
+        for audio in audios:
+            parts += [BulletinPart(part.kind, audio.item_id, part.path) for part in audio.parts]
         if lines:
             parts.append(BulletinPart(PartKind.CLOSING, audio=lines[1].path))
         parts.append(BulletinPart(PartKind.JINGLE, audio=closing_jingle))
@@ -278,17 +290,14 @@ class Speech:
         _copy_wav(rendered.path, out_path)
         return rendered
 
-    def preview_to(self, item: NewsItem, out_path: Path) -> ItemSpeech:
-        speech = self.render_item(item)
-        parts = [
-            BulletinPart(PartKind.TITLE, item.id, speech.title.path),
-            BulletinPart(PartKind.TEXT, item.id, speech.text.path),
-        ]
+    def preview_to(self, item: NewsItem, out_path: Path) -> ItemAudio:
+        audio = self.prepare(item)
+        parts = [BulletinPart(part.kind, item.id, part.path) for part in audio.parts]
         with tempfile.TemporaryDirectory() as tmp:
             built = Path(tmp) / "preview.wav"
             assemble_bulletin(parts, built, self.station.config.mastering.pause_ms, self.mastering.sample_rate)
             _copy_wav(built, out_path)
-        return speech
+        return audio
 
 
 def _copy_wav(source: Path, out_path: Path) -> None:

@@ -21,15 +21,15 @@ from typing import Any
 from broadcaster.airlog import AiredItem, AiringDraft, AiringRecord
 from broadcaster.errors import AmplifierError, BroadcasterError, StoreError
 from broadcaster.model import NewsItem
-from broadcaster.rendering import ItemSpeech, Speech
+from broadcaster.onair.unwritten import SPILL_NAME, SpillFile, UnwrittenRecords
+from broadcaster.service.context import Station
+from broadcaster.service.voicing import ItemAudio, Voicing
 from broadcaster.sound.amplifier import Amplifier
 from broadcaster.sound.bulletin import CueSheet
 from broadcaster.sound.outputs import Output, PlaybackResult
 from broadcaster.sound.stream import BulletinStream
 from broadcaster.speech.cache import CachedRender
-from broadcaster.station import Station
 from broadcaster.store import airings as log_store
-from broadcaster.unwritten import SPILL_NAME, SpillFile, UnwrittenRecords
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +57,9 @@ def _safe_name(text: str) -> str:
 
 
 class Airer:
-    def __init__(self, station: Station, speech: Speech, output: Output, amplifier: Amplifier) -> None:
+    def __init__(self, station: Station, voicing: Voicing, output: Output, amplifier: Amplifier) -> None:
         self.station = station
-        self.speech = speech
+        self.voicing = voicing
         self.output = output
         self.amplifier = amplifier
         self._line = threading.Lock()
@@ -204,30 +204,30 @@ class Airer:
                     raise Preempted("an emergency is waiting to go on air")
             return self._air(request, start_at)
 
-    def _gather(self, request: AiringRequest) -> tuple[list[tuple[NewsItem, ItemSpeech]], list[str]]:
-        ready: list[tuple[NewsItem, ItemSpeech]] = []
+    def _gather(self, request: AiringRequest) -> tuple[list[tuple[NewsItem, ItemAudio]], list[str]]:
+        ready: list[tuple[NewsItem, ItemAudio]] = []
         notes = list(request.notes)
         for item in request.items:
-            speech = self.speech.cached_item(item)
-            if speech is None:
+            audio = self.voicing.audio_for(item)
+            if audio is None:
                 # The cache was deleted or is on a new disk: the offline voice makes it now, well under a second.
                 try:
-                    speech = self.speech.render_item(item, offline_only=True)
+                    audio = self.voicing.prepare(item, offline_only=True)
                 except BroadcasterError as exc:
                     notes.append(f"item {item.id} not aired: its speech was missing and could not be made: {exc}")
                     continue
                 notes.append(
-                    f"item {item.id}: its speech was missing from the cache and was made at air time by {speech.engine}"
+                    f"item {item.id}: its speech was missing from the cache and was made at air time by {audio.engine}"
                 )
-            ready.append((item, speech))
+            ready.append((item, audio))
         return ready, notes
 
     def _station_lines(self, notes: list[str]) -> tuple[CachedRender, CachedRender] | None:
-        lines = self.speech.station_lines(render_missing=False)
+        lines = self.voicing.station_lines(render_missing=False)
         if lines is not None:
             return lines
         try:
-            lines = self.speech.station_lines(offline_only=True)
+            lines = self.voicing.station_lines(offline_only=True)
         except BroadcasterError as exc:
             notes.append(f"station ident was not aired: it was not rendered and could not be made: {exc}")
             return None
@@ -253,10 +253,10 @@ class Airer:
         lines = self._station_lines(notes)
         try:
             # Played from the rendered parts: nothing is written at air time, so a full disk cannot stop it.
-            parts = self.speech.bulletin_parts([s for _, s in ready], lines)
+            parts = self.voicing.bulletin_parts([s for _, s in ready], lines)
             name = f"{self.station.local(request.scheduled_at):%Y%m%dT%H%M%S}_{_safe_name(request.slot)}"
             stream = BulletinStream.from_parts(
-                parts, self.station.config.mastering.pause_ms, self.speech.mastering.sample_rate, name
+                parts, self.station.config.mastering.pause_ms, self.voicing.mastering.sample_rate, name
             )
         except BroadcasterError as exc:
             return self.record_without_sound(request, "failed", f"the bulletin could not be built: {exc}")
@@ -276,9 +276,9 @@ class Airer:
             clock.sleep(min(remaining, WAIT_SLICE_S))
         return False
 
-    def _cue_items(self, ready: Sequence[tuple[NewsItem, ItemSpeech]], sheet: CueSheet) -> list[dict[str, Any]]:
+    def _cue_items(self, ready: Sequence[tuple[NewsItem, ItemAudio]], sheet: CueSheet) -> list[dict[str, Any]]:
         items = []
-        for item, speech in ready:
+        for item, audio in ready:
             cues = [c for c in sheet.cues if c.item_id == item.id]
             start = min(c.start_s for c in cues)
             end = max(c.end_s for c in cues)
@@ -290,8 +290,8 @@ class Airer:
                     "priority": item.priority.value,
                     "offset_seconds": start,
                     "duration_seconds": end - start,
-                    "engine": speech.engine,
-                    "voice": speech.voice,
+                    "engine": audio.engine,
+                    "voice": audio.voice,
                     "approved_by": item.approved_by,
                     "approved_at": item.approved_at.isoformat() if item.approved_at else None,
                 }

@@ -18,7 +18,7 @@ from broadcaster.store.db import Database
 
 log = logging.getLogger(__name__)
 
-REPO_AUDIO = Path(__file__).resolve().parent.parent / "audio"
+REPO_AUDIO = Path(__file__).resolve().parents[2] / "audio"
 
 
 @dataclass
