@@ -1,0 +1,23 @@
+"""Recorded news items: received audio files checked, mastered and kept as evidence.
+
+The application calls `accept_recording` (or `inspect_recording` to check a
+file without storing it); everything else here serves those two.
+"""
+
+from broadcaster.recordings.checks import RecordingLimits
+from broadcaster.recordings.intake import (
+    AcceptedRecording,
+    RecordingInfo,
+    accept_recording,
+    inspect_recording,
+    recording_mastering,
+)
+
+__all__ = [
+    "AcceptedRecording",
+    "RecordingInfo",
+    "RecordingLimits",
+    "accept_recording",
+    "inspect_recording",
+    "recording_mastering",
+]

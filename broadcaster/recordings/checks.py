@@ -1,0 +1,388 @@
+"""Is this file a usable spoken news item? Pure decisions on measured figures.
+
+Nothing here touches a file or runs a program: probe.py measures, these
+functions decide, so every rule is tested in one line and the same rules run
+again on figures kept in the archive when a file is imported a second time.
+Each refusal is an InputError that names the file, says what is wrong and
+what the official can do about it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from broadcaster.errors import InputError
+from broadcaster.i18n import _
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+# Demuxers ffmpeg may use on a received file. Anything else (playlists, concat
+# scripts, image sequences, the tty "demuxer" that reads any text) is refused
+# before it is opened: an HLS playlist or an ffconcat script would make ffmpeg
+# read other files or URLs named inside it.
+ALLOWED_DEMUXERS = ("mp3", "aac", "mov", "ogg", "amr", "amrnb", "amrwb", "wav", "flac", "matroska", "webm")
+ACCEPTED_FORMATS = "MP3, M4A, OGG, AMR, WAV or FLAC"
+
+BLOCK_S = 0.01  # peaks are measured per 10 ms: fine enough to trim, small enough to keep
+# A block whose peak reaches this (-0.18 dBFS) is at full scale. Lossy decoders
+# overshoot a clipped waveform past 1.0, so this also catches clipped MP3/AAC.
+FULL_SCALE = 0.98
+# Sound is what rises more than this above the quietest 40 dB under the loudest
+# peak (a phone's hiss sits lower), and never counts below an absolute floor.
+EDGE_BELOW_PEAK_DB = 40.0
+EDGE_FLOOR_DBFS = -60.0
+# Kept around the trimmed sound: a soft first consonant starts before the
+# threshold is crossed, and a short tail keeps the last word from sounding cut.
+LEAD_PAD_S = 0.1
+TAIL_PAD_S = 0.3
+TRIM_NOTICE_S = 0.5
+# Lag-1 autocorrelation: speech and music are smooth from sample to sample
+# (0.9-1.0 at 8-48 kHz), random bytes read as samples are not (about 0).
+NOISE_CORRELATION_BELOW = 0.5
+
+
+@dataclass(frozen=True)
+class RecordingLimits:
+    """What a station accepts as a recorded news item (config.toml `[recordings]`)."""
+
+    min_seconds: float = 1.0
+    max_seconds: float = 30 * 60.0
+    max_bytes: int = 400_000_000  # a 30 min CD-quality WAV is 318 MB; MP3/M4A are far smaller
+    silent_below_dbfs: float = -45.0  # loudest sound under this: nothing anyone would hear
+    clipped_refuse_percent: float = 50.0  # share of the sound at full scale
+    clipped_notice_percent: float = 10.0
+    probe_timeout_s: float = 30.0
+    decode_timeout_s: float = 180.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_seconds < self.max_seconds:
+            raise ValueError(f"need 0 < min_seconds < max_seconds, not {self.min_seconds} and {self.max_seconds}")
+        if self.max_bytes <= 0:
+            raise ValueError(f"max_bytes must be positive, not {self.max_bytes}")
+        if not 0 < self.clipped_notice_percent <= self.clipped_refuse_percent <= 100:
+            raise ValueError("need 0 < clipped_notice_percent <= clipped_refuse_percent <= 100")
+
+
+@dataclass(frozen=True)
+class StreamInfo:
+    """One stream of a file as ffprobe lists it."""
+
+    kind: str  # audio, video, data, subtitle, attachment
+    codec: str  # "" when ffmpeg has no decoder for it
+    attached_picture: bool = False  # an MP3/M4A cover image, not a video
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """What ffprobe says about a file, before any sound is decoded."""
+
+    format_name: str  # ffmpeg's demuxer, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
+    streams: tuple[StreamInfo, ...]
+    duration_s: float | None  # None when the container does not say (browser WebM, raw AMR)
+    sample_rate: int = 0  # of the first sound track
+    channels: int = 0
+    brand: str = ""  # MP4 major brand: "3gp4" for old phones, "M4A " for iPhones
+
+    @property
+    def audio(self) -> list[StreamInfo]:
+        return [s for s in self.streams if s.kind == "audio"]
+
+    @property
+    def video(self) -> list[StreamInfo]:
+        return [s for s in self.streams if s.kind == "video" and not s.attached_picture]
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What one decoding pass over the first sound track found."""
+
+    frames: int
+    sample_rate: int
+    channels: int
+    block_peaks: npt.NDArray[np.float32]  # peak of each BLOCK_S block, all channels, 0..1 (more when overshooting)
+    correlation: float  # lag-1 autocorrelation of the whole track
+    decode_errors: int = 0  # lines of errors ffmpeg printed while decoding
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.sample_rate if self.sample_rate else 0.0
+
+
+@dataclass(frozen=True)
+class SoundFigures:
+    """The figures the decisions use; kept in the archive beside each recording."""
+
+    duration_s: float
+    peak_dbfs: float
+    clipped_percent: float  # share of the sound (10 ms blocks) at full scale
+    correlation: float
+    start_s: float  # where the kept sound starts after trimming
+    end_s: float
+    decode_errors: int = 0
+
+    @property
+    def sound_s(self) -> float:
+        return max(0.0, self.end_s - self.start_s)
+
+    @property
+    def lead_trimmed_s(self) -> float:
+        return self.start_s
+
+    @property
+    def tail_trimmed_s(self) -> float:
+        return max(0.0, self.duration_s - self.end_s)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """An accepted file: its figures and what the official should know."""
+
+    figures: SoundFigures
+    notices: list[str] = field(default_factory=list)
+
+
+def dbfs(value: float) -> float:
+    return 20 * math.log10(value) if value > 0 else float("-inf")
+
+
+def format_dbfs(value: float) -> str:
+    return f"{value:.0f} dBFS"
+
+
+def format_duration(seconds: float) -> str:
+    """0.3 s, 12 s, 4 min 05 s, 1 h 02 min: what a person reads at a glance."""
+    if seconds < 10:
+        return f"{seconds:.1f}".removesuffix(".0") + " s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def format_bytes(size: int) -> str:
+    if size < 1_000_000:
+        return f"{size / 1000:.0f} kB"
+    return f"{size / 1_000_000:.0f} MB"
+
+
+def check_size(name: str, size: int, limits: RecordingLimits) -> None:
+    if size == 0:
+        raise InputError(_("{name} is empty (0 bytes).").format(name=name), _("Record or export it again."))
+    if size > limits.max_bytes:
+        raise InputError(
+            _("{name} is {size}; a recording may be at most {most}.").format(
+                name=name, size=format_bytes(size), most=format_bytes(limits.max_bytes)
+            ),
+            _("Export it again as MP3 or M4A, which are far smaller, or split it into shorter items."),
+        )
+
+
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"#EXTM3U", "a playlist"),
+    (b"ffconcat", "an ffmpeg script"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive or an Office document"),
+    (b"\xd0\xcf\x11\xe0", "an Office document"),
+    (b"\xff\xd8\xff", "a photo"),
+    (b"\x89PNG", "a picture"),
+    (b"GIF8", "a picture"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a program"),
+    (b"{\\rtf", "a text document"),
+)
+
+
+def describe_content(head: bytes) -> str | None:
+    """What the first bytes of a file look like when they are clearly not audio, else None."""
+    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    for signature, what in _SIGNATURES:
+        if stripped.startswith(signature) or head.startswith(signature):
+            return what
+    if stripped[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return "a web page"
+    try:
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # the head may end inside a multi-byte character
+        if exc.start < len(head) - 3:
+            return None
+        text = head[: exc.start].decode("utf-8", errors="strict")
+    if not text:
+        return None
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
+    return "text" if printable / len(text) > 0.95 else None
+
+
+def not_decodable(name: str, what: str | None) -> InputError:
+    if what:
+        message = _("{name} is not audio ffmpeg can decode (it looks like {what}).").format(name=name, what=what)
+    else:
+        message = _("{name} is not audio ffmpeg can decode (it may be damaged or in an unusual format).").format(
+            name=name
+        )
+    return InputError(message, _("Record or export it again as {formats}.").format(formats=ACCEPTED_FORMATS))
+
+
+_STREAM_KINDS = {"subtitle": "subtitles", "attachment": "attachments", "data": "data", "video": "pictures"}
+
+
+def check_probe(name: str, probe: ProbeResult, limits: RecordingLimits) -> list[str]:
+    """Refuse files without a decodable sound track or plainly too long; return notices."""
+    audio = probe.audio
+    if not audio:
+        if probe.video:
+            raise InputError(
+                _("{name} has no sound track (video only).").format(name=name),
+                _("Record the announcement again with sound, or send the audio file itself."),
+            )
+        kinds = sorted({_STREAM_KINDS.get(s.kind, s.kind) for s in probe.streams})
+        raise InputError(
+            _("{name} has no sound track (it holds only {what}).").format(
+                name=name, what=", ".join(kinds) if kinds else _("nothing ffmpeg can read")
+            ),
+            _("Record or export it again as {formats}.").format(formats=ACCEPTED_FORMATS),
+        )
+    if not audio[0].codec:
+        raise InputError(
+            _("{name} has sound in a format ffmpeg cannot decode.").format(name=name),
+            _("Record or export it again as {formats}.").format(formats=ACCEPTED_FORMATS),
+        )
+    if probe.duration_s is not None and probe.duration_s > limits.max_seconds + 1:
+        raise too_long(name, limits, probe.duration_s)
+    notices = []
+    if probe.video:
+        notices.append(_("{name} is a video: only its sound is kept.").format(name=name))
+    if len(audio) > 1:
+        notices.append(_("{name} has {count} sound tracks; the first one is used.").format(name=name, count=len(audio)))
+    return notices
+
+
+def too_long(name: str, limits: RecordingLimits, duration_s: float | None) -> InputError:
+    most = format_duration(limits.max_seconds)
+    if duration_s is None:
+        message = _("{name} is longer than {most}, the most a news item may last.").format(name=name, most=most)
+    else:
+        message = _("{name} is {length} long; a news item may last at most {most}.").format(
+            name=name, length=format_duration(duration_s), most=most
+        )
+    return InputError(message, _("Split it into shorter items, or cut it before sending it again."))
+
+
+def summarize(measurement: Measurement) -> SoundFigures:
+    """Peak, clipping, correlation and where the sound starts and ends, from the block peaks."""
+    import numpy as np
+
+    peaks = measurement.block_peaks
+    top = float(peaks.max()) if peaks.size else 0.0
+    duration = measurement.duration_s
+    threshold = max(10 ** (EDGE_FLOOR_DBFS / 20), top * 10 ** (-EDGE_BELOW_PEAK_DB / 20))
+    sound = np.flatnonzero(peaks > threshold)
+    if sound.size == 0:  # nothing above the floor: silent, and there is nothing to keep
+        return SoundFigures(duration, dbfs(top), 0.0, measurement.correlation, 0.0, 0.0, measurement.decode_errors)
+    clipped = float(np.count_nonzero(peaks[sound] >= FULL_SCALE)) / len(sound)
+    start = max(0.0, sound[0] * BLOCK_S - LEAD_PAD_S)
+    end = min(duration, (sound[-1] + 1) * BLOCK_S + TAIL_PAD_S)
+    return SoundFigures(
+        duration_s=duration,
+        peak_dbfs=dbfs(top),
+        clipped_percent=100 * clipped,
+        correlation=measurement.correlation,
+        start_s=round(start, 3),
+        end_s=round(end, 3),
+        decode_errors=measurement.decode_errors,
+    )
+
+
+def check_sound(name: str, figures: SoundFigures, limits: RecordingLimits, *, trim: bool = True) -> list[str]:
+    """Refuse what cannot air; return notices for what the official should hear before saving."""
+    if figures.duration_s == 0:
+        raise InputError(
+            _("{name} contains no sound ffmpeg can decode.").format(name=name),
+            _("Record or export it again as {formats}.").format(formats=ACCEPTED_FORMATS),
+        )
+    if figures.duration_s < limits.min_seconds:
+        raise InputError(
+            _("{name} is {length} long; a news item must be at least {least}.").format(
+                name=name, length=format_duration(figures.duration_s), least=format_duration(limits.min_seconds)
+            ),
+            _("Record the whole announcement again."),
+        )
+    if figures.duration_s > limits.max_seconds:
+        raise too_long(name, limits, None)
+    if figures.peak_dbfs < limits.silent_below_dbfs:
+        if math.isinf(figures.peak_dbfs):
+            message = _("{name} is silent (no sound at all).").format(name=name)
+        else:
+            message = _("{name} is silent (loudest sound {peak}).").format(
+                name=name, peak=format_dbfs(figures.peak_dbfs)
+            )
+        raise InputError(message, _("Check that the microphone was on and not covered, and record it again."))
+    if figures.correlation < NOISE_CORRELATION_BELOW:
+        raise InputError(
+            _("{name} sounds like noise, not speech: the file is damaged or not a recording.").format(name=name),
+            _("Record or export it again as {formats}.").format(formats=ACCEPTED_FORMATS),
+        )
+    if figures.clipped_percent >= limits.clipped_refuse_percent:
+        raise InputError(
+            _("{name} is clipped throughout ({percent:.0f}% of the sound is at full scale).").format(
+                name=name, percent=figures.clipped_percent
+            ),
+            _("Record it again further from the microphone, or with the recording level lower."),
+        )
+    if trim and figures.sound_s < limits.min_seconds:
+        raise InputError(
+            _("{name} has only {sound} of sound in {length}; a news item must be at least {least}.").format(
+                name=name,
+                sound=format_duration(figures.sound_s),
+                length=format_duration(figures.duration_s),
+                least=format_duration(limits.min_seconds),
+            ),
+            _("Record the whole announcement again."),
+        )
+    return sound_notices(name, figures, limits, trim=trim)
+
+
+def sound_notices(name: str, figures: SoundFigures, limits: RecordingLimits, *, trim: bool) -> list[str]:
+    notices = []
+    if figures.clipped_percent >= limits.clipped_notice_percent:
+        notices.append(
+            _("{name} is clipped in places ({percent:.0f}% of the sound is at full scale); it may sound harsh.").format(
+                name=name, percent=figures.clipped_percent
+            )
+        )
+    if figures.decode_errors:
+        notices.append(_("ffmpeg found damaged parts in {name}; listen to the result before saving.").format(name=name))
+    if trim and figures.lead_trimmed_s + figures.tail_trimmed_s >= TRIM_NOTICE_S:
+        notices.append(
+            _("Trimmed {total:.1f} s of silence ({lead:.1f} s at the start, {tail:.1f} s at the end).").format(
+                total=figures.lead_trimmed_s + figures.tail_trimmed_s,
+                lead=figures.lead_trimmed_s,
+                tail=figures.tail_trimmed_s,
+            )
+        )
+    return notices
+
+
+def archive_extension(probe: ProbeResult) -> str:
+    """The file extension an original is kept under, from its content (not the name it came with)."""
+    demuxer = probe.format_name.split(",")[0]
+    codec = probe.audio[0].codec if probe.audio else ""
+    if demuxer == "mov":
+        if probe.brand.lower().startswith("3g"):
+            return "3gp"
+        return "mp4" if probe.video else "m4a"
+    if demuxer == "ogg":
+        return "opus" if codec == "opus" else "ogg"
+    if demuxer == "matroska":
+        return "webm" if codec in ("opus", "vorbis") and not probe.video else "mkv" if probe.video else "mka"
+    if demuxer in ("amrnb", "amrwb"):
+        return "amr"
+    return demuxer if demuxer in ALLOWED_DEMUXERS else "bin"
