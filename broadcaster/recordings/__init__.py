@@ -4,7 +4,7 @@ The application calls `accept_recording` (or `inspect_recording` to check a
 file without storing it); everything else here serves those two.
 """
 
-from broadcaster.recordings.checks import RecordingLimits
+from broadcaster.recordings.figures import RecordingLimits
 from broadcaster.recordings.intake import (
     AcceptedRecording,
     RecordingInfo,

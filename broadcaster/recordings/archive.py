@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from broadcaster.recordings.checks import ProbeResult, RecordingLimits, SoundFigures, StreamInfo, check_size
+from broadcaster.recordings.checks import check_size
+from broadcaster.recordings.figures import ProbeResult, RecordingLimits, SoundFigures, StreamInfo
 from broadcaster.recordings.pcm import sha256_file
 from broadcaster.sound.mastering import MasteringSettings
 

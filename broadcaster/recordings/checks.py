@@ -10,15 +10,10 @@ what the official can do about it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
-
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
+from broadcaster.recordings.figures import BLOCK_S, Measurement, ProbeResult, RecordingLimits, SoundFigures
 
 # Demuxers ffmpeg may use on a received file. Anything else (playlists, concat
 # scripts, image sequences, the tty "demuxer" that reads any text) is refused
@@ -27,7 +22,6 @@ if TYPE_CHECKING:
 ALLOWED_DEMUXERS = ("mp3", "aac", "mov", "ogg", "amr", "amrnb", "amrwb", "wav", "flac", "matroska", "webm")
 ACCEPTED_FORMATS = "MP3, M4A, OGG, AMR, WAV or FLAC"
 
-BLOCK_S = 0.01  # peaks are measured per 10 ms: fine enough to trim, small enough to keep
 # A block whose peak reaches this (-0.18 dBFS) is at full scale. Lossy decoders
 # overshoot a clipped waveform past 1.0, so this also catches clipped MP3/AAC.
 FULL_SCALE = 0.98
@@ -43,106 +37,6 @@ TRIM_NOTICE_S = 0.5
 # Lag-1 autocorrelation: speech and music are smooth from sample to sample
 # (0.9-1.0 at 8-48 kHz), random bytes read as samples are not (about 0).
 NOISE_CORRELATION_BELOW = 0.5
-
-
-@dataclass(frozen=True)
-class RecordingLimits:
-    """What a station accepts as a recorded news item (config.toml `[recordings]`)."""
-
-    min_seconds: float = 1.0
-    max_seconds: float = 30 * 60.0
-    max_bytes: int = 400_000_000  # a 30 min CD-quality WAV is 318 MB; MP3/M4A are far smaller
-    silent_below_dbfs: float = -45.0  # loudest sound under this: nothing anyone would hear
-    clipped_refuse_percent: float = 50.0  # share of the sound at full scale
-    clipped_notice_percent: float = 10.0
-    probe_timeout_s: float = 30.0
-    decode_timeout_s: float = 180.0
-
-    def __post_init__(self) -> None:
-        if not 0 < self.min_seconds < self.max_seconds:
-            raise ValueError(f"need 0 < min_seconds < max_seconds, not {self.min_seconds} and {self.max_seconds}")
-        if self.max_bytes <= 0:
-            raise ValueError(f"max_bytes must be positive, not {self.max_bytes}")
-        if not 0 < self.clipped_notice_percent <= self.clipped_refuse_percent <= 100:
-            raise ValueError("need 0 < clipped_notice_percent <= clipped_refuse_percent <= 100")
-
-
-@dataclass(frozen=True)
-class StreamInfo:
-    """One stream of a file as ffprobe lists it."""
-
-    kind: str  # audio, video, data, subtitle, attachment
-    codec: str  # "" when ffmpeg has no decoder for it
-    attached_picture: bool = False  # an MP3/M4A cover image, not a video
-
-
-@dataclass(frozen=True)
-class ProbeResult:
-    """What ffprobe says about a file, before any sound is decoded."""
-
-    format_name: str  # ffmpeg's demuxer, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
-    streams: tuple[StreamInfo, ...]
-    duration_s: float | None  # None when the container does not say (browser WebM, raw AMR)
-    sample_rate: int = 0  # of the first sound track
-    channels: int = 0
-    brand: str = ""  # MP4 major brand: "3gp4" for old phones, "M4A " for iPhones
-
-    @property
-    def audio(self) -> list[StreamInfo]:
-        return [s for s in self.streams if s.kind == "audio"]
-
-    @property
-    def video(self) -> list[StreamInfo]:
-        return [s for s in self.streams if s.kind == "video" and not s.attached_picture]
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """What one decoding pass over the first sound track found."""
-
-    frames: int
-    sample_rate: int
-    channels: int
-    block_peaks: npt.NDArray[np.float32]  # peak of each BLOCK_S block, all channels, 0..1 (more when overshooting)
-    correlation: float  # lag-1 autocorrelation of the whole track
-    decode_errors: int = 0  # lines of errors ffmpeg printed while decoding
-
-    @property
-    def duration_s(self) -> float:
-        return self.frames / self.sample_rate if self.sample_rate else 0.0
-
-
-@dataclass(frozen=True)
-class SoundFigures:
-    """The figures the decisions use; kept in the archive beside each recording."""
-
-    duration_s: float
-    peak_dbfs: float
-    clipped_percent: float  # share of the sound (10 ms blocks) at full scale
-    correlation: float
-    start_s: float  # where the kept sound starts after trimming
-    end_s: float
-    decode_errors: int = 0
-
-    @property
-    def sound_s(self) -> float:
-        return max(0.0, self.end_s - self.start_s)
-
-    @property
-    def lead_trimmed_s(self) -> float:
-        return self.start_s
-
-    @property
-    def tail_trimmed_s(self) -> float:
-        return max(0.0, self.duration_s - self.end_s)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """An accepted file: its figures and what the official should know."""
-
-    figures: SoundFigures
-    notices: list[str] = field(default_factory=list)
 
 
 def dbfs(value: float) -> float:
@@ -170,6 +64,8 @@ def format_duration(seconds: float) -> str:
 def format_bytes(size: int) -> str:
     if size < 1_000_000:
         return f"{size / 1000:.0f} kB"
+    if size < 10_000_000:
+        return f"{size / 1_000_000:.1f} MB"
     return f"{size / 1_000_000:.0f} MB"
 
 
@@ -211,10 +107,10 @@ def describe_content(head: bytes) -> str | None:
     try:
         text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
-        # the head may end inside a multi-byte character
-        if exc.start < len(head) - 3:
+        # text is still text when the head cuts its last character in two
+        if exc.reason != "unexpected end of data":
             return None
-        text = head[: exc.start].decode("utf-8", errors="strict")
+        text = head.removeprefix(b"\xef\xbb\xbf")[: exc.start].decode("utf-8")
     if not text:
         return None
     printable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
@@ -382,7 +278,9 @@ def archive_extension(probe: ProbeResult) -> str:
     if demuxer == "ogg":
         return "opus" if codec == "opus" else "ogg"
     if demuxer == "matroska":
-        return "webm" if codec in ("opus", "vorbis") and not probe.video else "mkv" if probe.video else "mka"
+        if codec in ("opus", "vorbis"):
+            return "webm"
+        return "mkv" if probe.video else "mka"
     if demuxer in ("amrnb", "amrwb"):
         return "amr"
     return demuxer if demuxer in ALLOWED_DEMUXERS else "bin"

@@ -18,9 +18,6 @@ from broadcaster.errors import AudioError, InputError
 from broadcaster.i18n import _
 from broadcaster.recordings import archive
 from broadcaster.recordings.checks import (
-    ProbeResult,
-    RecordingLimits,
-    SoundFigures,
     archive_extension,
     check_probe,
     check_size,
@@ -29,7 +26,8 @@ from broadcaster.recordings.checks import (
     not_decodable,
     summarize,
 )
-from broadcaster.recordings.pcm import sha256_file, wav_figures, write_float_wav
+from broadcaster.recordings.figures import ProbeResult, RecordingLimits, SoundFigures
+from broadcaster.recordings.pcm import WavFigures, sha256_file, wav_figures, write_float_wav
 from broadcaster.recordings.probe import measure_sound, probe_file
 from broadcaster.sound.mastering import MasteringSettings, master
 
@@ -140,24 +138,7 @@ def accept_recording(
         earlier = _reuse(archive_dir, sha256, key, original, name, limits, mastering)
         if earlier is not None:
             return earlier
-        probe = probe_file(original, name, limits)
-        notices = check_probe(name, probe, limits)
-        measurement = measure_sound(original, name, probe, limits, raw_out=staged / "decoded.f32")
-        figures = summarize(measurement)
-        notices += check_sound(name, figures, limits, trim=mastering.trim_silence)
-        if not mastering.trim_silence:
-            figures = replace(figures, start_s=0.0, end_s=figures.duration_s)
-        rate, channels = measurement.sample_rate, measurement.channels
-        trimmed = staged / "trimmed.wav"
-        write_float_wav(
-            staged / "decoded.f32", trimmed, rate, channels, round(figures.start_s * rate), round(figures.end_s * rate)
-        )
-        (staged / "decoded.f32").unlink()
-        mastered = staged / "mastered.wav"
-        _master(trimmed, mastered, mastering, name)
-        trimmed.unlink()
-        # the mastered sound holds nothing above the intermediate's band: loudness is measured on fewer samples
-        wav = wav_figures(mastered, decimate=mastering.sample_rate // rate)
+        probe, figures, notices, wav = _check_and_master(original, staged, name, limits, mastering)
         manifest: dict[str, Any] = {
             "version": archive.MANIFEST_VERSION,
             "original": {"sha256": sha256, "bytes": size, "extension": archive_extension(probe)},
@@ -174,10 +155,32 @@ def accept_recording(
         paths = archive.archive_paths(archive_dir, sha256, archive_extension(probe), key)
         archive.write_manifest(staged / "manifest.json", manifest)
         archive.store(original, paths.original, sha256)
-        archive.store(mastered, paths.mastered)
-        archive.store(staged / "manifest.json", paths.manifest)
+        archive.store(staged / "mastered.wav", paths.mastered)
+        archive.store(staged / "manifest.json", paths.manifest)  # last: its presence means the pair is whole
     log.info("recording %s kept as %s, mastered %s", name, paths.original.name, paths.mastered.name)
     return _accepted(name, paths, manifest, probe, figures, key, notices, reused=False)
+
+
+def _check_and_master(
+    original: Path, staged: Path, name: str, limits: RecordingLimits, mastering: MasteringSettings
+) -> tuple[ProbeResult, SoundFigures, list[str], WavFigures]:
+    """Probe, decode once (checking as it goes), trim, master into staged/mastered.wav."""
+    probe = probe_file(original, name, limits)
+    notices = check_probe(name, probe, limits)
+    decoded = staged / "decoded.f32"
+    measurement = measure_sound(original, name, probe, limits, raw_out=decoded)
+    figures = summarize(measurement)
+    notices += check_sound(name, figures, limits, trim=mastering.trim_silence)
+    if not mastering.trim_silence:
+        figures = replace(figures, start_s=0.0, end_s=figures.duration_s)
+    rate, channels = measurement.sample_rate, measurement.channels
+    trimmed = staged / "trimmed.wav"
+    write_float_wav(decoded, trimmed, rate, channels, round(figures.start_s * rate), round(figures.end_s * rate))
+    decoded.unlink()
+    _master(trimmed, staged / "mastered.wav", mastering, name)
+    trimmed.unlink()
+    # the mastered sound holds nothing above the intermediate's band: loudness is measured on fewer samples
+    return probe, figures, notices, wav_figures(staged / "mastered.wav", decimate=mastering.sample_rate // rate)
 
 
 def _check_source(path: Path, name: str, limits: RecordingLimits) -> None:

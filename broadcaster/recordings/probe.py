@@ -18,15 +18,8 @@ from typing import IO, Any
 
 from broadcaster.errors import AudioError
 from broadcaster.i18n import _
-from broadcaster.recordings.checks import (
-    ALLOWED_DEMUXERS,
-    BLOCK_S,
-    Measurement,
-    ProbeResult,
-    RecordingLimits,
-    StreamInfo,
-    not_decodable,
-)
+from broadcaster.recordings.checks import ALLOWED_DEMUXERS, not_decodable
+from broadcaster.recordings.figures import BLOCK_S, Measurement, ProbeResult, RecordingLimits, StreamInfo
 
 log = logging.getLogger(__name__)
 
