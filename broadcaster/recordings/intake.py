@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from broadcaster.errors import AudioError, InputError
+from broadcaster.errors import AudioError, InputError, OutputError
 from broadcaster.i18n import _
 from broadcaster.recordings import archive
 from broadcaster.recordings.checks import (
@@ -128,6 +128,21 @@ def accept_recording(
     """
     name = original_name or source.name
     _check_source(source, name, limits)
+    try:
+        return _accept(source, archive_dir, name, limits, mastering)
+    except OSError as exc:
+        # the staging folder is gone with the exception: nothing half-written is left
+        raise OutputError(
+            _("{name} could not be kept in the recordings folder {folder}: {reason}.").format(
+                name=name, folder=archive_dir, reason=exc.strerror or exc
+            ),
+            _("Check that the folder exists, the station's user may write to it, and the disk is not full."),
+        ) from exc
+
+
+def _accept(
+    source: Path, archive_dir: Path, name: str, limits: RecordingLimits, mastering: MasteringSettings
+) -> AcceptedRecording:
     archive_dir.mkdir(parents=True, exist_ok=True)
     key = archive.settings_key(mastering)
     # staged inside the archive folder: same file system, so publishing is a rename
@@ -191,8 +206,14 @@ def _check_source(path: Path, name: str, limits: RecordingLimits) -> None:
             _("Choose the recording itself, not a folder or a shortcut."),
         )
     check_size(name, path.stat().st_size, limits)
-    with path.open("rb") as f:
-        head = f.read(SNIFF_BYTES)
+    try:
+        with path.open("rb") as f:
+            head = f.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(
+            _("{name} cannot be read: {reason}.").format(name=name, reason=exc.strerror or exc),
+            _("Check the file's permissions, or copy it to the station PC again."),
+        ) from exc
     what = describe_content(head)
     if what is not None:
         raise not_decodable(name, what)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster.errors import AudioError, InputError
+from broadcaster.errors import AudioError, InputError, OutputError
 from broadcaster.recordings import (
     AcceptedRecording,
     RecordingLimits,
@@ -262,3 +262,13 @@ def test_missing_ffmpeg_says_how_to_install_it(
     with pytest.raises(AudioError, match=r"ffprobe was not found while checking zalo\.m4a\. Is ffmpeg installed\?"):
         accept_recording(recordings["zalo.m4a"], tmp_path / "archive", LIMITS, MASTERING)
     assert files_in(tmp_path / "archive") == []
+
+
+def test_an_archive_folder_that_cannot_be_written_is_an_output_error(
+    recordings: dict[str, Path], tmp_path: Path
+) -> None:
+    blocked = tmp_path / "archive"
+    blocked.write_text("a file where the folder should be")
+    with pytest.raises(OutputError, match=r"^zalo\.m4a could not be kept in the recordings folder .*archive: "):
+        accept_recording(recordings["zalo.m4a"], blocked, LIMITS, MASTERING)
+    assert blocked.read_text() == "a file where the folder should be"
