@@ -15,10 +15,16 @@ from broadcaster.errors import InputError
 from broadcaster.i18n import _
 from broadcaster.recordings.figures import BLOCK_S, Measurement, ProbeResult, RecordingLimits, SoundFigures
 
+
 # Demuxers ffmpeg may use on a received file. Anything else (playlists, concat
 # scripts, image sequences, the tty "demuxer" that reads any text) is refused
 # before it is opened: an HLS playlist or an ffconcat script would make ffmpeg
 # read other files or URLs named inside it.
+def N_(message: str) -> str:
+    """Marks text for the translation catalog; it is translated with _() where it is shown."""
+    return message
+
+
 ALLOWED_DEMUXERS = ("mp3", "aac", "mov", "ogg", "amr", "amrnb", "amrwb", "wav", "flac", "matroska", "webm")
 ACCEPTED_FORMATS = "MP3, M4A, OGG, AMR, WAV or FLAC"
 
@@ -82,17 +88,17 @@ def check_size(name: str, size: int, limits: RecordingLimits) -> None:
 
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"#EXTM3U", "a playlist"),
-    (b"ffconcat", "an ffmpeg script"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive or an Office document"),
-    (b"\xd0\xcf\x11\xe0", "an Office document"),
-    (b"\xff\xd8\xff", "a photo"),
-    (b"\x89PNG", "a picture"),
-    (b"GIF8", "a picture"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a program"),
-    (b"{\\rtf", "a text document"),
+    (b"#EXTM3U", N_("a playlist")),
+    (b"ffconcat", N_("an ffmpeg script")),
+    (b"%PDF", N_("a PDF document")),
+    (b"PK\x03\x04", N_("a ZIP archive or an Office document")),
+    (b"\xd0\xcf\x11\xe0", N_("an Office document")),
+    (b"\xff\xd8\xff", N_("a photo")),
+    (b"\x89PNG", N_("a picture")),
+    (b"GIF8", N_("a picture")),
+    (b"\x7fELF", N_("a program")),
+    (b"MZ", N_("a program")),
+    (b"{\\rtf", N_("a text document")),
 )
 
 
@@ -103,7 +109,7 @@ def describe_content(head: bytes) -> str | None:
         if stripped.startswith(signature) or head.startswith(signature):
             return what
     if stripped[:15].lower().startswith((b"<!doctype html", b"<html")):
-        return "a web page"
+        return N_("a web page")
     try:
         text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -114,12 +120,12 @@ def describe_content(head: bytes) -> str | None:
     if not text:
         return None
     printable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
-    return "text" if printable / len(text) > 0.95 else None
+    return N_("text") if printable / len(text) > 0.95 else None
 
 
 def not_decodable(name: str, what: str | None) -> InputError:
     if what:
-        message = _("{name} is not audio ffmpeg can decode (it looks like {what}).").format(name=name, what=what)
+        message = _("{name} is not audio ffmpeg can decode (it looks like {what}).").format(name=name, what=_(what))
     else:
         message = _("{name} is not audio ffmpeg can decode (it may be damaged or in an unusual format).").format(
             name=name
@@ -127,7 +133,12 @@ def not_decodable(name: str, what: str | None) -> InputError:
     return InputError(message, _("Record or export it again as {formats}.").format(formats=ACCEPTED_FORMATS))
 
 
-_STREAM_KINDS = {"subtitle": "subtitles", "attachment": "attachments", "data": "data", "video": "pictures"}
+_STREAM_KINDS = {
+    "subtitle": N_("subtitles"),
+    "attachment": N_("attachments"),
+    "data": N_("data"),
+    "video": N_("pictures"),
+}
 
 
 def check_probe(name: str, probe: ProbeResult, limits: RecordingLimits) -> list[str]:
@@ -139,7 +150,7 @@ def check_probe(name: str, probe: ProbeResult, limits: RecordingLimits) -> list[
                 _("{name} has no sound track (video only).").format(name=name),
                 _("Record the announcement again with sound, or send the audio file itself."),
             )
-        kinds = sorted({_STREAM_KINDS.get(s.kind, s.kind) for s in probe.streams})
+        kinds = sorted({_(_STREAM_KINDS.get(s.kind, s.kind)) for s in probe.streams})
         raise InputError(
             _("{name} has no sound track (it holds only {what}).").format(
                 name=name, what=", ".join(kinds) if kinds else _("nothing ffmpeg can read")

@@ -226,7 +226,7 @@ def _master(trimmed: Path, out: Path, mastering: MasteringSettings, name: str) -
     except AudioError as exc:
         raise AudioError(
             _("{name} passed the checks but could not be mastered: {error}").format(name=name, error=exc.message),
-            exc.hint,
+            _("Run `broadcaster doctor` to check ffmpeg; if it is fine, send the file to the technician."),
         ) from exc
 
 
