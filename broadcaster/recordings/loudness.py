@@ -51,7 +51,9 @@ def block_powers(samples: npt.NDArray[np.floating], rate: int) -> npt.NDArray[np
     weight = _response(SHELF_B, SHELF_A, freqs) * _response(HIGHPASS_B, HIGHPASS_A, freqs)
     # Parseval for a real signal: the bins between DC and Nyquist stand for two
     weight[1 : (size + 1) // 2] *= 2
-    power = (spectrum.real.astype(np.float64) ** 2 + spectrum.imag.astype(np.float64) ** 2) @ weight
+    magnitude = spectrum.real * spectrum.real + spectrum.imag * spectrum.imag
+    # einsum, not a BLAS product: BLAS threads would fight ffmpeg for the two cores
+    power = np.einsum("ij,j->i", magnitude, weight.astype(magnitude.dtype), dtype=np.float64)
     return np.asarray(power / (size * size), dtype=np.float64)
 
 

@@ -105,7 +105,8 @@ def wav_figures(path: Path, decimate: int = 1) -> WavFigures:
         block = round(rate // decimate * SUB_BLOCK_S) * decimate
         while data := w.readframes(block * 600):  # a minute at a time: memory stays flat for long items
             samples = np.frombuffer(data, dtype="<i2").reshape(-1, channels)
-            peak = max(peak, int(np.abs(samples.astype(np.int32)).max(initial=0)))
+            if samples.size:  # -min: abs() of int16 -32768 would overflow
+                peak = max(peak, int(samples.max()), -int(samples.min()))
             analysed = samples[::decimate].astype(np.float32) / 32768
             # BS.1770 sums the channels' powers (left and right weigh 1)
             powers.append(np.sum([block_powers(analysed[:, c], rate // decimate) for c in range(channels)], axis=0))
