@@ -164,6 +164,7 @@ def _read_stream(stream: IO[bytes], rate: int, channels: int, raw_out: Path | No
     peaks: list[np.ndarray] = []
     lagged = energy = 0.0
     total = 0
+    damaged = False
     pending = b""
     sink = raw_out.open("wb") if raw_out is not None else None
     try:
@@ -174,6 +175,9 @@ def _read_stream(stream: IO[bytes], rate: int, channels: int, raw_out: Path | No
             usable = len(data) - len(data) % 4
             pending = data[usable:]
             x = np.frombuffer(data[:usable], dtype="<f4")
+            if not np.isfinite(x).all():  # a float WAV of garbage: not numbers, so no sound at all
+                damaged = True
+                x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
             total += len(x)
             whole = len(x) - len(x) % block
             if whole:
@@ -182,7 +186,8 @@ def _read_stream(stream: IO[bytes], rate: int, channels: int, raw_out: Path | No
                 peaks.append(np.abs(x[whole:]).max(keepdims=True))
             # lag of one frame: the same channel's previous sample. einsum, not BLAS:
             # a BLAS dot spins up threads that fight the decoder for the two cores
-            centred = x.astype(np.float64) - float(x.mean()) if len(x) else x.astype(np.float64)
+            centred = x.astype(np.float64)
+            centred -= centred.mean() if len(x) else 0.0
             lagged += float(np.einsum("i,i->", centred[channels:], centred[:-channels]))
             energy += float(np.einsum("i,i->", centred, centred))
     finally:
@@ -194,5 +199,6 @@ def _read_stream(stream: IO[bytes], rate: int, channels: int, raw_out: Path | No
         sample_rate=rate,
         channels=channels,
         block_peaks=block_peaks,
-        correlation=lagged / energy if energy > 0 else 1.0,
+        # samples that are not numbers make it noise, whatever the rest looks like
+        correlation=0.0 if damaged else lagged / energy if energy > 0 else 1.0,
     )

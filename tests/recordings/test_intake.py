@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import shutil
 import subprocess
 from dataclasses import replace
@@ -19,6 +20,7 @@ from broadcaster.recordings import (
     recording_mastering,
 )
 from broadcaster.recordings import probe as probe_module
+from broadcaster.recordings.pcm import float_wav_header
 from broadcaster.sound.mastering import MasteringSettings, measure_loudness
 from tests.recordings.conftest import LEAD_S, TAIL_S, Speech
 from tests.speech.helpers import wav_info
@@ -272,3 +274,12 @@ def test_an_archive_folder_that_cannot_be_written_is_an_output_error(
     with pytest.raises(OutputError, match=r"^zalo\.m4a could not be kept in the recordings folder .*archive: "):
         accept_recording(recordings["zalo.m4a"], blocked, LIMITS, MASTERING)
     assert blocked.read_text() == "a file where the folder should be"
+
+
+def test_a_float_wav_of_garbage_is_refused_as_noise(tmp_path: Path) -> None:
+    source = tmp_path / "hong.wav"
+    garbage = random.Random(3).randbytes(16000 * 4 * 3)
+    source.write_bytes(float_wav_header(len(garbage) // 4, 16000, 1) + garbage)
+    with pytest.raises(InputError, match=r"^hong\.wav sounds like noise, not speech: the file is damaged"):
+        accept_recording(source, tmp_path / "archive", LIMITS, MASTERING)
+    assert files_in(tmp_path / "archive") == []
