@@ -1,11 +1,13 @@
 """Checking and mastering a 10-minute phone recording (goal <= 3 s on 2 cores).
 
 The recording is espeak-ng speech made into what a phone recorder gives: AAC
-in M4A, mono 44.1 kHz, 64 kbit/s, with 2 s of silence before and after.
+in M4A, mono 44.1 kHz, 64 kbit/s, after 2 s of silence.
 `accept_recording` runs end to end for the total (a fresh archive each
 round); the split times the same steps it runs, one by one, on the same file.
 Wall time depends on what else runs on the machine, so CPU time (this process
-and its ffmpeg children) is printed too.
+and its ffmpeg children) is printed too, and each round also times the job of
+bench_mastering.py (10 min of espeak speech, speech settings; 1.62 s on an
+idle machine) as a yardstick measured at the same moment.
 
 Run: .venv/bin/python bench/bench_recording.py [--rounds 3] [--minutes 10]
 """
@@ -18,6 +20,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+import wave
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -35,6 +38,7 @@ TEXT = (
     "hồ sơ được giải quyết đúng hẹn, công khai, minh bạch."
 )
 T = TypeVar("T")
+REFERENCE = "reference: master() 10 min espeak speech"
 
 
 def cpu_s() -> float:
@@ -49,16 +53,35 @@ def timed(figures: dict[str, list[tuple[float, float]]], label: str, work: Calla
     return result
 
 
-def phone_recording(folder: Path, minutes: float) -> Path:
+def espeak_listing(folder: Path, seconds: float) -> Path:
+    """An ffmpeg concat list repeating one espeak-ng sentence for at least `seconds`."""
     one = folder / "one.wav"
     EspeakEngine().synthesize(TEXT, one)
+    with wave.open(str(one), "rb") as w:
+        one_s = w.getnframes() / w.getframerate()
     listing = folder / "list.txt"
-    listing.write_text("".join(f"file '{one}'\n" for _ in range(int(minutes * 60 / 10) + 2)))
-    out = folder / "ghi-am.m4a"
+    listing.write_text("".join(f"file '{one}'\n" for _ in range(int(seconds / one_s) + 2)))
+    return listing
+
+
+def phone_recording(listing: Path, minutes: float) -> Path:
+    """What a phone recorder gives: AAC in M4A, mono 44.1 kHz, after 2 s of silence."""
+    out = listing.parent / "ghi-am.m4a"
     subprocess.run(
         ["ffmpeg", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
-         "-af", f"apad=pad_dur=2,adelay=2000,atrim=0:{minutes * 60}", "-ar", "44100", "-ac", "1",
+         "-af", f"adelay=2000,atrim=0:{minutes * 60}", "-ar", "44100", "-ac", "1",
          "-c:a", "aac", "-b:a", "64k", str(out)],
+        check=True,
+    )  # fmt: skip
+    return out
+
+
+def speech_reference(listing: Path) -> Path:
+    """10 min of espeak-ng speech as the engine gives it (22.05 kHz WAV): bench_mastering.py's input."""
+    out = listing.parent / "speech-10min.wav"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
+         "-t", "600", "-c", "copy", str(out)],
         check=True,
     )  # fmt: skip
     return out
@@ -102,13 +125,17 @@ def main() -> None:
     settings = recording_mastering(MasteringSettings())
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        src = phone_recording(folder, args.minutes)
+        listing = espeak_listing(folder, max(args.minutes, 10) * 60)
+        src = phone_recording(listing, args.minutes)
         print(f"source: {src.name}, {src.stat().st_size / 1e6:.1f} MB, {args.minutes:g} min AAC mono 44.1 kHz")
+        reference = speech_reference(listing)
         totals: dict[str, list[tuple[float, float]]] = {}
         for n in range(args.rounds):
             accepted = timed(
                 totals, "accept_recording", lambda n=n: accept_recording(src, folder / f"archive{n}", limits, settings)
             )
+            # the same machine, the same moment: bench_mastering.py's job, recorded at 1.62 s on an idle machine
+            timed(totals, REFERENCE, lambda: master(reference, folder / "reference.wav", MasteringSettings()))
         timed(totals, "accept_recording again (already kept)", lambda: accept_recording(src, folder / "archive0",
               limits, settings))  # fmt: skip
         split: dict[str, list[tuple[float, float]]] = {}
@@ -121,6 +148,12 @@ def main() -> None:
                 walls, cpus = [w for w, _ in values], [c for _, c in values]
                 print(f"  {label:40s} {min(walls):6.2f} s / {statistics.median(walls):6.2f} s   "
                       f"CPU {statistics.median(cpus):5.2f} s")  # fmt: skip
+        ratio = statistics.median(w for w, _ in totals["accept_recording"]) / statistics.median(
+            w for w, _ in totals[REFERENCE]
+        )
+        print(
+            f"accept_recording / reference (medians): {ratio:.2f}; at the reference's idle 1.62 s: {ratio * 1.62:.2f} s"
+        )
         print(
             f"result: {accepted.mastered_duration_s:.1f} s kept of {accepted.original_duration_s:.1f} s, "
             f"{accepted.loudness_lufs:.1f} LUFS, peak {accepted.peak_dbfs:.1f} dBFS; notices: {list(accepted.notices)}"
