@@ -136,7 +136,7 @@ def measure_sound(
                 proc.wait()
         errors.seek(0)
         error_lines = errors.read().decode("utf-8", errors="replace").strip().splitlines()
-    if killed.is_set():
+    if killed.is_set() and returncode != 0:  # a decoder that finished as the timer fired did its job
         raise AudioError(
             _("ffmpeg took longer than {seconds:.0f} s to decode {name}.").format(
                 seconds=limits.decode_timeout_s, name=name
