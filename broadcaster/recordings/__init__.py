@@ -1,7 +1,8 @@
 """Recorded news items: received audio files checked, mastered and kept as evidence.
 
 The application calls `accept_recording` (or `inspect_recording` to check a
-file without storing it); everything else here serves those two.
+file without storing it) when a recording arrives, and `kept_recording` for
+the audio of an item about to air; everything else here serves those three.
 """
 
 from broadcaster.recordings.figures import RecordingLimits
@@ -10,6 +11,7 @@ from broadcaster.recordings.intake import (
     RecordingInfo,
     accept_recording,
     inspect_recording,
+    kept_recording,
     recording_mastering,
 )
 
@@ -19,5 +21,6 @@ __all__ = [
     "RecordingLimits",
     "accept_recording",
     "inspect_recording",
+    "kept_recording",
     "recording_mastering",
 ]

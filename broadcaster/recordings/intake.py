@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from broadcaster.errors import AudioError, InputError, OutputError
+from broadcaster.errors import AudioError, InputError, NotFoundError, OutputError
 from broadcaster.i18n import _
 from broadcaster.recordings import archive
 from broadcaster.recordings.checks import (
@@ -230,6 +230,36 @@ def _master(trimmed: Path, out: Path, mastering: MasteringSettings, name: str) -
         ) from exc
 
 
+@dataclass(frozen=True)
+class _Kept:
+    paths: archive.ArchivePaths
+    manifest: dict[str, Any]
+    probe: ProbeResult
+    figures: SoundFigures
+
+
+def _load_kept(archive_dir: Path, sha256: str, key: str) -> _Kept | None:
+    """What the archive holds for these bytes and settings, if its manifest is whole."""
+    found = archive.find_manifest(archive_dir, sha256, key)
+    manifest = archive.read_manifest(found) if found is not None else None
+    if manifest is None:
+        return None
+    try:
+        probe = archive.probe_from(dict(manifest["probe"]))
+        figures = archive.figures_from(dict(manifest["figures"]))
+        paths = archive.archive_paths(archive_dir, sha256, str(manifest["original"]["extension"]), key)
+        if not isinstance(manifest["mastered"]["sha256"], str):
+            return None
+    except (KeyError, TypeError, ValueError):
+        return None  # a manifest from elsewhere or damaged: the recording is made again
+    return _Kept(paths, manifest, probe, figures)
+
+
+def _mastered_intact(kept: _Kept) -> bool:
+    path = kept.paths.mastered
+    return path.is_file() and sha256_file(path) == kept.manifest["mastered"]["sha256"]
+
+
 def _reuse(
     archive_dir: Path,
     sha256: str,
@@ -240,26 +270,45 @@ def _reuse(
     mastering: MasteringSettings,
 ) -> AcceptedRecording | None:
     """The archived recording of these exact bytes and settings, checked against today's limits."""
-    found = archive.find_manifest(archive_dir, sha256, key)
-    manifest = archive.read_manifest(found) if found is not None else None
-    if manifest is None:
+    kept = _load_kept(archive_dir, sha256, key)
+    if kept is None:
         return None
-    try:
-        probe = archive.probe_from(dict(manifest["probe"]))
-        figures = archive.figures_from(dict(manifest["figures"]))
-        extension = str(manifest["original"]["extension"])
-        mastered_sha = str(manifest["mastered"]["sha256"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    paths = archive.archive_paths(archive_dir, sha256, extension, key)
-    if not paths.mastered.is_file() or sha256_file(paths.mastered) != mastered_sha:
-        log.warning("archived %s does not match its manifest; mastering %s again", paths.mastered.name, name)
+    if not _mastered_intact(kept):
+        log.warning("archived %s does not match its manifest; mastering %s again", kept.paths.mastered.name, name)
         return None
     # the limits may have changed since: the same rules decide again on the kept figures
-    notices = check_probe(name, probe, limits)
-    notices += check_sound(name, figures, limits, trim=mastering.trim_silence)
-    archive.store(original, paths.original, sha256)  # restores a missing or damaged original
-    return _accepted(name, paths, manifest, probe, figures, key, notices, reused=True)
+    notices = check_probe(name, kept.probe, limits)
+    notices += check_sound(name, kept.figures, limits, trim=mastering.trim_silence)
+    archive.store(original, kept.paths.original, sha256)  # restores a missing or damaged original
+    return _accepted(name, kept.paths, kept.manifest, kept.probe, kept.figures, key, notices, reused=True)
+
+
+def kept_recording(archive_dir: Path, original_sha256: str, mastering: MasteringSettings) -> AcceptedRecording:
+    """A recording accepted earlier, its mastered file checked against its SHA-256: what airs.
+
+    NotFoundError when the archive holds no version mastered with these
+    settings (they changed since: accept_recording on `original_path` masters
+    it again); AudioError when the mastered file was changed or damaged.
+    """
+    key = archive.settings_key(mastering)
+    kept = _load_kept(archive_dir, original_sha256, key)
+    if kept is None:
+        raise NotFoundError(
+            _("No recording {sha} mastered with the station's current settings is kept in {folder}.").format(
+                sha=original_sha256[:12], folder=archive_dir
+            ),
+            _("Import the recording again: its kept original is mastered again with the current settings."),
+        )
+    if not _mastered_intact(kept):
+        raise AudioError(
+            _(
+                "The mastered recording {file} does not match its SHA-256: it was changed or the disk is failing."
+            ).format(file=kept.paths.mastered),
+            _("Import the recording again from its kept original, and run `broadcaster doctor` to check the disk."),
+        )
+    return _accepted(
+        kept.paths.original.name, kept.paths, kept.manifest, kept.probe, kept.figures, key, [], reused=True
+    )
 
 
 def _accepted(

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster.errors import AudioError, InputError, OutputError
+from broadcaster.errors import AudioError, InputError, NotFoundError, OutputError
 from broadcaster.recordings import (
     AcceptedRecording,
     RecordingLimits,
     accept_recording,
     inspect_recording,
+    kept_recording,
     recording_mastering,
 )
 from broadcaster.recordings import probe as probe_module
@@ -283,3 +284,27 @@ def test_a_float_wav_of_garbage_is_refused_as_noise(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"^hong\.wav sounds like noise, not speech: the file is damaged"):
         accept_recording(source, tmp_path / "archive", LIMITS, MASTERING)
     assert files_in(tmp_path / "archive") == []
+
+
+def test_the_airer_gets_the_kept_recording_checked_against_its_hash(
+    recordings: dict[str, Path], tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    accepted = accept_recording(recordings["thong-bao.ogg"], archive, LIMITS, MASTERING)
+    kept = kept_recording(archive, accepted.original_sha256, MASTERING)
+    assert (kept.mastered_path, kept.mastered_sha256) == (accepted.mastered_path, accepted.mastered_sha256)
+    assert kept.original_path == accepted.original_path
+
+    with pytest.raises(NotFoundError, match="mastered with the station's current settings"):
+        kept_recording(archive, accepted.original_sha256, replace(MASTERING, loudness_lufs=-20.0))
+    # mastered again from the kept original, as the hint says
+    again = accept_recording(accepted.original_path, archive, LIMITS, replace(MASTERING, loudness_lufs=-20.0))
+    assert kept_recording(archive, accepted.original_sha256, replace(MASTERING, loudness_lufs=-20.0)) == replace(
+        again, original_name=again.original_path.name, notices=(), reused=True
+    )
+
+    with accepted.mastered_path.open("r+b") as f:
+        f.seek(1000)
+        f.write(b"\x7f\x7f")
+    with pytest.raises(AudioError, match="does not match its SHA-256"):
+        kept_recording(archive, accepted.original_sha256, MASTERING)
