@@ -380,9 +380,9 @@ class Accounts:
             )
         assert found is not None
         user_id, stored, active = found
-        with self.db.session() as session:
-            row = self._row_by_id(session, user_id)
-            if not active:
+        if not active:
+            with self.db.session() as session:
+                row = self._row_by_id(session, user_id)
                 audit.record(
                     session,
                     row.username,
@@ -392,7 +392,10 @@ class Accounts:
                     address,
                     at=now,
                 )
-                raise NotAllowed(_("This account is disabled."), _("Ask the station's technician to enable it again."))
+            # Raised after the commit: the refusal stays in the audit trail.
+            raise NotAllowed(_("This account is disabled."), _("Ask the station's technician to enable it again."))
+        with self.db.session() as session:
+            row = self._row_by_id(session, user_id)
             if HASHER.check_needs_rehash(stored):
                 row.password_hash = HASHER.hash(password)
             row.last_login_at = now

@@ -72,10 +72,21 @@ def error_response(
     console = getattr(request.app.state, "console", None)
     if console is None:  # pragma: no cover - only before the app is built
         return JSONResponse({"error": text}, status_code=status, headers=headers)
+    if getattr(request.state, "actor", None) is None and "session" in request.scope:
+        _show_who(request)  # a 404 never reached a permission check: still show the menu of who is logged in
     name = "error_fragment.html" if request.headers.get("hx-request") == "true" else "error.html"
     context = {"status": status, "title": _titles().get(status, _("Error")), "message": message, "hint": hint}
     response: Response = console.templates.page(request, name, context, status_code=status, headers=headers)
     return response
+
+
+def _show_who(request: Request) -> None:
+    from broadcaster.web.security import identify
+
+    try:
+        identify(request)
+    except Exception:  # an error page must render whatever is wrong with the login
+        log.debug("no user shown on the error page", exc_info=True)
 
 
 def status_of(exc: BroadcasterError) -> int:

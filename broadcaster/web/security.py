@@ -18,12 +18,13 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from broadcaster.errors import ConfigError
@@ -137,7 +138,8 @@ def end_session(request: Request) -> None:
 # ------------------------------------------------------------ who is asking
 
 
-def _identify(request: Request) -> Actor | None:
+def identify(request: Request) -> Actor | None:
+    """Who sent the request (bearer token or session cookie), or None; sets request.state.actor and .user."""
     console = request.app.state.console
     authorization = request.headers.get("authorization")
     if authorization:
@@ -192,7 +194,7 @@ async def _check_csrf(request: Request) -> None:
         )
 
 
-async def _logged_in(request: Request, actor: Annotated[Actor | None, Depends(_identify)]) -> Actor:
+async def _logged_in(request: Request, actor: Annotated[Actor | None, Depends(identify)]) -> Actor:
     if actor is None:
         raise LoginRequired()
     if request.method not in SAFE_METHODS and actor.via == "session":
@@ -242,3 +244,15 @@ def _role(role: str) -> str:
     from broadcaster.web.permissions import role_label
 
     return role_label(role)
+
+
+def console_routes(routes: Iterable[BaseRoute], prefix: str = "") -> Iterator[tuple[str, BaseRoute]]:
+    """(full path, route) of every route of an app, looking into included routers (newer FastAPI keeps
+    an included router whole instead of copying its routes into the app)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            yield from console_routes(inner.routes, prefix + str(getattr(context, "prefix", "") or ""))
+        else:
+            yield prefix + str(getattr(route, "path", "")), route

@@ -202,28 +202,32 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
             return
         received = 0
-        started = False
+        exceeded = False
+        forwarded = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
+                    exceeded = True
                     raise _TooLarge
             return message
 
         async def watching_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
+            nonlocal forwarded
+            if exceeded:
+                return  # whatever the app makes of a cut-off body (FastAPI: a 400), the answer is 413
+            forwarded = True
             await send(message)
 
         try:
             await self.app(scope, counting_receive, watching_send)
-        except _TooLarge:
-            if started:
-                raise
+        except Exception:
+            if not exceeded:
+                raise  # the app's own failure; a cut-off body is answered below
+        if exceeded and not forwarded:
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:

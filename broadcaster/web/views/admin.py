@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import N_, _
@@ -16,6 +17,14 @@ from broadcaster.web.templating import flash, render
 from broadcaster.web.views import console_of
 
 router = APIRouter()
+
+
+class NewUser(BaseModel):
+    username: str
+    role: str
+    full_name: str = ""
+    password: str = ""
+
 
 # ------------------------------------------------------------ Người dùng
 
@@ -108,6 +117,18 @@ def users_reset_password(request: Request, user_id: int, actor: Annotated[Actor,
 @router.get("/api/v1/users")
 def api_users(request: Request, actor: Annotated[Actor, require("users.manage")]) -> Response:
     return JSONResponse([user.to_json() for user in console_of(request).accounts.list()])
+
+
+@router.post("/api/v1/users")
+def api_users_add(request: Request, body: NewUser, actor: Annotated[Actor, require("users.manage")]) -> Response:
+    """201 with the user's JSON, and `one_time_password` when none was given (shown only in this answer)."""
+    user, one_time = console_of(request).accounts.add(
+        body.username, body.role, body.password or None, body.full_name, actor=actor.username, address=actor.address
+    )
+    data = user.to_json()
+    if one_time:
+        data["one_time_password"] = one_time
+    return JSONResponse(data, status_code=201)
 
 
 # ------------------------------------------------------------ Thiết bị
