@@ -115,6 +115,8 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
         state = _("active") if user.active else _("disabled")
         if user.active and user.must_change_password:
             state = _("must choose a password")
+        if user.active and user.locked_until:
+            state = _("paused until {time}").format(time=f"{user.locked_until.astimezone(tz):%H:%M}")
         last = f"{user.last_login_at.astimezone(tz):%d/%m/%Y %H:%M}" if user.last_login_at else "-"
         token = _("token") if user.has_token else ""
         line = f"{user.username:<{width}}  {user.role:<10}  {state:<22}  {last:<16}  {token:<5}  {user.full_name}"

@@ -78,6 +78,12 @@ def set_lock(session: Session, key: str, at: datetime, until: datetime) -> None:
     session.flush()
 
 
+def locks_in_force(session: Session, now: datetime) -> dict[str, datetime]:
+    """login_key -> until when, for the names locked now."""
+    rows = session.scalars(select(LoginLockRow).where(LoginLockRow.locked_until > now))
+    return {row.login_key: row.locked_until for row in rows}
+
+
 def clear_lock(session: Session, key: str) -> None:
     session.execute(delete(LoginLockRow).where(LoginLockRow.login_key == key))
 

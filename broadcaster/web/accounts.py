@@ -82,6 +82,7 @@ class UserInfo:
     session_epoch: int
     created_at: datetime
     last_login_at: datetime | None
+    locked_until: datetime | None = None  # logging in is paused after too many wrong passwords
 
     @property
     def role_label(self) -> str:
@@ -102,10 +103,11 @@ class UserInfo:
             "has_token": self.has_token,
             "created_at": self.created_at.isoformat(),
             "last_login_at": self.last_login_at.isoformat() if self.last_login_at else None,
+            "locked_until": self.locked_until.isoformat() if self.locked_until else None,
         }
 
 
-def _info(row: UserRow) -> UserInfo:
+def _info(row: UserRow, locked_until: datetime | None = None) -> UserInfo:
     return UserInfo(
         id=row.id,
         username=row.username,
@@ -117,6 +119,7 @@ def _info(row: UserRow) -> UserInfo:
         session_epoch=row.session_epoch,
         created_at=row.created_at,
         last_login_at=row.last_login_at,
+        locked_until=locked_until,
     )
 
 
@@ -192,7 +195,8 @@ class Accounts:
 
     def list(self) -> list[UserInfo]:
         with self.db.session() as session:
-            return [_info(row) for row in store.all_users(session)]
+            locks = store.locks_in_force(session, self.clock.now())
+            return [_info(row, locks.get(row.login_key)) for row in store.all_users(session)]
 
     def get(self, user_id: int) -> UserInfo:
         with self.db.session() as session:

@@ -60,7 +60,9 @@ def test_ten_wrong_passwords_lock_the_name_for_fifteen_minutes_even_across_a_res
     assert "15 phút" not in throttled.value.message  # the process speaks English in tests
     assert "paused for 15 minutes" in throttled.value.message
     assert throttled.value.until == clock.now() - timedelta(seconds=30) + LOCK_FOR
+    assert restarted.list()[0].locked_until == throttled.value.until  # the users page shows it
     clock.advance(LOCK_FOR.total_seconds())
+    assert restarted.list()[0].locked_until is None
     user = restarted.authenticate("chủ tịch", "mat-khau-dung-1", "10.0.0.9")
     assert user.username == "Chủ Tịch" and user.last_login_at == clock.now()
 
