@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
 
 import click
 
@@ -37,13 +39,12 @@ def web(ctx: click.Context, host: str | None, port: int | None) -> None:
 
     Runs until stopped (Ctrl+C, or `systemctl stop broadcaster-web` when installed as a service).
     """
-    import uvicorn
-
     from broadcaster.web.accounts import Accounts
-    from broadcaster.web.app import create_app
+    from broadcaster.web.security import load_or_create_secret
 
     station = open_station(ctx)
-    app = create_app(station=station)
+    station.ready()
+    load_or_create_secret(station.config.web_secret_path)
     settings = station.config.web
     host = host or settings.host
     port = port or settings.port
@@ -53,7 +54,16 @@ def web(ctx: click.Context, host: str | None, port: int | None) -> None:
     click.echo(_("The console is at http://{host}:{port}/ (stop it with Ctrl+C).").format(host=shown, port=port))
     if not Accounts(station.db, station.clock).list():
         warn(_("Nobody can log in yet: add a user with `broadcaster users add NAME --role technician`."))
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, server_header=False)
+    station.db.dispose()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The server is a fresh, lean process (python -m broadcaster.web): the command line's reports,
+    # .docx and chart libraries would otherwise stay in the console's memory for good.
+    command = [sys.executable, "-m", "broadcaster.web", "--config", str(station.config.path), "--host", host]
+    # Each login's argon2id hash takes 19 MiB: with glibc's default (a threshold that grows after the
+    # first free) those blocks stay in the heap of every server thread; mmap them so they are returned.
+    env = {"MALLOC_MMAP_THRESHOLD_": "131072", **os.environ}
+    os.execve(sys.executable, [*command, "--port", str(port)], env)  # noqa: S606 (our own interpreter, no shell)
 
 
 COMMANDS = [web]
