@@ -7,6 +7,7 @@ import asyncio
 import io
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +160,9 @@ def test_the_limit_refuses_by_content_length_before_reading_any_of_the_body() ->
         "type": "http", "method": "POST", "path": "/api/v1/x", "headers": [(b"content-length", b"999999999")],
         "query_string": b"", "root_path": "", "scheme": "http", "server": ("t", 80), "app": FastAPI(),
     }  # fmt: skip
-    asyncio.run(BodyLimit(inner, 1024)(scope, receive, send))
+    # In its own thread: Playwright's tests leave an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, BodyLimit(inner, 1024)(scope, receive, send)).result()
     assert sent[0]["status"] == 413 and reads == 0 and not reached
 
 
