@@ -344,3 +344,13 @@ def test_html_errors_are_pages_in_vietnamese(as_role: Callable[[str], TestClient
     assert refused.status_code == 403 and "Công chức Văn hóa – xã hội" in refused.text
     fragment = official.get("/devices/checks", headers={"HX-Request": "true"})
     assert fragment.status_code == 403 and not fragment.text.lstrip().startswith("<!doctype")
+
+
+@pytest.mark.parametrize(
+    ("target", "landing"),
+    [("/users?x=1", "/users?x=1"), ("//evil.example/", "/"), ("https://evil.example/", "/"), ("/\\evil", "/")],
+)
+def test_after_logging_in_the_console_goes_only_to_its_own_pages(client: TestClient, target: str, landing: str) -> None:
+    name, password = ROLE_USERS["technician"]
+    answer = client.post("/login", data={"username": name, "password": password, "next": target})
+    assert (answer.status_code, answer.headers["location"]) == (303, landing)
