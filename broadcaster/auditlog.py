@@ -25,11 +25,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from broadcaster.airlog import ChainHead
+from broadcaster.airlog import GENESIS, ChainHead
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
 
-GENESIS = "0" * 64
 CANONICAL_VERSION = 1
 MAX_TEXT = 500  # actor, action, target and address are short; details carry the rest
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -207,7 +206,7 @@ def verify_chain(records: Iterable[AuditRecord], head: ChainHead | None = None) 
     prev = GENESIS
     expected = 1
     count = 0
-    last_hashes: dict[int, str] = {}
+    at_head = GENESIS  # the hash of entry number head.count, once seen
     for rec in records:
         if rec.seq != expected:
             if rec.seq < expected:
@@ -229,7 +228,7 @@ def verify_chain(records: Iterable[AuditRecord], head: ChainHead | None = None) 
         expected += 1
         count += 1
         if head is not None and rec.seq == head.count:
-            last_hashes[rec.seq] = rec.hash
+            at_head = rec.hash
     if head is not None:
         if head.count > count:
             problem = _(
@@ -237,8 +236,7 @@ def verify_chain(records: Iterable[AuditRecord], head: ChainHead | None = None) 
                 "(from #{first}) were deleted."
             ).format(count=count, expected=head.count, first=count + 1)
             return _bad(count, prev, count + 1, problem)
-        at = last_hashes.get(head.count, GENESIS if head.count == 0 else "")
-        if at != head.hash.lower():
+        if at_head != head.hash.lower():
             problem = _(
                 "Audit entry #{seq} does not match the verification code {code}: the trail was rewritten."
             ).format(seq=head.count, code=str(head))

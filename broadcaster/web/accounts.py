@@ -23,6 +23,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.orm import Session
 
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.errors import BroadcasterError, InputError, NotFoundError
@@ -454,14 +455,14 @@ class Accounts:
     # ------------------------------------------------------------ helpers
 
     @staticmethod
-    def _row_by_id(session: Any, user_id: int) -> UserRow:
+    def _row_by_id(session: Session, user_id: int) -> UserRow:
         row = store.by_id(session, user_id)
         if row is None:
             raise NotFoundError(_("There is no such user."), _("Open the users page again to see who there is."))
         return row
 
     @staticmethod
-    def _row_by_name(session: Any, username: str) -> UserRow:
+    def _row_by_name(session: Session, username: str) -> UserRow:
         row = store.by_name(session, username)
         if row is None:
             raise NotFoundError(

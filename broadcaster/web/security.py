@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from broadcaster.errors import ConfigError
 from broadcaster.i18n import _
 from broadcaster.web.errors import LoginRequired, PasswordChangeRequired, WebError, error_response
-from broadcaster.web.permissions import PERMISSIONS, Actor
+from broadcaster.web.permissions import PERMISSIONS, Actor, role_label
 
 SESSION_COOKIE = "broadcaster_session"
 CSRF_FIELD = "csrf_token"
@@ -217,7 +217,7 @@ def require(permission: str) -> Any:
         if not actor.can(permission):
             raise WebError(
                 403,
-                _("Your account ({role}) may not do this.").format(role=_role(actor.role)),
+                _("Your account ({role}) may not do this.").format(role=role_label(actor.role)),
                 _("Log in with an account that may, or ask the station's technician."),
             )
         return actor
@@ -238,12 +238,6 @@ def public() -> Any:
 
 def declared_permission(call: Callable[..., Any]) -> str | None:
     return getattr(call, "permission", None)
-
-
-def _role(role: str) -> str:
-    from broadcaster.web.permissions import role_label
-
-    return role_label(role)
 
 
 def console_routes(routes: Iterable[BaseRoute], prefix: str = "") -> Iterator[tuple[str, BaseRoute]]:

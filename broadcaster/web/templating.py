@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse
 from broadcaster import i18n
 from broadcaster.i18n import N_, _
 from broadcaster.web.permissions import NAVIGATION, Actor, role_label
+from broadcaster.web.security import csrf_token
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -121,12 +122,13 @@ class Templates:
         actor: Actor | None = getattr(request.state, "actor", None)
         session = request.scope.get("session")
         flashes = session.pop("flash", []) if session is not None else []
-        from broadcaster.web.security import csrf_token
-
+        user = getattr(request.state, "user", None)
+        # Someone who must choose a password first gets no menu: every page would send them back here.
+        menu = actor is not None and not (user is not None and user.must_change_password)
         full: dict[str, Any] = {
             "request": request,
             "actor": actor,
-            "nav": [(path, _(label)) for perm, path, label in NAVIGATION if actor is not None and actor.can(perm)],
+            "nav": [(path, _(label)) for perm, path, label in NAVIGATION if menu and actor and actor.can(perm)],
             "path": request.url.path,
             "csrf_token": csrf_token(request) if session is not None else "",
             "flashes": flashes,

@@ -12,7 +12,7 @@ from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import N_, _
 from broadcaster.web.accounts import UserInfo
 from broadcaster.web.errors import WebError, status_of
-from broadcaster.web.permissions import PERMISSIONS, Actor
+from broadcaster.web.permissions import PERMISSIONS, ROLE_PERMISSIONS, Actor
 from broadcaster.web.security import client_address, csrf_token, end_session, public, require, start_session
 from broadcaster.web.templating import flash, render
 from broadcaster.web.views import console_of, safe_next
@@ -110,8 +110,6 @@ async def _credentials(request: Request) -> tuple[str, str]:
 
 
 def _me(user: UserInfo, token: str) -> dict[str, Any]:
-    from broadcaster.web.permissions import ROLE_PERMISSIONS
-
     return {
         "csrf_token": token,
         "user": user.to_json(),

@@ -80,7 +80,7 @@ def users_add(
     return render(request, "users.html", _users_context(request, one_time=(user.username, one_time)))
 
 
-def _target(request: Request, user_id: int, actor: Actor) -> None:
+def _not_oneself(user_id: int, actor: Actor) -> None:
     if user_id == actor.user_id:
         raise WebError(
             400,
@@ -91,7 +91,7 @@ def _target(request: Request, user_id: int, actor: Actor) -> None:
 
 @router.post("/users/{user_id}/disable")
 def users_disable(request: Request, user_id: int, actor: Annotated[Actor, require("users.manage")]) -> Response:
-    _target(request, user_id, actor)
+    _not_oneself(user_id, actor)
     user = console_of(request).accounts.set_active(user_id, False, actor=actor.username, address=actor.address)
     flash(request, _("{name} is disabled: they are logged out and cannot log in.").format(name=user.username))
     return RedirectResponse("/users", status_code=303)
@@ -107,7 +107,7 @@ def users_enable(request: Request, user_id: int, actor: Annotated[Actor, require
 @router.post("/users/{user_id}/password")
 def users_reset_password(request: Request, user_id: int, actor: Annotated[Actor, require("users.manage")]) -> Response:
     """A one-time password, shown once; the user chooses their own at the next login."""
-    _target(request, user_id, actor)
+    _not_oneself(user_id, actor)
     accounts = console_of(request).accounts
     one_time = accounts.set_password(user_id, None, actor=actor.username, address=actor.address)
     user = accounts.get(user_id)
