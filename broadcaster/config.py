@@ -26,6 +26,7 @@ ENGINES = ("gtts", "espeak")
 PRIORITIES = ("normal", "priority", "emergency")
 TARGET_KINDS = ("minutes", "segments", "topic_coverage")
 TARGET_PERIODS = ("week", "month", "quarter", "year")
+LANGUAGES = ("vi", "en")  # the catalogs in broadcaster/locale
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -41,6 +42,7 @@ class StationConfig:
     require_approval: bool = False
     ident: str = ""
     closing: str = ""
+    language: str = "vi"  # of the web console; the CLI too unless BROADCASTER_LANG says otherwise
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,17 @@ class ReportConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The web console (`broadcaster web`)."""
+
+    host: str = "127.0.0.1"  # localhost only; "0.0.0.0" opens it to the commune's LAN
+    port: int = 8080
+    upload_limit_mb: float = 20.0
+    session_hours: float = 12.0  # a login lasts this long without use
+    secret_file: str = ""  # signs the session cookies; empty: <data_dir>/web-secret (created once, mode 0600)
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     station: StationConfig
@@ -154,6 +167,7 @@ class Config:
     daemon: DaemonConfig
     targets: list[TargetConfig]
     report: ReportConfig
+    web: WebConfig = field(default_factory=WebConfig)
 
     @property
     def folder(self) -> Path:
@@ -187,6 +201,10 @@ class Config:
     @property
     def output_dir(self) -> Path:
         return self.resolve(self.output.dir)
+
+    @property
+    def web_secret_path(self) -> Path:
+        return self.resolve(self.web.secret_file) if self.web.secret_file else self.data_dir / "web-secret"
 
     def topic_names(self) -> dict[str, str]:
         return {t.code: t.name for t in self.topics}
@@ -238,6 +256,7 @@ _SECTIONS: dict[str, Any] = {
     "daemon": DaemonConfig,
     "targets": list[TargetConfig],
     "report": ReportConfig,
+    "web": WebConfig,
 }
 _T = TypeVar("_T")
 
@@ -402,6 +421,24 @@ def _cross_check(cfg: dict[str, Any], problems: list[str]) -> None:
             problems.append(f"{where}.value: must be more than 0")
 
 
+def _check_web(cfg: dict[str, Any], problems: list[str]) -> None:
+    station: StationConfig = cfg["station"]
+    if station.language not in LANGUAGES:
+        problems.append(
+            f"station.language: unknown language '{station.language}'.{_did_you_mean(station.language, LANGUAGES)}"
+            ' Use "vi" (Vietnamese) or "en" (English)'
+        )
+    web: WebConfig = cfg["web"]
+    if not 1 <= web.port <= 65535:
+        problems.append("web.port: must be between 1 and 65535 (e.g. 8080)")
+    if not web.host.strip():
+        problems.append('web.host: must not be empty; use "127.0.0.1" (this PC only) or "0.0.0.0" (the LAN)')
+    if not 0 < web.upload_limit_mb <= 1024:
+        problems.append("web.upload_limit_mb: must be more than 0 and at most 1024 (megabytes)")
+    if not 0 < web.session_hours <= 24 * 90:
+        problems.append("web.session_hours: must be more than 0 and at most 2160 (90 days)")
+
+
 def parse_config(text: str, path: Path) -> Config:
     """Parse config text; raise ConfigError listing every problem found."""
     try:
@@ -414,6 +451,7 @@ def parse_config(text: str, path: Path) -> Config:
             problems.append(f"{key}: unknown config section.{_did_you_mean(key, _SECTIONS)}")
     sections = {name: _read_section(name, raw.get(name), problems) for name in _SECTIONS}
     _cross_check(sections, problems)
+    _check_web(sections, problems)
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
         raise ConfigError(f"{path} has {count}:", None, problems)

@@ -16,6 +16,9 @@ from sqlalchemy import create_engine, text
 
 from broadcaster.cli import cli
 
+# The tests pin the English texts; the Vietnamese catalog is tested on its own (tests/web/test_i18n.py).
+os.environ["BROADCASTER_LANG"] = "en"
+
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("BROADCASTER_TEST_PG_URL")
 

@@ -15,10 +15,14 @@ import click
 from broadcaster import __version__
 from broadcaster.cli.common import config_option
 from broadcaster.errors import BroadcasterError
+from broadcaster.i18n import cli_language, set_language
 
 
 class BroadcasterGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
+        # The language before any command runs: BROADCASTER_LANG, else [station] language of its config.
+        rest = [*vars(ctx).get("_protected_args", vars(ctx).get("protected_args", [])), *ctx.args]
+        set_language(cli_language(rest, ctx.meta.get("broadcaster.config")))
         try:
             return super().invoke(ctx)
         except BroadcasterError as exc:
@@ -46,14 +50,27 @@ def cli(verbose: bool) -> None:
 def _register() -> None:
     from broadcaster.cli import (
         air_commands,
+        audit_commands,
         demo_commands,
         evidence_commands,
         news_commands,
         setup_commands,
         speech_commands,
+        users_commands,
+        web_commands,
     )
 
-    for module in (setup_commands, news_commands, speech_commands, air_commands, evidence_commands, demo_commands):
+    for module in (
+        setup_commands,
+        news_commands,
+        speech_commands,
+        air_commands,
+        evidence_commands,
+        demo_commands,
+        users_commands,
+        audit_commands,
+        web_commands,
+    ):
         for command in module.COMMANDS:
             cli.add_command(command)
 
