@@ -26,7 +26,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from broadcaster import i18n
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.store import audit
 from broadcaster.web.accounts import HASHER, Accounts
 from tests.conftest import REPO, StationCLI, write_config

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from broadcaster import i18n
 from broadcaster.config import Config
 from broadcaster.i18n import _
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.web import errors
 from broadcaster.web.accounts import Accounts
 from broadcaster.web.errors import error_response

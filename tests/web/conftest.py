@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.web.accounts import Accounts
 from tests.conftest import REPO, StationCLI, write_config
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from broadcaster.errors import InputError, NotFoundError
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.store import audit
 from broadcaster.web.accounts import (
     FAILURE_WINDOW,

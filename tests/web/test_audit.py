@@ -23,7 +23,7 @@ from broadcaster.auditlog import (
     verify_chain,
 )
 from broadcaster.errors import InputError
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.store import audit
 from tests.conftest import StationCLI, write_config
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.web.accounts import Accounts
 from tests.conftest import StationCLI, write_config
 
