@@ -48,14 +48,26 @@ def _register() -> None:
         air_commands,
         demo_commands,
         evidence_commands,
+        hub_link_commands,
         news_commands,
         setup_commands,
         speech_commands,
     )
 
-    for module in (setup_commands, news_commands, speech_commands, air_commands, evidence_commands, demo_commands):
+    for module in (
+        setup_commands,
+        news_commands,
+        speech_commands,
+        air_commands,
+        evidence_commands,
+        demo_commands,
+        hub_link_commands,
+    ):
         for command in module.COMMANDS:
             cli.add_command(command)
+    from broadcaster.hub.cli import hub_group
+
+    cli.add_command(hub_group)
 
 
 _register()

@@ -1,0 +1,177 @@
+"""The district's report as a Vietnamese administrative document (.docx, Nghị định 30/2020).
+
+The same layout and building blocks as the commune's report (reports/docx_report.py):
+header block, BÁO CÁO and its subject, I. results summed over the communes with a table per
+commune and per district bulletin, each commune's log verification code, II. shortcomings
+(communes with incomplete airings, no contact or a flagged log), III. a placeholder, the
+recipients and the signature block.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from broadcaster.hub.reports import DistrictReport
+from broadcaster.hub.settings import HubReportSection
+from broadcaster.reports import docx_report as blocks
+from broadcaster.reports.vietnamese import PRIORITY_LABELS, hours_minutes_text, minutes_text, period_phrase
+
+MAX_BULLETIN_ROWS = 40
+
+
+def header_of(section: HubReportSection) -> blocks.ReportHeader:
+    return blocks.ReportHeader(
+        governing_body=section.governing_body,
+        issuing_body=section.issuing_body,
+        place=section.place,
+        signer_title=section.signer_title,
+        signer_name=section.signer_name,
+        recipients=section.recipients,
+        doc_symbol="BC-VHTT",
+        signer_authority=section.signer_authority,
+    )
+
+
+def subject(report: DistrictReport) -> str:
+    return f"Tổng hợp kết quả hoạt động của các đài truyền thanh cấp xã {period_phrase(report.period)}"
+
+
+def _results(doc: DocumentObject, report: DistrictReport) -> None:
+    total = report.total
+    blocks._body(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True)
+    blocks._body(doc, "1. Kết quả chung", bold=True)
+    blocks._body(
+        doc,
+        f"Trong {period_phrase(report.period)}, {len(report.communes)} đài truyền thanh cấp xã đã phát "
+        f"{total.on_air} buổi có tin với {total.item_airings} lượt tin, tổng thời lượng "
+        f"{hours_minutes_text(total.ms / 1000)} ({minutes_text(total.ms / 1000)} phút); trong đó tin, bài do "
+        f"huyện cung cấp được phát {total.district_items} lượt ({minutes_text(total.district_ms / 1000)} phút). "
+        "Số liệu được tổng hợp tự động từ nhật ký phát thanh của từng xã, đã kiểm tra tính toàn vẹn.",
+    )
+    blocks._body(doc, "2. Kết quả theo từng xã", bold=True)
+    rows = [
+        [str(n), c.name, str(c.on_air), str(c.item_airings), minutes_text(c.ms / 1000), str(c.district_items)]
+        for n, c in enumerate(report.communes, start=1)
+    ]
+    rows.append(
+        [
+            "",
+            "Tổng cộng",
+            str(total.on_air),
+            str(total.item_airings),
+            minutes_text(total.ms / 1000),
+            str(total.district_items),
+        ]
+    )
+    blocks._grid(
+        doc,
+        ["STT", "Xã", "Số buổi", "Lượt tin", "Thời lượng (phút)", "Lượt tin huyện"],
+        rows,
+        (1.3, 5.5, 2.0, 2.2, 3.0, 2.5),
+    )
+    blocks._body(doc, "3. Kết quả phát tin, bài do huyện cung cấp", bold=True)
+    if report.bulletins:
+        rows = [
+            [
+                str(n),
+                b.title,
+                PRIORITY_LABELS.get(b.priority, b.priority),
+                f"{b.delivered}/{b.addressed}",
+                str(b.aired_by),
+                str(b.airings),
+            ]
+            for n, b in enumerate(report.bulletins[:MAX_BULLETIN_ROWS], start=1)
+        ]
+        blocks._grid(
+            doc,
+            ["STT", "Tin, bài", "Mức độ", "Đã nhận/Gửi", "Số xã đã phát", "Lượt phát"],
+            rows,
+            (1.3, 6.2, 2.2, 2.4, 2.2, 2.2),
+        )
+        if len(report.bulletins) > MAX_BULLETIN_ROWS:
+            more = len(report.bulletins) - MAX_BULLETIN_ROWS
+            blocks._body(doc, f"… và {more} tin, bài khác (chi tiết trong tệp số liệu kèm theo).")
+    else:
+        blocks._body(doc, "Trong kỳ, huyện không gửi tin, bài cho các xã.")
+    blocks._body(doc, "4. Mã kiểm chứng nhật ký phát thanh của từng xã", bold=True)
+    blocks._body(
+        doc,
+        "Mã kiểm chứng (số buổi:mã băm) dùng để đối chiếu với nhật ký tại xã, bảo đảm nhật ký không bị sửa, "
+        "xóa sau ngày lập báo cáo.",
+        italic=True,
+    )
+    table = blocks._grid(
+        doc,
+        ["STT", "Xã", "Mã kiểm chứng"],
+        [[str(n), c.name, c.verification_code] for n, c in enumerate(report.communes, start=1)],
+        (1.3, 4.2, 11.0),
+    )
+    for row in table.rows[1:]:
+        for run in row.cells[2].paragraphs[0].runs:
+            run.font.size = Pt(9)
+
+
+def _shortcomings(doc: DocumentObject, report: DistrictReport) -> None:
+    blocks._body(doc, "II. TỒN TẠI, HẠN CHẾ", bold=True)
+    incomplete = [c for c in report.communes if c.incomplete]
+    silent = [c for c in report.communes if c.last_contact_at is None]
+    flagged = [c for c in report.communes if c.problem]
+    if not (incomplete or silent or flagged):
+        blocks._body(doc, "Các xã đều phát đầy đủ và gửi nhật ký đúng quy định.")
+    for c in incomplete:
+        blocks._body(
+            doc,
+            f"- {c.name}: {c.interrupted} buổi bị gián đoạn, {c.missed} buổi bỏ lỡ, {c.failed} buổi lỗi thiết bị.",
+        )
+    for c in silent:
+        blocks._body(doc, f"- {c.name}: chưa kết nối, chưa gửi nhật ký phát thanh về huyện.")
+    for c in flagged:
+        blocks._body(doc, f"- {c.name}: nhật ký phát thanh không khớp với bản đã gửi trước đó, cần kiểm tra.")
+    blocks._body(doc, "[Phòng Văn hóa và Thông tin bổ sung đánh giá tồn tại, hạn chế và nguyên nhân.]", italic=True)
+
+
+def _closing(doc: DocumentObject, header: blocks.ReportHeader) -> None:
+    blocks._body(doc, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ", bold=True)
+    blocks._body(doc, "[Phòng Văn hóa và Thông tin bổ sung phương hướng, nhiệm vụ kỳ tới.]", italic=True)
+    blocks._body(doc, "Trên đây là báo cáo tổng hợp kết quả hoạt động của các đài truyền thanh cấp xã./.")
+    table = doc.add_table(rows=1, cols=2)
+    blocks._no_borders(table)
+    left, right = table.rows[0].cells
+    blocks._cell(left, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for n, name in enumerate(header.recipients, start=1):
+        line = name if name.startswith("-") else f"- {name}"
+        if not line.endswith((";", ".")):
+            line += "." if n == len(header.recipients) else ";"
+        blocks._para(left, line, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    first = header.signer_authority.upper() or header.signer_title.upper()
+    blocks._cell(right, first, 14, bold=True)
+    if header.signer_authority:
+        blocks._para(right, header.signer_title.upper(), 14, bold=True)
+    for _ in range(4):
+        blocks._para(right, "", 14)
+    blocks._para(right, header.signer_name, 14, bold=True)
+    blocks._widths(table, (blocks.LEFT_COL_CM, blocks.RIGHT_COL_CM))
+    blocks._indent(table, blocks.HEADER_INDENT_CM)
+
+
+def render_docx(report: DistrictReport, section: HubReportSection, issued_on: date) -> bytes:
+    header = header_of(section)
+    doc = Document()
+    blocks._setup(doc)
+    blocks._header_block(doc, header, issued_on)
+    blocks._para(doc, "BÁO CÁO", 14, bold=True).paragraph_format.space_before = Pt(18)
+    blocks._para(doc, subject(report), 14, bold=True)
+    blocks._rule(doc, 3.0, blocks.TEXT_WIDTH_CM)
+    blocks._para(doc, "", 14, after=6)
+    _results(doc, report)
+    _shortcomings(doc, report)
+    _closing(doc, header)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
