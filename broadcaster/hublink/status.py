@@ -35,7 +35,15 @@ def next_slot(config: Config, now: datetime) -> datetime | None:
     return found[0].at if found else None
 
 
+def _daemon(locked: bool, beat: datetime | None, now: datetime) -> str:
+    """running; stalled (holds the station but its heartbeat stopped); stopped."""
+    if not locked:
+        return "stopped"
+    return "running" if beat is not None and now - beat <= HEARTBEAT_FRESH else "stalled"
+
+
 def collect(station: Station) -> dict[str, Any]:
+    from broadcaster.lock import holder_pid
     from broadcaster.store import state
 
     now = station.now()
@@ -49,7 +57,7 @@ def collect(station: Station) -> dict[str, Any]:
     return {
         "version": __version__,
         "disk_free_mb": free_mb,
-        "daemon": "running" if beat is not None and now - beat <= HEARTBEAT_FRESH else "stopped",
+        "daemon": _daemon(holder_pid(station.lock_path) is not None, beat, now),
         "heartbeat": timestamp(beat) if beat else None,
         "next_slot": timestamp(upcoming) if upcoming else None,
     }

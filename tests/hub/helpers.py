@@ -53,7 +53,10 @@ def pg_hub_url() -> str:
 
 def make_hub(folder: Path, url: str, clock: Clock | None = None, **settings: Any) -> Hub:
     folder.mkdir(parents=True, exist_ok=True)
-    hub = Hub(HubSettings(database=url, key_file=folder / "hub-key.pem", name="Phòng VH-TT huyện Hương Sơn", **settings), clock)
+    hub = Hub(
+        HubSettings(database=url, key_file=folder / "hub-key.pem", name="Phòng VH-TT huyện Hương Sơn", **settings),
+        clock,
+    )
     hub.init()
     return hub
 
@@ -84,7 +87,9 @@ class StationFolder:
         return load_station(self.cli.config)[1]
 
 
-def make_station(folder: Path, code: str, clock: Clock | None = None, database: str = "sqlite:///station.db") -> StationFolder:
+def make_station(
+    folder: Path, code: str, clock: Clock | None = None, database: str = "sqlite:///station.db"
+) -> StationFolder:
     from broadcaster.hublink.settings import ensure_station_key
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -96,7 +101,9 @@ def make_station(folder: Path, code: str, clock: Clock | None = None, database: 
     return StationFolder(cli, station, code)
 
 
-def aired(item_id: int, seconds: float = 30.0, *, completed: bool = True, offset: float = 0.0, priority: str = "normal") -> AiredItem:
+def aired(
+    item_id: int, seconds: float = 30.0, *, completed: bool = True, offset: float = 0.0, priority: str = "normal"
+) -> AiredItem:
     return AiredItem(
         item_id=item_id,
         title=f"Tin số {item_id}",
@@ -112,7 +119,13 @@ def aired(item_id: int, seconds: float = 30.0, *, completed: bool = True, offset
     )
 
 
-def air(station: Station, at: datetime, items: Sequence[AiredItem] = (), status: str = "completed", slot: str = "Bản tin sáng") -> AiringRecord:
+def air(
+    station: Station,
+    at: datetime,
+    items: Sequence[AiredItem] = (),
+    status: str = "completed",
+    slot: str = "Bản tin sáng",
+) -> AiringRecord:
     """Append one airing to the station's log, as the daemon does."""
     duration = max((i.offset_seconds + i.duration_seconds for i in items), default=0.0)
     on_air = status in ("completed", "interrupted")
@@ -133,10 +146,14 @@ def air(station: Station, at: datetime, items: Sequence[AiredItem] = (), status:
         items=tuple(items),
     )
     with station.db.session() as session:
-        return log_store.append(session, draft, station.config.tz, count_aired=[i.item_id for i in items if i.completed])
+        return log_store.append(
+            session, draft, station.config.tz, count_aired=[i.item_id for i in items if i.completed]
+        )
 
 
-def signed(station: StationFolder, method: str, path: str, body: dict[str, Any] | None, now: datetime | None = None) -> SignedRequest:
+def signed(
+    station: StationFolder, method: str, path: str, body: dict[str, Any] | None, now: datetime | None = None
+) -> SignedRequest:
     content = b"" if body is None else json.dumps(body).encode()
     auth = protocol.authorization(station.key, station.code, method, path, content, now or datetime.now(UTC))
     return SignedRequest(auth, method, path, content)
@@ -172,7 +189,11 @@ class HubServer:
     def start(self, timeout: float = 30) -> HubServer:
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                self.args("serve", "--port", str(self.port)), stdout=log, stderr=log, stdin=subprocess.DEVNULL, env={**os.environ}
+                self.args("serve", "--port", str(self.port)),
+                stdout=log,
+                stderr=log,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ},
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

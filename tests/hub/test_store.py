@@ -65,11 +65,20 @@ def test_a_published_bulletin_is_signed_and_paged_to_its_stations_only(hub, sk1,
     ids = [
         bulletins.create(
             hub,
-            BulletinInput(title=f"Tin {n}", topic="thu-tuc", priority="normal", to="SK1", text=f"Nội dung {n}.", approved_by="Lê Văn Duyệt"),
+            BulletinInput(
+                title=f"Tin {n}",
+                topic="thu-tuc",
+                priority="normal",
+                to="SK1",
+                text=f"Nội dung {n}.",
+                approved_by="Lê Văn Duyệt",
+            ),
         ).id
         for n in range(5)
     ]
-    pending = bulletins.create(hub, BulletinInput(title="Chờ duyệt", topic="thu-tuc", priority="normal", to="all", text="X."))
+    pending = bulletins.create(
+        hub, BulletinInput(title="Chờ duyệt", topic="thu-tuc", priority="normal", to="all", text="X.")
+    )
     assert pending.state == "pending" and pending.addressed == 0
 
     first = exchange(hub, sk1, limit=3)
@@ -91,7 +100,10 @@ def test_a_published_bulletin_is_signed_and_paged_to_its_stations_only(hub, sk1,
 
 def test_records_are_verified_stored_summed_and_receipted(hub, sk1) -> None:  # type: ignore[no-untyped-def]
     info = bulletins.create(
-        hub, BulletinInput(title="Tin huyện", topic="thu-tuc", priority="priority", to="SK1", text="Nội dung.", approved_by="A")
+        hub,
+        BulletinInput(
+            title="Tin huyện", topic="thu-tuc", priority="priority", to="SK1", text="Nội dung.", approved_by="A"
+        ),
     )
     # The station stored the bulletin as its news item 1 (what hublink does), then aired it.
     with sk1.station.db.session() as session:
@@ -192,10 +204,20 @@ def test_requests_must_be_signed_by_a_registered_station_fresh_and_once(hub, sk1
 
 
 def test_a_station_added_later_gets_the_bulletins_to_all_still_valid(hub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    bulletins.create(hub, BulletinInput(title="Cho tất cả", topic="thu-tuc", priority="normal", to="all", text="X.", approved_by="A"))
+    bulletins.create(
+        hub, BulletinInput(title="Cho tất cả", topic="thu-tuc", priority="normal", to="all", text="X.", approved_by="A")
+    )
     bulletins.create(
         hub,
-        BulletinInput(title="Hết hạn", topic="thu-tuc", priority="normal", to="all", text="Y.", approved_by="A", valid_until="2021-03-10"),
+        BulletinInput(
+            title="Hết hạn",
+            topic="thu-tuc",
+            priority="normal",
+            to="all",
+            text="Y.",
+            approved_by="A",
+            valid_until="2021-03-10",
+        ),
     )
     hub.clock.advance(2 * 86400)
     late = make_station(tmp_path / "late", "SK9", hub.clock)
