@@ -20,7 +20,7 @@ from broadcaster.hub.tables import AiringRow, StationDayRow
 from broadcaster.hublink import protocol
 from broadcaster.reports.periods import parse_period
 from tests.fakes import FakeClock
-from tests.hub.helpers import StationFolder, air, aired, make_hub, make_station, signed
+from tests.hub.helpers import StationFolder, air, aired, make_hub, make_station, push_records, signed
 
 NOW = datetime(2021, 3, 10, 1, 0, tzinfo=UTC)  # 08:00 in Hà Tĩnh
 
@@ -47,16 +47,6 @@ def sk1(tmp_path: Path, clock: FakeClock, hub) -> StationFolder:  # type: ignore
 def exchange(hub, station: StationFolder, cursor: int = 0, **extra):  # type: ignore[no-untyped-def]
     body = {"cursor": cursor, "head": {"count": 0, "hash": "0" * 64}, "status": {"version": "t"}, **extra}
     return station_api.exchange(hub, signed(station, "POST", protocol.PATH_EXCHANGE, body, hub.now()))
-
-
-def push(hub, station: StationFolder, first: int = 1, cursor: int = 0, now: datetime | None = None):  # type: ignore[no-untyped-def]
-    from broadcaster.store import hublink as store
-
-    with station.station.db.session() as session:
-        records = store.records_from(session, first, 1000)
-        sources = store.sources_for(session, {i.item_id for r in records for i in r.items})
-    body = protocol.records_body(station.key, station.code, records, sources, cursor, now or hub.now())
-    return station_api.records(hub, signed(station, "POST", protocol.PATH_RECORDS, body, now or hub.now()))
 
 
 def test_a_published_bulletin_is_signed_and_paged_to_its_stations_only(hub, sk1, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -119,7 +109,7 @@ def test_records_are_verified_stored_summed_and_receipted(hub, sk1) -> None:  # 
     air(sk1.station, day1 + timedelta(hours=11), [aired(1, 40.0, completed=False)], status="interrupted")
     air(sk1.station, day1 + timedelta(days=1), [], status="missed")
 
-    answer = push(hub, sk1)
+    answer = push_records(hub, sk1)
     assert answer["receipt"]["count"] == 3 and answer["receipt"]["received"] == 3
     assert signing.verify(signing.parse_public_key(hub.public_key), "receipt", answer["receipt"], answer["signature"])
 
@@ -141,8 +131,8 @@ def test_records_are_verified_stored_summed_and_receipted(hub, sk1) -> None:  # 
 def test_the_same_batch_twice_changes_nothing(hub, sk1) -> None:  # type: ignore[no-untyped-def]
     air(sk1.station, NOW, [aired(3)])
     air(sk1.station, NOW + timedelta(hours=9), [aired(4)])
-    first = push(hub, sk1)
-    again = push(hub, sk1)
+    first = push_records(hub, sk1)
+    again = push_records(hub, sk1)
     assert again["receipt"]["received"] == 0 and again["receipt"]["hash"] == first["receipt"]["hash"]
     with hub.db.session() as session:
         assert session.scalar(select(func.count()).select_from(AiringRow)) == 2
@@ -152,7 +142,7 @@ def test_the_same_batch_twice_changes_nothing(hub, sk1) -> None:  # type: ignore
 def test_a_rewritten_log_is_refused_as_a_fork_and_the_station_flagged(hub, sk1) -> None:  # type: ignore[no-untyped-def]
     air(sk1.station, NOW, [aired(3)])
     air(sk1.station, NOW + timedelta(hours=9), [aired(4)])
-    push(hub, sk1)
+    push_records(hub, sk1)
     # Someone edits airing 2 and reseals the chain from there, so the station's own check passes.
     with sk1.station.db.session() as session:
         session.execute(text("UPDATE aired_items SET duration_ms = 90000 WHERE airing_seq = 2"))
@@ -165,7 +155,7 @@ def test_a_rewritten_log_is_refused_as_a_fork_and_the_station_flagged(hub, sk1) 
     air(sk1.station, NOW + timedelta(days=1), [aired(5)])
 
     with pytest.raises(HubAPIError) as refused:
-        push(hub, sk1, first=2)
+        push_records(hub, sk1, first=2)
     assert refused.value.status == 409 and refused.value.code == "fork"
     assert "Airing #2 differs from the copy the hub already holds" in refused.value.message
     (info,) = stations.list_stations(hub)
