@@ -53,7 +53,7 @@ def test_the_same_records_again_are_a_no_op() -> None:
 
 def test_a_rewritten_chain_is_a_fork_at_the_first_record_that_differs() -> None:
     recs = records(4)
-    changed = chain([draft(T0, (item(1, "T1", 30),))] + [draft(T0 + timedelta(hours=11), (item(2, "T1", 99),))])
+    changed = chain([draft(T0, (item(1, "T1", 30),)), draft(T0 + timedelta(hours=11), (item(2, "T1", 99),))])
     decision = check_batch(entries(changed), 4, held(recs))
     assert decision.problem is not None
     assert (decision.problem.status, decision.problem.code, decision.problem.seq, decision.problem.flag) == (

@@ -63,7 +63,8 @@ def test_sync_on_an_unlinked_station_says_how_to_link(tmp_path: Path) -> None:
     cli = StationCLI(write_config(tmp_path))
     cli.ok("init")
     assert cli.fails("sync") == (
-        "Error: This station is not linked to a district hub. Run `broadcaster hub-link --url URL --station CODE` first."
+        "Error: This station is not linked to a district hub. "
+        "Run `broadcaster hub-link --url URL --station CODE` first."
     )
     shown = cli.ok("hub-link")
     assert "Not linked to a district hub" in shown and "Station public key: ed25519:" in shown
@@ -88,7 +89,7 @@ def test_migration_0008_keeps_the_queue_and_links_items_to_district_bulletins(tm
     with db.engine.begin() as connection:
         assert connection.execute(text("SELECT title, source_id FROM news_items")).one() == ("Tin cũ", None)
         connection.execute(text("UPDATE news_items SET source_id = 'b-1'"))
-        with pytest.raises(Exception, match="(?i)unique"):
+        with pytest.raises(Exception, match=r"(?i)unique"):
             connection.execute(
                 text(
                     "INSERT INTO news_items (title, topic, priority, text, airings_wanted, airings_done, created_at,"
