@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from broadcaster import signing
-from broadcaster.hub.tables import NonceRow, StationRow
+from broadcaster.hub.tables import NonceRow, StationRow, table
 from broadcaster.hublink import protocol
 from broadcaster.i18n import _
 
@@ -100,22 +100,25 @@ def authenticate(session: Session, request: SignedRequest, now: datetime, window
             _("The request is not signed with the key registered for station {code}.").format(code=creds.station),
             _("If the station's key was replaced, the district must register the new one."),
         )
-    _remember_nonce(session, station.id, creds.nonce, now, window_seconds)
+    _remember_nonce(session, station.id, creds.nonce, now)
     station.clock_offset_ms = offset
     return station
 
 
-def _remember_nonce(session: Session, station_id: int, nonce: str, now: datetime, window_seconds: float) -> None:
-    # Twice the window: a request signed at the far edge of the window on either side is still caught.
-    session.execute(
-        delete(NonceRow).where(
-            NonceRow.station_id == station_id, NonceRow.seen_at < now - timedelta(seconds=2 * window_seconds)
-        )
-    )
-    try:
-        with session.begin_nested():
-            session.execute(insert(NonceRow).values(station_id=station_id, nonce=nonce, seen_at=now))
-    except IntegrityError:
+def _remember_nonce(session: Session, station_id: int, nonce: str, now: datetime) -> None:
+    dialect = session.get_bind().dialect.name
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table(NonceRow))
+    values = {"station_id": station_id, "nonce": nonce, "seen_at": now}
+    # RETURNING, not rowcount: psycopg reports no row count for INSERT ... ON CONFLICT DO NOTHING.
+    fresh = stmt.values(**values).on_conflict_do_nothing(index_elements=["station_id", "nonce"])
+    if session.execute(fresh.returning(stmt.table.c.nonce)).first() is None:
         raise HubAPIError(
             401, "replayed", _("This request was already received once."), _("Each request is accepted once.")
-        ) from None
+        )
+
+
+def forget_nonces(session: Session, station_id: int, now: datetime, window_seconds: float) -> None:
+    """Drop a station's nonces older than twice the window (a request signed at either edge is
+    still caught); called once per sync, from the exchange."""
+    cutoff = now - timedelta(seconds=2 * window_seconds)
+    session.execute(delete(NonceRow).where(NonceRow.station_id == station_id, NonceRow.seen_at < cutoff))

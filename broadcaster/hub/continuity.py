@@ -9,12 +9,13 @@ hash to (else a record was edited after it was written) and follow on without a 
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from broadcaster.airlog import GENESIS, hash_canonical
+from broadcaster.airlog import GENESIS, dump_canonical
 from broadcaster.hublink.protocol import HEX64
 
 MAX_DEPTH = 8
@@ -27,6 +28,7 @@ class Checked:
     seq: int
     hash: str
     doc: dict[str, Any]
+    text: str  # the canonical JSON that was hashed, stored as received
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ class Decision:
     duplicates: int = 0
     head_count: int = 0
     head_hash: str = GENESIS
+    head_prev: str = GENESIS  # the hash before the head (the hub keeps it to check the next batch without a query)
+    last_hash: str = GENESIS  # of the batch's last record
     problem: Problem | None = None
 
 
@@ -125,10 +129,14 @@ def check_batch(
             )
         )
     prev = GENESIS if first == 1 else held[first - 1]
+    before_last = prev
     new: list[Checked] = []
     duplicates = 0
     for seq, claimed, doc in entries:
-        computed = hash_canonical(prev, doc)
+        canonical = dump_canonical(doc)
+        digest = hashlib.sha256(prev.encode("ascii"))
+        digest.update(canonical)
+        computed = digest.hexdigest()
         if seq <= held_count:
             if computed != held[seq]:
                 return Decision(problem=_fork(seq, computed == claimed))
@@ -144,11 +152,21 @@ def check_batch(
                 )
             )
         else:
-            new.append(Checked(seq, computed, doc))
-        prev = computed
-    head_count = max(held_count, entries[-1][0])
-    head_hash = prev if entries[-1][0] >= held_count else held[held_count]
-    return Decision(new=new, duplicates=duplicates, head_count=head_count, head_hash=head_hash)
+            new.append(Checked(seq, computed, doc, canonical.decode("utf-8")))
+        before_last, prev = prev, computed
+    last = entries[-1][0]
+    if last >= held_count:
+        head_hash, head_prev = prev, before_last
+    else:
+        head_hash, head_prev = held[held_count], held.get(held_count - 1, GENESIS)
+    return Decision(
+        new=new,
+        duplicates=duplicates,
+        head_count=max(held_count, last),
+        head_hash=head_hash,
+        head_prev=head_prev,
+        last_hash=prev,
+    )
 
 
 def _fork(seq: int, consistent: bool) -> Problem:

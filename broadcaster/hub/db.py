@@ -69,8 +69,10 @@ class HubDB:
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             else:
                 # A province's stations sync in parallel: a pool sized for the server's worker threads.
+                # No pre-ping (a round trip on every request): after a database restart the requests
+                # on dead connections fail once (503, the station syncs again) and the pool is renewed.
                 self.engine = create_engine(
-                    url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 5}
+                    url, pool_size=10, max_overflow=20, pool_recycle=3600, connect_args={"connect_timeout": 5}
                 )
         except (ArgumentError, NoSuchModuleError) as exc:
             raise StoreError(

@@ -8,7 +8,7 @@ writes only the flag on the station.
 
 from __future__ import annotations
 
-import json
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session
 from broadcaster import signing
 from broadcaster.hub import continuity, tally
 from broadcaster.hub.auth import HubAPIError, public_key_of
-from broadcaster.hub.tables import AiringRow, BulletinDayRow, DeliveryRow, ReceiptRow, StationDayRow, StationRow
+from broadcaster.hub.tables import (
+    AiringRow,
+    BulletinDayRow,
+    DeliveryRow,
+    StationDayRow,
+    StationRow,
+    table,
+)
 from broadcaster.hublink import protocol
 from broadcaster.i18n import _
 
@@ -61,13 +68,18 @@ def _check_head(station: StationRow, body: Mapping[str, Any], last_seq: int, las
 
 
 def _held(session: Session, station: StationRow, first: int, last: int) -> dict[int, str]:
-    top = min(last, station.head_count)
-    held = {station.head_count: station.head_hash} if station.head_count else {}
-    if top >= first - 1 and top >= 1:
+    """The hashes the batch must be checked against: the head and the one before it from the
+    station's row (no query when the batch starts at or after the head, as every sync does)."""
+    held: dict[int, str] = {}
+    if station.head_count:
+        held[station.head_count] = station.head_hash
+        held[station.head_count - 1] = station.head_prev_hash
+    wanted = [seq for seq in range(max(first - 1, 1), min(last, station.head_count) + 1) if seq not in held]
+    if wanted:
         held |= dict(
             session.execute(
                 select(AiringRow.seq, AiringRow.hash).where(
-                    AiringRow.station_id == station.id, AiringRow.seq >= first - 1, AiringRow.seq <= top
+                    AiringRow.station_id == station.id, AiringRow.seq >= wanted[0], AiringRow.seq <= wanted[-1]
                 )
             ).all()
         )
@@ -106,34 +118,24 @@ def ingest(
                 decision.problem.seq,
             )
         return Outcome(None, decision.problem)
-    last_hash = decision.new[-1].hash if decision.new else _held(session, station, last, last)[last]
-    _check_head(station, body, last, last_hash)
+    _check_head(station, body, last, decision.last_hash)
     if decision.new:
         _store(session, station, decision.new, _sources(body), now, tz)
         station.head_count, station.head_hash = decision.head_count, decision.head_hash
+        station.head_prev_hash = decision.head_prev
         station.head_signature, station.head_signed_at = body.get("head_signature"), now
     cursor = body.get("cursor")
     if isinstance(cursor, int) and not isinstance(cursor, bool) and cursor >= 0:
         station.cursor = cursor
     station.last_contact_at = now
-    return Outcome(_receipt(session, station, len(decision.new), now, key), None)
+    return Outcome(_receipt(station, len(decision.new), now, key), None)
 
 
-def _receipt(
-    session: Session, station: StationRow, received: int, now: datetime, key: Ed25519PrivateKey
-) -> dict[str, Any]:
+def _receipt(station: StationRow, received: int, now: datetime, key: Ed25519PrivateKey) -> dict[str, Any]:
     doc = protocol.receipt_doc(station.code, station.head_count, station.head_hash, received, now)
     signature = signing.sign(key, "receipt", doc)
-    session.execute(
-        insert(ReceiptRow).values(
-            station_id=station.id,
-            count=station.head_count,
-            hash=station.head_hash,
-            received=received,
-            issued_at=now,
-            signature=signature,
-        )
-    )
+    # Kept on the station's row (updated anyway): the station keeps every receipt, the hub its last.
+    station.receipt_signature, station.receipt_issued_at, station.receipt_received = signature, now, received
     return {"receipt": doc, "signature": signature}
 
 
@@ -158,34 +160,25 @@ def _store(
                 "status": fields.status[:16] if fields.status else None,
                 "slot": fields.slot[:200] if fields.slot else None,
                 "duration_ms": fields.duration_ms,
-                "doc": json.dumps(record.doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                "doc": record.text,
                 "received_at": now,
             }
         )
-    session.execute(insert(AiringRow), rows)
+    session.execute(insert(table(AiringRow)), rows)
     docs = [r.doc for r in new]
-    candidates = tally.candidate_sources(docs, sources)
-    delivered: set[str] = set()
-    if candidates:
-        delivered = set(
-            session.scalars(
-                select(DeliveryRow.bulletin_id).where(
-                    DeliveryRow.station_id == station.id, DeliveryRow.bulletin_id.in_(candidates)
-                )
-            )
-        )
+    delivered = _delivered(session, station.id, tally.candidate_sources(docs, sources))
     sums = tally.tally(docs, tz, sources, delivered)
     if sums.days:
         _add(
             session,
-            StationDayRow.__table__,  # type: ignore[arg-type]
+            table(StationDayRow),
             ("station_id", "day"),
             [{"station_id": station.id, "day": day, **figures} for day, figures in sums.days.items()],
         )
     if sums.bulletins:
         _add(
             session,
-            BulletinDayRow.__table__,  # type: ignore[arg-type]
+            table(BulletinDayRow),
             ("bulletin_id", "station_id", "day"),
             [
                 {"bulletin_id": b, "station_id": station.id, "day": d, "airings": f[0], "partial": f[1], "ms": f[2]}
@@ -194,12 +187,43 @@ def _store(
         )
 
 
-def _add(session: Session, table: Table, keys: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+# Deliveries are only ever added, so a bulletin once seen delivered to a station stays so:
+# remembering them spares a query per sync (each process keeps its own; a miss asks the database).
+_DELIVERED: dict[int, set[str]] = {}
+_DELIVERED_LOCK = threading.Lock()
+
+
+def _delivered(session: Session, station_id: int, candidates: set[str]) -> set[str]:
+    """Which of `candidates` (bulletin ids the records name) were delivered to the station."""
+    with _DELIVERED_LOCK:
+        known = set(_DELIVERED.get(station_id, ()))
+    if candidates <= known:
+        return candidates
+    found = set(
+        session.scalars(
+            select(DeliveryRow.bulletin_id).where(
+                DeliveryRow.station_id == station_id, DeliveryRow.bulletin_id.in_(sorted(candidates - known))
+            )
+        )
+    )
+    with _DELIVERED_LOCK:
+        _DELIVERED.setdefault(station_id, set()).update(found)
+    return (candidates & known) | found
+
+
+_UPSERTS: dict[tuple[str, str], Any] = {}
+
+
+def _add(session: Session, target: Table, keys: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
     """Insert rows, or add their figures to the rows already there (one statement per table)."""
     dialect = session.get_bind().dialect.name
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    figures = [c for c in rows[0] if c not in keys]
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(keys), set_={c: table.c[c] + stmt.excluded[c] for c in figures}
-    )
+    stmt = _UPSERTS.get((dialect, target.name))
+    if stmt is None:
+        # Built once per table: building it costs more than running it.
+        base = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(target)
+        figures = [c.name for c in target.columns if c.name not in keys]
+        stmt = base.on_conflict_do_update(
+            index_elements=list(keys), set_={c: target.c[c] + base.excluded[c] for c in figures}
+        )
+        _UPSERTS[(dialect, target.name)] = stmt
     session.execute(stmt, rows)

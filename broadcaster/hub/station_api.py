@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from broadcaster import __version__
 from broadcaster.hub import bulletins
-from broadcaster.hub.auth import HubAPIError, SignedRequest, authenticate
+from broadcaster.hub.auth import HubAPIError, SignedRequest, authenticate, forget_nonces
 from broadcaster.hub.ingest import ingest
 from broadcaster.hub.service import Hub
 from broadcaster.hub.tables import AudioRow, BulletinRow, DeliveryRow
@@ -63,6 +63,7 @@ def exchange(hub: Hub, request: SignedRequest) -> dict[str, Any]:
     now = hub.now()
     with hub.db.session() as session:
         station = authenticate(session, request, now, hub.settings.request_window_seconds)
+        forget_nonces(session, station.id, now, hub.settings.request_window_seconds)
         station.cursor = cursor
         station.last_contact_at = now
         if status_json is not None:
@@ -88,9 +89,10 @@ def records(hub: Hub, request: SignedRequest) -> dict[str, Any]:
     now = hub.now()
     with hub.db.session() as session:
         station = authenticate(session, request, now, hub.settings.request_window_seconds)
-        outcome = ingest(
-            session, station, doc, now=now, tz=hub.settings.tz, key=hub.key, max_records=hub.settings.max_records
-        )
+        with session.no_autoflush:  # the station's row is written once, at the commit
+            outcome = ingest(
+                session, station, doc, now=now, tz=hub.settings.tz, key=hub.key, max_records=hub.settings.max_records
+            )
         acknowledged = {"count": station.head_count, "hash": station.head_hash}
     if outcome.problem is not None:
         # Raised after the commit: the flag on a forked station is kept, the batch is not.

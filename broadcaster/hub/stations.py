@@ -102,6 +102,7 @@ def add_station(hub: Hub, code: str, name: str, public_key: str) -> StationInfo:
             created_at=now,
             head_count=0,
             head_hash=GENESIS,
+            head_prev_hash=GENESIS,
             cursor=0,
         )
         session.add(row)

@@ -8,6 +8,7 @@ read the per-day sums kept at ingest (`station_days`, `bulletin_days`), never th
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import (
     BigInteger,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -32,6 +34,11 @@ class HubBase(DeclarativeBase):
     pass
 
 
+def table(model: type[HubBase]) -> Table:
+    """The Core table of a model, for the hot paths that skip the ORM."""
+    return cast(Table, model.__table__)
+
+
 class StationRow(HubBase):
     """A commune's station, its chain as far as the hub holds it, and its last contact."""
 
@@ -44,8 +51,12 @@ class StationRow(HubBase):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     head_count: Mapped[int] = mapped_column(BIG, default=0)
     head_hash: Mapped[str] = mapped_column(String(64))
+    head_prev_hash: Mapped[str] = mapped_column(String(64))  # of the record before the head
     head_signature: Mapped[str | None] = mapped_column(String(200))
     head_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    receipt_signature: Mapped[str | None] = mapped_column(String(200))  # the last receipt the hub signed
+    receipt_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    receipt_received: Mapped[int | None] = mapped_column(Integer)
     cursor: Mapped[int] = mapped_column(BIG, default=0)  # deliveries the station says it has stored
     station_count: Mapped[int | None] = mapped_column(BIG)  # records the station says its log holds
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -178,17 +189,3 @@ class NonceRow(HubBase):
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), primary_key=True)
     nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class ReceiptRow(HubBase):
-    """Every receipt the hub signed: its own statements of what it held, when."""
-
-    __tablename__ = "receipts"
-
-    id: Mapped[int] = mapped_column(BIG, primary_key=True, autoincrement=True)
-    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
-    count: Mapped[int] = mapped_column(BigInteger)
-    hash: Mapped[str] = mapped_column(String(64))
-    received: Mapped[int] = mapped_column(Integer)
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    signature: Mapped[str] = mapped_column(String(200))

@@ -27,8 +27,12 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.Column("head_count", _BIG, nullable=False),
         sa.Column("head_hash", sa.String(64), nullable=False),
+        sa.Column("head_prev_hash", sa.String(64), nullable=False),
         sa.Column("head_signature", sa.String(200)),
         sa.Column("head_signed_at", UTCDateTime),
+        sa.Column("receipt_signature", sa.String(200)),
+        sa.Column("receipt_issued_at", UTCDateTime),
+        sa.Column("receipt_received", sa.Integer),
         sa.Column("cursor", _BIG, nullable=False),
         sa.Column("station_count", _BIG),
         sa.Column("last_contact_at", UTCDateTime),
@@ -120,21 +124,11 @@ def upgrade() -> None:
         sa.Column("nonce", sa.String(64), primary_key=True),
         sa.Column("seen_at", UTCDateTime, nullable=False),
     )
-    op.create_table(
-        "receipts",
-        sa.Column("id", _BIG, primary_key=True, autoincrement=True),
-        sa.Column("station_id", sa.Integer, sa.ForeignKey("stations.id"), nullable=False, index=True),
-        sa.Column("count", sa.BigInteger, nullable=False),
-        sa.Column("hash", sa.String(64), nullable=False),
-        sa.Column("received", sa.Integer, nullable=False),
-        sa.Column("issued_at", UTCDateTime, nullable=False),
-        sa.Column("signature", sa.String(200), nullable=False),
-    )
+
 
 
 def downgrade() -> None:
     for table in (
-        "receipts",
         "request_nonces",
         "bulletin_days",
         "station_days",
