@@ -10,12 +10,19 @@ recipients and the signature block.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocumentObject
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Cm, Pt
+from docx.table import Table
 
 from broadcaster.hub.reports import DistrictReport
 from broadcaster.hub.settings import HubReportSection
@@ -23,6 +30,66 @@ from broadcaster.reports import docx_report as blocks
 from broadcaster.reports.vietnamese import PRIORITY_LABELS, hours_minutes_text, minutes_text, period_phrase
 
 MAX_BULLETIN_ROWS = 40
+CELL_STYLE = "Hub Table Cell"
+CODE_STYLE = "Hub Table Code"
+
+
+def _styles(doc: DocumentObject) -> None:
+    """Paragraph styles for table cells: formatting once in the style, not on each of thousands of runs."""
+    for name, size in ((CELL_STYLE, 13), (CODE_STYLE, 9)):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.font.name = blocks.FONT
+        style.font.size = Pt(size)
+        style.paragraph_format.space_after = Pt(0)
+        style.paragraph_format.space_before = Pt(0)
+
+
+def _twips(cm: float) -> int:
+    return round(cm / 2.54 * 1440)
+
+
+def _row_xml(
+    values: Sequence[str], widths: Sequence[float], styles: Sequence[str], aligns: Sequence[str], bold: bool
+) -> str:
+    emphasis = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    cells = "".join(
+        f'<w:tc><w:tcPr><w:tcW w:w="{_twips(w)}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="{style}"/>'
+        f'<w:jc w:val="{align}"/></w:pPr><w:r>{emphasis}<w:t xml:space="preserve">{escape(value)}</w:t></w:r>'
+        "</w:p></w:tc>"
+        for value, w, style, align in zip(values, widths, styles, aligns, strict=True)
+    )
+    return f"<w:tr {nsdecls('w')}>{cells}</w:tr>"
+
+
+def _grid(
+    doc: DocumentObject,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    left_cols: frozenset[int] = frozenset({1}),
+    style: str = CELL_STYLE,
+) -> Table:
+    """A bordered table like the commune report's, its rows written as XML in one pass.
+
+    Filled through python-docx's objects (each cell found by rebuilding the table's grid,
+    each run formatted element by element) a 600-commune table takes half a minute."""
+    table: Table = doc.add_table(rows=0, cols=len(header))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # Word reads the cells' widths, LibreOffice the grid's: both are set
+    cell_id, body_id = doc.styles[CELL_STYLE].style_id, doc.styles[style].style_id
+    centred = ["center"] * len(header)
+    body_aligns = ["left" if i in left_cols else "center" for i in range(len(header))]
+    tbl = table._tbl
+    tbl.append(parse_xml(_row_xml(header, widths, [cell_id] * len(header), centred, True)))
+    for n, values in enumerate(rows, start=1):
+        total = n == len(rows) and values[0] == ""
+        tbl.append(parse_xml(_row_xml(values, widths, [body_id] * len(values), body_aligns, total)))
+    blocks._para(doc, "", 6)
+    return table
 
 
 def header_of(section: HubReportSection) -> blocks.ReportHeader:
@@ -69,7 +136,7 @@ def _results(doc: DocumentObject, report: DistrictReport) -> None:
             str(total.district_items),
         ]
     )
-    blocks._grid(
+    _grid(
         doc,
         ["STT", "Xã", "Số buổi", "Lượt tin", "Thời lượng (phút)", "Lượt tin huyện"],
         rows,
@@ -88,7 +155,7 @@ def _results(doc: DocumentObject, report: DistrictReport) -> None:
             ]
             for n, b in enumerate(report.bulletins[:MAX_BULLETIN_ROWS], start=1)
         ]
-        blocks._grid(
+        _grid(
             doc,
             ["STT", "Tin, bài", "Mức độ", "Đã nhận/Gửi", "Số xã đã phát", "Lượt phát"],
             rows,
@@ -106,15 +173,13 @@ def _results(doc: DocumentObject, report: DistrictReport) -> None:
         "xóa sau ngày lập báo cáo.",
         italic=True,
     )
-    table = blocks._grid(
+    _grid(
         doc,
         ["STT", "Xã", "Mã kiểm chứng"],
         [[str(n), c.name, c.verification_code] for n, c in enumerate(report.communes, start=1)],
         (1.3, 4.2, 11.0),
+        style=CODE_STYLE,
     )
-    for row in table.rows[1:]:
-        for run in row.cells[2].paragraphs[0].runs:
-            run.font.size = Pt(9)
 
 
 def _shortcomings(doc: DocumentObject, report: DistrictReport) -> None:
@@ -164,6 +229,7 @@ def render_docx(report: DistrictReport, section: HubReportSection, issued_on: da
     header = header_of(section)
     doc = Document()
     blocks._setup(doc)
+    _styles(doc)
     blocks._header_block(doc, header, issued_on)
     blocks._para(doc, "BÁO CÁO", 14, bold=True).paragraph_format.space_before = Pt(18)
     blocks._para(doc, subject(report), 14, bold=True)
