@@ -27,7 +27,13 @@ from docx.table import Table
 from broadcaster.hub.reports import DistrictReport
 from broadcaster.hub.settings import HubReportSection
 from broadcaster.reports import docx_report as blocks
-from broadcaster.reports.vietnamese import PRIORITY_LABELS, hours_minutes_text, minutes_text, period_phrase
+from broadcaster.reports.vietnamese import (
+    PRIORITY_LABELS,
+    hours_minutes_text,
+    minutes_text,
+    number_text,
+    period_phrase,
+)
 
 MAX_BULLETIN_ROWS = 40
 CELL_STYLE = "Hub Table Cell"
@@ -92,6 +98,14 @@ def _grid(
     return table
 
 
+def _n(value: int) -> str:
+    return number_text(value)  # 1.234: the thousands separator Vietnamese documents use
+
+
+def _minutes(ms: int) -> str:
+    return number_text(round(ms / 60000, 1))
+
+
 def header_of(section: HubReportSection) -> blocks.ReportHeader:
     return blocks.ReportHeader(
         governing_body=section.governing_body,
@@ -123,17 +137,17 @@ def _results(doc: DocumentObject, report: DistrictReport) -> None:
     )
     blocks._body(doc, "2. Kết quả theo từng xã", bold=True)
     rows = [
-        [str(n), c.name, str(c.on_air), str(c.item_airings), minutes_text(c.ms / 1000), str(c.district_items)]
+        [str(n), c.name, _n(c.on_air), _n(c.item_airings), _minutes(c.ms), _n(c.district_items)]
         for n, c in enumerate(report.communes, start=1)
     ]
     rows.append(
         [
             "",
             "Tổng cộng",
-            str(total.on_air),
-            str(total.item_airings),
-            minutes_text(total.ms / 1000),
-            str(total.district_items),
+            _n(total.on_air),
+            _n(total.item_airings),
+            _minutes(total.ms),
+            _n(total.district_items),
         ]
     )
     _grid(
@@ -149,9 +163,9 @@ def _results(doc: DocumentObject, report: DistrictReport) -> None:
                 str(n),
                 b.title,
                 PRIORITY_LABELS.get(b.priority, b.priority),
-                f"{b.delivered}/{b.addressed}",
-                str(b.aired_by),
-                str(b.airings),
+                f"{_n(b.delivered)}/{_n(b.addressed)}",
+                _n(b.aired_by),
+                _n(b.airings),
             ]
             for n, b in enumerate(report.bulletins[:MAX_BULLETIN_ROWS], start=1)
         ]

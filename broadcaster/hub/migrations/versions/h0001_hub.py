@@ -126,7 +126,6 @@ def upgrade() -> None:
     )
 
 
-
 def downgrade() -> None:
     for table in (
         "request_nonces",
