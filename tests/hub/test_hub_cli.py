@@ -119,7 +119,7 @@ def test_the_district_report_in_every_format(hub_cli: HubCLI, tmp_path: Path) ->
     air(sk1.station, now - timedelta(hours=1), [], status="missed")
     receipt = push_records(hub, sk1)["receipt"]
     hub.close()
-    period = now.astimezone().strftime("%Y-%m")
+    period = now.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%Y-%m")
 
     text_ = hub_cli.ok("report", "--period", period)
     assert "Sơn Kim 1" in text_ and f"SK1: 2:{receipt['hash']}" in text_ and "chưa kết nối" in text_
