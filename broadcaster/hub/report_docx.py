@@ -156,6 +156,11 @@ def _results(doc: DocumentObject, report: DistrictReport) -> None:
         rows,
         (1.3, 5.5, 2.0, 2.2, 3.0, 2.5),
     )
+    _bulletin_table(doc, report)
+    _codes(doc, report)
+
+
+def _bulletin_table(doc: DocumentObject, report: DistrictReport) -> None:
     blocks._body(doc, "3. Kết quả phát tin, bài do huyện cung cấp", bold=True)
     if report.bulletins:
         rows = [
@@ -180,6 +185,9 @@ def _results(doc: DocumentObject, report: DistrictReport) -> None:
             blocks._body(doc, f"… và {more} tin, bài khác (chi tiết trong tệp số liệu kèm theo).")
     else:
         blocks._body(doc, "Trong kỳ, huyện không gửi tin, bài cho các xã.")
+
+
+def _codes(doc: DocumentObject, report: DistrictReport) -> None:
     blocks._body(doc, "4. Mã kiểm chứng nhật ký phát thanh của từng xã", bold=True)
     blocks._body(
         doc,

@@ -121,7 +121,8 @@ def _communes(session: Session, period: Period) -> list[CommuneFigures]:
     return result
 
 
-def _bulletins(session: Session, period: Period, start_utc: datetime, end_utc: datetime) -> list[BulletinFigures]:
+def _aired(session: Session, period: Period) -> dict[str, Any]:
+    """Per district bulletin in the period: stations that aired it in full, airings, partial, ms."""
     per_station = (
         select(
             BulletinDayRow.bulletin_id,
@@ -134,7 +135,7 @@ def _bulletins(session: Session, period: Period, start_utc: datetime, end_utc: d
         .group_by(BulletinDayRow.bulletin_id, BulletinDayRow.station_id)
         .subquery()
     )
-    aired = {
+    return {
         row.bulletin_id: row
         for row in session.execute(
             select(
@@ -146,6 +147,11 @@ def _bulletins(session: Session, period: Period, start_utc: datetime, end_utc: d
             ).group_by(per_station.c.bulletin_id)
         )
     }
+
+
+def _bulletins(session: Session, period: Period, start_utc: datetime, end_utc: datetime) -> list[BulletinFigures]:
+    """The bulletins approved in the period or aired in it."""
+    aired = _aired(session, period)
     in_period = and_(BulletinRow.approved_at >= start_utc, BulletinRow.approved_at < end_utc)
     rows = list(
         session.scalars(

@@ -144,3 +144,11 @@ def test_the_district_report_in_every_format(hub_cli: HubCLI, tmp_path: Path) ->
     png = tmp_path / "chart.png"
     hub_cli.ok("report", "--period", period, "--format", "png", "-o", str(png))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_serve_says_what_is_missing_before_it_starts(hub_cli: HubCLI) -> None:
+    assert "Run `broadcaster hub init`" in hub_cli.fails("serve", "--port", "1")
+    hub_cli.ok("init")
+    (hub_cli.folder / "hub-key.pem").unlink()
+    error = hub_cli.fails("serve", "--port", "1")
+    assert "The hub's signing key" in error and "does not exist" in error
