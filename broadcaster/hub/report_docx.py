@@ -24,7 +24,7 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt
 from docx.table import Table
 
-from broadcaster.hub.reports import DistrictReport
+from broadcaster.hub.reports import CommuneFigures, DistrictReport
 from broadcaster.hub.settings import HubReportSection
 from broadcaster.reports import docx_report as blocks
 from broadcaster.reports.vietnamese import (
@@ -204,22 +204,36 @@ def _codes(doc: DocumentObject, report: DistrictReport) -> None:
     )
 
 
+def _note(c: CommuneFigures) -> str:
+    notes = []
+    if c.last_contact_at is None:
+        notes.append("chưa kết nối, chưa gửi nhật ký về huyện")
+    if c.problem:
+        notes.append("nhật ký không khớp với bản đã gửi trước đó, cần kiểm tra")
+    return "; ".join(notes)
+
+
 def _shortcomings(doc: DocumentObject, report: DistrictReport) -> None:
     blocks._body(doc, "II. TỒN TẠI, HẠN CHẾ", bold=True)
-    incomplete = [c for c in report.communes if c.incomplete]
-    silent = [c for c in report.communes if c.last_contact_at is None]
-    flagged = [c for c in report.communes if c.problem]
-    if not (incomplete or silent or flagged):
+    listed = [c for c in report.communes if c.incomplete or c.last_contact_at is None or c.problem]
+    if not listed:
         blocks._body(doc, "Các xã đều phát đầy đủ và gửi nhật ký đúng quy định.")
-    for c in incomplete:
+    else:
         blocks._body(
             doc,
-            f"- {c.name}: {c.interrupted} buổi bị gián đoạn, {c.missed} buổi bỏ lỡ, {c.failed} buổi lỗi thiết bị.",
+            f"Có {len(listed)} xã có buổi phát không trọn vẹn, chưa gửi nhật ký hoặc nhật ký cần kiểm tra:",
         )
-    for c in silent:
-        blocks._body(doc, f"- {c.name}: chưa kết nối, chưa gửi nhật ký phát thanh về huyện.")
-    for c in flagged:
-        blocks._body(doc, f"- {c.name}: nhật ký phát thanh không khớp với bản đã gửi trước đó, cần kiểm tra.")
+        rows = [
+            [str(n), c.name, _n(c.interrupted), _n(c.missed), _n(c.failed), _note(c)]
+            for n, c in enumerate(listed, start=1)
+        ]
+        _grid(
+            doc,
+            ["STT", "Xã", "Gián đoạn", "Bỏ lỡ", "Lỗi thiết bị", "Ghi chú"],
+            rows,
+            (1.3, 4.0, 2.3, 1.8, 2.3, 4.8),
+            frozenset({1, 5}),
+        )
     blocks._body(doc, "[Phòng Văn hóa và Thông tin bổ sung đánh giá tồn tại, hạn chế và nguyên nhân.]", italic=True)
 
 

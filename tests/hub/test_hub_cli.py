@@ -140,7 +140,7 @@ def test_the_district_report_in_every_format(hub_cli: HubCLI, tmp_path: Path) ->
         cell.text for table in document.tables for row in table.rows for cell in row.cells
     )
     assert "BÁO CÁO" in words and "Sơn Kim 2" in words and f"2:{receipt['hash']}" in words
-    assert "chưa kết nối, chưa gửi nhật ký" in words  # SK2 never synced
+    assert "chưa kết nối, chưa gửi nhật ký về huyện" in words  # SK2 never synced
     png = tmp_path / "chart.png"
     hub_cli.ok("report", "--period", period, "--format", "png", "-o", str(png))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

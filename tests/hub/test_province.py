@@ -5,52 +5,14 @@ records are appended as the daemon appends them.)"""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
-from broadcaster.hublink.sync import sync_once
 from broadcaster.store.tables import NewsItemRow
-from tests.hub.helpers import HubServer, StationFolder, air, aired, linked_station
-
-
-@dataclass
-class Province:
-    """A hub process on PostgreSQL (SQLite without a server) and three linked, registered stations."""
-
-    hub: HubServer
-    stations: dict[str, StationFolder]
-
-    def sync(self, code: str):  # type: ignore[no-untyped-def]
-        station, hub = self.stations[code].reopen()
-        return sync_once(station, hub)
-
-    def publish(self, title: str, priority: str, to: str) -> str:
-        return self.hub.run(
-            "bulletins", "add", "--title", title, "--topic", "thu-tuc", "--text", f"{title}.",
-            "--priority", priority, "--to", to, "--approved-by", "Nguyễn Thị Hoa",
-        ).strip()  # fmt: skip
-
-
-@pytest.fixture
-def province(tmp_path: Path, pg_hub: str) -> Iterator[Province]:
-    folder = tmp_path / "hub"
-    folder.mkdir()
-    server = HubServer(folder, pg_hub)
-    server.run("init")
-    server.start()
-    names = {"SK1": "Sơn Kim 1", "SK2": "Sơn Kim 2", "ST": "Sơn Tây"}
-    try:
-        yield Province(
-            server, {code: linked_station(tmp_path / code, code, server, name) for code, name in names.items()}
-        )
-    finally:
-        server.stop()
+from tests.hub.conftest import Province
+from tests.hub.helpers import air, aired
 
 
 def test_bulletins_by_priority_reach_their_communes_and_the_evidence_is_counted(province: Province) -> None:
