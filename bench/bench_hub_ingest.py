@@ -77,6 +77,22 @@ def round_over_http(server: Server, jobs: list, threads: int, with_exchange: boo
     return time.perf_counter() - started, latencies
 
 
+def ceiling(server: Server, threads: int, requests: int = 500) -> float:
+    """Requests a second the server answers when the request does nothing (GET /api/v1/hub)."""
+    local = threading.local()
+
+    def one(_: int) -> None:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = httpx.Client(base_url=server.base, timeout=60)
+        assert client.get(protocol.PATH_HUB).status_code == 200
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(one, range(requests)))
+    return requests / (time.perf_counter() - started)
+
+
 def days_of_records(commune, day: datetime, days: int, per_day: int) -> list:  # type: ignore[no-untyped-def,type-arg]
     return [r for d in range(days) for r in day_of_records(commune, day + timedelta(days=d), per_day, 777)]
 
@@ -105,6 +121,8 @@ def main() -> None:
 
     server = Server(url, folder / "hub-key.pem", folder / "server.log")
     try:
+        rate = ceiling(server, args.threads)
+        print(f"ceiling: GET {protocol.PATH_HUB} (no database) answered at {rate:,.0f} requests/s")
         for label, with_exchange in (("push only", False), ("exchange + push", True)):
             jobs = [(c, days_of_records(c, day, args.days, args.airings), sources) for c in communes]
             day += timedelta(days=args.days)
