@@ -76,6 +76,11 @@ def hub_link(ctx: click.Context, url: str | None, code: str | None, hub_key: str
     pinned = _pin(url, hub_key, hub, station)
     linked = replace(hub if hub.linked else HubConfig(), url=url.rstrip("/"), station=code.strip(), hub_key=pinned)
     write_hub_table(station.config.path, linked, "The district hub (broadcaster hub-link); docs/hub.md")
+    if (hub.url, hub.station, hub.hub_key) != (linked.url, linked.station, linked.hub_key):
+        from broadcaster.store import hublink as store
+
+        with station.db.session() as session:
+            store.reset(session)
     if created:
         notice(f"created this station's key pair in {path}")
     click.echo(f"Wrote [hub] in {station.config.path}.")

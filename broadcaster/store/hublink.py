@@ -227,6 +227,13 @@ def finish(session: Session, now: datetime, error: str | None, hub_problem: str 
     row.hub_problem = hub_problem
 
 
+def reset(session: Session) -> None:
+    """Start afresh with another hub (or under another code): its positions mean nothing here.
+    What was received and the receipts of the old hub are kept."""
+    row = link_row(session)
+    row.cursor, row.acked_count, row.acked_hash, row.hub_problem = 0, 0, GENESIS, None
+
+
 def set_acknowledged(session: Session, count: int, head_hash: str) -> None:
     session.execute(update(HubLinkRow).where(HubLinkRow.id == 1).values(acked_count=count, acked_hash=head_hash))
 

@@ -105,3 +105,20 @@ def test_migration_0008_keeps_the_queue_and_links_items_to_district_bulletins(tm
     assert "source_id" not in {c["name"] for c in inspect(db.engine).get_columns("news_items")}
     assert "hub_inbox" not in inspect(db.engine).get_table_names()
     db.dispose()
+
+
+def test_linking_to_another_hub_starts_its_positions_afresh(tmp_path: Path) -> None:
+    from broadcaster.store import hublink as store
+    from tests.hub.helpers import make_station
+
+    station = make_station(tmp_path, "SK1")
+    key = signing.public_text(signing.generate())
+    station.cli.ok("hub-link", "--url", "https://hub-a.example", "--station", "SK1", "--hub-key", key)
+    with station.station.db.session() as session:
+        store.link_row(session).cursor = 5
+    station.cli.ok("hub-link", "--url", "https://hub-a.example", "--station", "SK1", "--hub-key", key)
+    with station.station.db.session() as session:
+        assert store.link_row(session).cursor == 5  # linking again to the same hub changes nothing
+    station.cli.ok("hub-link", "--url", "https://hub-b.example", "--station", "SK1", "--hub-key", key)
+    with station.station.db.session() as session:
+        assert store.link_row(session).cursor == 0
