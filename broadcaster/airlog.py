@@ -175,9 +175,9 @@ def _item_canon(item: AiredItem) -> dict[str, Any]:
     }
 
 
-def canonical_bytes(record: AiringRecord) -> bytes:
-    """The bytes that are hashed: every field except `hash` and `prev_hash` (which prefixes them)."""
-    doc = {
+def canonical_doc(record: AiringRecord) -> dict[str, Any]:
+    """The document `canonical_bytes` serialises: what a station sends the district hub for each record."""
+    return {
         "v": CANONICAL_VERSION,
         "seq": record.seq,
         "slot": _nfc(record.slot),
@@ -195,14 +195,31 @@ def canonical_bytes(record: AiringRecord) -> bytes:
         "exemption": _nfc(record.exemption),
         "items": [_item_canon(item) for item in record.items],
     }
+
+
+def dump_canonical(doc: dict[str, Any]) -> bytes:
+    """A canonical document as the bytes that are hashed (sorted keys, no spaces, UTF-8)."""
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def canonical_bytes(record: AiringRecord) -> bytes:
+    """The bytes that are hashed: every field except `hash` and `prev_hash` (which prefixes them)."""
+    return dump_canonical(canonical_doc(record))
+
+
+def hash_canonical(prev_hash: str, doc: dict[str, Any]) -> str:
+    """The hash of a record given as its canonical document (any canonical version) after `prev_hash`.
+
+    The district hub verifies records this way, from the documents stations send, without
+    needing to understand every field of every version."""
+    digest = hashlib.sha256(prev_hash.encode("ascii"))
+    digest.update(dump_canonical(doc))
+    return digest.hexdigest()
 
 
 def record_hash(record: AiringRecord) -> str:
     """The hash a record should carry given its contents and `prev_hash`."""
-    digest = hashlib.sha256(record.prev_hash.encode("ascii"))
-    digest.update(canonical_bytes(record))
-    return digest.hexdigest()
+    return hash_canonical(record.prev_hash, canonical_doc(record))
 
 
 def _norm_dt(dt: datetime | None) -> datetime | None:

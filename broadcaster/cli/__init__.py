@@ -53,6 +53,7 @@ def _register() -> None:
         audit_commands,
         demo_commands,
         evidence_commands,
+        hub_link_commands,
         news_commands,
         setup_commands,
         speech_commands,
@@ -70,9 +71,13 @@ def _register() -> None:
         users_commands,
         audit_commands,
         web_commands,
+        hub_link_commands,
     ):
         for command in module.COMMANDS:
             cli.add_command(command)
+    from broadcaster.hub.cli import hub_group
+
+    cli.add_command(hub_group)
 
 
 _register()

@@ -69,6 +69,7 @@ class NewsItemRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source_note: Mapped[str | None] = mapped_column(String(500))
+    source_id: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)  # district bulletin id (0008)
 
     renderings: Mapped[list[RenderingRow]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="RenderingRow.id"
