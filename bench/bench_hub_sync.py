@@ -26,7 +26,7 @@ from broadcaster.hub import bulletins, stations
 from broadcaster.hub.bulletins import BulletinInput
 from broadcaster.hublink.settings import HubConfig, ensure_station_key, key_path, write_hub_table
 from broadcaster.hublink.sync import SyncReport, sync_once
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.store import airings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,12 +10,12 @@ from broadcaster.cli.common import config_option, config_path, notice, warn
 
 if TYPE_CHECKING:
     from broadcaster.hublink.settings import HubConfig
-    from broadcaster.station import Station
+    from broadcaster.service.context import Station
 
 
 def _open(ctx: click.Context) -> tuple[Station, HubConfig]:
     from broadcaster.hublink.settings import load_station
-    from broadcaster.station import Station
+    from broadcaster.service.context import Station
     from broadcaster.store.db import Database
 
     config, hub = load_station(config_path(ctx))

@@ -14,7 +14,7 @@ from broadcaster.config import Config
 from broadcaster.hublink.protocol import timestamp
 from broadcaster.model import Priority
 from broadcaster.planning import SlotSpec, occurrences
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 
 HEARTBEAT_FRESH = timedelta(minutes=2)  # the daemon beats every 15 s
 
@@ -43,7 +43,7 @@ def _daemon(locked: bool, beat: datetime | None, now: datetime) -> str:
 
 
 def collect(station: Station) -> dict[str, Any]:
-    from broadcaster.lock import holder_pid
+    from broadcaster.onair.lock import daemon_holder
     from broadcaster.store import state
 
     now = station.now()
@@ -57,7 +57,7 @@ def collect(station: Station) -> dict[str, Any]:
     return {
         "version": __version__,
         "disk_free_mb": free_mb,
-        "daemon": _daemon(holder_pid(station.lock_path) is not None, beat, now),
+        "daemon": _daemon(daemon_holder(station.db) is not None, beat, now),
         "heartbeat": timestamp(beat) if beat else None,
         "next_slot": timestamp(upcoming) if upcoming else None,
     }

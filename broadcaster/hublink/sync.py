@@ -32,7 +32,7 @@ from broadcaster.hublink import status as station_status
 from broadcaster.hublink.client import HubClient, HubError
 from broadcaster.hublink.settings import HubConfig, key_path
 from broadcaster.i18n import _
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from broadcaster.hub.service import Hub
 from broadcaster.hub.settings import HubSettings
 from broadcaster.hublink import protocol
 from broadcaster.hublink.settings import HubConfig, key_path, load_station
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.store import airings as log_store
 from broadcaster.store.db import Database
 from tests.conftest import PG_URL, StationCLI, reset_postgres, write_config
