@@ -6,12 +6,14 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from broadcaster.config import ENV_VAR
-from broadcaster.service.context import Station
+
+if TYPE_CHECKING:
+    from broadcaster.service.context import Station
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,6 +46,9 @@ def config_path(ctx: click.Context) -> Path:
 def open_station(ctx: click.Context) -> Station:
     station = ctx.meta.get("broadcaster.station")
     if station is None:
+        # here, not at the top: `broadcaster --help` must not pay for SQLAlchemy
+        from broadcaster.service.context import Station
+
         station = Station.open(config_path(ctx))
         ctx.meta["broadcaster.station"] = station
         ctx.call_on_close(station.db.dispose)

@@ -1,8 +1,6 @@
-"""The application service the CLI and the daemon call.
+"""The station as every service sees it: its config, its database, its clock and its folders.
 
-A Station ties the config, the database and the clock together; the
-operations themselves live in newsdesk.py (queue), rendering.py (speech),
-onair/ (airing) and evidence.py (log and reports).
+The user actions themselves are the functions of the other modules of service/.
 """
 
 from __future__ import annotations
@@ -11,10 +9,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.config import Config, load_config
-from broadcaster.store.db import Database
+
+if TYPE_CHECKING:
+    from broadcaster.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ class Station:
 
     @classmethod
     def open(cls, config_path: Path | None = None, clock: Clock | None = None) -> Station:
+        from broadcaster.store.db import Database  # SQLAlchemy only once a station is opened
+
         config = load_config(config_path)
         return cls(config=config, db=Database(config.database_url), clock=clock or SystemClock())
 
