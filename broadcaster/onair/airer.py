@@ -21,11 +21,11 @@ from typing import Any
 from broadcaster.airlog import AiredItem, AiringDraft, AiringRecord
 from broadcaster.errors import AmplifierError, BroadcasterError, StoreError
 from broadcaster.model import NewsItem
+from broadcaster.onair.journal import Progress, cue_items, played_items
 from broadcaster.onair.unwritten import SPILL_NAME, SpillFile, UnwrittenRecords
 from broadcaster.service.context import Station
 from broadcaster.service.voicing import ItemAudio, Voicing
 from broadcaster.sound.amplifier import Amplifier
-from broadcaster.sound.bulletin import CueSheet
 from broadcaster.sound.outputs import Output, PlaybackResult
 from broadcaster.sound.stream import BulletinStream
 from broadcaster.speech.cache import CachedRender
@@ -33,7 +33,6 @@ from broadcaster.store import airings as log_store
 
 log = logging.getLogger(__name__)
 
-PROGRESS_EVERY_S = 2.0
 # The wait before a slot is sliced so an emergency or a stop is honoured within this many seconds.
 WAIT_SLICE_S = 0.05
 
@@ -44,7 +43,7 @@ class Preempted(Exception):
 
 @dataclass(frozen=True)
 class AiringRequest:
-    kind: str  # slot | emergency
+    kind: str  # slot | emergency | outage | clock (the last two: records without sound)
     slot: str
     scheduled_at: datetime
     items: tuple[NewsItem, ...]
@@ -260,7 +259,7 @@ class Airer:
             )
         except BroadcasterError as exc:
             return self.record_without_sound(request, "failed", f"the bulletin could not be built: {exc}")
-        return self._play(request, stream, self._cue_items(ready, stream.cue_sheet()), notes, start_at)
+        return self._play(request, stream, cue_items(ready, stream.cue_sheet()), notes, start_at)
 
     def _interrupted(self) -> str | None:
         with self._state:
@@ -275,28 +274,6 @@ class Airer:
                 return True
             clock.sleep(min(remaining, WAIT_SLICE_S))
         return False
-
-    def _cue_items(self, ready: Sequence[tuple[NewsItem, ItemAudio]], sheet: CueSheet) -> list[dict[str, Any]]:
-        items = []
-        for item, audio in ready:
-            cues = [c for c in sheet.cues if c.item_id == item.id]
-            start = min(c.start_s for c in cues)
-            end = max(c.end_s for c in cues)
-            items.append(
-                {
-                    "item_id": item.id,
-                    "title": item.title,
-                    "topic": item.topic,
-                    "priority": item.priority.value,
-                    "offset_seconds": start,
-                    "duration_seconds": end - start,
-                    "engine": audio.engine,
-                    "voice": audio.voice,
-                    "approved_by": item.approved_by,
-                    "approved_at": item.approved_at.isoformat() if item.approved_at else None,
-                }
-            )
-        return items
 
     def _play(
         self,
@@ -342,7 +319,7 @@ class Airer:
             return self._close(request, on_air_id, None, [], "failed", f"the amplifier did not switch on: {exc}", notes)
         if start_at is None:
             begin = clock.now()
-        progress = _Progress(self.station, on_air_id)
+        progress = Progress(self.station, on_air_id)
         try:
             self.output.prepare(stream)
             with self._state:
@@ -410,92 +387,3 @@ class Airer:
         record = self._log(draft, on_air_id, full)
         log.info("%s %s: %s, %.1f s, %d item(s)", request.kind, request.slot, status, played, len(items))
         return record
-
-
-def _aired_item(cue: dict[str, Any], offset: float, on_air: float, completed: bool) -> AiredItem:
-    approved_at = datetime.fromisoformat(cue["approved_at"]) if cue.get("approved_at") else None
-    return AiredItem(
-        item_id=int(cue["item_id"]),
-        title=cue["title"],
-        topic=cue["topic"],
-        priority=cue["priority"],
-        offset_seconds=offset,
-        duration_seconds=on_air,
-        engine=cue["engine"],
-        voice=cue["voice"],
-        approved_by=cue.get("approved_by"),
-        approved_at=approved_at,
-        completed=completed,
-    )
-
-
-def aired_items(cue: Sequence[dict[str, Any]], played_seconds: float) -> list[AiredItem]:
-    """Items that went on air within `played_seconds` as planned (no cuts); completed only if heard
-    to the end. Used after a crash, when only the planned cue and the last sign of life are known."""
-    result = []
-    for c in cue:
-        offset, duration = float(c["offset_seconds"]), float(c["duration_seconds"])
-        if offset >= played_seconds:
-            continue
-        on_air = min(duration, played_seconds - offset)
-        result.append(_aired_item(c, offset, on_air, on_air >= duration - 0.05))
-    return result
-
-
-def played_items(
-    cue: Sequence[dict[str, Any]], stream: BulletinStream, played_seconds: float
-) -> tuple[list[AiredItem], list[str]]:
-    """The items of a bulletin as they really went out (after cuts), and a note for each cut."""
-    plays = {p.item_id: p for p in stream.items_played()}
-    items, notes = [], []
-    for c in cue:
-        play = plays[int(c["item_id"])]
-        if play.start_s is None or play.start_s >= played_seconds:
-            if play.cut_reason:
-                notes.append(f"item {play.item_id} not aired: {play.cut_reason} before its turn")
-            continue
-        on_air = max(0.0, min(play.sent_s, played_seconds - play.start_s))
-        if play.cut_reason:
-            notes.append(f"item {play.item_id} cut after {on_air:.1f} s: {play.cut_reason}")
-        completed = play.cut_reason is None and on_air >= play.planned_s - 0.05
-        items.append(_aired_item(c, play.start_s, on_air, completed))
-    return items, notes
-
-
-class _Progress:
-    """Writes when sound started and, every few seconds, that it is still on air."""
-
-    def __init__(self, station: Station, on_air_id: int | None) -> None:
-        self.station = station
-        self.on_air_id = on_air_id
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def started(self, moment: datetime) -> None:
-        self._write(started=moment)
-        self._thread = threading.Thread(target=self._beat, name="on-air-progress", daemon=True)
-        self._thread.start()
-
-    def _beat(self) -> None:
-        while not self._stop.wait(PROGRESS_EVERY_S):
-            self._write()
-
-    def _write(self, started: datetime | None = None) -> None:
-        from broadcaster.store.tables import OnAirRow
-
-        if self.on_air_id is None:  # the database refused the on-air entry: nothing to update
-            return
-        try:
-            with self.station.db.session() as session:
-                row = session.get(OnAirRow, self.on_air_id)
-                if row is not None:
-                    if started is not None:
-                        row.started_at = started
-                    row.progress_at = self.station.now()
-        except BroadcasterError as exc:
-            log.error("could not record on-air progress: %s", exc)
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)

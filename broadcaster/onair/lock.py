@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import signal
 import socket
+import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
 # pg_try_advisory_lock key: "broadcaster daemon" (one per database; advisory locks are per database)
 _PG_LOCK_KEY = 0x6272_6F61_6463_6431
 HOLDER_KEY = "daemon_holder"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -217,11 +222,21 @@ def _advisory_holder(db: Database) -> Holder | None:
         return Holder.parse(state.get_text(session, HOLDER_KEY) or "") or Holder(-1, "?", "?", "?")
 
 
+QUEUE_CHANNEL = "broadcaster_queue"
+
+
 def wake_daemon(db: Database) -> bool:
     """Tell the daemon airing this database that the queue changed (air-now, cancel, a new item), so it
-    acts at once instead of at its next check. False when it could not be told directly (none runs,
-    it runs on another computer, or as a user this one may not signal): it then sees the change at
-    its next database check."""
+    acts at once instead of at its next check. On PostgreSQL a NOTIFY reaches it on any computer; on
+    SQLite it is signalled. False when it could not be told directly (none runs, it runs as a user this
+    one may not signal): it then sees the change at its next database check."""
+    from sqlalchemy import text
+
+    if sqlite_path(db.url) is None:
+        with db.engine.connect() as connection:
+            connection.execute(text(f"NOTIFY {QUEUE_CHANNEL}"))
+            connection.commit()
+        return daemon_holder(db) is not None
     holder = daemon_holder(db)
     if holder is None or not holder.local or holder.pid <= 0:
         return False
@@ -230,3 +245,43 @@ def wake_daemon(db: Database) -> bool:
     except (ProcessLookupError, PermissionError):
         return False
     return True
+
+
+class QueueListener:
+    """Calls `on_change` when another process changes the queue. On PostgreSQL it LISTENs on a
+    connection of its own (a thread that sleeps in the server's socket: no polling); on SQLite the
+    other process signals the daemon instead (SIGUSR1), so there is nothing to listen to."""
+
+    WAKE_S = 300.0  # to notice stop() when no notification comes
+
+    def __init__(self, db: Database, on_change: Callable[[], None]) -> None:
+        self.db = db
+        self.on_change = on_change
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if sqlite_path(self.db.url) is not None:
+            return
+        self._thread = threading.Thread(target=self._listen, name="queue-listener", daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                raw = self.db.engine.raw_connection()
+                try:
+                    connection: Any = raw.driver_connection
+                    connection.autocommit = True
+                    connection.execute(f"LISTEN {QUEUE_CHANNEL}")
+                    while not self._stopped.is_set():
+                        for _ in connection.notifies(timeout=self.WAKE_S, stop_after=1):
+                            self.on_change()
+                finally:
+                    raw.invalidate()  # a LISTENing connection must not go back to the pool
+            except Exception as exc:  # the server restarted: listen again, the safety check covers the gap
+                log.warning("queue notifications lost (%s); listening again in 5 s", exc)
+                self._stopped.wait(5.0)
+
+    def stop(self) -> None:
+        self._stopped.set()
