@@ -139,23 +139,30 @@ class InProcess:
     airer: Airer
 
 
-def in_process_airer(tmp_path: Path) -> InProcess:
+def in_process_airer(tmp_path: Path, real_clock: bool = False) -> InProcess:
+    """On the fake clock, through the fake output and amplifier: an airing takes no real time.
+    `real_clock`: the system clock and the file output, for tests of threads racing in real time."""
+    from broadcaster.clock import SystemClock
     from broadcaster.onair.airer import Airer
     from broadcaster.service.context import Station
     from broadcaster.service.programme import Programme
     from broadcaster.service.voicing import Voicing
     from broadcaster.sound.amplifier import NoAmplifier
     from broadcaster.sound.outputs import FileOutput
-    from tests.fakes import ToneEngine
+    from tests.fakes import FakeAmplifier, FakeClock, FakeOutput, ToneEngine
 
     cli = make_station(tmp_path)
     add_news(cli)
-    station = Station.open(cli.config)
-    speech = Voicing(station, engines=[ToneEngine()])
-    [item] = Programme(station, speech).live_items()
-    speech.prepare_all([item])
-    speech.station_lines()
-    airer = Airer(station, speech, FileOutput(tmp_path / "aired", station.clock, tz=TZ), NoAmplifier())
+    clock = SystemClock() if real_clock else FakeClock(datetime.now(UTC))
+    station = Station.open(cli.config, clock=clock)
+    voicing = Voicing(station, engines=[ToneEngine()])
+    [item] = Programme(station, voicing).live_items()
+    voicing.prepare_all([item])
+    voicing.station_lines()
+    if isinstance(clock, FakeClock):
+        airer = Airer(station, voicing, FakeOutput(clock), FakeAmplifier())  # type: ignore[arg-type]
+    else:
+        airer = Airer(station, voicing, FileOutput(tmp_path / "aired", clock, tz=TZ), NoAmplifier())
     return InProcess(cli, station, item, airer)
 
 

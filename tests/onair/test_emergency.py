@@ -112,7 +112,7 @@ def test_outside_broadcast_hours_only_emergencies_air_with_an_exemption(tmp_path
 
 def test_an_emergency_before_the_slot_second_cancels_the_waiting_bulletin_at_once(tmp_path: Path) -> None:
     """In process, real clock: the bulletin is built and waiting for its second when the emergency comes."""
-    setup = in_process_airer(tmp_path)
+    setup = in_process_airer(tmp_path, real_clock=True)
     cli, station, item, airer = setup.cli, setup.station, setup.item, setup.airer
     item_id = item.id
     start_at = station.now() + timedelta(seconds=2)
@@ -144,7 +144,7 @@ def test_an_emergency_before_the_slot_second_cancels_the_waiting_bulletin_at_onc
 def test_an_emergency_goes_before_a_slot_already_waiting_for_the_line(tmp_path: Path) -> None:
     """A bulletin overran into the next slot's time: that slot waits for the line. An emergency
     announced now cuts the bulletin and airs next; the waiting slot steps aside, unlogged, to air after."""
-    setup = in_process_airer(tmp_path)
+    setup = in_process_airer(tmp_path, real_clock=True)
     cli, station, item, airer = setup.cli, setup.station, setup.item, setup.airer
     now = station.now()
     first = AiringRequest(kind="slot", slot="Bản tin sáng", scheduled_at=now, items=(item,))
