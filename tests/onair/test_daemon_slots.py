@@ -25,6 +25,8 @@ from tests.onair.helpers import (
     when,
 )
 
+pytestmark = pytest.mark.slow
+
 # File output waits for the slot on the monotonic clock; a loaded CI box still starts within this.
 START_TOLERANCE_S = 0.15
 

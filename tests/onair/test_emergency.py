@@ -7,6 +7,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from broadcaster.onair.airer import AiringRequest, Preempted
 from broadcaster.service.programme import EMERGENCY_SLOT
 from tests.onair.helpers import (
@@ -27,6 +29,8 @@ from tests.onair.helpers import (
     when,
 )
 from tests.onair.test_daemon_recovery import LONG_TEXT
+
+pytestmark = pytest.mark.slow
 
 EMERGENCY_WITHIN_S = 5.0
 

@@ -35,7 +35,7 @@ from tests.relay.helpers import (
 )
 from tests.relay.stream_server import Sources, silence_inputs, tone_inputs
 
-pytestmark = [pytest.mark.audio_server, pytest.mark.icecast]
+pytestmark = [pytest.mark.audio_server, pytest.mark.icecast, pytest.mark.slow]
 
 START_TOLERANCE_S = 0.05
 

@@ -14,7 +14,7 @@ import pytest
 from broadcaster.web.accounts import MAX_FAILURES
 from tests.web.conftest import DESKTOP, PHONE, ROLE_USERS, WebStation, log_in_with_form, shoot
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # The pages of each role's menu (the placeholders of the second round included).
 PAGES = {
