@@ -58,7 +58,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        cli = StationCLI(write_config(Path(tmp)))
+        cli = StationCLI(write_config(Path(tmp), replace={"emergency_poll_seconds = 1": "emergency_poll_seconds = 60"}))
         cli.ok("init")
         for n in range(5):
             cli.add(f"Tin {n}", "mot-cua", "Bộ phận một cửa làm việc cả thứ bảy.")
