@@ -285,18 +285,42 @@ class Airer:
     ) -> AiringRecord | None:
         clock = self.station.clock
         begin = start_at or clock.now()
-        warm = timedelta(seconds=self.amplifier.warmup_s)
         try:
             # Pre-roll: open the sound device now, not on the second the bulletin is due.
             self.output.prepare(stream)
         except BroadcasterError as exc:
             log.warning("output not ready ahead of air time (%s); trying again at air time", exc)
-        if not self._wait_until(begin - warm):
+        if not self._wait_until(begin - timedelta(seconds=self.amplifier.warmup_s)):
             raise Preempted(self._interrupted() or "interrupted")
-        on_air_id: int | None = None
+        on_air_id = self._open_journal(request, cue)
+        try:
+            self.amplifier.switch_on()
+        except AmplifierError as exc:
+            return self._close(request, on_air_id, None, [], "failed", f"the amplifier did not switch on: {exc}", notes)
+        progress = Progress(self.station, on_air_id)
+        try:
+            result = self._sound(stream, begin if start_at is not None else clock.now(), progress)
+        except BroadcasterError as exc:
+            return self._close(request, on_air_id, None, [], "failed", f"the output failed: {exc}", notes)
+        finally:
+            progress.stop()
+            self._switch_off()
+        with self._state:
+            cut_by = self._interrupt_reason
+        status = "completed" if result.completed else "interrupted"
+        reason = (
+            None
+            if result.completed
+            else f"cut short after {result.played_seconds:.1f} s: {cut_by or 'playback stopped'}"
+        )
+        items, cut_notes = played_items(cue, stream, result.played_seconds)
+        return self._close(request, on_air_id, result, items, status, reason, notes + stream.problems + cut_notes)
+
+    def _open_journal(self, request: AiringRequest, cue: list[dict[str, Any]]) -> int | None:
+        """The on-air entry, committed before the first sound, so a crash mid-airing is found at the next start."""
         try:
             with self.station.db.session() as session:
-                on_air_id = log_store.open_on_air(
+                return log_store.open_on_air(
                     session,
                     kind=request.kind,
                     slot=request.slot,
@@ -311,43 +335,22 @@ class Airer:
                     cue_json=json.dumps({"items": cue}, ensure_ascii=False),
                 )
         except StoreError as exc:
-            # The bulletin still airs; its record is kept in memory until the database accepts it.
+            # The bulletin still airs; its record is kept until the database accepts it.
             log.error("on-air entry not written (%s); airing anyway", exc)
+            return None
+
+    def _sound(self, stream: BulletinStream, begin: datetime, progress: Progress) -> PlaybackResult:
+        self.output.prepare(stream)
+        with self._state:
+            # prepare() starts a new airing on the output, forgetting a stop() that came before it
+            if self._interrupt_reason is not None:
+                self.output.stop()
+            self._stream = stream
         try:
-            self.amplifier.switch_on()
-        except AmplifierError as exc:
-            return self._close(request, on_air_id, None, [], "failed", f"the amplifier did not switch on: {exc}", notes)
-        if start_at is None:
-            begin = clock.now()
-        progress = Progress(self.station, on_air_id)
-        try:
-            self.output.prepare(stream)
-            with self._state:
-                # prepare() starts a new airing on the output, forgetting a stop() that came before it
-                if self._interrupt_reason is not None:
-                    self.output.stop()
-                self._stream = stream
-            result = self.output.play(stream, begin, on_started=progress.started)
-        except BroadcasterError as exc:
-            progress.stop()
-            self._switch_off()
-            return self._close(request, on_air_id, None, [], "failed", f"the output failed: {exc}", notes)
+            return self.output.play(stream, begin, on_started=progress.started)
         finally:
             with self._state:
                 self._stream = None
-        progress.stop()
-        self._switch_off()
-        notes = notes + stream.problems
-        with self._state:
-            cut_by = self._interrupt_reason
-        status = "completed" if result.completed else "interrupted"
-        reason = (
-            None
-            if result.completed
-            else f"cut short after {result.played_seconds:.1f} s: {cut_by or 'playback stopped'}"
-        )
-        items, cut_notes = played_items(cue, stream, result.played_seconds)
-        return self._close(request, on_air_id, result, items, status, reason, notes + cut_notes)
 
     def _switch_off(self) -> None:
         try:
