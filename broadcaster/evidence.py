@@ -6,7 +6,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from broadcaster.airlog import AiringRecord, ChainHead, VerifyResult, parse_chain_head, verify_chain
+from sqlalchemy.orm import Session
+
+from broadcaster.airlog import AiringRecord, ChainHead, VerifyResult, parse_chain_head
 from broadcaster.errors import InputError
 from broadcaster.newsdesk import parse_date
 from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
@@ -64,24 +66,21 @@ class Evidence:
 
     def verify(self, head_text: str | None = None) -> VerifyResult:
         with self.station.db.session() as session:
-            records = list(log_store.iter_all(session))
-        head = None
-        if head_text:
-            head = self._parse_head(head_text, records)
-        return verify_chain(records, head)
+            head = self._parse_head(session, head_text) if head_text else None
+            return log_store.verify(session, head)
 
     @staticmethod
-    def _parse_head(text: str, records: list[AiringRecord]) -> ChainHead:
+    def _parse_head(session: Session, text: str) -> ChainHead:
         """`COUNT:HASH` as printed on a report, or the bare HASH."""
         if ":" in text:
             return parse_chain_head(text)
         wanted = text.strip().lower()
         parse_chain_head(f"0:{wanted}")  # same format check and message
-        for record in records:
-            if record.hash == wanted:
-                return ChainHead(hash=wanted, count=record.seq)
+        seq = log_store.seq_of(session, wanted)
+        if seq is not None:
+            return ChainHead(hash=wanted, count=seq)
         # Not found: the record it names is gone (or the code is mistyped); report it as a longer log.
-        return ChainHead(hash=wanted, count=len(records) + 1)
+        return ChainHead(hash=wanted, count=log_store.count(session) + 1)
 
     # ------------------------------------------------------------ reports
 

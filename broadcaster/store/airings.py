@@ -10,14 +10,17 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime, tzinfo
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from broadcaster.airlog import GENESIS, AiredItem, AiringDraft, AiringRecord, seal
+from broadcaster.airlog import GENESIS, AiredItem, AiringDraft, AiringRecord, ChainHead, VerifyResult, seal
+from broadcaster.airlog_verify import AIRING_COLUMNS, ITEM_COLUMNS, ChainScan, RawAiring, RawItem
 from broadcaster.errors import NotFoundError
 from broadcaster.store import summary
+from broadcaster.store.plain import fetch, plain_time
 from broadcaster.store.tables import AiredItemRow, AiringRow, EmergencyRequestRow, NewsItemRow, OnAirRow
 
 
@@ -152,7 +155,7 @@ def records(
 
 
 def iter_all(session: Session, batch: int = 2000) -> Iterator[AiringRecord]:
-    """Every record in chain order, in batches (for verification of a long log)."""
+    """Every record in chain order, in batches (ORM objects: for tests and small logs; `verify` streams rows)."""
     last = 0
     while True:
         rows = session.scalars(select(AiringRow).where(AiringRow.seq > last).order_by(AiringRow.seq).limit(batch)).all()
@@ -164,11 +167,58 @@ def iter_all(session: Session, batch: int = 2000) -> Iterator[AiringRecord]:
         session.expunge_all()
 
 
+def stream(session: Session, batch: int = 5000) -> Iterator[tuple[RawAiring, list[RawItem]]]:
+    """Every airing in log order as plain rows with its items: two range queries per batch, no ORM objects."""
+    a, i = AiringRow, AiredItemRow
+    airing_cols = [
+        plain_time(session, c) if c.key.endswith("_at") else c for c in (a.__table__.c[n] for n in AIRING_COLUMNS)
+    ]
+    item_cols = [
+        plain_time(session, c) if c.key.endswith("_at") else c for c in (i.__table__.c[n] for n in ITEM_COLUMNS)
+    ]
+    last = 0
+    while True:
+        airings = fetch(session, select(*airing_cols).where(a.seq > last).order_by(a.seq).limit(batch))
+        if not airings:
+            return
+        top = airings[-1][0]
+        items: dict[int, list[RawItem]] = {}
+        query = select(*item_cols).where(i.airing_seq > last, i.airing_seq <= top).order_by(i.airing_seq, i.position)
+        for row in fetch(session, query):
+            items.setdefault(row[0], []).append(row)
+        for row in airings:
+            yield row, items.get(row[0], [])
+        last = top
+
+
+def verify(session: Session, head: ChainHead | None = None, on_record: Any = None) -> VerifyResult:
+    """`airlog.verify_chain` over the whole log, streamed (same verdicts and messages).
+
+    `on_record(airing, items)` is called for every airing that verified, in log order (e.g. to
+    sum the log again while it is read once)."""
+    scan = ChainScan(head)
+    for airing, items in stream(session):
+        if not scan.feed(airing, items, partial(get, session, airing[0])):
+            break
+        if on_record is not None:
+            on_record(airing, items)
+    return scan.result()
+
+
+# The largest id a database integer holds; a longer number typed by hand names no airing.
+MAX_SEQ = 2**63 - 1
+
+
 def get(session: Session, seq: int) -> AiringRecord:
-    row = session.get(AiringRow, seq)
+    row = session.get(AiringRow, seq) if 0 < seq <= MAX_SEQ else None
     if row is None:
         raise NotFoundError(f"There is no airing {seq} in the log.", "Run `broadcaster log` to see the airings.")
     return to_record(row)
+
+
+def seq_of(session: Session, record_hash: str) -> int | None:
+    """The airing that carries `record_hash` (the hash column is unique), if any."""
+    return session.scalar(select(AiringRow.seq).where(AiringRow.hash == record_hash))
 
 
 def count(session: Session) -> int:

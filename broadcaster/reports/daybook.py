@@ -1,0 +1,320 @@
+"""The daybook: the airing log summed per station-local day, each day sealed against the log. Pure.
+
+Why a summary: a report over ten years must not read 75,000 airings (see store/summary.py).
+Why sealed: reports read these figures instead of the log, so an edited figure would bend a
+report while the hash chain stays intact. Each day is one row holding all its figures as
+canonical JSON (`Day.text()`), the number and hash of the last airing that changed it, and
+a seal: sha256 over all of these (`seal`). What that gives:
+
+- editing a figure without re-computing the seal breaks the seal (`check_row`), which every
+  report checks for every day it reads;
+- a day names an airing of the chain by number and hash, so a re-written log no longer
+  matches the days sealed against it (the report looks the hashes up);
+- the seal is not a secret: someone who knows this code can re-seal a forged day. That is
+  caught by `broadcaster log verify`, which sums the whole log again with this same code
+  (`Daybook`) and compares every day exactly, seals included.
+
+The figures are those of reports/aggregate.py to the millisecond: the same day (the station-
+local date of the *scheduled* time) and the same airtime per item (`airtime_ms`, kept equal
+to `aggregate.item_airtime_ms` by tests), on the integer milliseconds the log stores.
+
+Distinct items of a period [a, b] are counted without reading them: for each day an item
+was on air, the day holds (topic, next day the item was on air) -> items ("lasts"); each item
+has exactly one on-air day in [a, b] whose next on-air day is after b, with the topic of its
+last airing that day.
+
+`Daybook.add` takes the airings in log order. The store runs it on the days an append
+touches (store/summary.py); a rebuild and `log verify` run it on the whole log. Both give the
+same rows, byte for byte, because a day's row changes exactly when an airing changes its
+figures, and then names that airing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from broadcaster.reports.figures import AIRED_STATUSES, Facts, Incident
+from broadcaster.reports.periods import Period
+
+SEAL_VERSION = "airtime-day/1"
+Sums = list[int]  # [ms of items on air, item airings, airings with an item on air]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemMs:
+    """An item of an airing as the log stores it (integer milliseconds)."""
+
+    position: int
+    item_id: int
+    topic: str
+    priority: str
+    offset_ms: int
+    duration_ms: int
+    completed: bool
+
+
+def airtime_ms(status: str, played_ms: int, item: ItemMs) -> int:
+    """`aggregate.item_airtime_ms` on the stored milliseconds (the same definition, kept in step by tests)."""
+    if status not in AIRED_STATUSES:
+        return 0
+    if item.completed:
+        return max(item.duration_ms, 0)
+    return min(max(played_ms - item.offset_ms, 0), item.duration_ms)
+
+
+def _bump(table: dict[str, Sums], key: str, ms: int, items: int) -> None:
+    sums = table.get(key)
+    if sums is None:
+        table[key] = [ms, items, 1]
+    else:
+        sums[0] += ms
+        sums[1] += items
+        sums[2] += 1
+
+
+@dataclass(slots=True)
+class Day:
+    """The figures of one station-local day."""
+
+    all: Sums = field(default_factory=lambda: [0, 0, 0])
+    slot: dict[str, Sums] = field(default_factory=dict)
+    topic: dict[str, Sums] = field(default_factory=dict)
+    priority: dict[str, Sums] = field(default_factory=dict)
+    status: dict[str, int] = field(default_factory=dict)  # every airing, by status
+    lasts: dict[tuple[str, str], int] = field(default_factory=dict)  # (topic, next on-air day or "") -> items
+
+    def text(self) -> str:
+        """The canonical JSON the seal covers (sorted keys, no spaces, UTF-8 text)."""
+        doc = {
+            "all": self.all,
+            "lasts": sorted([t, n, c] for (t, n), c in self.lasts.items()),
+            "priority": self.priority,
+            "slot": self.slot,
+            "status": self.status,
+            "topic": self.topic,
+        }
+        return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def parse(cls, text: str) -> Day:
+        doc = json.loads(text)
+        return cls(
+            all=doc["all"],
+            slot=doc["slot"],
+            topic=doc["topic"],
+            priority=doc["priority"],
+            status=doc["status"],
+            lasts={(t, n): c for t, n, c in doc["lasts"]},
+        )
+
+    def move_last(self, topic: str, next_day: str, change: int) -> None:
+        key = (topic, next_day)
+        count = self.lasts.get(key, 0) + change
+        if count:
+            self.lasts[key] = count
+        else:
+            self.lasts.pop(key, None)
+
+
+@dataclass(frozen=True, slots=True)
+class DayRow:
+    """A day as stored: its figures' text, the last airing that changed them, and the seal over all of it."""
+
+    day: date
+    text: str
+    last_seq: int
+    last_hash: str
+    seal: str
+
+
+def seal(day: date, text: str, last_seq: int, last_hash: str) -> str:
+    body = f"{SEAL_VERSION}\n{day.isoformat()}\n{last_seq}\n{last_hash}\n{text}"
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def sealed(day: date, figures: Day, last_seq: int, last_hash: str) -> DayRow:
+    text = figures.text()
+    return DayRow(day, text, last_seq, last_hash, seal(day, text, last_seq, last_hash))
+
+
+def check_row(row: DayRow, hash_at_last_seq: str | None) -> str | None:
+    """What is wrong with a stored day, given the hash the log holds for airing #row.last_seq (None: no such airing)."""
+    when = row.day.isoformat()
+    if seal(row.day, row.text, row.last_seq, row.last_hash) != row.seal:
+        return f"The airtime figures of {when} were changed after they were written (they no longer match their seal)."
+    if hash_at_last_seq != row.last_hash:
+        return (
+            f"The airtime figures of {when} were sealed against airing #{row.last_seq}, "
+            "which the log no longer holds as it was: the log was rewritten or the figures were forged."
+        )
+    return None
+
+
+# Where each on-air day of an item stands: day -> (topic, seq, position) of its last on-air occurrence that day.
+ItemDays = dict[date, tuple[str, int, int]]
+
+
+class Daybook:
+    """Sums airings into days, in log order. `days` may be pre-filled (with the stored days an append touches)."""
+
+    def __init__(self, get_day: Callable[[date], Day] | None = None) -> None:
+        self.days: dict[date, Day] = {}
+        self.items: dict[int, ItemDays] = {}
+        self.last: dict[date, tuple[int, str]] = {}
+        self._get_day = get_day or (lambda _day: Day())
+
+    def day(self, day: date) -> Day:
+        found = self.days.get(day)
+        if found is None:
+            found = self.days[day] = self._get_day(day)
+        return found
+
+    def add(
+        self, seq: int, record_hash: str, day: date, slot: str, status: str, played_ms: int, items: Iterable[ItemMs]
+    ) -> set[date]:
+        """Count one airing; returns the days whose figures changed (each now names this airing)."""
+        figures = self.day(day)
+        figures.status[status] = figures.status.get(status, 0) + 1
+        touched = {day}
+        on_air = [(item, ms) for item in items if (ms := airtime_ms(status, played_ms, item)) > 0]
+        if on_air:
+            total = sum(ms for _, ms in on_air)
+            figures.all[0] += total
+            figures.all[1] += len(on_air)
+            figures.all[2] += 1
+            _bump(figures.slot, slot, total, len(on_air))
+            for table, key_of in ((figures.topic, _topic), (figures.priority, _priority)):
+                per: dict[str, list[int]] = {}
+                for item, ms in on_air:
+                    sums = per.setdefault(key_of(item), [0, 0])
+                    sums[0] += ms
+                    sums[1] += 1
+                for key, (ms, n) in per.items():
+                    _bump(table, key, ms, n)
+            for item, _ in on_air:
+                touched |= self._place(item, day, seq)
+        for changed in touched:
+            self.last[changed] = (seq, record_hash)
+        return touched
+
+    def _place(self, item: ItemMs, day: date, seq: int) -> set[date]:
+        """Put this on-air occurrence into the item's days, moving the counts of `lasts`."""
+        days = self.items.setdefault(item.item_id, {})
+        here = days.get(day)
+        if here is not None:
+            old_topic, old_seq, old_pos = here
+            if (seq, item.position) <= (old_seq, old_pos):
+                return set()
+            days[day] = (item.topic, seq, item.position)
+            if old_topic == item.topic:
+                return set()
+            after = _next_after(days, day)
+            figures = self.day(day)
+            figures.move_last(old_topic, after, -1)
+            figures.move_last(item.topic, after, +1)
+            return {day}
+        before = max((d for d in days if d < day), default=None)
+        after = _next_after(days, day)
+        days[day] = (item.topic, seq, item.position)
+        self.day(day).move_last(item.topic, after, +1)
+        if before is None:
+            return {day}
+        # The day before had `after` as its next on-air day; now it is `day`.
+        before_topic = days[before][0]
+        figures = self.day(before)
+        figures.move_last(before_topic, after, -1)
+        figures.move_last(before_topic, day.isoformat(), +1)
+        return {day, before}
+
+    def rows(self, only: Iterable[date] | None = None) -> dict[date, DayRow]:
+        """The sealed rows of `only` these days (default: every day summed)."""
+        wanted = self.days if only is None else only
+        return {d: sealed(d, self.days[d], *self.last[d]) for d in wanted}
+
+
+def _topic(item: ItemMs) -> str:
+    return item.topic
+
+
+def _priority(item: ItemMs) -> str:
+    return item.priority
+
+
+def _next_after(days: ItemDays, day: date) -> str:
+    after = min((d for d in days if d > day), default=None)
+    return "" if after is None else after.isoformat()
+
+
+def item_days(occurrences: Sequence[tuple[int, date, ItemMs]]) -> ItemDays:
+    """An item's days from its earlier on-air occurrences (seq, day, item), as `Daybook` keeps them."""
+    days: ItemDays = {}
+    for seq, day, item in occurrences:
+        old = days.get(day)
+        if old is None or (seq, item.position) > (old[1], old[2]):
+            days[day] = (item.topic, seq, item.position)
+    return days
+
+
+# --- a report's period from its days -------------------------------------------------------
+
+
+def segment_start(day: date, period_start: date) -> date:
+    """The first day of the run of days sharing one ISO week, one month and the period.
+
+    Every unit a report sums by (ISO week, month, quarter, year, the period) is a union of such
+    runs, so figures summed per run and filed under its first day give the same report as daily
+    ones, from about six times fewer entries.
+    """
+    return max(day - timedelta(days=day.weekday()), day.replace(day=1), period_start)
+
+
+def period_facts(days: Iterable[tuple[date, Day]], period: Period, incidents: tuple[Incident, ...] = ()) -> Facts:
+    """The Facts `aggregate.rollup` gives for `period`, summed per run of days (see `segment_start`)."""
+    day_airings: dict[date, int] = {}
+    day_topic_ms: dict[tuple[date, str], int] = {}
+    day_topic_airings: dict[tuple[date, str], int] = {}
+    groups: dict[str, tuple[dict[str, int], dict[str, int], dict[str, int]]] = {
+        "slot": ({}, {}, {}),
+        "priority": ({}, {}, {}),
+    }
+    statuses: dict[str, int] = {}
+    topic_items: dict[str, int] = {}
+    end = period.end.isoformat()
+    for day, figures in days:
+        segment = segment_start(day, period.start)
+        if figures.all[2]:
+            day_airings[segment] = day_airings.get(segment, 0) + figures.all[2]
+        for topic, (ms, _, airings) in figures.topic.items():
+            at = (segment, topic)
+            day_topic_ms[at] = day_topic_ms.get(at, 0) + ms
+            day_topic_airings[at] = day_topic_airings.get(at, 0) + airings
+        for name, table in (("slot", figures.slot), ("priority", figures.priority)):
+            by_ms, by_items, by_airings = groups[name]
+            for key, (ms, items, airings) in table.items():
+                by_ms[key] = by_ms.get(key, 0) + ms
+                by_items[key] = by_items.get(key, 0) + items
+                by_airings[key] = by_airings.get(key, 0) + airings
+        for status, n in figures.status.items():
+            statuses[status] = statuses.get(status, 0) + n
+        for (topic, next_day), n in figures.lasts.items():
+            if not next_day or next_day > end:  # ISO dates compare as text
+                topic_items[topic] = topic_items.get(topic, 0) + n
+    return Facts(
+        day_topic_ms=day_topic_ms,
+        day_topic_airings=day_topic_airings,
+        day_airings=day_airings,
+        slot_ms=groups["slot"][0],
+        slot_items=groups["slot"][1],
+        slot_airings=groups["slot"][2],
+        priority_ms=groups["priority"][0],
+        priority_items=groups["priority"][1],
+        priority_airings=groups["priority"][2],
+        topic_items=topic_items,
+        distinct_items=sum(topic_items.values()),
+        statuses=statuses,
+        incidents=incidents,
+    )
