@@ -18,6 +18,13 @@ The figures are those of reports/aggregate.py to the millisecond: the same day (
 local date of the *scheduled* time) and the same airtime per item (`airtime_ms`, kept equal
 to `aggregate.item_airtime_ms` by tests), on the integer milliseconds the log stores.
 
+Days are also summed per *run*: the days that share one ISO week and one calendar month
+(`run_bounds`; a week that straddles two months is two runs). Every unit a report sums by
+(week, month, quarter, year) is a union of runs, so a report reads the runs wholly inside its
+period and the days at its two edges: about 620 rows for ten years instead of 3,650. A run
+row is sealed like a day row and names the newest airing among its days; `log verify`
+compares runs and days alike.
+
 Distinct items of a period [a, b] are counted without reading them: for each day an item
 was on air, the day holds (topic, next day the item was on air) -> items ("lasts"); each item
 has exactly one on-air day in [a, b] whose next on-air day is after b, with the topic of its
@@ -33,12 +40,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from broadcaster.reports.figures import AIRED_STATUSES, Facts, Incident
-from broadcaster.reports.periods import Period
+from broadcaster.reports.figures import AIRED_STATUSES
 
 SEAL_VERSION = "airtime-day/1"
 Sums = list[int]  # [ms of items on air, item airings, airings with an item on air]
@@ -111,6 +117,21 @@ class Day:
             lasts={(t, n): c for t, n, c in doc["lasts"]},
         )
 
+    def add(self, other: Day) -> None:
+        """Add another day's figures to these (a run is the sum of its days)."""
+        for i, value in enumerate(other.all):
+            self.all[i] += value
+        for mine, theirs in ((self.slot, other.slot), (self.topic, other.topic), (self.priority, other.priority)):
+            for key, (ms, items, airings) in theirs.items():
+                sums = mine.setdefault(key, [0, 0, 0])
+                sums[0] += ms
+                sums[1] += items
+                sums[2] += airings
+        for status, n in other.status.items():
+            self.status[status] = self.status.get(status, 0) + n
+        for last, n in other.lasts.items():
+            self.lasts[last] = self.lasts.get(last, 0) + n
+
     def move_last(self, topic: str, next_day: str, change: int) -> None:
         key = (topic, next_day)
         count = self.lasts.get(key, 0) + change
@@ -120,38 +141,87 @@ class Day:
             self.lasts.pop(key, None)
 
 
-@dataclass(frozen=True, slots=True)
-class DayRow:
-    """A day as stored: its figures' text, the last airing that changed them, and the seal over all of it."""
+SPANS = ("day", "run")
 
-    day: date
+
+def run_bounds(day: date) -> tuple[date, date]:
+    """The first and last day of the run `day` is in: the days sharing its ISO week and its month."""
+    monday = day - timedelta(days=day.weekday())
+    sunday = monday + timedelta(days=6)
+    first = day.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return max(monday, first), min(sunday, last)
+
+
+@dataclass(frozen=True, slots=True)
+class SumRow:
+    """A day or a run as stored: its figures' text, the last airing that changed them, and the seal over all of it."""
+
+    span: str  # "day" | "run"
+    start: date
     text: str
     last_seq: int
     last_hash: str
     seal: str
 
+    def label(self) -> str:
+        if self.span == "day":
+            return self.start.isoformat()
+        return f"{self.start.isoformat()}..{run_bounds(self.start)[1].isoformat()}"
 
-def seal(day: date, text: str, last_seq: int, last_hash: str) -> str:
-    body = f"{SEAL_VERSION}\n{day.isoformat()}\n{last_seq}\n{last_hash}\n{text}"
+
+def seal(span: str, start: date, text: str, last_seq: int, last_hash: str) -> str:
+    body = f"{SEAL_VERSION}\n{span}\n{start.isoformat()}\n{last_seq}\n{last_hash}\n{text}"
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def sealed(day: date, figures: Day, last_seq: int, last_hash: str) -> DayRow:
+def sealed(span: str, start: date, figures: Day, last_seq: int, last_hash: str) -> SumRow:
     text = figures.text()
-    return DayRow(day, text, last_seq, last_hash, seal(day, text, last_seq, last_hash))
+    return SumRow(span, start, text, last_seq, last_hash, seal(span, start, text, last_seq, last_hash))
 
 
-def check_row(row: DayRow, hash_at_last_seq: str | None) -> str | None:
-    """What is wrong with a stored day, given the hash the log holds for airing #row.last_seq (None: no such airing)."""
-    when = row.day.isoformat()
-    if seal(row.day, row.text, row.last_seq, row.last_hash) != row.seal:
-        return f"The airtime figures of {when} were changed after they were written (they no longer match their seal)."
+def check_row(row: SumRow, hash_at_last_seq: str | None) -> str | None:
+    """What is wrong with a stored row, given the hash the log holds for airing #row.last_seq (None: no such airing)."""
+    if seal(row.span, row.start, row.text, row.last_seq, row.last_hash) != row.seal:
+        return (
+            f"The airtime figures of {row.label()} were changed after they were written (they no longer match "
+            "their seal)."
+        )
+    if hash_at_last_seq is None:
+        return (
+            f"The airtime figures of {row.label()} count airing #{row.last_seq}, which is no longer in the log: "
+            "airings were deleted (or the figures forged)."
+        )
     if hash_at_last_seq != row.last_hash:
         return (
-            f"The airtime figures of {when} were sealed against airing #{row.last_seq}, "
-            "which the log no longer holds as it was: the log was rewritten or the figures were forged."
+            f"The airtime figures of {row.label()} were sealed against airing #{row.last_seq} as it was then, "
+            f"but the log now holds another airing #{row.last_seq}: the log was rewritten (or the figures forged)."
         )
     return None
+
+
+def names_missing_airings(row: SumRow, hash_at_last_seq: str | None) -> bool:
+    """The row names an airing the log no longer holds as it was: evidence that summing again would erase."""
+    return hash_at_last_seq != row.last_hash
+
+
+def runs_of(days: Mapping[date, tuple[Day, int, str]]) -> dict[date, SumRow]:
+    """Sealed run rows of the runs these days fill (each day with its last airing's seq and hash)."""
+    grouped: dict[date, list[tuple[date, Day, int, str]]] = {}
+    for day, (figures, last_seq, last_hash) in days.items():
+        grouped.setdefault(run_bounds(day)[0], []).append((day, figures, last_seq, last_hash))
+    rows = {}
+    for start, members in grouped.items():
+        total = Day()
+        for _, figures, _, _ in sorted(members, key=lambda m: m[0]):
+            total.add(figures)
+        # An item back on air within the run is never counted by a report that reads the whole run
+        # (its next on-air day is not after the period): keep only items whose next day is later.
+        end = run_bounds(start)[1].isoformat()
+        total.lasts = {(t, n): c for (t, n), c in total.lasts.items() if not n or n > end}
+        _, _, last_seq, last_hash = max(members, key=lambda m: m[2])
+        rows[start] = sealed("run", start, total, last_seq, last_hash)
+    return rows
 
 
 # Where each on-air day of an item stands: day -> (topic, seq, position) of its last on-air occurrence that day.
@@ -230,10 +300,20 @@ class Daybook:
         figures.move_last(before_topic, day.isoformat(), +1)
         return {day, before}
 
-    def rows(self, only: Iterable[date] | None = None) -> dict[date, DayRow]:
-        """The sealed rows of `only` these days (default: every day summed)."""
+    def rows(self, only: Iterable[date] | None = None) -> dict[date, SumRow]:
+        """The sealed day rows of `only` these days (default: every day summed)."""
         wanted = self.days if only is None else only
-        return {d: sealed(d, self.days[d], *self.last[d]) for d in wanted}
+        return {d: sealed("day", d, self.days[d], *self.last[d]) for d in wanted}
+
+    def run_rows(self) -> dict[date, SumRow]:
+        """The sealed run rows of every day summed (a whole log: every run is complete)."""
+        return runs_of({d: (figures, *self.last[d]) for d, figures in self.days.items()})
+
+    def all_rows(self) -> dict[tuple[str, date], SumRow]:
+        """Every day and run row, keyed (span, start): what the store should hold for the whole log."""
+        rows = {("day", d): row for d, row in self.rows().items()}
+        rows.update({("run", d): row for d, row in self.run_rows().items()})
+        return rows
 
 
 def _topic(item: ItemMs) -> str:
@@ -259,62 +339,26 @@ def item_days(occurrences: Sequence[tuple[int, date, ItemMs]]) -> ItemDays:
     return days
 
 
-# --- a report's period from its days -------------------------------------------------------
-
-
-def segment_start(day: date, period_start: date) -> date:
-    """The first day of the run of days sharing one ISO week, one month and the period.
-
-    Every unit a report sums by (ISO week, month, quarter, year, the period) is a union of such
-    runs, so figures summed per run and filed under its first day give the same report as daily
-    ones, from about six times fewer entries.
-    """
-    return max(day - timedelta(days=day.weekday()), day.replace(day=1), period_start)
-
-
-def period_facts(days: Iterable[tuple[date, Day]], period: Period, incidents: tuple[Incident, ...] = ()) -> Facts:
-    """The Facts `aggregate.rollup` gives for `period`, summed per run of days (see `segment_start`)."""
-    day_airings: dict[date, int] = {}
-    day_topic_ms: dict[tuple[date, str], int] = {}
-    day_topic_airings: dict[tuple[date, str], int] = {}
-    groups: dict[str, tuple[dict[str, int], dict[str, int], dict[str, int]]] = {
-        "slot": ({}, {}, {}),
-        "priority": ({}, {}, {}),
-    }
-    statuses: dict[str, int] = {}
-    topic_items: dict[str, int] = {}
-    end = period.end.isoformat()
-    for day, figures in days:
-        segment = segment_start(day, period.start)
-        if figures.all[2]:
-            day_airings[segment] = day_airings.get(segment, 0) + figures.all[2]
-        for topic, (ms, _, airings) in figures.topic.items():
-            at = (segment, topic)
-            day_topic_ms[at] = day_topic_ms.get(at, 0) + ms
-            day_topic_airings[at] = day_topic_airings.get(at, 0) + airings
-        for name, table in (("slot", figures.slot), ("priority", figures.priority)):
-            by_ms, by_items, by_airings = groups[name]
-            for key, (ms, items, airings) in table.items():
-                by_ms[key] = by_ms.get(key, 0) + ms
-                by_items[key] = by_items.get(key, 0) + items
-                by_airings[key] = by_airings.get(key, 0) + airings
-        for status, n in figures.status.items():
-            statuses[status] = statuses.get(status, 0) + n
-        for (topic, next_day), n in figures.lasts.items():
-            if not next_day or next_day > end:  # ISO dates compare as text
-                topic_items[topic] = topic_items.get(topic, 0) + n
-    return Facts(
-        day_topic_ms=day_topic_ms,
-        day_topic_airings=day_topic_airings,
-        day_airings=day_airings,
-        slot_ms=groups["slot"][0],
-        slot_items=groups["slot"][1],
-        slot_airings=groups["slot"][2],
-        priority_ms=groups["priority"][0],
-        priority_items=groups["priority"][1],
-        priority_airings=groups["priority"][2],
-        topic_items=topic_items,
-        distinct_items=sum(topic_items.values()),
-        statuses=statuses,
-        incidents=incidents,
-    )
+def compare(expected: Mapping[tuple[str, date], SumRow], stored: Iterable[tuple[SumRow, str | None]]) -> list[str]:
+    """What differs between the figures summed from the log (`expected`) and those stored, for `log verify`."""
+    problems = []
+    seen = set()
+    for row, hash_there in stored:
+        seen.add((row.span, row.start))
+        problem = check_row(row, hash_there)
+        want = expected.get((row.span, row.start))
+        if problem is None and want is None:
+            problem = f"The airtime figures of {row.label()} are for days without airings in the log: they were added."
+        elif problem is None and want != row:
+            problem = (
+                f"The airtime figures of {row.label()} do not match the airings of those days: "
+                "they were changed and sealed again."
+            )
+        if problem is not None:
+            problems.append(problem)
+    problems += [
+        f"The airtime figures of {want.label()} are missing: they were deleted."
+        for key, want in sorted(expected.items())
+        if key not in seen
+    ]
+    return problems

@@ -8,7 +8,7 @@ same number cannot both succeed; the loser's transaction rolls back whole.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, tzinfo
 from functools import partial
 from typing import Any
@@ -21,7 +21,14 @@ from broadcaster.airlog_verify import AIRING_COLUMNS, ITEM_COLUMNS, ChainScan, R
 from broadcaster.errors import NotFoundError
 from broadcaster.store import summary
 from broadcaster.store.plain import fetch, plain_time
-from broadcaster.store.tables import AiredItemRow, AiringRow, EmergencyRequestRow, NewsItemRow, OnAirRow
+from broadcaster.store.tables import (
+    AiredItemRow,
+    AiringRow,
+    EmergencyRequestRow,
+    NewsItemRow,
+    OnAirRow,
+    StationStateRow,
+)
 
 
 def _ms(seconds: float) -> int:
@@ -167,16 +174,14 @@ def iter_all(session: Session, batch: int = 2000) -> Iterator[AiringRecord]:
         session.expunge_all()
 
 
-def stream(session: Session, batch: int = 5000) -> Iterator[tuple[RawAiring, list[RawItem]]]:
-    """Every airing in log order as plain rows with its items: two range queries per batch, no ORM objects."""
+def stream(session: Session, after: int = 0, batch: int = 5000) -> Iterator[tuple[RawAiring, list[RawItem]]]:
+    """Every airing after #`after` in log order as plain rows with its items: two range queries per batch."""
     a, i = AiringRow, AiredItemRow
-    airing_cols = [
-        plain_time(session, c) if c.key.endswith("_at") else c for c in (a.__table__.c[n] for n in AIRING_COLUMNS)
-    ]
-    item_cols = [
-        plain_time(session, c) if c.key.endswith("_at") else c for c in (i.__table__.c[n] for n in ITEM_COLUMNS)
-    ]
-    last = 0
+    columns = (a.__table__.c[n] for n in AIRING_COLUMNS)
+    airing_cols = [plain_time(session, c) if c.key.endswith("_at") else c for c in columns]
+    columns = (i.__table__.c[n] for n in ITEM_COLUMNS)
+    item_cols = [plain_time(session, c) if c.key.endswith("_at") else c for c in columns]
+    last = after
     while True:
         airings = fetch(session, select(*airing_cols).where(a.seq > last).order_by(a.seq).limit(batch))
         if not airings:
@@ -191,18 +196,43 @@ def stream(session: Session, batch: int = 5000) -> Iterator[tuple[RawAiring, lis
         last = top
 
 
-def verify(session: Session, head: ChainHead | None = None, on_record: Any = None) -> VerifyResult:
-    """`airlog.verify_chain` over the whole log, streamed (same verdicts and messages).
+OnRecord = Callable[[RawAiring, list[RawItem]], None]
+
+
+def scan(session: Session, checker: ChainScan, on_record: OnRecord | None = None, after: int = 0) -> None:
+    """Feed the airings after #`after` to `checker`, stopping at its first problem.
 
     `on_record(airing, items)` is called for every airing that verified, in log order (e.g. to
     sum the log again while it is read once)."""
-    scan = ChainScan(head)
-    for airing, items in stream(session):
-        if not scan.feed(airing, items, partial(get, session, airing[0])):
-            break
+    for airing, items in stream(session, after):
+        if not checker.feed(airing, items, partial(get, session, airing[0])):
+            return
         if on_record is not None:
             on_record(airing, items)
-    return scan.result()
+
+
+def verify(session: Session, head: ChainHead | None = None) -> VerifyResult:
+    """`airlog.verify_chain` over the whole log, streamed (same verdicts and messages)."""
+    checker = ChainScan(head)
+    scan(session, checker)
+    return checker.result()
+
+
+def link_problem(session: Session, batch: int = 20_000) -> str | None:
+    """Whether the chain holds together without re-hashing it: airings 1..N, each linked to the one before.
+
+    Reads three short columns (a report runs this every time). When something is wrong, the
+    full verification names the first bad record, with `log verify`'s own words."""
+    a = AiringRow
+    prev, expected = GENESIS, 1
+    while True:
+        rows = fetch(session, select(a.seq, a.prev_hash, a.hash).where(a.seq >= expected).order_by(a.seq).limit(batch))
+        for seq, prev_hash, record_hash in rows:
+            if seq != expected or prev_hash != prev:
+                return verify(session).problem or "The airing log changed while it was being checked."
+            prev, expected = record_hash, expected + 1
+        if len(rows) < batch:
+            return None
 
 
 # The largest id a database integer holds; a longer number typed by hand names no airing.
@@ -214,6 +244,22 @@ def get(session: Session, seq: int) -> AiringRecord:
     if row is None:
         raise NotFoundError(f"There is no airing {seq} in the log.", "Run `broadcaster log` to see the airings.")
     return to_record(row)
+
+
+VERDICT_KEY = "log_verify_verdict"
+
+
+def last_verdict(session: Session) -> str | None:
+    """What the last full verification found, as `reports.verification.verdict_text` wrote it."""
+    return session.scalar(select(StationStateRow.value).where(StationStateRow.key == VERDICT_KEY))
+
+
+def keep_verdict(session: Session, text: str, now: datetime) -> None:
+    row = session.get(StationStateRow, VERDICT_KEY)
+    if row is None:
+        session.add(StationStateRow(key=VERDICT_KEY, value=text, updated_at=now))
+    else:
+        row.value, row.updated_at = text, now
 
 
 def seq_of(session: Session, record_hash: str) -> int | None:

@@ -6,13 +6,15 @@ inside `airings.append`, in the same transaction as the record, so the log and i
 never disagree after a crash. What a row holds and how it is sealed against the chain is
 in reports/daybook.py (pure); this module only reads and writes it.
 
-Table airtime_days (model in store/tables.py, migration 0004): day, figures (the day's
-canonical JSON), last_seq and last_hash (the last airing that changed the day), seal.
+Table airtime_sums (model in store/tables.py, migration 0004): span ("day" or "run"),
+start, figures (canonical JSON), last_seq and last_hash (the last airing that changed the
+figures), seal.
 
 An append changes the row of its own day and, for each news item it carries, the row of the
-day that item was last on air before (its "next on-air day" moves). The item's earlier
-airings are read from the log itself (aired_items by item_id), so there is no second index
-to keep or to tamper with.
+day that item was last on air before (its "next on-air day" moves), then the runs holding
+those days (summed again from their days, at most seven). The item's earlier airings are
+read from the log itself (aired_items by item_id), so there is no second index to keep or
+to tamper with.
 
 The summary remembers the time zone it was built for (station_state). If it was never built
 (an old database upgraded without a time zone) or the station's time zone changed, it is
@@ -31,13 +33,13 @@ from sqlalchemy import Connection, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from broadcaster.airlog import AiringRecord
-from broadcaster.reports.daybook import Day, Daybook, DayRow, ItemMs, airtime_ms, item_days
+from broadcaster.reports.daybook import Day, Daybook, ItemMs, SumRow, airtime_ms, item_days, run_bounds, runs_of
 from broadcaster.store.plain import fetch, plain_time
-from broadcaster.store.tables import AiredItemRow, AiringRow, AirtimeDayRow, StationStateRow
+from broadcaster.store.tables import AiredItemRow, AiringRow, AirtimeSumRow, StationStateRow
 
 log = logging.getLogger(__name__)
 
-TZ_KEY = "airtime_days_tz"
+TZ_KEY = "airtime_sums_tz"
 _LOCK_ID = 0x6272_6F61_6463  # PostgreSQL advisory lock of a rebuild ("broadc")
 
 Executor = Session | Connection
@@ -85,7 +87,7 @@ def dialect(db: Executor) -> str:
     return db.dialect.name if isinstance(db, Connection) else db.get_bind().dialect.name
 
 
-def _tz_name(tz: tzinfo) -> str:
+def tz_name(tz: tzinfo) -> str:
     return str(getattr(tz, "key", None) or tz)
 
 
@@ -110,11 +112,27 @@ def add(session: Session, record: AiringRecord, tz: tzinfo) -> None:
         record.seq, record.hash, local_day(record.scheduled_at, tz), record.slot, record.status, played, items
     )
     write_rows(session, book.rows(touched).values(), replace=True)
+    write_rows(session, _runs(session, {run_bounds(d)[0] for d in touched}).values(), replace=True)
 
 
 def _stored_day(session: Session, day: date) -> Day:
-    stored = session.execute(select(AirtimeDayRow.figures).where(AirtimeDayRow.day == day)).scalar()
+    t = AirtimeSumRow
+    stored = session.execute(select(t.figures).where(t.span == "day", t.start == day)).scalar()
     return Day() if stored is None else Day.parse(stored)
+
+
+def _runs(session: Session, starts: set[date]) -> dict[date, SumRow]:
+    """The runs starting on `starts`, summed again from their stored days."""
+    t = AirtimeSumRow
+    days: dict[date, tuple[Day, int, str]] = {}
+    for start in starts:
+        rows = session.execute(
+            select(t.start, t.figures, t.last_seq, t.last_hash).where(
+                t.span == "day", t.start.between(start, run_bounds(start)[1])
+            )
+        )
+        days.update({day: (Day.parse(figures), seq, mark) for day, figures, seq, mark in rows})
+    return runs_of(days)
 
 
 def _earlier_days(session: Session, item_ids: Sequence[int], seq: int, tz: tzinfo) -> dict[int, dict[date, Any]]:
@@ -150,13 +168,22 @@ def _earlier_days(session: Session, item_ids: Sequence[int], seq: int, tz: tzinf
 
 def write_rows(db: Executor, rows: Any, *, replace: bool = False) -> None:
     values = [
-        {"day": r.day, "figures": r.text, "last_seq": r.last_seq, "last_hash": r.last_hash, "seal": r.seal}
+        {
+            "span": r.span,
+            "start": r.start,
+            "figures": r.text,
+            "last_seq": r.last_seq,
+            "last_hash": r.last_hash,
+            "seal": r.seal,
+        }
         for r in rows
     ]
+    t = AirtimeSumRow
     if replace and values:
-        db.execute(delete(AirtimeDayRow).where(AirtimeDayRow.day.in_([v["day"] for v in values])))
+        span = values[0]["span"]
+        db.execute(delete(t).where(t.span == span, t.start.in_([v["start"] for v in values])))
     for start in range(0, len(values), 5000):
-        db.execute(insert(AirtimeDayRow), values[start : start + 5000])
+        db.execute(insert(t), values[start : start + 5000])
 
 
 # --- rebuilding from the log ----------------------------------------------------------------
@@ -164,12 +191,12 @@ def write_rows(db: Executor, rows: Any, *, replace: bool = False) -> None:
 
 def ensure(db: Executor, tz: tzinfo) -> bool:
     """Rebuild the summary if it is not built for `tz`; True if it was rebuilt."""
-    if built_for(db) == _tz_name(tz):
+    if built_for(db) == tz_name(tz):
         return False
     if dialect(db) == "postgresql":
         # One rebuild at a time; a concurrent append waits here and then sees the new summary.
         db.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
-        if built_for(db) == _tz_name(tz):
+        if built_for(db) == tz_name(tz):
             return False
     rebuild(db, tz)
     return True
@@ -216,12 +243,13 @@ def rebuild(db: Executor, tz: tzinfo) -> None:
     """Sum the whole log again for time zone `tz` (after an upgrade, or when the time zone changed)."""
     # Write first: on SQLite this takes the write lock before the log is read, so no append slips between.
     db.execute(delete(StationStateRow).where(StationStateRow.key == TZ_KEY))
-    log.info("summing the airing log for reports (time zone %s)", _tz_name(tz))
+    log.info("summing the airing log for reports (time zone %s)", tz_name(tz))
     book = sum_log(db, tz)
-    db.execute(delete(AirtimeDayRow))
+    db.execute(delete(AirtimeSumRow))
     write_rows(db, book.rows().values())
+    write_rows(db, book.run_rows().values())
     # The database's clock: the summary is derived data, and logic here takes no `now`.
-    db.execute(insert(StationStateRow).values(key=TZ_KEY, value=_tz_name(tz), updated_at=func.current_timestamp()))
+    db.execute(insert(StationStateRow).values(key=TZ_KEY, value=tz_name(tz), updated_at=func.current_timestamp()))
 
 
 def invalidate(db: Executor) -> None:
@@ -232,11 +260,12 @@ def invalidate(db: Executor) -> None:
 # --- reading ------------------------------------------------------------------------------
 
 
-def stored_rows(db: Executor, start: date | None = None, end: date | None = None) -> list[tuple[DayRow, str | None]]:
-    """Stored days (all, or those in [start, end]) with the hash the log holds for the airing each names."""
-    d, a = AirtimeDayRow, AiringRow
-    query = select(d.day, d.figures, d.last_seq, d.last_hash, d.seal, a.hash).outerjoin(a, a.seq == d.last_seq)
-    if start is not None and end is not None:
-        query = query.where(d.day.between(start, end))
-    query = query.order_by(d.day)
-    return [(DayRow(day, figures, seq, mark, seal_), at) for day, figures, seq, mark, seal_, at in db.execute(query)]
+def stored_rows(db: Executor) -> list[tuple[SumRow, str | None]]:
+    """Every stored day and run, with the hash the log holds for the airing each names (None: no such airing)."""
+    t, a = AirtimeSumRow, AiringRow
+    query = (
+        select(t.span, t.start, t.figures, t.last_seq, t.last_hash, t.seal, a.hash)
+        .outerjoin(a, a.seq == t.last_seq)
+        .order_by(t.span, t.start)
+    )
+    return [(SumRow(*row[:6]), row[6]) for row in db.execute(query)]

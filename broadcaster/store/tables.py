@@ -197,13 +197,15 @@ class EmergencyRequestRow(Base):
 # --- the airtime summary (store/summary.py keeps it in the transaction of each append) ---
 
 
-class AirtimeDayRow(Base):
-    """The figures of one station-local day, sealed against the airing log (reports/daybook.py)."""
+class AirtimeSumRow(Base):
+    """The figures of one station-local day, or of a run of days (one ISO week within one month),
+    sealed against the airing log (reports/daybook.py)."""
 
-    __tablename__ = "airtime_days"
+    __tablename__ = "airtime_sums"
 
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    span: Mapped[str] = mapped_column(String(3), primary_key=True)  # day | run
+    start: Mapped[date] = mapped_column(Date, primary_key=True)
     figures: Mapped[str] = mapped_column(Text)  # canonical JSON
-    last_seq: Mapped[int] = mapped_column(BigInteger)  # the last airing that changed the day
+    last_seq: Mapped[int] = mapped_column(BigInteger)  # the last airing that changed the figures
     last_hash: Mapped[str] = mapped_column(String(64))
     seal: Mapped[str] = mapped_column(String(64))

@@ -1,4 +1,4 @@
-"""The airtime summary becomes one sealed row per day (reports/daybook.py), replacing 0003's tables.
+"""The airtime summary becomes sealed rows per day and per run of days (reports/daybook.py), replacing 0003's.
 
 Revision ID: 0004
 Revises: 0003
@@ -8,7 +8,7 @@ SET ms = ms * 50` made reports say 50 times the airtime). They are dropped: the 
 derived data, summed again from the airing log, which is kept untouched. The back-fill runs
 when the station's time zone is known (`Database.upgrade(tz=...)`, as `broadcaster init`
 does); otherwise the first report or airing builds it. It calls store/summary.py: if a later
-revision changes airtime_days, freeze a copy of that code here first.
+revision changes airtime_sums, freeze a copy of that code here first.
 """
 
 import sqlalchemy as sa
@@ -25,8 +25,9 @@ def upgrade() -> None:
         op.drop_table(table)
     op.execute(sa.text("DELETE FROM station_state WHERE key = 'airtime_summary_tz'"))
     op.create_table(
-        "airtime_days",
-        sa.Column("day", sa.Date, primary_key=True),
+        "airtime_sums",
+        sa.Column("span", sa.String(3), primary_key=True),
+        sa.Column("start", sa.Date, primary_key=True),
         sa.Column("figures", sa.Text, nullable=False),
         sa.Column("last_seq", sa.BigInteger, nullable=False),
         sa.Column("last_hash", sa.String(64), nullable=False),
@@ -40,8 +41,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute(sa.text("DELETE FROM station_state WHERE key = 'airtime_days_tz'"))
-    op.drop_table("airtime_days")
+    op.execute(sa.text("DELETE FROM station_state WHERE key = 'airtime_sums_tz'"))
+    op.drop_table("airtime_sums")
     # 0003's tables come back empty; 0003's code rebuilds them from the log on first use.
     op.create_table(
         "airtime_daily",
