@@ -17,7 +17,10 @@ Definitions (what the district reads in the report):
   period. A unit only partly inside the period is judged against a target scaled by the
   share of its days inside the period (e.g. 120 min/month over 10 days of a 30-day month
   expects 40 min). A target is met when every unit meets it; `reached` is the worst unit's
-  value scaled up to a whole unit, so it can be read against the nominal target.
+  value scaled up to a whole unit, so it can be read against the nominal target. The
+  documents never print that scaled figure for a partial unit ("60,6 phút" after 2 minutes
+  on air): they print the part of the unit inside the period, what was expected of it and
+  what was reached (vietnamese.partial_basis; `basis` in the JSON).
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
 
 from broadcaster.airlog import STATUSES, AiredItem, AiringRecord, ChainHead
 from broadcaster.reports.figures import (
@@ -43,6 +45,7 @@ from broadcaster.reports.figures import (
     UnitResult,
 )
 from broadcaster.reports.periods import Period, parse_period, period_between, units
+from broadcaster.reports.report_json import report_to_json
 
 __all__ = [
     "Facts",
@@ -340,66 +343,3 @@ def build_report(
     """
     facts, kept = _rollup(records, period, tz)
     return report_from_facts(facts, period, topics, slots, targets, head, tz, kept)
-
-
-def report_to_json(report: Report) -> dict[str, Any]:
-    """The report as JSON-ready data; seconds are exact to the millisecond."""
-    return {
-        "period": {
-            "from": report.period.start.isoformat(),
-            "to": report.period.end.isoformat(),
-            "label": report.period.label,
-        },
-        "total_seconds": report.total_seconds,
-        "airings": report.airings,
-        "item_airings": report.item_airings,
-        "distinct_items": report.distinct_items,
-        "topics": [
-            {"code": t.code, "name": t.name, "seconds": t.seconds, "airings": t.airings, "items": t.items}
-            for t in report.topics
-        ],
-        "slots": [{"slot": s.key, "seconds": s.seconds, "airings": s.airings, "items": s.items} for s in report.slots],
-        "priorities": [
-            {"priority": p.key, "seconds": p.seconds, "airings": p.airings, "items": p.items} for p in report.priorities
-        ],
-        "statuses": dict(report.statuses),
-        "incidents": [
-            {
-                "id": i.seq,
-                "when": i.when.isoformat(),
-                "slot": i.slot,
-                "kind": i.kind,
-                "status": i.status,
-                "reason": i.reason,
-            }
-            for i in report.incidents
-        ],
-        "targets": [
-            {
-                "name": r.target.name,
-                "kind": r.target.kind,
-                "per": r.target.per,
-                "topic": r.target.topic,
-                "target": r.target.value,
-                "reached": round(r.reached, 3),
-                "met": r.met,
-                "units": [
-                    {
-                        "label": u.label,
-                        "from": max(u.start, report.period.start).isoformat(),
-                        "to": min(u.end, report.period.end).isoformat(),
-                        "partial": u.partial,
-                        "target": round(u.expected, 3),
-                        "reached": round(u.value, 3),
-                        "met": u.met,
-                        "short_topics": list(u.short_topics),
-                    }
-                    for u in r.units
-                ],
-            }
-            for r in report.targets
-        ],
-        "weekly": [{"week": p.label, "seconds": p.seconds} for p in report.weekly],
-        "monthly": [{"month": p.label, "seconds": p.seconds} for p in report.monthly],
-        "chain_head": {"hash": report.chain_head.hash, "count": report.chain_head.count},
-    }
