@@ -54,7 +54,7 @@ def date_range(start: str | None, end: str | None) -> tuple[date | None, date | 
     last = parse_date(end, "--to") if end else None
     for day, what in ((first, "--from"), (last, "--to")):
         if day is not None:
-            check_reach(day, what)
+            check_reach(day, f"{what} {day.isoformat()}")
     if first and last and last < first:
         raise InputError(f"--to {last} is before --from {first}.", "The period must end on or after its first day.")
     return first, last

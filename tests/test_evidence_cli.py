@@ -601,3 +601,43 @@ def test_report_on_a_station_never_initialised(tmp_path: Path) -> None:
     assert line == (
         f"Error: The station database sqlite:///{tmp_path / 'station.db'} is not set up. Run `broadcaster init` first."
     )
+
+
+# ---------------------------------------------------------------- no tracebacks
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (
+            ["report", "--from", "2021-01-01", "--to", "9999-12-31"],
+            "Error: --to 9999-12-31 is too far in the future: reports and the log cover days up to 2100-12-31. "
+            "Check the year.",
+        ),
+        (
+            ["report", "--from", "0001-01-01", "--to", "9999-12-31"],
+            "Error: --from 0001-01-01 is too far in the past: reports and the log cover days from 1970-01-01. "
+            "Check the year.",
+        ),
+        (
+            ["report", "--period", "9999"],
+            "Error: --period 9999 is too far in the future: reports and the log cover days up to 2100-12-31. "
+            "Check the year.",
+        ),
+        (
+            ["log", "--from", "0001-01-01"],
+            "Error: --from 0001-01-01 is too far in the past: reports and the log cover days from 1970-01-01. "
+            "Check the year.",
+        ),
+        (
+            ["log", "show", "99999999999999999999"],
+            "Error: There is no airing 99999999999999999999 in the log. Run `broadcaster log` to see the airings.",
+        ),
+        (
+            ["log", "show", "0"],
+            "Error: There is no airing 0 in the log. Run `broadcaster log` to see the airings.",
+        ),
+    ],
+)
+def test_out_of_range_input_is_one_line_not_a_traceback(station: StationCLI, args: list[str], error: str) -> None:
+    assert station.fails(*args) == error

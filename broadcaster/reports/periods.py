@@ -44,18 +44,18 @@ def period_between(start: date, end: date, label: str | None = None) -> Period:
 
 
 def check_reach(day: date, what: str) -> None:
-    """Refuse a day outside EARLIEST..LATEST, naming it as the official typed it (`what`, e.g. "--to")."""
+    """Refuse a day outside EARLIEST..LATEST, naming it as the official typed it (`what`: "--to 9999-12-31")."""
     if day < EARLIEST:
         raise InputError(
-            _("{what} {day} is too far in the past: reports and the log cover days from {first}.").format(
-                what=what, day=day.isoformat(), first=EARLIEST.isoformat()
+            _("{what} is too far in the past: reports and the log cover days from {first}.").format(
+                what=what, first=EARLIEST.isoformat()
             ),
             _("Check the year."),
         )
     if day > LATEST:
         raise InputError(
-            _("{what} {day} is too far in the future: reports and the log cover days up to {last}.").format(
-                what=what, day=day.isoformat(), last=LATEST.isoformat()
+            _("{what} is too far in the future: reports and the log cover days up to {last}.").format(
+                what=what, last=LATEST.isoformat()
             ),
             _("Check the year."),
         )

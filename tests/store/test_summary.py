@@ -346,3 +346,22 @@ def test_report_command_reads_the_summary_and_the_csv_still_lists_each_item(tmp_
 def test_period_ends_are_station_local_days() -> None:
     low, high = summary_read.utc_bounds(parse_period("2021-04"), HCM)
     assert (low.isoformat(), high - low) == ("2021-03-31T17:00:00+00:00", timedelta(days=30))
+
+
+# --- the seals ---------------------------------------------------------------------------------
+
+
+def test_rows_kept_by_appends_are_the_rows_a_rebuild_writes_seals_included(db: Database) -> None:
+    """So `log verify` can compare the stored figures with the log summed again, byte for byte."""
+    records = append_all(db, mixed_drafts() + late_drafts())
+    with db.session() as session:
+        kept = summary.stored_rows(session)
+        summed = summary.sum_log(session, HCM).all_rows()
+    assert {(row.span, row.start): row for row, _ in kept} == summed
+    assert all(daybook.check_row(row, there) is None for row, there in kept)
+    named = {row.last_seq for row, _ in kept}
+    assert named <= {r.seq for r in records} and len(records) in named
+    with db.session() as session:
+        summary.rebuild(session, HCM)
+    with db.session() as session:
+        assert summary.stored_rows(session) == kept
