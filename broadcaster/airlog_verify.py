@@ -32,8 +32,9 @@ from broadcaster.airlog import record_hash as exact_hash
 #  device, amplifier, audio_sha256, exemption, prev_hash, hash); times are SQLite's stored text
 # ("2021-03-01 23:00:00.000000", UTC) or aware datetimes (PostgreSQL).
 RawAiring = Sequence[Any]
-# (airing_seq, position, item_id, title, topic, priority, offset_ms, duration_ms, engine, voice,
-#  approved_by, approved_at, completed)
+# (airing_seq, position, item_id, topic, priority, offset_ms, duration_ms, completed, title, engine,
+#  voice, approved_by, approved_at): fields 1..7 are a `reports.daybook.ItemMs`, so `log verify` can
+#  sum the log from the same rows.
 RawItem = Sequence[Any]
 
 AIRING_COLUMNS = (
@@ -58,16 +59,16 @@ ITEM_COLUMNS = (
     "airing_seq",
     "position",
     "item_id",
-    "title",
     "topic",
     "priority",
     "offset_ms",
     "duration_ms",
+    "completed",
+    "title",
     "engine",
     "voice",
     "approved_by",
     "approved_at",
-    "completed",
 )
 
 _encode: Callable[[str], str] = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
@@ -77,26 +78,6 @@ _MAX_MS = 10**12  # beyond this, ms -> seconds -> ms may not round-trip exactly:
 
 class _Unusual(Exception):
     """A value the shortcut does not handle: the reference decides."""
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return "null"
-    if type(value) is not str:
-        raise _Unusual
-    return _encode(_normalize("NFC", value))
-
-
-def _int(value: Any) -> str:
-    if type(value) is not int:
-        raise _Unusual
-    return str(value)
-
-
-def _ms(value: Any) -> str:
-    if type(value) is not int or not -_MAX_MS < value < _MAX_MS:
-        raise _Unusual
-    return str(value)
 
 
 def _time(value: Any) -> str:
@@ -113,46 +94,110 @@ def _time(value: Any) -> str:
     raise _Unusual
 
 
+def _ints(*values: Any) -> None:
+    for value in values:
+        if type(value) is not int or not -_MAX_MS < value < _MAX_MS:
+            raise _Unusual
+
+
 def _flag(value: Any) -> str:
     if type(value) is not bool and type(value) is not int:
         raise _Unusual
     return "true" if value else "false"
 
 
-def _item_json(i: RawItem) -> str:
-    # Keys in sorted order, as json.dumps(sort_keys=True) writes them.
-    return (
-        f'{{"approved_at":{_time(i[11])},"approved_by":{_text(i[10])},"completed":{_flag(i[12])},'
-        f'"duration_ms":{_ms(i[7])},"engine":{_text(i[8])},"item_id":{_int(i[2])},"offset_ms":{_ms(i[6])},'
-        f'"priority":{_text(i[5])},"title":{_text(i[3])},"topic":{_text(i[4])},"voice":{_text(i[9])}}}'
-    )
+class Canon:
+    """Writes canonical bytes from plain rows. A log repeats its slots, topics, titles and voices
+    thousands of times, so the JSON of each text, and of each item's unchanging fields, is
+    remembered (up to `limit` entries)."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self._texts: dict[Any, str] = {None: "null"}
+        self._items: dict[tuple[Any, ...], tuple[str, str, str]] = {}
+        self._airings: dict[tuple[Any, ...], tuple[str, str, str, str, str]] = {}
+        self._limit = limit
+
+    def text(self, value: Any) -> str:
+        found = self._texts.get(value)
+        if found is None:
+            if type(value) is not str:
+                raise _Unusual
+            found = _encode(_normalize("NFC", value))
+            if len(self._texts) < self._limit:
+                self._texts[value] = found
+        return found
+
+    def _item_parts(self, i: RawItem) -> tuple[str, str, str]:
+        key = (i[12], i[11], i[9], i[4], i[8], i[3], i[10])
+        parts = self._items.get(key)
+        if parts is None:
+            text = self.text
+            parts = (
+                f'{{"approved_at":{_time(i[12])},"approved_by":{text(i[11])},"completed":',
+                f',"engine":{text(i[9])},"item_id":',
+                f',"priority":{text(i[4])},"title":{text(i[8])},"topic":{text(i[3])},"voice":{text(i[10])}}}',
+            )
+            if len(self._items) < self._limit:
+                self._items[key] = parts
+        return parts
+
+    def _item_json(self, i: RawItem) -> str:
+        # Keys in sorted order, as json.dumps(sort_keys=True) writes them.
+        first, middle, last = self._item_parts(i)
+        _ints(i[6], i[2], i[5])
+        return f'{first}{_flag(i[7])},"duration_ms":{i[6]}{middle}{i[2]},"offset_ms":{i[5]}{last}'
+
+    def _airing_parts(self, a: RawAiring) -> tuple[str, str, str, str, str]:
+        key = (a[11], a[10], a[1], a[9], a[2], a[7])
+        parts = self._airings.get(key)
+        if parts is None:
+            text = self.text
+            parts = (
+                f'{{"amplifier":{text(a[11])},"audio_sha256":',
+                f',"device":{text(a[10])},"duration_ms":',
+                f'],"kind":{text(a[1])},"output":{text(a[9])},"reason":',
+                f',"slot":{text(a[2])},"started_at":',
+                f',"status":{text(a[7])},"v":{CANONICAL_VERSION}}}',
+            )
+            if len(self._airings) < self._limit:
+                self._airings[key] = parts
+        return parts
+
+    def canonical(self, airing: RawAiring, items: Sequence[RawItem]) -> bytes | None:
+        """`airlog.canonical_bytes` of the record these rows hold, or None when the reference must decide."""
+        a, text = airing, self.text
+        try:
+            _ints(a[6], a[0])
+            amplifier, device, kind_output, slot, status = self._airing_parts(a)
+            body = (
+                f"{amplifier}{text(a[12])}{device}{a[6]},"
+                f'"ended_at":{_time(a[5])},"exemption":{text(a[13])},'
+                f'"items":[{",".join([self._item_json(i) for i in items])}{kind_output}{text(a[8])},'
+                f'"scheduled_at":{_time(a[3])},"seq":{a[0]}{slot}{_time(a[4])}{status}'
+            )
+            return body.encode("utf-8")
+        except (_Unusual, UnicodeEncodeError, TypeError):
+            return None  # TypeError: an unhashable value where text belongs
+
+    def hash(self, airing: RawAiring, items: Sequence[RawItem]) -> str | None:
+        """The hash the record should carry (see `airlog.record_hash`), or None when the reference must decide."""
+        prev = airing[14]
+        body = self.canonical(airing, items)
+        if body is None or type(prev) is not str or not prev.isascii():
+            return None
+        digest = hashlib.sha256(prev.encode("ascii"))
+        digest.update(body)
+        return digest.hexdigest()
 
 
 def fast_canonical(airing: RawAiring, items: Sequence[RawItem]) -> bytes | None:
     """`airlog.canonical_bytes` of the record these rows hold, or None when the reference must decide."""
-    a = airing
-    try:
-        text = (
-            f'{{"amplifier":{_text(a[11])},"audio_sha256":{_text(a[12])},"device":{_text(a[10])},'
-            f'"duration_ms":{_ms(a[6])},"ended_at":{_time(a[5])},"exemption":{_text(a[13])},'
-            f'"items":[{",".join([_item_json(i) for i in items])}],"kind":{_text(a[1])},'
-            f'"output":{_text(a[9])},"reason":{_text(a[8])},"scheduled_at":{_time(a[3])},"seq":{_int(a[0])},'
-            f'"slot":{_text(a[2])},"started_at":{_time(a[4])},"status":{_text(a[7])},"v":{CANONICAL_VERSION}}}'
-        )
-        return text.encode("utf-8")
-    except (_Unusual, UnicodeEncodeError):
-        return None
+    return Canon().canonical(airing, items)
 
 
 def fast_hash(airing: RawAiring, items: Sequence[RawItem]) -> str | None:
     """The hash the record should carry (see `airlog.record_hash`), or None when the reference must decide."""
-    prev = airing[14]
-    body = fast_canonical(airing, items)
-    if body is None or type(prev) is not str or not prev.isascii():
-        return None
-    digest = hashlib.sha256(prev.encode("ascii"))
-    digest.update(body)
-    return digest.hexdigest()
+    return Canon().hash(airing, items)
 
 
 def _exact_matches(exact: Callable[[], AiringRecord]) -> bool:
@@ -168,16 +213,38 @@ class ChainScan:
 
     `feed` returns False once a problem is found; later rows are not looked at (as `verify_chain`
     stops at the first problem).
+
+    A scan may start after airing #`after` whose hash is `prev` (the log checked in two parts,
+    see `after`); its counts stay those of the whole log.
     """
 
-    def __init__(self, head: ChainHead | None = None) -> None:
+    def __init__(self, head: ChainHead | None = None, after: int = 0, prev: str = GENESIS) -> None:
         self.head = head
-        self.count = 0
-        self.prev = GENESIS
-        self._expected = 1
+        self.count = after
+        self.prev = prev
+        self._expected = after + 1
         self._seen: set[int] = set()
         self._at_head = GENESIS if head is not None and head.count == 0 else None
         self._bad: VerifyResult | None = None
+        self._canon = Canon()
+        self.start_prev = prev
+        self._expected_first = after + 1
+
+    def at_head(self) -> str | None:
+        """The hash of the head's airing, if this scan verified it (see `after`)."""
+        return self._at_head
+
+    def after(self, first: VerifyResult, first_at_head: str | None) -> VerifyResult | None:
+        """The verdict on a log checked in two parts: `first` (airings 1..M, checked without the head, and
+        its hash of the head's airing if M reached it), then this scan (started after M with the hash
+        it read for airing #M). None when the parts do not meet (the log changed meanwhile): check again."""
+        if not first.ok:
+            return first  # the first problem in log order
+        if first.count != self._expected_first - 1 or first.head_hash != self.start_prev:
+            return None
+        if self._at_head is None:
+            self._at_head = first_at_head
+        return self.result()
 
     def feed(self, airing: RawAiring, items: Sequence[RawItem], exact: Callable[[], AiringRecord]) -> bool:
         """Check one airing; `exact` builds its AiringRecord the usual way, for the rows the shortcut cannot judge."""
@@ -187,7 +254,7 @@ class ChainScan:
         if seq != self._expected:
             return self._fail(self._order_problem(seq))
         stored = airing[15]
-        fast = fast_hash(airing, items)
+        fast = self._canon.hash(airing, items)
         if (fast is None or fast != stored) and not _exact_matches(exact):
             return self._fail(
                 (seq, f"Airing #{seq} was changed after it was written (its hash does not match its contents).")
@@ -224,11 +291,12 @@ class ChainScan:
         self._bad = VerifyResult(ok=False, count=self.count, head_hash=self.prev, first_bad_seq=seq, problem=problem)
         return False
 
-    def result(self) -> VerifyResult:
+    def result(self, check_head: bool = True) -> VerifyResult:
+        """The verdict; `check_head=False` for the first part of a log checked in two (see `after`)."""
         if self._bad is not None:
             return self._bad
         count, last = self.count, self.prev
-        if self.head is not None:
+        if self.head is not None and check_head:
             problem = head_problem(count, self._at_head, self.head)
             if problem is not None:
                 return VerifyResult(

@@ -14,14 +14,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from broadcaster.airlog import AiringRecord, ChainHead, parse_chain_head, record_hash
+from broadcaster.airlog import AiringRecord, ChainHead, VerifyResult, parse_chain_head, record_hash
 from broadcaster.airlog_verify import ChainScan, RawAiring, RawItem
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import _
 from broadcaster.newsdesk import parse_date
 from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
-from broadcaster.reports.daybook import Daybook, ItemMs, compare, names_missing_airings
-from broadcaster.reports.docx_report import ReportHeader
+from broadcaster.reports.daybook import Daybook, SumRow, compare, names_missing_airings
+from broadcaster.reports.figures import ReportHeader
 from broadcaster.reports.periods import check_reach
 from broadcaster.reports.verification import (
     LogCheck,
@@ -34,10 +34,16 @@ from broadcaster.reports.verification import (
 from broadcaster.station import Station
 from broadcaster.store import airings as log_store
 from broadcaster.store import summary, summary_read
+from broadcaster.verify_process import ChainJob
 
 log = logging.getLogger(__name__)
 
 FORMATS = ("text", "csv", "json", "docx", "png")
+# `log verify` on two cores: a child checks this share of the chain while this process sums the
+# figures and checks the rest (the two take about as long: bench/bench_verify.py). Below
+# MIN_SPLIT airings a second process is not worth starting.
+CHILD_SHARE = 0.88
+MIN_SPLIT = 5000
 NEEDS_RECORDS = ("csv",)  # formats that list every airing, not only the figures
 
 
@@ -91,36 +97,57 @@ class Evidence:
         """The full check: every record re-hashed and linked, the code of an earlier report (`head_text`,
         COUNT:HASH or HASH), and every day and run of figures summed again and compared.
 
-        The verdict is kept in the database: a report refuses a log whose last full check failed."""
+        With two cores the chain is checked in a second process while this one sums the figures
+        (verify_process.py). The verdict is kept in the database: a report refuses a log whose
+        last full check failed."""
         tz = self.station.config.tz
         with self.station.db.session() as session:
             head = self._parse_head(session, head_text) if head_text else None
             built = summary.built_for(session) == summary.tz_name(tz)
-            book = Daybook()
-            checker = ChainScan(head)
-            log_store.scan(session, checker, _summing(book, tz) if built else None)
-            verdict = LogVerdict(checker.result())
-            if verdict.chain.ok and built:
-                verdict = self._compare_figures(session, checker, book, verdict)
+            split = round(log_store.head(session)[0] * CHILD_SHARE)
+        job = ChainJob.start(self.station.db.url, head, split) if built and split >= MIN_SPLIT else None
+        with self.station.db.session() as session:
+            if job is None:
+                verdict = self._verify_here(session, head, built)
+            else:
+                book = summary.sum_log(session, tz)
+                stored = self._stored_when_summed(session, book)
+                second = ChainScan(head, after=split, prev=log_store.hash_of(session, split) or "")
+                log_store.scan(session, second, after=split)
+                first = job.result()
+                chain = second.after(*first) if first else None
+                verdict = self._judge(chain or log_store.verify(session, head), book, stored)
         self._keep(verdict)
         return verdict
 
-    def _compare_figures(self, session: Session, checker: ChainScan, book: Daybook, verdict: LogVerdict) -> LogVerdict:
-        tz = self.station.config.tz
+    def _verify_here(self, session: Session, head: ChainHead | None, built: bool) -> LogVerdict:
+        """The chain and the figures in one pass over the log, in this process."""
+        book = Daybook()
+        checker = ChainScan(head)
+        log_store.scan(session, checker, _summing(book, self.station.config.tz) if built else None)
+        if not built or not checker.result().ok:
+            return LogVerdict(checker.result())
+        return self._judge(checker.result(), book, self._stored_when_summed(session, book))
+
+    def _stored_when_summed(self, session: Session, book: Daybook) -> list[tuple[SumRow, str | None]]:
+        """The stored figures as they were for the airings `book` summed (the daemon may log more meanwhile)."""
         for _attempt in range(5):
             stored = summary.stored_rows(session)
-            if log_store.head(session)[0] == checker.count:
+            if log_store.head(session)[0] == book.count:
                 break
-            # The daemon logged an airing meanwhile: sum it too, then read the figures again.
-            log_store.scan(session, checker, _summing(book, tz), after=checker.count)
-        if not checker.result().ok:
-            return LogVerdict(checker.result())
+            summary.sum_log(session, self.station.config.tz, book, after=book.count)
+        return stored
+
+    @staticmethod
+    def _judge(chain: VerifyResult, book: Daybook, stored: list[tuple[SumRow, str | None]]) -> LogVerdict:
+        if not chain.ok:
+            return LogVerdict(chain)
         problems = compare(book.all_rows(), stored)
         if not problems:
-            return LogVerdict(checker.result(), None, len(stored))
+            return LogVerdict(chain, None, len(stored))
         more = len(problems) - 1
         extra = f" (and {more} more)" if more else ""
-        return LogVerdict(checker.result(), problems[0] + extra, len(stored))
+        return LogVerdict(chain, problems[0] + extra, len(stored))
 
     def _keep(self, verdict: LogVerdict) -> None:
         try:
@@ -292,14 +319,9 @@ def _summing(book: Daybook, tz: Any) -> Any:
     day_of = summary.DayOf(tz)
 
     def add(airing: RawAiring, items: list[RawItem]) -> None:
+        # Fields 1..7 of an item row are an ItemMs (airlog_verify.ITEM_COLUMNS).
         book.add(
-            airing[0],
-            airing[15],
-            day_of(summary.utc_of(airing[3])),
-            airing[2],
-            airing[7],
-            airing[6],
-            [ItemMs(i[1], i[2], i[4], i[5], i[6], i[7], bool(i[12])) for i in items],
+            airing[0], airing[15], day_of.of_text(airing[3]), airing[2], airing[7], airing[6], [i[1:8] for i in items]
         )
 
     return add

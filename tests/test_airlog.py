@@ -299,16 +299,16 @@ def raw_rows(rec: AiringRecord, as_text: bool = True) -> tuple[tuple[object, ...
             rec.seq,
             n,
             i.item_id,
-            i.title,
             i.topic,
             i.priority,
             round(i.offset_seconds * 1000),
             round(i.duration_seconds * 1000),
+            i.completed,
+            i.title,
             i.engine,
             i.voice,
             i.approved_by,
             _stored_time(i.approved_at, as_text),
-            i.completed,
         )
         for n, i in enumerate(rec.items)
     ]

@@ -9,8 +9,6 @@ Sections II and III end with bracketed placeholders the official completes in Wo
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +30,7 @@ from broadcaster.reports.docx_layout import (
     warning_box,
     warning_on_every_page,
 )
-from broadcaster.reports.figures import Report, TargetResult
+from broadcaster.reports.figures import Report, ReportHeader, TargetResult
 from broadcaster.reports.reasons_vi import reason_vi, unverified_lines
 from broadcaster.reports.vietnamese import (
     KIND_LABELS,
@@ -55,20 +53,6 @@ LEFT_COL_CM, RIGHT_COL_CM = 7.6, 9.6
 HEADER_INDENT_CM = -0.7
 MAX_INCIDENT_ROWS = 30
 MAX_UNIT_DETAILS = 12
-
-
-@dataclass(frozen=True, slots=True)
-class ReportHeader:
-    """Who issues and signs the report; station settings, passed by the caller."""
-
-    governing_body: str
-    issuing_body: str
-    place: str
-    signer_title: str
-    signer_name: str
-    recipients: Sequence[str]
-    doc_symbol: str = "BC-UBND"
-    signer_authority: str = "TM. ỦY BAN NHÂN DÂN"
 
 
 def _header_block(doc: DocumentObject, header: ReportHeader, issued_on: date) -> None:

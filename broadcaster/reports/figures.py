@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -167,3 +167,19 @@ class Facts:
     distinct_items: int
     statuses: Mapping[str, int]  # every airing of the period, by status
     incidents: tuple[Incident, ...] = field(default=())  # airings not completed, station-local time
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHeader:
+    """Who issues and signs the report (the .docx); station settings, passed by the caller.
+
+    Here, not in docx_report.py, so that naming it does not import python-docx."""
+
+    governing_body: str
+    issuing_body: str
+    place: str
+    signer_title: str
+    signer_name: str
+    recipients: Sequence[str]
+    doc_symbol: str = "BC-UBND"
+    signer_authority: str = "TM. ỦY BAN NHÂN DÂN"

@@ -11,6 +11,8 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, tzinfo
 from functools import partial
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -174,8 +176,11 @@ def iter_all(session: Session, batch: int = 2000) -> Iterator[AiringRecord]:
         session.expunge_all()
 
 
-def stream(session: Session, after: int = 0, batch: int = 5000) -> Iterator[tuple[RawAiring, list[RawItem]]]:
-    """Every airing after #`after` in log order as plain rows with its items: two range queries per batch."""
+def stream(
+    session: Session, after: int = 0, until: int | None = None, batch: int = 5000
+) -> Iterator[tuple[RawAiring, list[RawItem]]]:
+    """Every airing after #`after` (up to #`until`) in log order as plain rows with its items: two range
+    queries per batch."""
     a, i = AiringRow, AiredItemRow
     columns = (a.__table__.c[n] for n in AIRING_COLUMNS)
     airing_cols = [plain_time(session, c) if c.key.endswith("_at") else c for c in columns]
@@ -183,14 +188,18 @@ def stream(session: Session, after: int = 0, batch: int = 5000) -> Iterator[tupl
     item_cols = [plain_time(session, c) if c.key.endswith("_at") else c for c in columns]
     last = after
     while True:
-        airings = fetch(session, select(*airing_cols).where(a.seq > last).order_by(a.seq).limit(batch))
+        upto = [] if until is None else [a.seq <= until]
+        airings = fetch(session, select(*airing_cols).where(a.seq > last, *upto).order_by(a.seq).limit(batch))
         if not airings:
             return
         top = airings[-1][0]
-        items: dict[int, list[RawItem]] = {}
-        query = select(*item_cols).where(i.airing_seq > last, i.airing_seq <= top).order_by(i.airing_seq, i.position)
-        for row in fetch(session, query):
-            items.setdefault(row[0], []).append(row)
+        # In insertion order: an airing's items are written in position order, so the index on
+        # airing_seq hands them over without a sort. Rows in another order (never written by
+        # broadcaster) fail the fast hash and are judged by the reference, which orders by position.
+        query = select(*item_cols).where(i.airing_seq > last, i.airing_seq <= top).order_by(i.airing_seq, i.id)
+        items: dict[int, list[RawItem]] = {
+            seq: list(rows) for seq, rows in groupby(fetch(session, query), itemgetter(0))
+        }
         for row in airings:
             yield row, items.get(row[0], [])
         last = top
@@ -199,12 +208,14 @@ def stream(session: Session, after: int = 0, batch: int = 5000) -> Iterator[tupl
 OnRecord = Callable[[RawAiring, list[RawItem]], None]
 
 
-def scan(session: Session, checker: ChainScan, on_record: OnRecord | None = None, after: int = 0) -> None:
-    """Feed the airings after #`after` to `checker`, stopping at its first problem.
+def scan(
+    session: Session, checker: ChainScan, on_record: OnRecord | None = None, after: int = 0, until: int | None = None
+) -> None:
+    """Feed the airings after #`after` (up to #`until`) to `checker`, stopping at its first problem.
 
     `on_record(airing, items)` is called for every airing that verified, in log order (e.g. to
     sum the log again while it is read once)."""
-    for airing, items in stream(session, after):
+    for airing, items in stream(session, after, until):
         if not checker.feed(airing, items, partial(get, session, airing[0])):
             return
         if on_record is not None:
@@ -260,6 +271,10 @@ def keep_verdict(session: Session, text: str, now: datetime) -> None:
         session.add(StationStateRow(key=VERDICT_KEY, value=text, updated_at=now))
     else:
         row.value, row.updated_at = text, now
+
+
+def hash_of(session: Session, seq: int) -> str | None:
+    return session.scalar(select(AiringRow.hash).where(AiringRow.seq == seq))
 
 
 def seq_of(session: Session, record_hash: str) -> int | None:

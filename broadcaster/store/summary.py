@@ -27,6 +27,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text
@@ -66,6 +68,7 @@ class DayOf:
     def __init__(self, tz: tzinfo) -> None:
         self.tz = tz
         self._from = self._to = datetime.min.replace(tzinfo=UTC)
+        self._text_from = self._text_to = ""
         self._day = date.min
 
     def __call__(self, at: datetime) -> date:
@@ -73,7 +76,19 @@ class DayOf:
             day = self._day = at.astimezone(self.tz).date()
             self._from = datetime.combine(day, time(0), self.tz).astimezone(UTC)
             self._to = datetime.combine(day + timedelta(days=1), time(0), self.tz).astimezone(UTC)
+            self._text_from, self._text_to = _plain(self._from), _plain(self._to)
         return self._day
+
+    def of_text(self, value: Any) -> date:
+        """The same for a time read with `plain_time` (compared as text while inside the same day)."""
+        if isinstance(value, str) and len(value) == 26 and self._text_from <= value < self._text_to:
+            return self._day
+        return self(utc_of(value))
+
+
+def _plain(at: datetime) -> str:
+    """A UTC time as `plain_time` reads it: 'YYYY-MM-DD HH:MM:SS.ffffff' (sorts like the time)."""
+    return at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", timespec="microseconds")
 
 
 def utc_of(value: Any) -> datetime:
@@ -202,10 +217,13 @@ def ensure(db: Executor, tz: tzinfo) -> bool:
     return True
 
 
-def log_items(db: Executor, batch: int = 20_000) -> Iterator[tuple[int, str, datetime, str, str, int, list[ItemMs]]]:
-    """Every airing in log order as (seq, hash, scheduled_at, slot, status, played ms, items), read as plain rows."""
+def log_items(
+    db: Executor, after: int = 0, batch: int = 20_000
+) -> Iterator[tuple[int, str, Any, str, str, int, list[Any]]]:
+    """Every airing after #`after` in log order as (seq, hash, scheduled_at as `plain_time` text, slot,
+    status, played ms, items as `ItemMs`-ordered tuples), read as plain rows."""
     a, i = AiringRow, AiredItemRow
-    last = 0
+    last = after
     while True:
         airings = fetch(
             db,
@@ -217,25 +235,24 @@ def log_items(db: Executor, batch: int = 20_000) -> Iterator[tuple[int, str, dat
         if not airings:
             return
         top = airings[-1][0]
-        items: dict[int, list[ItemMs]] = {}
         query = (
             select(i.airing_seq, i.position, i.item_id, i.topic, i.priority, i.offset_ms, i.duration_ms, i.completed)
             .where(i.airing_seq > last, i.airing_seq <= top)
-            .order_by(i.airing_seq, i.position)
+            .order_by(i.airing_seq, i.id)  # the order within an airing does not change its sums
         )
-        for row in fetch(db, query):
-            items.setdefault(row[0], []).append(ItemMs(row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7])))
+        items = {seq: [row[1:] for row in rows] for seq, rows in groupby(fetch(db, query), itemgetter(0))}
         for seq, record_hash, at, slot, status, played in airings:
-            yield seq, record_hash, utc_of(at), slot, status, played, items.get(seq, [])
+            yield seq, record_hash, at, slot, status, played, items.get(seq, [])
         last = top
 
 
-def sum_log(db: Executor, tz: tzinfo) -> Daybook:
-    """The whole log summed into days (what a rebuild writes and `log verify` compares)."""
-    book = Daybook()
+def sum_log(db: Executor, tz: tzinfo, book: Daybook | None = None, after: int = 0) -> Daybook:
+    """The whole log (or the airings after #`after`, added to `book`) summed into days: what a rebuild
+    writes and `log verify` compares. `book.count` is the number of the last airing summed."""
+    book = book or Daybook()
     day_of = DayOf(tz)
-    for seq, record_hash, at, slot, status, played, items in log_items(db):
-        book.add(seq, record_hash, day_of(at), slot, status, played, items)
+    for seq, record_hash, at, slot, status, played, items in log_items(db, after):
+        book.add(seq, record_hash, day_of.of_text(at), slot, status, played, items)
     return book
 
 

@@ -213,3 +213,47 @@ def test_a_verified_report_carries_no_mark(station: StationCLI, tmp_path: Path) 
     png = tmp_path / "q1.png"
     station.ok("report", "--period", "2021-Q1", "--format", "png", "-o", str(png))
     assert red_pixels_at_top(png.read_bytes()) == 0
+
+
+# --- log verify in two processes gives the verdict of one scan -----------------------------------
+
+
+TAMPERING = {
+    "intact": [],
+    "first part edited": ["UPDATE airings SET reason = 'sửa' WHERE seq = 1"],
+    "second part edited": ["UPDATE airings SET duration_ms = duration_ms + 1 WHERE seq = 5"],
+    "deleted at the split": ["DELETE FROM aired_items WHERE airing_seq = 3", "DELETE FROM airings WHERE seq = 3"],
+    "deleted after the split": ["DELETE FROM aired_items WHERE airing_seq = 4", "DELETE FROM airings WHERE seq = 4"],
+    "newest deleted": ["DELETE FROM aired_items WHERE airing_seq = 6", "DELETE FROM airings WHERE seq = 6"],
+}
+
+
+@pytest.mark.parametrize("case", list(TAMPERING))
+def test_log_verify_in_two_processes_says_what_one_scan_says(
+    station: StationCLI, sql: Database, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """A child checks airings 1..3 while this process sums the figures and checks 4..6."""
+    import broadcaster.evidence as evidence_module
+    from broadcaster.verify_process import ChainJob
+
+    started = []
+    real_start = ChainJob.start.__func__  # type: ignore[attr-defined]
+
+    def start(cls: type[ChainJob], *args: Any) -> ChainJob | None:
+        job = real_start(cls, *args)
+        started.append(job is not None)
+        return job
+
+    monkeypatch.setattr(ChainJob, "start", classmethod(start))
+    heads = [json.loads(station.ok("report", "--period", "2021", "--format", "json"))["chain_head"]]
+    codes = [f"{h['count']}:{h['hash']}" for h in heads] + ["2:" + "a" * 64, "0:" + "0" * 64]
+    for statement in TAMPERING[case]:
+        sql(statement)
+    answers = {}
+    for split_from in (10**9, 1):  # one process, then two
+        monkeypatch.setattr(evidence_module, "MIN_SPLIT", split_from)
+        monkeypatch.setattr(evidence_module, "CHILD_SHARE", 0.5)
+        runs = [station("log", "verify"), *(station("log", "verify", "--head", code) for code in codes)]
+        answers[split_from] = [(r.exit_code, r.stdout, r.stderr) for r in runs]
+    assert answers[1] == answers[10**9]
+    assert started == [True] * len(answers[1])  # the second round did run in two processes
