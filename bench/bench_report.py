@@ -13,7 +13,7 @@ Each line gives wall-clock time and the process's CPU time: on a machine shared 
 work the wall clock waits for the CPU, the CPU time does not (it is what an idle machine's
 wall clock would show, give or take the disk).
 
-Run: .venv/bin/python bench/bench_report.py [--dir FOLDER to keep the station and reuse it] [--old]
+Run: .venv/bin/python bench/bench_report.py [--dir FOLDER to keep the station and reuse it] [--pg URL] [--old]
 """
 
 from __future__ import annotations
@@ -175,6 +175,33 @@ def timed(label: str, fn: Callable[[], object], repeat: int = 7) -> float:
     return median
 
 
+IDLE_BUILD_REPORT_MS = 320  # docs/benchmarks.md: pure build_report over 75,000 airings, idle machine (308-332 ms)
+
+
+def calibrate() -> float:
+    """How much slower this machine is right now than the idle one the recorded figures come from.
+
+    Times the pure-Python build_report of bench_report_aggregate.py (no database), whose idle figure
+    is recorded, and prints the ratio: divide a figure measured now by it to compare with the table."""
+    from bench_report_aggregate import HCM, SLOTS, TARGETS, TOPICS, make_records
+
+    from broadcaster.airlog import ChainHead
+
+    records = make_records()
+    period = parse_period("2016-01-01..2025-12-31")
+    runs = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        build_report(records, period, TOPICS, SLOTS, TARGETS, ChainHead("0" * 64, 1), HCM)
+        runs.append((time.perf_counter() - t0) * 1000)
+    factor = min(runs) / IDLE_BUILD_REPORT_MS
+    print(
+        f"{'calibration: pure build_report, 75,000 airings':<60} min {min(runs):8.1f} ms "
+        f"(idle: {IDLE_BUILD_REPORT_MS} ms): this machine is {factor:.2f}x slower now"
+    )
+    return factor
+
+
 def build_station(folder: Path, database: str | None = None) -> tuple[Station, Path]:
     """The 10-year station in `folder` (or on the `database` URL), built once (a marker file says it is
     complete) and reused. A PostgreSQL database is emptied before it is built."""
@@ -220,12 +247,14 @@ def build_station(folder: Path, database: str | None = None) -> tuple[Station, P
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dir", type=Path, help="keep the station in this folder and reuse it")
+    parser.add_argument("--pg", help="PostgreSQL URL (postgresql+psycopg://...); default SQLite")
     parser.add_argument("--old", action="store_true", help="also time the old path (every record, ~10-60 s)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
         folder = args.dir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        station, config = build_station(folder)
+        station, config = build_station(folder, args.pg)
+        calibrate()
         evidence = Evidence(station)
         ten_years, quarter = parse_period("2016-01-01..2025-12-31"), parse_period("2021-Q1")
         timed("Evidence.report, 10 years (sealed figures, all checks)", lambda: evidence.report(ten_years))

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_report import REPO, build_station, timed
+from bench_report import REPO, build_station, calibrate, timed
 
 from broadcaster.airlog import verify_chain
 from broadcaster.evidence import Evidence
@@ -59,6 +59,7 @@ def main() -> None:
         folder = args.dir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         station, config = build_station(folder, args.pg)
+        calibrate()
         evidence = Evidence(station)
         where = "PostgreSQL" if args.pg else "SQLite"
         result = evidence.verify()

@@ -97,9 +97,9 @@ class Evidence:
         """The full check: every record re-hashed and linked, the code of an earlier report (`head_text`,
         COUNT:HASH or HASH), and every day and run of figures summed again and compared.
 
-        With two cores the chain is checked in a second process while this one sums the figures
-        (verify_process.py). The verdict is kept in the database: a report refuses a log whose
-        last full check failed."""
+        With two cores most of the chain is checked in a second process while this one sums the
+        figures and checks the rest (verify_process.py): the same verdict as one scan. The verdict
+        is kept in the database: a report refuses a log whose last full check failed."""
         tz = self.station.config.tz
         with self.station.db.session() as session:
             head = self._parse_head(session, head_text) if head_text else None

@@ -31,6 +31,7 @@ from datetime import datetime
 
 from broadcaster.airlog import VerifyResult
 from broadcaster.errors import BroadcasterError
+from broadcaster.i18n import _, ngettext
 from broadcaster.reports.figures import Incident
 
 REPORT_CHECKS = (
@@ -64,12 +65,16 @@ class UnverifiedLogError(BroadcasterError):
 
 def refusal(check: LogCheck) -> UnverifiedLogError:
     more = len(check.problems) - 1
-    extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    extra = (" " + ngettext("(and {n} more problem)", "(and {n} more problems)", more).format(n=more)) if more else ""
     return UnverifiedLogError(
-        f"The airing log does not verify, so no report was made: {check.problems[0]}{extra}",
-        "Run `broadcaster log verify` for the details and restore the station database from a backup. "
-        "To make the report anyway, marked on every page as made from a log that failed verification, "
-        "add --allow-unverified.",
+        _("The airing log does not verify, so no report was made: {problem}{more}").format(
+            problem=check.problems[0], more=extra
+        ),
+        _(
+            "Run `broadcaster log verify` for the details and restore the station database from a backup. "
+            "To make the report anyway, marked on every page as made from a log that failed verification, "
+            "add --allow-unverified."
+        ),
     )
 
 

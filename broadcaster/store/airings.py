@@ -232,18 +232,23 @@ def verify(session: Session, head: ChainHead | None = None) -> VerifyResult:
 def link_problem(session: Session, batch: int = 20_000) -> str | None:
     """Whether the chain holds together without re-hashing it: airings 1..N, each linked to the one before.
 
-    Reads three short columns (a report runs this every time). When something is wrong, the
-    full verification names the first bad record, with `log verify`'s own words."""
+    A report runs this every time, so it reads as little as it can: the count and the ends of the
+    numbering (a unique key numbered 1..N with N rows has no gap), then the two hash columns in
+    order. When something is wrong, the full verification names the first bad record, with
+    `log verify`'s own words."""
     a = AiringRow
-    prev, expected = GENESIS, 1
-    while True:
-        rows = fetch(session, select(a.seq, a.prev_hash, a.hash).where(a.seq >= expected).order_by(a.seq).limit(batch))
-        for seq, prev_hash, record_hash in rows:
-            if seq != expected or prev_hash != prev:
+    count, first, last = session.execute(select(func.count(), func.min(a.seq), func.max(a.seq))).one()
+    if count and (first != 1 or last != count):
+        return verify(session).problem or "The airing log changed while it was being checked."
+    prev = GENESIS
+    for low in range(1, (count or 0) + 1, batch):
+        for prev_hash, record_hash in fetch(
+            session, select(a.prev_hash, a.hash).where(a.seq.between(low, low + batch - 1)).order_by(a.seq)
+        ):
+            if prev_hash != prev:
                 return verify(session).problem or "The airing log changed while it was being checked."
-            prev, expected = record_hash, expected + 1
-        if len(rows) < batch:
-            return None
+            prev = record_hash
+    return None
 
 
 # The largest id a database integer holds; a longer number typed by hand names no airing.
