@@ -20,14 +20,16 @@ from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import _
 from broadcaster.newsdesk import parse_date
 from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
-from broadcaster.reports.daybook import Daybook, SumRow, compare, names_missing_airings
+from broadcaster.reports.daybook import Daybook, SumRow
 from broadcaster.reports.figures import ReportHeader
 from broadcaster.reports.periods import check_reach
 from broadcaster.reports.verification import (
     LogCheck,
     LogVerdict,
+    compare,
     count_problems,
     last_failure,
+    names_missing_airings,
     refusal,
     verdict_text,
 )

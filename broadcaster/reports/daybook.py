@@ -202,11 +202,6 @@ def check_row(row: SumRow, hash_at_last_seq: str | None) -> str | None:
     return None
 
 
-def names_missing_airings(row: SumRow, hash_at_last_seq: str | None) -> bool:
-    """The row names an airing the log no longer holds as it was: evidence that summing again would erase."""
-    return hash_at_last_seq != row.last_hash
-
-
 def runs_of(days: Mapping[date, tuple[Day, int, str]]) -> dict[date, SumRow]:
     """Sealed run rows of the runs these days fill (each day with its last airing's seq and hash)."""
     grouped: dict[date, list[tuple[date, Day, int, str]]] = {}
@@ -376,28 +371,3 @@ def item_days(occurrences: Sequence[tuple[int, date, ItemMs]]) -> ItemDays:
         if old is None or (seq, item.position) > (old[1], old[2]):
             days[day] = (item.topic, seq, item.position)
     return days
-
-
-def compare(expected: Mapping[tuple[str, date], SumRow], stored: Iterable[tuple[SumRow, str | None]]) -> list[str]:
-    """What differs between the figures summed from the log (`expected`) and those stored, for `log verify`."""
-    problems = []
-    seen = set()
-    for row, hash_there in stored:
-        seen.add((row.span, row.start))
-        problem = check_row(row, hash_there)
-        want = expected.get((row.span, row.start))
-        if problem is None and want is None:
-            problem = f"The airtime figures of {row.label()} are for days without airings in the log: they were added."
-        elif problem is None and want != row:
-            problem = (
-                f"The airtime figures of {row.label()} do not match the airings of those days: "
-                "they were changed and sealed again."
-            )
-        if problem is not None:
-            problems.append(problem)
-    problems += [
-        f"The airtime figures of {want.label()} are missing: they were deleted."
-        for key, want in sorted(expected.items())
-        if key not in seen
-    ]
-    return problems

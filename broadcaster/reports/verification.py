@@ -25,13 +25,14 @@ for it, made and marked on every page as made from a log that failed verificatio
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from broadcaster.airlog import VerifyResult
 from broadcaster.errors import BroadcasterError
 from broadcaster.i18n import _, ngettext
+from broadcaster.reports.daybook import SumRow, check_row
 from broadcaster.reports.figures import Incident
 
 REPORT_CHECKS = (
@@ -148,3 +149,36 @@ def last_failure(text: str | None) -> str | None:
         return f"The last `broadcaster log verify` (at {at}) found: {kept['problem']}"
     except (ValueError, KeyError, TypeError):
         return "The result of the last `broadcaster log verify` kept in the database is unreadable (it was altered)."
+
+
+# --- the figures, summed again, against those stored (`log verify`) ---------------------------
+
+
+def compare(expected: Mapping[tuple[str, date], SumRow], stored: Iterable[tuple[SumRow, str | None]]) -> list[str]:
+    """What differs between the figures summed from the log (`expected`) and those stored, for `log verify`."""
+    problems = []
+    seen = set()
+    for row, hash_there in stored:
+        seen.add((row.span, row.start))
+        problem = check_row(row, hash_there)
+        want = expected.get((row.span, row.start))
+        if problem is None and want is None:
+            problem = f"The airtime figures of {row.label()} are for days without airings in the log: they were added."
+        elif problem is None and want != row:
+            problem = (
+                f"The airtime figures of {row.label()} do not match the airings of those days: "
+                "they were changed and sealed again."
+            )
+        if problem is not None:
+            problems.append(problem)
+    problems += [
+        f"The airtime figures of {want.label()} are missing: they were deleted."
+        for key, want in sorted(expected.items())
+        if key not in seen
+    ]
+    return problems
+
+
+def names_missing_airings(row: SumRow, hash_at_last_seq: str | None) -> bool:
+    """The row names an airing the log no longer holds as it was: evidence that summing again would erase."""
+    return hash_at_last_seq != row.last_hash
