@@ -329,22 +329,27 @@ def verify_chain(records: Iterable[AiringRecord], head: ChainHead | None = None)
         expected += 1
     count = len(rows)
     if head is not None:
-        head_problem = _check_head(rows, head)
-        if head_problem is not None:
-            return _bad(count, prev, min(head.count, count + 1) or 1, head_problem)
+        at_head = _check_head(rows, head)
+        if at_head is not None:
+            return _bad(count, prev, min(head.count, count + 1) or 1, at_head)
     return VerifyResult(ok=True, count=count, head_hash=prev, first_bad_seq=None, problem=None)
 
 
 def _check_head(rows: list[AiringRecord], head: ChainHead) -> str | None:
-    count = len(rows)
+    at = rows[head.count - 1].hash if 0 < head.count <= len(rows) else (GENESIS if head.count == 0 else None)
+    return head_problem(len(rows), at, head)
+
+
+def head_problem(count: int, hash_at_head: str | None, head: ChainHead) -> str | None:
+    """What is wrong with a log of `count` airings whose airing #head.count has `hash_at_head`
+    (GENESIS for count 0; None when the log is shorter), given the code printed on an earlier report."""
     if head.count > count:
         deleted = f"#{count + 1}" if head.count == count + 1 else f"#{count + 1} to #{head.count}"
         return (
             f"The log has only {count} airings but an earlier report counted {head.count}: "
             f"the newest airings ({deleted}) were deleted."
         )
-    at = rows[head.count - 1].hash if head.count > 0 else GENESIS
-    if at != head.hash.lower():
+    if hash_at_head != head.hash.lower():
         where = f"Airing #{head.count}" if head.count > 0 else "The start of the log"
         return (
             f"{where} does not match the verification code printed on an earlier report ({head}): "

@@ -26,6 +26,7 @@ from docx.table import Table
 
 from broadcaster.hub.reports import CommuneFigures, DistrictReport
 from broadcaster.hub.settings import HubReportSection
+from broadcaster.reports import docx_layout as layout
 from broadcaster.reports import docx_report as blocks
 from broadcaster.reports.vietnamese import (
     PRIORITY_LABELS,
@@ -45,7 +46,7 @@ def _styles(doc: DocumentObject) -> None:
     for name, size in ((CELL_STYLE, 13), (CODE_STYLE, 9)):
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = doc.styles["Normal"]
-        style.font.name = blocks.FONT
+        style.font.name = layout.FONT
         style.font.size = Pt(size)
         style.paragraph_format.space_after = Pt(0)
         style.paragraph_format.space_before = Pt(0)
@@ -94,7 +95,7 @@ def _grid(
     for n, values in enumerate(rows, start=1):
         total = n == len(rows) and values[0] == ""
         tbl.append(parse_xml(_row_xml(values, widths, [body_id] * len(values), body_aligns, total)))
-    blocks._para(doc, "", 6)
+    layout.para(doc, "", 6)
     return table
 
 
@@ -125,9 +126,9 @@ def subject(report: DistrictReport) -> str:
 
 def _results(doc: DocumentObject, report: DistrictReport) -> None:
     total = report.total
-    blocks._body(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True)
-    blocks._body(doc, "1. Kết quả chung", bold=True)
-    blocks._body(
+    layout.body(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True)
+    layout.body(doc, "1. Kết quả chung", bold=True)
+    layout.body(
         doc,
         f"Trong {period_phrase(report.period)}, {len(report.communes)} đài truyền thanh cấp xã đã phát "
         f"{total.on_air} buổi có tin với {total.item_airings} lượt tin, tổng thời lượng "
@@ -135,7 +136,7 @@ def _results(doc: DocumentObject, report: DistrictReport) -> None:
         f"huyện cung cấp được phát {total.district_items} lượt ({minutes_text(total.district_ms / 1000)} phút). "
         "Số liệu được tổng hợp tự động từ nhật ký phát thanh của từng xã, đã kiểm tra tính toàn vẹn.",
     )
-    blocks._body(doc, "2. Kết quả theo từng xã", bold=True)
+    layout.body(doc, "2. Kết quả theo từng xã", bold=True)
     rows = [
         [str(n), c.name, _n(c.on_air), _n(c.item_airings), _minutes(c.ms), _n(c.district_items)]
         for n, c in enumerate(report.communes, start=1)
@@ -161,7 +162,7 @@ def _results(doc: DocumentObject, report: DistrictReport) -> None:
 
 
 def _bulletin_table(doc: DocumentObject, report: DistrictReport) -> None:
-    blocks._body(doc, "3. Kết quả phát tin, bài do huyện cung cấp", bold=True)
+    layout.body(doc, "3. Kết quả phát tin, bài do huyện cung cấp", bold=True)
     if report.bulletins:
         rows = [
             [
@@ -182,14 +183,14 @@ def _bulletin_table(doc: DocumentObject, report: DistrictReport) -> None:
         )
         if len(report.bulletins) > MAX_BULLETIN_ROWS:
             more = len(report.bulletins) - MAX_BULLETIN_ROWS
-            blocks._body(doc, f"… và {more} tin, bài khác (chi tiết trong tệp số liệu kèm theo).")
+            layout.body(doc, f"… và {more} tin, bài khác (chi tiết trong tệp số liệu kèm theo).")
     else:
-        blocks._body(doc, "Trong kỳ, huyện không gửi tin, bài cho các xã.")
+        layout.body(doc, "Trong kỳ, huyện không gửi tin, bài cho các xã.")
 
 
 def _codes(doc: DocumentObject, report: DistrictReport) -> None:
-    blocks._body(doc, "4. Mã kiểm chứng nhật ký phát thanh của từng xã", bold=True)
-    blocks._body(
+    layout.body(doc, "4. Mã kiểm chứng nhật ký phát thanh của từng xã", bold=True)
+    layout.body(
         doc,
         "Mã kiểm chứng (số buổi:mã băm) dùng để đối chiếu với nhật ký tại xã, bảo đảm nhật ký không bị sửa, "
         "xóa sau ngày lập báo cáo.",
@@ -214,12 +215,12 @@ def _note(c: CommuneFigures) -> str:
 
 
 def _shortcomings(doc: DocumentObject, report: DistrictReport) -> None:
-    blocks._body(doc, "II. TỒN TẠI, HẠN CHẾ", bold=True)
+    layout.body(doc, "II. TỒN TẠI, HẠN CHẾ", bold=True)
     listed = [c for c in report.communes if c.incomplete or c.last_contact_at is None or c.problem]
     if not listed:
-        blocks._body(doc, "Các xã đều phát đầy đủ và gửi nhật ký đúng quy định.")
+        layout.body(doc, "Các xã đều phát đầy đủ và gửi nhật ký đúng quy định.")
     else:
-        blocks._body(
+        layout.body(
             doc,
             f"Có {len(listed)} xã có buổi phát không trọn vẹn, chưa gửi nhật ký hoặc nhật ký cần kiểm tra:",
         )
@@ -234,43 +235,43 @@ def _shortcomings(doc: DocumentObject, report: DistrictReport) -> None:
             (1.3, 4.0, 2.3, 1.8, 2.3, 4.8),
             frozenset({1, 5}),
         )
-    blocks._body(doc, "[Phòng Văn hóa và Thông tin bổ sung đánh giá tồn tại, hạn chế và nguyên nhân.]", italic=True)
+    layout.body(doc, "[Phòng Văn hóa và Thông tin bổ sung đánh giá tồn tại, hạn chế và nguyên nhân.]", italic=True)
 
 
 def _closing(doc: DocumentObject, header: blocks.ReportHeader) -> None:
-    blocks._body(doc, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ", bold=True)
-    blocks._body(doc, "[Phòng Văn hóa và Thông tin bổ sung phương hướng, nhiệm vụ kỳ tới.]", italic=True)
-    blocks._body(doc, "Trên đây là báo cáo tổng hợp kết quả hoạt động của các đài truyền thanh cấp xã./.")
+    layout.body(doc, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ", bold=True)
+    layout.body(doc, "[Phòng Văn hóa và Thông tin bổ sung phương hướng, nhiệm vụ kỳ tới.]", italic=True)
+    layout.body(doc, "Trên đây là báo cáo tổng hợp kết quả hoạt động của các đài truyền thanh cấp xã./.")
     table = doc.add_table(rows=1, cols=2)
-    blocks._no_borders(table)
+    layout.no_borders(table)
     left, right = table.rows[0].cells
-    blocks._cell(left, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    layout.cell(left, "Nơi nhận:", 12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
     for n, name in enumerate(header.recipients, start=1):
         line = name if name.startswith("-") else f"- {name}"
         if not line.endswith((";", ".")):
             line += "." if n == len(header.recipients) else ";"
-        blocks._para(left, line, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+        layout.para(left, line, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
     first = header.signer_authority.upper() or header.signer_title.upper()
-    blocks._cell(right, first, 14, bold=True)
+    layout.cell(right, first, 14, bold=True)
     if header.signer_authority:
-        blocks._para(right, header.signer_title.upper(), 14, bold=True)
+        layout.para(right, header.signer_title.upper(), 14, bold=True)
     for _ in range(4):
-        blocks._para(right, "", 14)
-    blocks._para(right, header.signer_name, 14, bold=True)
-    blocks._widths(table, (blocks.LEFT_COL_CM, blocks.RIGHT_COL_CM))
-    blocks._indent(table, blocks.HEADER_INDENT_CM)
+        layout.para(right, "", 14)
+    layout.para(right, header.signer_name, 14, bold=True)
+    layout.set_widths(table, (blocks.LEFT_COL_CM, blocks.RIGHT_COL_CM))
+    layout.indent(table, blocks.HEADER_INDENT_CM)
 
 
 def render_docx(report: DistrictReport, section: HubReportSection, issued_on: date) -> bytes:
     header = header_of(section)
     doc = Document()
-    blocks._setup(doc)
+    layout.setup(doc)
     _styles(doc)
-    blocks._header_block(doc, header, issued_on)
-    blocks._para(doc, "BÁO CÁO", 14, bold=True).paragraph_format.space_before = Pt(18)
-    blocks._para(doc, subject(report), 14, bold=True)
-    blocks._rule(doc, 3.0, blocks.TEXT_WIDTH_CM)
-    blocks._para(doc, "", 14, after=6)
+    blocks.header_block(doc, header, issued_on)
+    layout.para(doc, "BÁO CÁO", 14, bold=True).paragraph_format.space_before = Pt(18)
+    layout.para(doc, subject(report), 14, bold=True)
+    layout.rule(doc, 3.0, blocks.TEXT_WIDTH_CM)
+    layout.para(doc, "", 14, after=6)
     _results(doc, report)
     _shortcomings(doc, report)
     _closing(doc, header)

@@ -197,45 +197,16 @@ class EmergencyRequestRow(Base):
 
 # --- the airtime summary (store/summary.py keeps it in the transaction of each append) ---
 
-# SQLite keeps these rows in primary-key order (no rowid), so a report's period is one contiguous range.
-_KEY_ORDERED = ({"sqlite_with_rowid": False},)
 
+class AirtimeSumRow(Base):
+    """The figures of one station-local day, or of a run of days (one ISO week within one month),
+    sealed against the airing log (reports/daybook.py)."""
 
-class AirtimeDailyRow(Base):
-    """Airtime of one station-local day, per topic, slot, priority or status ("all": the day's total)."""
+    __tablename__ = "airtime_sums"
 
-    __tablename__ = "airtime_daily"
-    __table_args__ = _KEY_ORDERED
-
-    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)  # all | topic | slot | priority | status
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    ms: Mapped[int] = mapped_column(BigInteger)  # of items on air
-    items: Mapped[int] = mapped_column(Integer)  # item airings on air
-    airings: Mapped[int] = mapped_column(Integer)  # airings with an item on air (status: every airing)
-
-
-class AirtimeItemDayRow(Base):
-    """A day a news item was on air, chained to the next such day."""
-
-    __tablename__ = "airtime_item_days"
-    __table_args__ = _KEY_ORDERED
-
-    item_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    topic: Mapped[str] = mapped_column(String(64))  # of the item's last airing that day
-    last_seq: Mapped[int] = mapped_column(BigInteger)
-    last_pos: Mapped[int] = mapped_column(Integer)
-    next_day: Mapped[date | None] = mapped_column(Date)
-
-
-class AirtimeItemLastRow(Base):
-    """How many items were on air on `day` (as `topic`) and next on air on `next_day` (9999-12-31: not yet)."""
-
-    __tablename__ = "airtime_item_lasts"
-    __table_args__ = _KEY_ORDERED
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
-    next_day: Mapped[date] = mapped_column(Date, primary_key=True)
-    items: Mapped[int] = mapped_column(Integer)
+    span: Mapped[str] = mapped_column(String(3), primary_key=True)  # day | run
+    start: Mapped[date] = mapped_column(Date, primary_key=True)
+    figures: Mapped[str] = mapped_column(Text)  # canonical JSON
+    last_seq: Mapped[int] = mapped_column(BigInteger)  # the last airing that changed the figures
+    last_hash: Mapped[str] = mapped_column(String(64))
+    seal: Mapped[str] = mapped_column(String(64))

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from broadcaster.airlog import AiringDraft, AiringRecord, ChainHead, verify_chain
+from broadcaster.reports import daybook
 from broadcaster.reports.aggregate import (
     Facts,
     Period,
@@ -27,6 +28,7 @@ from broadcaster.reports.aggregate import (
     report_to_json,
     rollup,
 )
+from broadcaster.reports.verification import LogCheck
 from broadcaster.reports.writers import render_csv, render_json
 from broadcaster.service.context import Station
 from broadcaster.store import airings, summary, summary_read
@@ -211,7 +213,7 @@ def test_summary_airtime_is_item_airtime_ms_to_the_millisecond() -> None:
     for rec in chain(mixed_drafts() + late_drafts()):
         played = round(rec.duration_seconds * 1000)
         for got, it in zip(summary.items_of(rec), rec.items, strict=True):
-            assert summary.airtime_ms(rec.status, played, got) == item_airtime_ms(rec, it)
+            assert daybook.airtime_ms(rec.status, played, got) == item_airtime_ms(rec, it)
 
 
 # --- upgrading a station whose log was written before the summary existed -------------------
@@ -264,11 +266,11 @@ def write_old_log(db: Database, drafts: list[AiringDraft]) -> list[AiringRecord]
     return records
 
 
-def test_upgrading_to_0003_back_fills_the_summary_from_the_old_log(db_url: str, tmp_path: Path) -> None:
+def test_upgrading_back_fills_the_summary_from_the_old_log(db_url: str, tmp_path: Path) -> None:
     old = Database(station_url(db_url, tmp_path))
     old.upgrade("0002")
     written = write_old_log(old, mixed_drafts() + late_drafts())
-    assert old.upgrade(tz=HCM) == ("0002", Database.head_revision())  # 0003 back-fills; later revisions follow
+    assert old.upgrade(tz=HCM) == ("0002", Database.head_revision())
     with old.session() as session:
         assert summary.built_for(session) == "Asia/Ho_Chi_Minh"
         records = airings.records(session)
@@ -331,7 +333,8 @@ def test_report_command_reads_the_summary_and_the_csv_still_lists_each_item(tmp_
     head = ChainHead(records[-1].hash, len(records))
 
     def expected(period: str) -> Report:
-        return build_report(records, parse_period(period), plan, slots, targets, head, HCM)
+        built = build_report(records, parse_period(period), plan, slots, targets, head, HCM)
+        return replace(built, check=LogCheck())  # every check passed
 
     got = json.loads(cli.ok("report", "--period", "2021-Q1", "--format", "json"))
     assert got == json.loads(render_json(expected("2021-Q1")))
@@ -343,3 +346,22 @@ def test_report_command_reads_the_summary_and_the_csv_still_lists_each_item(tmp_
 def test_period_ends_are_station_local_days() -> None:
     low, high = summary_read.utc_bounds(parse_period("2021-04"), HCM)
     assert (low.isoformat(), high - low) == ("2021-03-31T17:00:00+00:00", timedelta(days=30))
+
+
+# --- the seals ---------------------------------------------------------------------------------
+
+
+def test_rows_kept_by_appends_are_the_rows_a_rebuild_writes_seals_included(db: Database) -> None:
+    """So `log verify` can compare the stored figures with the log summed again, byte for byte."""
+    records = append_all(db, mixed_drafts() + late_drafts())
+    with db.session() as session:
+        kept = summary.stored_rows(session)
+        summed = summary.sum_log(session, HCM).all_rows()
+    assert {(row.span, row.start): row for row, _ in kept} == summed
+    assert all(daybook.check_row(row, there) is None for row, there in kept)
+    named = {row.last_seq for row, _ in kept}
+    assert named <= {r.seq for r in records} and len(records) in named
+    with db.session() as session:
+        summary.rebuild(session, HCM)
+    with db.session() as session:
+        assert summary.stored_rows(session) == kept
