@@ -38,17 +38,17 @@ def _problem_check(name: str, problem: str | None, ok_detail: str, hints: tuple[
 
 def check_database(config: Config) -> Check:
     from broadcaster.station import Station
-    from broadcaster.store.db import describe_url
+    from broadcaster.store.db import describe_url, sqlite_file
 
     url = config.database_url
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        # Connecting would create an empty file: a check must not change the station.
-        if not Path(url.removeprefix("sqlite:///")).exists():
-            return Check("database", False, f"The station database {describe_url(url)} does not exist.", INIT_FIX)
+    path = sqlite_file(url)
+    # Connecting would create an empty file: a check must not change the station.
+    if path is not None and not path.exists():
+        return Check("database", False, f"The station database {describe_url(url)} does not exist.", INIT_FIX)
     station = Station.open(config.path)
     try:
         station.ready()
-        return Check("database", True, f"{station.db.current_revision()} at {config.database_url.split('@')[-1]}")
+        return Check("database", True, f"{station.db.current_revision()} at {describe_url(url)}")
     except BroadcasterError as exc:
         return Check("database", False, exc.message, exc.hint)
     finally:

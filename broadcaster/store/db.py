@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,13 +37,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def describe_url(url: str) -> str:
-    """The URL without its password, for messages."""
+    """The URL without its password, for messages; a SQLite file by its real path, not URL-escaped."""
     try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except ArgumentError:
         return url
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return f"sqlite:///{parsed.database}"
+    return parsed.render_as_string(hide_password=True)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL or an in-memory database)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
 
 
 def translate(exc: BaseException, url: str) -> StoreError:
@@ -80,7 +93,7 @@ class Database:
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             else:
                 self.engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
-        except (ArgumentError, NoSuchModuleError) as exc:
+        except (ArgumentError, NoSuchModuleError, ImportError) as exc:
             raise StoreError(
                 f"The database URL '{describe_url(url)}' is not valid: {exc}.",
                 "Use sqlite:///station.db or postgresql+psycopg://user:password@host/dbname in config.toml.",
@@ -131,8 +144,9 @@ class Database:
 
     def upgrade(self, revision: str = "head", tz: tzinfo | None = None) -> tuple[str | None, str]:
         """Bring the schema to `revision`; returns (before, after). `tz`: the station's time zone."""
-        if self.url.startswith("sqlite:///"):
-            Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_file(self.url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         from alembic import command
 
         before = self.current_revision()
