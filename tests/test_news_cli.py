@@ -410,3 +410,28 @@ def test_an_empty_file_is_named(sqlite_cli: StationCLI, tmp_path: Path) -> None:
     assert sqlite_cli.fails("news", "add", "--title", "T", "--topic", "mot-cua", "--file", str(path)) == (
         "Error: rong.txt is empty. Put the news text in it, or give it with --text."
     )
+
+
+@pytest.mark.postgres
+def test_a_value_postgresql_refuses_is_named_like_the_station_names_it(tmp_path: Path) -> None:
+    """Past the desk's own checks (e.g. a caller building a Draft itself), the database's refusal is translated."""
+    from broadcaster.errors import StoreError
+    from broadcaster.model import Priority
+    from broadcaster.newsdesk import Draft, NewsDesk
+    from tests.conftest import PG_URL, reset_postgres, write_config
+
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server: run the tests through scripts/test.sh")
+    reset_postgres(PG_URL)
+    StationCLI(write_config(tmp_path, PG_URL)).ok("init")
+    desk = NewsDesk(Station.open(tmp_path / "config.toml"))
+    draft = Draft("T" * 501, "mot-cua", "x", Priority.NORMAL, None, None, 1)
+    with pytest.raises(StoreError) as refused:
+        desk.add(draft)
+    assert str(refused.value) == "The title is too long for the station database: at most 500 characters. Shorten it."
+    with pytest.raises(StoreError) as refused:
+        desk.add(Draft("T", "mot-cua", "x", Priority.NORMAL, None, None, 2**40))
+    assert str(refused.value) == (
+        "The number of airings is too large for the station database. Check the number you typed."
+    )
+    desk.station.db.dispose()

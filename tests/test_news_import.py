@@ -190,10 +190,8 @@ def test_csv_faults_are_named_and_nothing_is_stored(
 
 def test_csv_separated_by_semicolons_as_excel_saves_it_in_vietnam(station_cli: StationCLI, tmp_path: Path) -> None:
     path = tmp_path / "tin.csv"
-    path.write_bytes(
-        "title;topic;text;airings\r\nTin một;mot-cua;Nội dung, có dấu phẩy.;2\r\nTin hai;thu-tuc;Nội dung hai.;\r\n"
-        .encode("utf-8-sig")
-    )
+    rows = ["title;topic;text;airings", "Tin một;mot-cua;Nội dung, có dấu phẩy.;2", "Tin hai;thu-tuc;Nội dung hai.;"]
+    path.write_bytes("\r\n".join([*rows, ""]).encode("utf-8-sig"))
     station_cli.ok("news", "import", str(path))
     first, second = items(station_cli)
     assert (first["title"], first["text"], first["airings_wanted"]) == ("Tin một", "Nội dung, có dấu phẩy.", 2)

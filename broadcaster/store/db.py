@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator
 from datetime import tzinfo
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from broadcaster.errors import StoreError
@@ -62,11 +63,15 @@ def translate(exc: BaseException, url: str) -> StoreError:
     """Turn a driver error into a message an official can act on."""
     where = describe_url(url)
     text = str(getattr(exc, "orig", exc) or exc)
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
+        return read_only(where, sqlite_file(url) is not None)
     if "locked" in text or "busy" in text:
         return StoreError(
             f"The station database {where} is locked by another program.",
             "Wait a moment and try again; if it persists, check that no other program holds it open.",
         )
+    if "malformed" in text or "not a database" in text:
+        return damaged(where, text)
     if "unable to open database file" in text:
         return StoreError(
             f"The station database {where} cannot be opened.",
@@ -76,6 +81,8 @@ def translate(exc: BaseException, url: str) -> StoreError:
         return StoreError(f"The station database {where} is not set up.", "Run `broadcaster init` first.")
     if "disk" in text and ("full" in text or "I/O" in text):
         return StoreError(f"The disk holding {where} is full or failing.", "Free disk space, then try again.")
+    if isinstance(exc, DataError):
+        return _data_error(exc, text)
     if isinstance(exc, OperationalError):
         return StoreError(
             f"The station database {where} cannot be reached: {text.strip().splitlines()[0] if text else exc}.",
@@ -84,9 +91,85 @@ def translate(exc: BaseException, url: str) -> StoreError:
     return StoreError(f"Database error on {where}: {text}.", "Run `broadcaster doctor` to check the station.")
 
 
+def read_only(where: str, sqlite: bool) -> StoreError:
+    if sqlite:
+        hint = (
+            "Check that the file and its folder are writable by the user running broadcaster "
+            "and that the disk is not mounted read-only."
+        )
+    else:
+        hint = "Check that the database user may write to the tables and that the server is not a read-only standby."
+    return StoreError(f"The station database {where} is read-only: broadcaster cannot write to it.", hint)
+
+
+def damaged(where: str, detail: str) -> StoreError:
+    return StoreError(
+        f"The station database {where} is damaged ({detail.strip().splitlines()[0]}).",
+        "Stop the station, copy the latest backup over it, then run `broadcaster log verify`.",
+    )
+
+
+# Column names as the official knows the values (the CLI's options).
+_FIELDS = {
+    "airings_wanted": "number of airings",
+    "approved_by": "name of the person approving",
+    "topic": "topic code",
+    "slot": "slot name",
+    "news_items_id": "news item id",
+    "pk_1": "id",
+}
+
+
+def _field(column: str) -> str:
+    return _FIELDS.get(column, column.replace("_", " "))
+
+
+def _data_error(exc: DataError, text: str) -> StoreError:
+    """A value the database refused, named like the station's own checks name it (PostgreSQL checks types)."""
+    params = exc.params if isinstance(exc.params, dict) else {}
+    length = re.search(r"character varying\((\d+)\)", text)
+    if length:
+        limit = int(length[1])
+        column = next((_field(k) for k, v in params.items() if isinstance(v, str) and len(v) > limit), "text")
+        return StoreError(
+            f"The {column} is too long for the station database: at most {limit} characters.", "Shorten it."
+        )
+    if "out of range" in text:
+        column = next((_field(k) for k, v in params.items() if isinstance(v, int) and abs(v) > 2**31 - 1), "number")
+        return StoreError(f"The {column} is too large for the station database.", "Check the number you typed.")
+    if "NUL" in text:
+        return StoreError(
+            "A text contains a NUL character (0x00), which the station database cannot store.",
+            "Remove it: copy the text into Notepad and back, or retype it.",
+        )
+    return StoreError(f"The station database refused a value: {text.strip().splitlines()[0]}.", "Check what you typed.")
+
+
+def _refuse_emptied(url: str) -> None:
+    """A station database cut to 0 bytes: its records are gone, and connecting would make it a new empty one.
+
+    Checked before the first connection, since SQLite writes a fresh header into an
+    empty file on connect and `init` would then quietly start a new airing log.
+    """
+    path = sqlite_file(url)
+    if path is None:
+        return
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        return  # missing: `init` creates it; unreadable: the connection says why
+    if empty:
+        raise StoreError(
+            f"The station database {path} is empty (0 bytes): the airing log and the news queue it held are gone.",
+            f"Copy your latest backup over it (e.g. cp /path/to/backup/station.db {path}); "
+            "for a new station, delete the empty file and run `broadcaster init`.",
+        )
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
+        _refuse_emptied(url)
         try:
             if url.startswith("sqlite"):
                 self.engine: Engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -110,6 +193,13 @@ class Database:
         except SQLAlchemyError as exc:
             session.rollback()
             raise translate(exc, self.url) from exc
+        except (OverflowError, UnicodeEncodeError) as exc:
+            # SQLite's driver raises these itself, outside SQLAlchemy's errors; the checks before
+            # the database should have caught the value, so say plainly what the database refused
+            session.rollback()
+            raise StoreError(
+                f"The station database cannot store a value given: {exc}.", "Check the numbers and text you typed."
+            ) from exc
         except BaseException:
             session.rollback()
             raise
@@ -174,6 +264,47 @@ class Database:
                 f"{self.head_revision()}.",
                 "Run `broadcaster init` to upgrade it (existing records are kept).",
             )
+
+    # ------------------------------------------------------------ health (doctor)
+
+    def check_integrity(self) -> None:
+        """Raise StoreError when SQLite finds damaged pages (PostgreSQL checks its own pages)."""
+        if sqlite_file(self.url) is None:
+            return
+        try:
+            with self.engine.connect() as connection:
+                rows = [r[0] for r in connection.execute(text("PRAGMA quick_check(5)"))]
+        except (DBAPIError, OperationalError) as exc:
+            raise translate(exc, self.url) from exc
+        if rows != ["ok"]:
+            raise damaged(describe_url(self.url), "; ".join(str(r) for r in rows))
+
+    def check_writable(self) -> None:
+        """Raise StoreError when the station could read but not write (a daemon would fail at its first record)."""
+        where = describe_url(self.url)
+        try:
+            with self.engine.connect() as connection:
+                if sqlite_file(self.url) is not None:
+                    # a header write rolled back: SQLite refuses it at once on a file it opened read-only
+                    # (taking the write lock alone succeeds there, since in WAL mode the lock is elsewhere)
+                    version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+                    connection.exec_driver_sql("BEGIN")
+                    try:
+                        connection.exec_driver_sql(f"PRAGMA user_version = {int(version or 0)}")
+                    finally:
+                        connection.exec_driver_sql("ROLLBACK")
+                    return
+                standby = connection.execute(text("SELECT pg_is_in_recovery()")).scalar()
+                may_write = connection.execute(
+                    text(
+                        "SELECT has_table_privilege('airings', 'INSERT') "
+                        "AND has_table_privilege('news_items', 'UPDATE')"
+                    )
+                ).scalar()
+        except (DBAPIError, OperationalError) as exc:
+            raise translate(exc, self.url) from exc
+        if standby or not may_write:
+            raise read_only(where, sqlite=False)
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()
