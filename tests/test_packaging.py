@@ -8,6 +8,7 @@ environment (a path file), so nothing but the build backend is fetched.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -32,8 +33,16 @@ def run(*args: str | Path, cwd: Path, timeout: float = 300) -> subprocess.Comple
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A virtual environment with broadcaster installed from a freshly built wheel; returns its bin folder."""
     root = tmp_path_factory.mktemp("wheel-install")
+    # built from a copy: an in-tree build leaves build/ behind in the checkout
+    source = root / "source"
+    shutil.copytree(
+        REPO,
+        source,
+        symlinks=True,  # broadcaster/shipped/ links to the top-level files, as in the checkout
+        ignore=shutil.ignore_patterns(".*", "build", "*.egg-info", "__pycache__", "demo-station"),
+    )
     wheels = root / "wheels"
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, REPO, cwd=root)
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, source, cwd=root)
     (wheel,) = wheels.glob("broadcaster-*.whl")
     env = root / "env"
     venv.EnvBuilder(with_pip=True).create(env)
