@@ -19,6 +19,8 @@ from dataclasses import MISSING, dataclass, field
 from datetime import time as TimeOfDay
 from typing import Any
 
+from broadcaster import limits
+
 if typing.TYPE_CHECKING:
     from broadcaster.config import Config, SlotConfig
 
@@ -130,6 +132,11 @@ def hide_password(url: str) -> str:
 
 def database_problem(url: str) -> str | None:
     """Why broadcaster cannot use this [station] database URL, or None."""
+    if _SQLITE.match(url) and url.rstrip("/") in ("sqlite:", "sqlite:///:memory:"):
+        return (
+            "station.database: an in-memory database keeps nothing from one command to the next; "
+            'give a file, e.g. "sqlite:///station.db"'
+        )
     if _SQLITE.match(url) or _POSTGRES.match(url):
         return None
     return (
@@ -182,6 +189,12 @@ def _starts(slots: Sequence[SlotConfig | None]) -> list[tuple[int, int, str]]:
 def slot_problems(slots: Sequence[SlotConfig | None]) -> list[str]:
     """A slot that never airs, and two slots starting at the same second."""
     problems = [
+        f"slots[{n}].name: is {len(slot.name)} characters long; "
+        f"at most {limits.SLOT_NAME_MAX_CHARS} fit in the airing log"
+        for n, slot in enumerate(slots, start=1)
+        if slot is not None and len(slot.name) > limits.SLOT_NAME_MAX_CHARS
+    ]
+    problems += [
         f'slots[{n}].days: is empty, so the slot never airs; list its days (e.g. ["mon", "fri"]) or remove it'
         for n, slot in enumerate(slots, start=1)
         if slot is not None and not slot.days

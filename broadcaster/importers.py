@@ -157,8 +157,10 @@ def read_docx(path: Path) -> tuple[str, str, list[str]]:
         document = docx.Document(str(path))
         lines, tables = _docx_lines(document)
     except Exception as exc:  # python-docx lets zipfile, lxml and KeyError errors through
+        # a KeyError's text is its repr, quotes included
+        reason = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         raise InputError(
-            _("{name} is not a readable Word (.docx) file: {reason}.").format(name=path.name, reason=exc),
+            _("{name} is not a readable Word (.docx) file: {reason}.").format(name=path.name, reason=reason),
             _("Open it in Word or LibreOffice and save it again as .docx."),
         ) from None
     if not lines:

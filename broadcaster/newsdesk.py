@@ -108,13 +108,15 @@ class NewsDesk:
         def name(option: str) -> str:
             return where + (f"column '{option}'" if csv_row else f"--{option}")
 
-        if title is None or not title.strip():
-            raise InputError(f"{where}The title is empty.", "Give a short title with --title.")
-        if text is None or not text.strip():
-            raise InputError(f"{where}The news text is empty.", "Give the text with --text, or --file PATH.")
         text_name = text_label or name("text")
-        clean_title, title_notices = _unicode(" ".join(title.split()), "title", name("title"))
-        clean_text, text_notices = _unicode(text.strip(), "text", text_name)
+        # emptiness is judged on the clean text: a title of control characters is an empty title
+        clean_title, title_notices = _unicode(" ".join((title or "").split()), "title", name("title"))
+        clean_text, text_notices = _unicode((text or "").strip(), "text", text_name)
+        if not clean_title.strip():
+            raise InputError(f"{where}The title is empty.", "Give a short title with --title.")
+        if not clean_text.strip():
+            raise InputError(f"{where}The news text is empty.", "Give the text with --text, or --file PATH.")
+        clean_title, clean_text = " ".join(clean_title.split()), clean_text.strip()
         newsinput.check_length(
             clean_title, name("title"), limits.TITLE_MAX_CHARS, _("Give a short title; the news goes in the text.")
         )
@@ -239,9 +241,10 @@ class NewsDesk:
             return news_store.to_item(row)
 
     def approve(self, item_id: int, by: str) -> NewsItem:
-        if not by or not by.strip():
+        name, _notices = _unicode(" ".join((by or "").split()), "--by")
+        name = " ".join(name.split())
+        if not name:
             raise InputError("--by is empty.", 'Give the name of the person approving, e.g. --by "Nguyễn Văn A".')
-        name, _notices = _unicode(" ".join(by.split()), "--by")
         newsinput.check_length(name, "--by", limits.APPROVER_MAX_CHARS, _("Give the name of the person approving."))
         self.station.ready()
         with self.station.db.session() as session:
@@ -261,6 +264,14 @@ class NewsDesk:
         self.station.ready()
         suffix = path.suffix.lower()
         if suffix == ".csv":
+            options = (("--topic", topic), ("--priority", priority), ("--airings", airings))
+            given = [option for option, value in options if value is not None]
+            if given:
+                # silently ignored, a --priority emergency would leave every row at its own priority
+                raise InputError(
+                    _("{options} cannot be used with a .csv file.").format(options=" and ".join(given)),
+                    _("A .csv gives each row's topic, priority and airings in its own columns."),
+                )
             drafts = self._csv_drafts(path)
         elif suffix in (".txt", ".docx"):
             title, text, notices = read_docx(path) if suffix == ".docx" else read_txt(path)

@@ -17,8 +17,9 @@ from broadcaster.i18n import _
 from broadcaster.model import Priority
 from broadcaster.text.encoding import Conversion, to_nfc
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# ASCII digits only: a form broadcaster reads is one the official can see on the keyboard
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_DAY_FIRST = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 _DIGITS = re.compile(r"^\+?[0-9]+$")
 
 

@@ -63,6 +63,8 @@ def _text_from(text: str | None, file_: str | None, required: bool) -> tuple[str
         return text, None, []
     from broadcaster import importers
 
+    if not file_.strip():
+        raise InputError(_("--file is empty."), _("Give the path of a text file, or - for standard input."))
     if file_ == "-":
         name = _("standard input")
         # one byte more than allowed is enough to know it is too big

@@ -91,6 +91,11 @@ def speak(ctx: click.Context, text: str, output: Path) -> None:
     """Write TEXT as mastered speech to a WAV file, to listen to."""
     from broadcaster.rendering import Speech
 
+    if not text.strip():
+        raise InputError(
+            _("There is no text to speak."), _('Give it in quotes, e.g. broadcaster speak "Thử loa" -o thu.wav')
+        )
+    check_wav_name(output)
     rendered = Speech(open_station(ctx)).speak_to(text_argument(text, "TEXT"), output)
     click.echo(f"Wrote {output} ({rendered.duration_s:.1f} s, {rendered.engine} voice {rendered.voice}).")
     for note in rendered.fallback_notes:
@@ -107,11 +112,19 @@ def preview(ctx: click.Context, item_id: int, output: Path) -> None:
     from broadcaster.newsdesk import NewsDesk
     from broadcaster.rendering import Speech
 
+    check_wav_name(output)  # before anything is rendered and recorded
     station = open_station(ctx)
     item = NewsDesk(station).get(item_id)
     speech = Speech(station).preview_to(item, output)
     seconds = speech.title.duration_s + speech.text.duration_s
     click.echo(f"Wrote {output} (about {seconds:.0f} s, {speech.engine} voice {speech.voice}).")
+
+
+def check_wav_name(output: Path) -> None:
+    if output.suffix.lower() != ".wav":
+        raise InputError(
+            _("{path} must end in .wav.").format(path=output), _("Give an output file name like tin.wav.")
+        )
 
 
 COMMANDS = [normalize, render, speak, preview]
