@@ -122,9 +122,7 @@ def preview(ctx: click.Context, item_id: int, output: Path) -> None:
 
 def check_wav_name(output: Path) -> None:
     if output.suffix.lower() != ".wav":
-        raise InputError(
-            _("{path} must end in .wav.").format(path=output), _("Give an output file name like tin.wav.")
-        )
+        raise InputError(_("{path} must end in .wav.").format(path=output), _("Give an output file name like tin.wav."))
 
 
 COMMANDS = [normalize, render, speak, preview]
