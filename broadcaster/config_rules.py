@@ -20,6 +20,7 @@ from datetime import time as TimeOfDay
 from typing import Any
 
 from broadcaster import limits
+from broadcaster.i18n import _
 
 if typing.TYPE_CHECKING:
     from broadcaster.config import Config, SlotConfig
@@ -56,7 +57,9 @@ def parse_window(text: str) -> tuple[TimeOfDay, TimeOfDay]:
     first, last = parse_time(start), parse_time(end)
     if first == last:
         raise ValueError(
-            f"'{text}' starts and ends at the same time, so it allows nothing; for no limit write allowed = []"
+            _(
+                "'{text}' starts and ends at the same time, so it allows nothing; for no limit write allowed = []"
+            ).format(text=text)
         )
     return first, last
 
@@ -88,7 +91,10 @@ class Range:
 
     def describe(self) -> str:
         low, high = _number(self.low), _number(self.high)
-        span = f"more than {low} and at most {high}" if self.above else f"between {low} and {high}"
+        if self.above:
+            span = _("more than {low} and at most {high}").format(low=low, high=high)
+        else:
+            span = _("between {low} and {high}").format(low=low, high=high)
         return span + (f" ({self.unit})" if self.unit else "")
 
 
@@ -114,11 +120,19 @@ def check_limits(value: Any, metadata: Any, where: str, problems: list[str]) -> 
     """The range or length declared next to the field; nan and inf are never in a range."""
     allowed: Range | None = metadata.get("range")
     if allowed is not None and not allowed.contains(value):
-        problems.append(f"{where}: must be {allowed.describe()}, not {_number(value)}")
+        problems.append(
+            _("{where}: must be {range}, not {value}").format(
+                where=where, range=allowed.describe(), value=_number(value)
+            )
+        )
         return False
     max_chars: int | None = metadata.get("max_chars")
     if max_chars and len(value) > max_chars:
-        problems.append(f"{where}: is {len(value)} characters long; at most {max_chars} fit in the station's records")
+        problems.append(
+            _("{where}: is {count} characters long; at most {limit} fit in the station's records").format(
+                where=where, count=len(value), limit=max_chars
+            )
+        )
         return False
     return True
 
@@ -133,16 +147,16 @@ def hide_password(url: str) -> str:
 def database_problem(url: str) -> str | None:
     """Why broadcaster cannot use this [station] database URL, or None."""
     if _SQLITE.match(url) and url.rstrip("/") in ("sqlite:", "sqlite:///:memory:"):
-        return (
+        return _(
             "station.database: an in-memory database keeps nothing from one command to the next; "
             'give a file, e.g. "sqlite:///station.db"'
         )
     if _SQLITE.match(url) or _POSTGRES.match(url):
         return None
-    return (
-        f"station.database: '{hide_password(url)}' is not a database broadcaster can use; write "
+    return _(
+        "station.database: '{url}' is not a database broadcaster can use; write "
         '"sqlite:///station.db" (a file next to config.toml) or "postgresql+psycopg://user:password@host/dbname"'
-    )
+    ).format(url=hide_password(url))
 
 
 def engine_url(url: str, folder_of: typing.Callable[[str], str]) -> str:
@@ -189,27 +203,32 @@ def _starts(slots: Sequence[SlotConfig | None]) -> list[tuple[int, int, str]]:
 def slot_problems(slots: Sequence[SlotConfig | None]) -> list[str]:
     """A slot that never airs, and two slots starting at the same second."""
     problems = [
-        f"slots[{n}].name: is {len(slot.name)} characters long; "
-        f"at most {limits.SLOT_NAME_MAX_CHARS} fit in the airing log"
+        _("slots[{n}].name: is {count} characters long; at most {limit} fit in the airing log").format(
+            n=n, count=len(slot.name), limit=limits.SLOT_NAME_MAX_CHARS
+        )
         for n, slot in enumerate(slots, start=1)
         if slot is not None and len(slot.name) > limits.SLOT_NAME_MAX_CHARS
     ]
     problems += [
-        f'slots[{n}].days: is empty, so the slot never airs; list its days (e.g. ["mon", "fri"]) or remove it'
+        _('slots[{n}].days: is empty, so the slot never airs; list its days (e.g. ["mon", "fri"]) or remove it').format(
+            n=n
+        )
         for n, slot in enumerate(slots, start=1)
         if slot is not None and not slot.days
     ]
     same: dict[tuple[int, int], list[str]] = {}
     starts = _starts(slots)
-    for (at, first, day), (next_at, second, _) in itertools.pairwise(starts):
+    for (at, first, day), (next_at, second, _day) in itertools.pairwise(starts):
         if at == next_at:
             same.setdefault((first, second), []).append(day)
     for (first, second), days in same.items():
         slot = slots[first - 1]
         assert slot is not None
         problems.append(
-            f"slots[{second}].time: starts at the same time as slots[{first}] '{slot.name}' ({slot.time}) "
-            f"on {', '.join(days)}; give one of them another time"
+            _(
+                "slots[{second}].time: starts at the same time as slots[{first}] '{name}' ({time}) on {days}; "
+                "give one of them another time"
+            ).format(second=second, first=first, name=slot.name, time=slot.time, days=", ".join(days))
         )
     return problems
 
@@ -223,7 +242,7 @@ def lint(config: Config) -> list[str]:
     # the last slots of Sunday may still be on air when Monday's first ones start
     wrapped = starts + [(at + _WEEK_S, n, day) for at, n, day in starts]
     for index, (next_at, second, day) in enumerate(wrapped):
-        for at, first, _ in wrapped[:index]:
+        for at, first, _day in wrapped[:index]:
             slot = slots[first - 1]
             assert slot is not None
             if at < next_at < at + slot.max_minutes * 60:
@@ -234,16 +253,28 @@ def lint(config: Config) -> list[str]:
         earlier, later = slots[first - 1], slots[second - 1]
         assert earlier is not None and later is not None
         warnings.append(
-            f"slots[{second}] '{later.name}' ({later.time}) starts while slots[{first}] '{earlier.name}' "
-            f"({earlier.time}, up to {earlier.max_minutes:g} minutes) may still be on air, on {', '.join(days)}: "
-            "it then starts late"
+            _(
+                "slots[{second}] '{later}' ({later_time}) starts while slots[{first}] '{earlier}' "
+                "({earlier_time}, up to {minutes:g} minutes) may still be on air, on {days}: it then starts late"
+            ).format(
+                second=second,
+                later=later.name,
+                later_time=later.time,
+                first=first,
+                earlier=earlier.name,
+                earlier_time=earlier.time,
+                minutes=earlier.max_minutes,
+                days=", ".join(days),
+            )
         )
     windows = [parse_window(w) for w in config.broadcast_hours.allowed]
     for number, slot in enumerate(config.slots, start=1):
         if slot.priorities == ["emergency"] or in_windows(parse_time(slot.time), windows):
             continue
         warnings.append(
-            f"slots[{number}] '{slot.name}' at {slot.time} is outside the broadcast hours "
-            f"({', '.join(config.broadcast_hours.allowed)}): only emergency items will air in it"
+            _(
+                "slots[{number}] '{name}' at {time} is outside the broadcast hours ({hours}): "
+                "only emergency items will air in it"
+            ).format(number=number, name=slot.name, time=slot.time, hours=", ".join(config.broadcast_hours.allowed))
         )
     return warnings

@@ -122,7 +122,7 @@ def run(plan: DemoPlan, say: Callable[[str], None]) -> Station:
     say(f"Queued {len(items)} sample news items from {SAMPLE_NEWS.name}.")
     speech = Speech(station)
     speech.station_lines()
-    _, problems = speech.render_items(items)
+    _speeches, problems = speech.render_items(items)
     for problem in problems:
         say(f"Warning: {problem}")
     say("Speech rendered with the offline voice (espeak-ng) and mastered for horn loudspeakers.")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from broadcaster.config import Config, lint, load_config
 from broadcaster.errors import BroadcasterError
+from broadcaster.i18n import _
 
 MIN_FREE_BYTES = 1 << 30  # a year of bulletins and reports fits easily in 1 GiB
 INIT_FIX = "Run `broadcaster init` to create it."
@@ -26,7 +27,7 @@ def _problem_check(name: str, problem: str | None, ok_detail: str, hints: tuple[
     """A check from an adapter's "what is wrong. Fix: what to do" text (or one ending in a known hint)."""
     if problem is None:
         return Check(name, True, ok_detail)
-    what, _, fix = problem.partition(" Fix: ")
+    what, _sep, fix = problem.partition(" Fix: ")
     if not fix:
         # Some adapters end the text with their usual hint instead of "Fix:"; the fix line must still show.
         for hint in hints:
@@ -160,7 +161,7 @@ def run_checks(config_path: Path) -> list[Check]:
     detail = f"{config.path} ({len(config.topics)} topics, {len(config.slots)} slots)"
     warnings = lint(config)
     if warnings:
-        detail += f"; {len(warnings)} warning(s): run `broadcaster config check` to see them"
+        detail += _("; {count} warning(s): run `broadcaster config check` to see them").format(count=len(warnings))
     results = [Check("config", True, detail)]
     for check in CHECKS:
         try:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, NoSuchModuleErr
 from sqlalchemy.orm import Session, sessionmaker
 
 from broadcaster.errors import StoreError
+from broadcaster.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -93,19 +94,23 @@ def translate(exc: BaseException, url: str) -> StoreError:
 
 def read_only(where: str, sqlite: bool) -> StoreError:
     if sqlite:
-        hint = (
+        hint = _(
             "Check that the file and its folder are writable by the user running broadcaster "
             "and that the disk is not mounted read-only."
         )
     else:
-        hint = "Check that the database user may write to the tables and that the server is not a read-only standby."
-    return StoreError(f"The station database {where} is read-only: broadcaster cannot write to it.", hint)
+        hint = _("Check that the database user may write to the tables and that the server is not a read-only standby.")
+    return StoreError(
+        _("The station database {where} is read-only: broadcaster cannot write to it.").format(where=where), hint
+    )
 
 
 def damaged(where: str, detail: str) -> StoreError:
     return StoreError(
-        f"The station database {where} is damaged ({detail.strip().splitlines()[0]}).",
-        "Stop the station, copy the latest backup over it, then run `broadcaster log verify`.",
+        _("The station database {where} is damaged ({detail}).").format(
+            where=where, detail=detail.strip().splitlines()[0]
+        ),
+        _("Stop the station, copy the latest backup over it, then run `broadcaster log verify`."),
     )
 
 
@@ -132,17 +137,26 @@ def _data_error(exc: DataError, text: str) -> StoreError:
         limit = int(length[1])
         column = next((_field(k) for k, v in params.items() if isinstance(v, str) and len(v) > limit), "text")
         return StoreError(
-            f"The {column} is too long for the station database: at most {limit} characters.", "Shorten it."
+            _("The {field} is too long for the station database: at most {limit} characters.").format(
+                field=column, limit=limit
+            ),
+            _("Shorten it."),
         )
     if "out of range" in text:
         column = next((_field(k) for k, v in params.items() if isinstance(v, int) and abs(v) > 2**31 - 1), "number")
-        return StoreError(f"The {column} is too large for the station database.", "Check the number you typed.")
+        return StoreError(
+            _("The {field} is too large for the station database.").format(field=column),
+            _("Check the number you typed."),
+        )
     if "NUL" in text:
         return StoreError(
-            "A text contains a NUL character (0x00), which the station database cannot store.",
-            "Remove it: copy the text into Notepad and back, or retype it.",
+            _("A text contains a NUL character (0x00), which the station database cannot store."),
+            _("Remove it: copy the text into Notepad and back, or retype it."),
         )
-    return StoreError(f"The station database refused a value: {text.strip().splitlines()[0]}.", "Check what you typed.")
+    return StoreError(
+        _("The station database refused a value: {reason}.").format(reason=text.strip().splitlines()[0]),
+        _("Check what you typed."),
+    )
 
 
 def _refuse_emptied(url: str) -> None:
@@ -160,9 +174,13 @@ def _refuse_emptied(url: str) -> None:
         return  # missing: `init` creates it; unreadable: the connection says why
     if empty:
         raise StoreError(
-            f"The station database {path} is empty (0 bytes): the airing log and the news queue it held are gone.",
-            f"Copy your latest backup over it (e.g. cp /path/to/backup/station.db {path}); "
-            "for a new station, delete the empty file and run `broadcaster init`.",
+            _(
+                "The station database {path} is empty (0 bytes): the airing log and the news queue it held are gone."
+            ).format(path=path),
+            _(
+                "Copy your latest backup over it (e.g. cp /path/to/backup/station.db {path}); "
+                "for a new station, delete the empty file and run `broadcaster init`."
+            ).format(path=path),
         )
 
 
@@ -198,7 +216,8 @@ class Database:
             # the database should have caught the value, so say plainly what the database refused
             session.rollback()
             raise StoreError(
-                f"The station database cannot store a value given: {exc}.", "Check the numbers and text you typed."
+                _("The station database cannot store a value given: {reason}.").format(reason=exc),
+                _("Check the numbers and text you typed."),
             ) from exc
         except BaseException:
             session.rollback()
