@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import os
 import tomllib
-import typing
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import time as TimeOfDay
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from broadcaster import limits
 from broadcaster.config_rules import (
     WEEKDAYS,
-    check_limits,
     database_problem,
     did_you_mean,
     engine_url,
@@ -30,7 +28,7 @@ from broadcaster.config_rules import (
     sized,
     slot_problems,
 )
-from broadcaster.config_toml import as_dict, to_toml
+from broadcaster.config_toml import as_dict, read_section, to_toml
 from broadcaster.errors import ConfigError
 
 __all__ = [
@@ -245,87 +243,6 @@ _SECTIONS: dict[str, Any] = {
     "targets": list[TargetConfig],
     "report": ReportConfig,
 }
-_T = TypeVar("_T")
-
-
-def _type_name(tp: Any) -> str:
-    origin = typing.get_origin(tp)
-    if origin is list:
-        return "a list"
-    if origin is dict:
-        return "a table"
-    return {str: "text", int: "a whole number", float: "a number", bool: "true or false"}.get(tp, str(tp))
-
-
-def _check_value(value: Any, tp: Any, where: str, problems: list[str]) -> Any:
-    origin = typing.get_origin(tp)
-    if origin is list:
-        (inner,) = typing.get_args(tp)
-        if not isinstance(value, list):
-            problems.append(f"{where}: must be {_type_name(tp)}, not {value!r}")
-            return None
-        checked = [_check_value(v, inner, f"{where}[{i + 1}]", problems) for i, v in enumerate(value)]
-        # One bad entry spoils the list: a None inside it would crash the cross-checks.
-        return None if any(c is None for c in checked) else checked
-    if origin is dict:
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            problems.append(f"{where}: must be a table of text values")
-            return None
-        return dict(value)
-    if tp is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if tp in (int, float) and isinstance(value, bool):
-        problems.append(f"{where}: must be {_type_name(tp)}, not {value!r}")
-        return None
-    if not isinstance(value, tp):
-        problems.append(f"{where}: must be {_type_name(tp)}, not {value!r}")
-        return None
-    return value
-
-
-def _read_table(cls: type[_T], table: Any, where: str, problems: list[str]) -> _T | None:
-    if not isinstance(table, dict):
-        problems.append(f"{where}: must be a table ([{where}])")
-        return None
-    hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
-    values: dict[str, Any] = {}
-    ok = True
-    for key, value in table.items():
-        if key not in known:
-            problems.append(f"{where}.{key}: unknown config key.{did_you_mean(key, known)}")
-            ok = False
-            continue
-        checked = _check_value(value, hints[key], f"{where}.{key}", problems)
-        if checked is None or not check_limits(checked, known[key].metadata, f"{where}.{key}", problems):
-            ok = False
-        else:
-            values[key] = checked
-    for name, spec in known.items():
-        if name not in table and spec.default is MISSING and spec.default_factory is MISSING:
-            problems.append(f"{where}: missing required key '{name}'")
-            ok = False
-    if ok:
-        return cls(**values)
-    # Keep the good keys of a table with a bad one, so the cross-checks still look at them
-    # (a typo in [station] must not hide a wrong timezone); the problems stop loading anyway.
-    required = [n for n, f in known.items() if f.default is MISSING and f.default_factory is MISSING]
-    return cls(**values) if all(n in values for n in required) else None
-
-
-def _read_section(name: str, raw: Any, problems: list[str]) -> Any:
-    spec = _SECTIONS[name]
-    if typing.get_origin(spec) is list:
-        (cls,) = typing.get_args(spec)
-        if raw is None:
-            return []
-        if not isinstance(raw, list):
-            problems.append(f"{name}: must be an array of tables ([[{name}]])")
-            return []
-        # A bad entry stays as None so the cross-checks still number the others as the file does.
-        return [_read_table(cls, entry, f"{name}[{i + 1}]", problems) for i, entry in enumerate(raw)]
-    result = _read_table(spec, raw if raw is not None else {}, name, problems)
-    return result if result is not None else spec()
 
 
 def _cross_check(cfg: dict[str, Any], problems: list[str]) -> None:
@@ -409,7 +326,7 @@ def parse_config(text: str, path: Path) -> Config:
     for key in raw:
         if key not in _SECTIONS:
             problems.append(f"{key}: unknown config section.{did_you_mean(key, _SECTIONS)}")
-    sections = {name: _read_section(name, raw.get(name), problems) for name in _SECTIONS}
+    sections = {name: read_section(name, spec, raw.get(name), problems) for name, spec in _SECTIONS.items()}
     _cross_check(sections, problems)
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
