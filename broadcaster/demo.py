@@ -18,19 +18,25 @@ from pathlib import Path
 
 from broadcaster.config import load_config
 from broadcaster.daemon import Daemon
+from broadcaster.errors import InputError
 from broadcaster.evidence import Evidence, LogQuery
+from broadcaster.i18n import _
 from broadcaster.newsdesk import NewsDesk
 from broadcaster.reports.aggregate import period_between
-from broadcaster.service.context import REPO_AUDIO, Station
+from broadcaster.service.context import SHIPPED, Station
 from broadcaster.service.voicing import Voicing
+from broadcaster.sound.outputs import FileOutput, Output
 from broadcaster.sound.registry import make_amplifier, make_output, sound_card_available
 
 log = logging.getLogger(__name__)
 
 SAMPLE_NEWS = Path(__file__).parent / "demodata" / "tin-mau.csv"
-SHIPPED_CONFIG = REPO_AUDIO.parent / "config.toml"
+SHIPPED_CONFIG = SHIPPED / "config.toml"
 SLOT_GAP_S = 75
 SLOT_MINUTES = 1.1  # two short items per bulletin, well inside SLOT_GAP_S
+QUICK_SLOT_MINUTES = 1.1  # the quick demo: one bulletin of one item (the others have no speech)
+# The demo replaces only a folder holding this file, which only the demo writes.
+MARKER = ".broadcaster-demo"
 EMERGENCY = (
     "Thông báo khẩn: tạm dừng tiếp nhận hồ sơ chiều nay",
     "Do sự cố mất điện, Bộ phận một cửa UBND xã tạm dừng tiếp nhận hồ sơ từ 14h đến 17h chiều nay. "
@@ -44,9 +50,10 @@ class DemoPlan:
     first_slot: datetime
     seconds: float
     to_sound_card: bool
+    quick: bool = False
 
 
-def demo_config(shipped: str, first_slot: datetime, to_sound_card: bool) -> str:
+def demo_config(shipped: str, first_slot: datetime, to_sound_card: bool, quick: bool = False) -> str:
     """The shipped config with offline speech, three slots a few seconds apart, and the demo's output."""
     text = shipped.replace('engine = "gtts" ', 'engine = "espeak"').replace(
         'fallback = ["espeak"]', "fallback = []       "
@@ -56,35 +63,62 @@ def demo_config(shipped: str, first_slot: datetime, to_sound_card: bool) -> str:
         text = text.replace('kind = "device" ', 'kind = "file"   ')
     # Replace the three slots by demo slots SLOT_GAP_S apart, one minute long each.
     slots = re.compile(r"\[\[slots\]\].*?(?=\n# Loudspeaker hours)", re.S)
+    names = ("Bản tin sáng",) if quick else ("Bản tin sáng", "Bản tin trưa", "Chuyên mục Cải cách hành chính")
+    minutes = QUICK_SLOT_MINUTES if quick else SLOT_MINUTES
     demo_slots = "\n".join(
         f'[[slots]]\nname = "{name}"\ntime = "{(first_slot + timedelta(seconds=SLOT_GAP_S * n)):%H:%M:%S}"\n'
-        f"max_minutes = {SLOT_MINUTES}\ntopics = []\n"
-        for n, name in enumerate(("Bản tin sáng", "Bản tin trưa", "Chuyên mục Cải cách hành chính"))
+        f"max_minutes = {minutes}\ntopics = []\n"
+        for n, name in enumerate(names)
     )
     return slots.sub(demo_slots, text, count=1)
 
 
-def prepare(folder: Path, now: datetime, lead_s: float = 20.0) -> DemoPlan:
-    """Create a fresh demo station in `folder` (a previous demo there is replaced)."""
-    if folder.exists():
-        if not (folder / "config.toml").exists():
-            raise FileExistsError(f"{folder} exists and is not a demo station; choose another folder")
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    to_card = sound_card_available()
+def prepare(folder: Path, now: datetime, lead_s: float = 20.0, quick: bool = False) -> DemoPlan:
+    """Create a fresh demo station in `folder`: a new or empty folder, or one an earlier demo made.
+
+    Anything else is refused: `--dir /opt/broadcaster` must never erase a real station's airing log.
+    """
+    _clear(folder)
+    (folder / MARKER).write_text(
+        "Made by `broadcaster demo`: the demo may delete this folder to start again.\n", encoding="utf-8"
+    )
+    to_card = False if quick else sound_card_available()
     first = now + timedelta(seconds=lead_s)
     station_tz_first = first.astimezone(load_config(SHIPPED_CONFIG).tz)
     (folder / "config.toml").write_text(
-        demo_config(SHIPPED_CONFIG.read_text(encoding="utf-8"), station_tz_first, to_card), encoding="utf-8"
+        demo_config(SHIPPED_CONFIG.read_text(encoding="utf-8"), station_tz_first, to_card, quick), encoding="utf-8"
     )
-    return DemoPlan(folder, first, lead_s + SLOT_GAP_S * 2 + SLOT_MINUTES * 60 + 10, to_card)
+    seconds = lead_s + 8 if quick else lead_s + SLOT_GAP_S * 2 + SLOT_MINUTES * 60 + 10
+    return DemoPlan(folder, first, seconds, to_card, quick)
+
+
+def _clear(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise InputError(
+            _("{folder} is a file, not a folder.").format(folder=folder), _("Give a folder for the demo with --dir.")
+        )
+    if folder.is_dir() and (folder / MARKER).is_file():
+        shutil.rmtree(folder)
+    elif folder.is_dir() and any(folder.iterdir()):
+        raise InputError(
+            _("{folder} is not empty and was not made by `broadcaster demo`; the demo replaces only its own.").format(
+                folder=folder
+            ),
+            _(
+                "Give a new folder with --dir; nothing in {folder} was changed "
+                "(a demo folder made by an older version has to be deleted by hand)."
+            ).format(folder=folder),
+        )
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def run(plan: DemoPlan, say: Callable[[str], None]) -> Station:
     station = Station.open(plan.folder / "config.toml")
     station.init()
     desk = NewsDesk(station)
-    items, _ = desk.import_file(SAMPLE_NEWS, topic=None)
+    items, _notices = desk.import_file(SAMPLE_NEWS, topic=None)
+    if plan.quick:
+        items = items[:1]
     say(f"Queued {len(items)} sample news items from {SAMPLE_NEWS.name}.")
     speech = Voicing(station)
     speech.station_lines()
@@ -92,7 +126,12 @@ def run(plan: DemoPlan, say: Callable[[str], None]) -> Station:
     for problem in problems:
         say(f"Warning: {problem}")
     say("Speech rendered with the offline voice (espeak-ng) and mastered for horn loudspeakers.")
-    output = make_output(station)
+    # the quick demo checks an installation: its one bulletin is written at once, not in real time
+    output: Output = (
+        FileOutput(station.config.output_dir, station.clock, tz=station.config.tz, realtime=False)
+        if plan.quick
+        else make_output(station)
+    )
     if plan.to_sound_card:
         say(f"Sound goes to the sound card ({output.name}).")
     else:
@@ -100,11 +139,14 @@ def run(plan: DemoPlan, say: Callable[[str], None]) -> Station:
     daemon = Daemon(station, output, make_amplifier(station), speech)
     emergency_at = round((plan.first_slot - station.now()).total_seconds()) + SLOT_GAP_S + 20
     timer = threading.Timer(emergency_at, _queue_emergency, args=(station, say))
-    timer.start()
-    say(
-        f"Demo day: 3 slots {SLOT_GAP_S} s apart from {station.local(plan.first_slot):%H:%M:%S}; "
-        f"an emergency item arrives after {emergency_at} s. This takes about {plan.seconds:.0f} s."
-    )
+    if plan.quick:
+        say(f"Quick demo: one slot at {station.local(plan.first_slot):%H:%M:%S}; about {plan.seconds:.0f} s.")
+    else:
+        timer.start()
+        say(
+            f"Demo day: 3 slots {SLOT_GAP_S} s apart from {station.local(plan.first_slot):%H:%M:%S}; "
+            f"an emergency item arrives after {emergency_at} s. This takes about {plan.seconds:.0f} s."
+        )
     try:
         daemon.run(run_for=plan.seconds, install_signals=threading.current_thread() is threading.main_thread())
     finally:

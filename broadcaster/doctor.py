@@ -7,8 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcaster.config import Config, load_config
+from broadcaster.config import Config, lint, load_config
 from broadcaster.errors import BroadcasterError
+from broadcaster.i18n import _
 
 MIN_FREE_BYTES = 1 << 30  # a year of bulletins and reports fits easily in 1 GiB
 INIT_FIX = "Run `broadcaster init` to create it."
@@ -26,7 +27,7 @@ def _problem_check(name: str, problem: str | None, ok_detail: str, hints: tuple[
     """A check from an adapter's "what is wrong. Fix: what to do" text (or one ending in a known hint)."""
     if problem is None:
         return Check(name, True, ok_detail)
-    what, _, fix = problem.partition(" Fix: ")
+    what, _sep, fix = problem.partition(" Fix: ")
     if not fix:
         # Some adapters end the text with their usual hint instead of "Fix:"; the fix line must still show.
         for hint in hints:
@@ -38,21 +39,34 @@ def _problem_check(name: str, problem: str | None, ok_detail: str, hints: tuple[
 
 def check_database(config: Config) -> Check:
     from broadcaster.service.context import Station
-    from broadcaster.store.db import describe_url
+    from broadcaster.store.db import describe_url, sqlite_file
 
     url = config.database_url
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        # Connecting would create an empty file: a check must not change the station.
-        if not Path(url.removeprefix("sqlite:///")).exists():
-            return Check("database", False, f"The station database {describe_url(url)} does not exist.", INIT_FIX)
-    station = Station.open(config.path)
+    path = sqlite_file(url)
+    # Connecting would create an empty file: a check must not change the station.
+    if path is not None and not path.exists():
+        return Check("database", False, f"The station database {describe_url(url)} does not exist.", INIT_FIX)
+    try:
+        station = Station.open(config.path)
+    except BroadcasterError as exc:
+        return Check("database", False, exc.message, _fix(exc.hint))
     try:
         station.ready()
-        return Check("database", True, f"{station.db.current_revision()} at {config.database_url.split('@')[-1]}")
+        # a damaged page or a read-only file passes `ready`: found here, not at the daemon's first record
+        station.db.check_integrity()
+        station.db.check_writable()
+        return Check("database", True, f"{station.db.current_revision()} at {describe_url(url)}")
     except BroadcasterError as exc:
-        return Check("database", False, exc.message, exc.hint)
+        return Check("database", False, exc.message, _fix(exc.hint))
     finally:
         station.db.dispose()
+
+
+def _fix(hint: str | None) -> str | None:
+    """The fix to show; a hint that says to run doctor is no fix from inside doctor."""
+    if hint and "broadcaster doctor" in hint:
+        return None
+    return hint
 
 
 def check_disk(config: Config) -> Check:
@@ -144,10 +158,14 @@ def run_checks(config_path: Path) -> list[Check]:
         config = load_config(config_path)
     except BroadcasterError as exc:
         return [Check("config", False, str(exc), "Fix config.toml and run `broadcaster config check`.")]
-    results = [Check("config", True, f"{config.path} ({len(config.topics)} topics, {len(config.slots)} slots)")]
+    detail = f"{config.path} ({len(config.topics)} topics, {len(config.slots)} slots)"
+    warnings = lint(config)
+    if warnings:
+        detail += _("; {count} warning(s): run `broadcaster config check` to see them").format(count=len(warnings))
+    results = [Check("config", True, detail)]
     for check in CHECKS:
         try:
             results.append(check(config))
         except BroadcasterError as exc:
-            results.append(Check(check.__name__.removeprefix("check_"), False, exc.message, exc.hint))
+            results.append(Check(check.__name__.removeprefix("check_"), False, exc.message, _fix(exc.hint)))
     return results

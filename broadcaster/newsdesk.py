@@ -6,29 +6,22 @@ database exactly as it was; an import is all or nothing.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from broadcaster.errors import InputError, NotFoundError
+from broadcaster import limits, newsinput
+from broadcaster.errors import InputError
+from broadcaster.i18n import _
+from broadcaster.importers import CSV_COLUMNS, CsvRow, read_bytes, read_csv, read_docx, read_txt
 from broadcaster.model import ItemStatus, NewsItem, Priority
 from broadcaster.service.context import Station
 from broadcaster.store import news as news_store
-from broadcaster.text.encoding import Conversion, decode_text_file, to_nfc
 
-CSV_COLUMNS = ("title", "topic", "text", "priority", "from", "until", "airings")
-_DATE_FORMATS = (
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), (1, 2, 3)),
-    (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), (3, 2, 1)),
-    (re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$"), (3, 2, 1)),
-    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), (3, 2, 1)),
-)
+__all__ = ["CSV_COLUMNS", "Draft", "NewsDesk", "item_json", "read_bytes"]
 
 
 @dataclass(frozen=True)
@@ -46,24 +39,20 @@ class Draft:
 
 
 def parse_date(text: str, what: str) -> date:
-    value = text.strip()
-    for pattern, (y, m, d) in _DATE_FORMATS:
-        match = pattern.match(value)
-        if match:
-            year, month, day = int(match[y]), int(match[m]), int(match[d])
-            try:
-                return date(year, month, day)
-            except ValueError:
-                raise InputError(
-                    f"{what} '{text}' is not a date that exists.", "Check the day and month, e.g. 2021-02-28."
-                ) from None
-    raise InputError(
-        f"{what} '{text}' is not a date.", "Write it as YYYY-MM-DD (2021-03-15) or DD/MM/YYYY (15/03/2021)."
-    )
+    """A validity date in one of the accepted forms (see newsinput.parse_date for the notice)."""
+    return newsinput.parse_date(text, what)[0]
 
 
-def _unicode(text: str, what: str) -> tuple[str, list[str]]:
-    conversion = to_nfc(text)
+def _note(text: str) -> str | None:
+    """How an item came in (a file, a conversion), cut to fit its column: a note, not the news."""
+    if len(text) > limits.SOURCE_NOTE_MAX_CHARS:
+        return text[: limits.SOURCE_NOTE_MAX_CHARS - 1] + "…"
+    return text or None
+
+
+def _unicode(text: str, what: str, label: str | None = None) -> tuple[str, list[str]]:
+    """`what` starts a notice about a conversion; `label` names the value in an error (default: `what`)."""
+    conversion = newsinput.unicode_text(text, label or what)
     notices = [f"{what}: {conversion.notice}"] if conversion.notice else []
     return conversion.text, notices
 
@@ -107,44 +96,74 @@ class NewsDesk:
         airings: int | str | None = None,
         where: str = "",
         csv_row: bool = False,
+        text_label: str | None = None,
+        check_past: bool = True,
     ) -> Draft:
-        """Check raw values; `where` prefixes messages (e.g. "news.csv row 3: ")."""
+        """Check raw values; `where` prefixes messages (e.g. "news.csv row 3: ").
+
+        `text_label` names where the text came from (e.g. a file) in messages about it;
+        `check_past`: refuse a last day already gone (off when an edit leaves --until as it was).
+        """
 
         def name(option: str) -> str:
             return where + (f"column '{option}'" if csv_row else f"--{option}")
 
-        if title is None or not title.strip():
+        text_name = text_label or name("text")
+        # emptiness is judged on the clean text: a title of control characters is an empty title
+        clean_title, title_notices = _unicode(" ".join((title or "").split()), "title", name("title"))
+        clean_text, text_notices = _unicode((text or "").strip(), "text", text_name)
+        if not clean_title.strip():
             raise InputError(f"{where}The title is empty.", "Give a short title with --title.")
-        if text is None or not text.strip():
+        if not clean_text.strip():
             raise InputError(f"{where}The news text is empty.", "Give the text with --text, or --file PATH.")
-        clean_title, title_notices = _unicode(" ".join(title.split()), "title")
-        clean_text, text_notices = _unicode(text.strip(), "text")
-        start = parse_date(valid_from, name("from")) if valid_from else None
-        end = parse_date(valid_until, name("until")) if valid_until else None
+        clean_title, clean_text = " ".join(clean_title.split()), clean_text.strip()
+        newsinput.check_length(
+            clean_title, name("title"), limits.TITLE_MAX_CHARS, _("Give a short title; the news goes in the text.")
+        )
+        newsinput.check_length(clean_text, text_name, limits.TEXT_MAX_CHARS, _("Split it into several news items."))
+        start, end, date_notices = self._window(valid_from, valid_until, name, where, check_past)
+        checked_topic = self.check_topic(topic, f"{name('topic')}: " if where else "")
+        checked_priority = self.check_priority(priority, name("priority"))
+        fit = newsinput.check_fits(
+            self.station.config, len(clean_title) + len(clean_text), checked_topic, checked_priority, text_name
+        )
+        return Draft(
+            title=clean_title,
+            topic=checked_topic,
+            text=clean_text,
+            priority=checked_priority,
+            valid_from=start,
+            valid_until=end,
+            airings_wanted=newsinput.airings(airings, name("airings")),
+            notices=tuple(title_notices + text_notices + date_notices + ([where + fit] if fit else [])),
+        )
+
+    def _window(
+        self, valid_from: str | None, valid_until: str | None, name: Any, where: str, check_past: bool
+    ) -> tuple[date | None, date | None, list[str]]:
+        notices: list[str] = []
+        start = end = None
+        if valid_from:
+            start, note = newsinput.parse_date(valid_from, name("from"))
+            notices += [note] if note else []
+        if valid_until:
+            end, note = newsinput.parse_date(valid_until, name("until"))
+            notices += [note] if note else []
         if start and end and end < start:
             raise InputError(
                 f"{name('until')} {end.isoformat()} is before {name('from').removeprefix(where)} {start.isoformat()}.",
                 "The validity window must end on or after its first day.",
             )
-        wanted = 1 if airings in (None, "") else airings
-        try:
-            wanted = int(wanted)
-        except (TypeError, ValueError):
-            raise InputError(f"{name('airings')} '{airings}' is not a whole number.", "Use 1 or more.") from None
-        if wanted < 1:
+        today = self.station.today()
+        if end and check_past and end < today:
+            # Stored, it would be expired the moment it was created: it could never air.
             raise InputError(
-                f"{name('airings')} must be at least 1, not {wanted}.", "Say how many times it should air."
+                _("{what} {end} is in the past (today is {today}): the item could never air.").format(
+                    what=name("until"), end=end.isoformat(), today=today.isoformat()
+                ),
+                _("Give its last day from today on, or leave it out."),
             )
-        return Draft(
-            title=clean_title,
-            topic=self.check_topic(topic, f"{name('topic')}: " if where else ""),
-            text=clean_text,
-            priority=self.check_priority(priority, name("priority")),
-            valid_from=start,
-            valid_until=end,
-            airings_wanted=wanted,
-            notices=tuple(title_notices + text_notices),
-        )
+        return start, end, notices
 
     # ------------------------------------------------------------ operations
 
@@ -166,7 +185,7 @@ class NewsDesk:
                     valid_from=d.valid_from,
                     valid_until=d.valid_until,
                     airings_wanted=d.airings_wanted,
-                    source_note=source_note or ("; ".join(d.notices) or None),
+                    source_note=_note(source_note or "; ".join(d.notices)),
                 )
                 for d in drafts
             ]
@@ -202,7 +221,8 @@ class NewsDesk:
             "airings": current.airings_wanted,
         }
         merged.update({k: v for k, v in changes.items() if v is not None})
-        draft = self.draft(**merged)
+        # An item whose last day has passed may still be corrected; a new last day must not be past.
+        draft = self.draft(**merged, check_past=changes.get("valid_until") is not None)
         with self.station.db.session() as session:
             row = news_store.get_row(session, item_id)
             row.title, row.topic, row.text = draft.title, draft.topic, draft.text
@@ -236,10 +256,12 @@ class NewsDesk:
             return item, any(int(c["item_id"]) == item_id for row in rows for c in log_store.cue_items(row))
 
     def approve(self, item_id: int, by: str) -> NewsItem:
-        if not by or not by.strip():
+        name, _notices = _unicode(" ".join((by or "").split()), "--by")
+        name = " ".join(name.split())
+        if not name:
             raise InputError("--by is empty.", 'Give the name of the person approving, e.g. --by "Nguyễn Văn A".')
+        newsinput.check_length(name, "--by", limits.APPROVER_MAX_CHARS, _("Give the name of the person approving."))
         self.station.ready()
-        name, _ = _unicode(" ".join(by.split()), "--by")
         with self.station.db.session() as session:
             row = news_store.get_row(session, item_id)
             if row.cancelled_at is not None:
@@ -257,107 +279,61 @@ class NewsDesk:
         self.station.ready()
         suffix = path.suffix.lower()
         if suffix == ".csv":
+            options = (("--topic", topic), ("--priority", priority), ("--airings", airings))
+            given = [option for option, value in options if value is not None]
+            if given:
+                # silently ignored, a --priority emergency would leave every row at its own priority
+                raise InputError(
+                    _("{options} cannot be used with a .csv file.").format(options=" and ".join(given)),
+                    _("A .csv gives each row's topic, priority and airings in its own columns."),
+                )
             drafts = self._csv_drafts(path)
         elif suffix in (".txt", ".docx"):
             title, text, notices = read_docx(path) if suffix == ".docx" else read_txt(path)
-            drafts = [self.draft(title=title, topic=topic, text=text, priority=priority, airings=airings)]
-            drafts = [Draft(**{**drafts[0].__dict__, "notices": tuple(notices) + drafts[0].notices})]
-        else:
-            raise InputError(
-                f"{path.name}: cannot import '{suffix or 'no extension'}' files.", "Use a .txt, .docx or .csv file."
+            if not text:
+                raise InputError(
+                    _("{name} has a title but no news text.").format(name=path.name),
+                    _("Put the title on the first line and the news text below it."),
+                )
+            draft = self.draft(
+                title=title, topic=topic, text=text, priority=priority, airings=airings, text_label=path.name
             )
+            drafts = [Draft(**{**draft.__dict__, "notices": tuple(notices) + draft.notices})]
+        else:
+            raise InputError(f"{path.name}: cannot import '{suffix or 'no extension'}' files.", _import_hint(suffix))
         notices = [n for d in drafts for n in d.notices]
         return self.add_many(drafts, source_note=f"imported from {path.name}"), notices
 
     def _csv_drafts(self, path: Path) -> list[Draft]:
-        conversion = read_bytes(path)
-        reader = csv.DictReader(io.StringIO(conversion.text, newline=""))
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-        missing = [c for c in ("title", "topic", "text") if c not in header]
-        unknown = [h for h in header if h not in CSV_COLUMNS]
-        if missing or unknown:
-            raise InputError(
-                f"{path.name}: the header row is {','.join(header) or 'empty'}"
-                + (f"; missing column(s) {', '.join(missing)}" if missing else "")
-                + (f"; unknown column(s) {', '.join(unknown)}" if unknown else "")
-                + ".",
-                f"The first row must be: {','.join(CSV_COLUMNS)}.",
-            )
-        drafts = []
-        for number, raw in enumerate(reader, start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-            if not any(row.values()):
-                continue
-            where = f"{path.name} row {number}: "
-            drafts.append(self._csv_row_draft(row, where))
-        if not drafts:
-            raise InputError(f"{path.name} has no news rows.", "Add one row per news item under the header.")
+        rows, conversion = read_csv(path)
+        drafts = [self._csv_row_draft(row, f"{path.name} row {row.number}: ") for row in rows]
         note = (conversion.notice,) if conversion.notice else ()
         return [Draft(**{**d.__dict__, "notices": note + d.notices}) for d in drafts]
 
-    def _csv_row_draft(self, row: dict[str, str], where: str) -> Draft:
+    def _csv_row_draft(self, row: CsvRow, where: str) -> Draft:
+        values = row.values
         for column in ("title", "topic", "text"):
-            if not row.get(column):
+            if not values.get(column):
                 raise InputError(f"{where}column '{column}' is empty.", f"Fill in the {column} of every row.")
         return self.draft(
-            title=row["title"],
-            topic=row["topic"],
-            text=row["text"],
-            priority=row.get("priority") or None,
-            valid_from=row.get("from") or None,
-            valid_until=row.get("until") or None,
-            airings=row.get("airings") or None,
+            title=values["title"],
+            topic=values["topic"],
+            text=values["text"],
+            priority=values.get("priority") or None,
+            valid_from=values.get("from") or None,
+            valid_until=values.get("until") or None,
+            airings=values.get("airings") or None,
             where=where,
             csv_row=True,
         )
 
 
-def read_bytes(path: Path) -> Conversion:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(f"File {path} does not exist.", "Check the path and the file name.") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a file.", "Give the path of a file.") from None
-    except OSError as exc:
-        raise InputError(f"File {path} cannot be read: {exc.strerror}.", "Check its permissions.") from None
-    return decode_text_file(data, path.name)
-
-
-def read_txt(path: Path) -> tuple[str, str, list[str]]:
-    """First non-empty line is the title, the rest is the text."""
-    conversion = read_bytes(path)
-    lines = conversion.text.splitlines()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if not lines:
-        raise InputError(f"{path.name} is empty.", "Put the title on the first line and the news text below it.")
-    notices = [f"{path.name}: {conversion.notice}"] if conversion.notice else []
-    return lines[0].strip(), "\n".join(lines[1:]).strip(), notices
-
-
-def read_docx(path: Path) -> tuple[str, str, list[str]]:
-    """First non-empty paragraph is the title, the rest is the text."""
-    import docx  # python-docx; imported here so the CLI starts fast
-    from docx.opc.exceptions import PackageNotFoundError
-
-    if not path.exists():
-        raise NotFoundError(f"File {path} does not exist.", "Check the path and the file name.")
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise InputError(
-            f"{path.name} is not a readable Word (.docx) file: {exc}.",
-            "Open it in Word or LibreOffice and save it again as .docx.",
-        ) from None
-    paragraphs = [p.text.strip() for p in document.paragraphs if p.text.strip()]
-    if not paragraphs:
-        raise InputError(f"{path.name} has no text.", "Put the title in the first paragraph and the news below it.")
-    notices: list[str] = []
-    title, title_notes = _unicode(paragraphs[0], path.name)
-    text, text_notes = _unicode("\n".join(paragraphs[1:]), path.name)
-    notices += title_notes + [n for n in text_notes if n not in title_notes]
-    return title, text, notices
+def _import_hint(suffix: str) -> str:
+    if suffix in (".xlsx", ".xls", ".ods"):
+        return _("Save the sheet as CSV UTF-8 (File > Save As) and import the .csv file.")
+    if suffix in (".doc", ".odt", ".rtf"):
+        return _("Save it as .docx (File > Save As) and import the .docx file.")
+    return _("Use a .txt, .docx or .csv file.")
 
 
 def item_json(item: NewsItem, station: Station, speech: list[dict[str, Any]] | None = None) -> dict[str, Any]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from broadcaster.cli.common import config_option, config_path, echo_json, open_station
-from broadcaster.config import as_dict, load_config, to_toml
+from broadcaster.cli.common import config_option, config_path, echo_json, open_station, warn
+from broadcaster.config import as_dict, lint, load_config, to_toml
 
 
 @click.command()
@@ -32,10 +32,12 @@ def config() -> None:
 @config_option
 @click.pass_context
 def config_check(ctx: click.Context) -> None:
-    """Report every problem in config.toml at once (exit 1 if there is any)."""
+    """Report every problem in config.toml at once (exit 1 if there is any), then what looks unintended."""
     path = config_path(ctx)
     cfg = load_config(path)
     click.echo(f"{cfg.path}: ok ({len(cfg.topics)} topics, {len(cfg.slots)} slots, {len(cfg.targets)} targets).")
+    for warning in lint(cfg):
+        warn(warning)
 
 
 @config.command("show")

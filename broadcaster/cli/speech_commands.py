@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from broadcaster.cli.common import config_option, config_path, open_station, warn
+from broadcaster.cli.common import NEWS_ITEM_ID, config_option, config_path, open_station, text_argument, warn
 from broadcaster.errors import InputError
+from broadcaster.i18n import _
 
 
 @click.command()
@@ -30,15 +31,22 @@ def normalize(ctx: click.Context, text: str | None) -> None:
 
         extra = load_config(path).speech.abbreviations
     if text is not None:
-        click.echo(spoken_form(to_nfc(text).text, extra))
+        click.echo(spoken_form(to_nfc(text_argument(text, "TEXT")).text, extra))
         return
-    for line in sys.stdin:
-        click.echo(spoken_form(to_nfc(line.rstrip("\n")).text, extra))
+    for number, raw in enumerate(click.get_binary_stream("stdin"), start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise InputError(
+                _("Line {number} of standard input is not UTF-8 text.").format(number=number),
+                _("Save the text as UTF-8 (in Notepad: Save as…, Encoding: UTF-8) and try again."),
+            ) from None
+        click.echo(spoken_form(to_nfc(line.rstrip("\r\n")).text, extra))
 
 
 @click.command()
 @config_option
-@click.argument("item_ids", nargs=-1, type=int)
+@click.argument("item_ids", nargs=-1, type=NEWS_ITEM_ID)
 @click.option("--all", "all_", is_flag=True, help="Every item that may still air.")
 @click.option(
     "--retry-fallback",
@@ -83,7 +91,12 @@ def speak(ctx: click.Context, text: str, output: Path) -> None:
     """Write TEXT as mastered speech to a WAV file, to listen to."""
     from broadcaster.service.voicing import Voicing
 
-    rendered = Voicing(open_station(ctx)).speak_to(text, output)
+    if not text.strip():
+        raise InputError(
+            _("There is no text to speak."), _('Give it in quotes, e.g. broadcaster speak "Thử loa" -o thu.wav')
+        )
+    check_wav_name(output)
+    rendered = Voicing(open_station(ctx)).speak_to(text_argument(text, "TEXT"), output)
     click.echo(f"Wrote {output} ({rendered.duration_s:.1f} s, {rendered.engine} voice {rendered.voice}).")
     for note in rendered.fallback_notes:
         warn(note)
@@ -91,7 +104,7 @@ def speak(ctx: click.Context, text: str, output: Path) -> None:
 
 @click.command()
 @config_option
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=NEWS_ITEM_ID)
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="WAV file to write.")
 @click.pass_context
 def preview(ctx: click.Context, item_id: int, output: Path) -> None:
@@ -99,11 +112,17 @@ def preview(ctx: click.Context, item_id: int, output: Path) -> None:
     from broadcaster.newsdesk import NewsDesk
     from broadcaster.service.voicing import Voicing
 
+    check_wav_name(output)  # before anything is rendered and recorded
     station = open_station(ctx)
     item = NewsDesk(station).get(item_id)
     speech = Voicing(station).preview_to(item, output)
     seconds = speech.seconds(station.config.mastering.pause_ms / 1000)
     click.echo(f"Wrote {output} (about {seconds:.0f} s, {speech.engine} voice {speech.voice}).")
+
+
+def check_wav_name(output: Path) -> None:
+    if output.suffix.lower() != ".wav":
+        raise InputError(_("{path} must end in .wav.").format(path=output), _("Give an output file name like tin.wav."))
 
 
 COMMANDS = [normalize, render, speak, preview]

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from broadcaster.config import _did_you_mean, _read_table
+from broadcaster.config_rules import did_you_mean
+from broadcaster.config_toml import read_table
 from broadcaster.errors import ConfigError
 from broadcaster.i18n import _
 
@@ -85,9 +86,9 @@ def _read_file(path: Path) -> tuple[HubFileSection, HubReportSection]:
     problems: list[str] = []
     for key in raw:
         if key not in _SECTIONS:
-            problems.append(f"{key}: unknown section.{_did_you_mean(key, _SECTIONS)}")
-    hub = _read_table(HubFileSection, raw.get("hub", {}), "hub", problems) or HubFileSection()
-    report = _read_table(HubReportSection, raw.get("report", {}), "report", problems) or HubReportSection()
+            problems.append(f"{key}: unknown section.{did_you_mean(key, _SECTIONS)}")
+    hub = read_table(HubFileSection, raw.get("hub", {}), "hub", problems) or HubFileSection()
+    report = read_table(HubReportSection, raw.get("report", {}), "report", problems) or HubReportSection()
     problems += check(hub)
     if problems:
         raise ConfigError(_("{path} has {n} problem(s):").format(path=path, n=len(problems)), None, problems)

@@ -22,6 +22,7 @@ from typing import Any
 
 from broadcaster import config as station_config
 from broadcaster.config import Config, parse_config
+from broadcaster.config_toml import read_table, toml_string
 from broadcaster.errors import ConfigError
 from broadcaster.i18n import _
 
@@ -109,7 +110,7 @@ def _span(text: str) -> tuple[int, int] | None:
 def read_hub(raw: Any, problems: list[str]) -> HubConfig:
     if raw is None:
         return HubConfig()
-    return station_config._read_table(HubConfig, raw, "hub", problems) or HubConfig()
+    return read_table(HubConfig, raw, "hub", problems) or HubConfig()
 
 
 def load_station(path: Path) -> tuple[Config, HubConfig]:
@@ -144,7 +145,7 @@ def _toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    return station_config._string(str(value))
+    return toml_string(str(value))
 
 
 def render_table(hub: HubConfig, comment: str) -> str:

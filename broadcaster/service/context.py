@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-REPO_AUDIO = Path(__file__).resolve().parents[2] / "audio"
+# What the project ships with the package: the example config.toml and the jingles (audio/jingles).
+# In a checkout, broadcaster/shipped/ holds symbolic links to the top-level config.toml and audio/jingles,
+# so there is one copy to edit; building a wheel copies the files behind the links into the package.
+SHIPPED = Path(str(resources.files("broadcaster") / "shipped"))
 
 
 @dataclass
@@ -63,7 +67,7 @@ class Station:
     @property
     def jingles_dir(self) -> Path:
         configured = self.config.station.jingles_dir
-        return self.config.resolve(configured) if configured else REPO_AUDIO / "jingles"
+        return self.config.resolve(configured) if configured else SHIPPED / "jingles"
 
     def init(self) -> tuple[str | None, str]:
         """Create folders and the database, or upgrade an older database. Idempotent."""

@@ -32,7 +32,8 @@ MAX_RETRY_AFTER_S = 60.0
 _AUDIO_LINE = re.compile(r'jQ1olc","\[\\"(.*)\\"]')
 _CLAUSE_END = re.compile(r"(?<=[.,;:!?])\s+")
 
-OFFLINE_HINT = "Check the internet connection; espeak-ng speaks offline in the meantime."
+# Said only when gTTS failed; whether another voice spoke instead is the fallback chain's to say.
+OFFLINE_HINT = "Check the internet connection (gtts is Google's online voice)."
 
 
 class GttsFailure(SpeechError):
