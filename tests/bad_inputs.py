@@ -18,7 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BytesIO
 
-TEXT_BRANCH = "fixed in broadcaster/text by the text branch"
+BOM_THEN_INVALID = (
+    "Error: {name} starts like a UTF-8 file but byte {byte} is not UTF-8. The file is damaged or mixes encodings. "
+    "Open the file in Notepad, choose File > Save as…, set Encoding: UTF-8, save, and load it again."
+)
 ADD = ("news", "add", "--title", "T", "--topic", "mot-cua")
 ADD_TEXT = (*ADD, "--text", "Nội dung tin.")
 DATE_FORMS = "Write YYYY-MM-DD (2021-03-15) or DD/MM/YYYY, day first as usual in Vietnam (15/03/2021)."
@@ -37,7 +40,6 @@ class Case:
     file: tuple[str, bytes | Callable[[], bytes]] | None = None
     stdin: bytes | None = None
     config: dict[str, str] = field(default_factory=dict)  # replacements; "database": the database URL to write
-    xfail: str | None = None
 
 
 def docx_bytes(*paragraphs: str, table: list[list[str]] | None = None) -> bytes:
@@ -97,7 +99,7 @@ def _news_add() -> list[Case]:
         Case("title-blank", ("news", "add", "--title", " \t ", "--topic", "mot-cua", "--text", "x"),
              "Error: The title is empty. Give a short title with --title."),
         Case("title-only-nul", ("news", "add", "--title", "\x00", "--topic", "mot-cua", "--text", "x"),
-             "Error: The title is empty. Give a short title with --title.", xfail=TEXT_BRANCH),
+             "Error: The title is empty. Give a short title with --title."),
         Case("title-501", ("news", "add", "--title", "T" * 501, "--topic", "mot-cua", "--text", "x"),
              "Error: --title is 501 characters long; the limit is 500. Give a short title; the news goes in the text."),
         Case("title-10000", ("news", "add", "--title", "Tiêu đề " * 1250, "--topic", "mot-cua", "--text", "x"),
@@ -234,13 +236,13 @@ def _files_for_add() -> list[Case]:
              "Error: tin.txt is not UTF-8 text; it looks like Windows-1258 (Vietnamese Windows code page). "
              "Open the file in Notepad, choose File > Save as…, set Encoding: UTF-8, save, and load it again.",
              file=("tin.txt", "Thông báo Đông".encode("cp1258"))),
-        Case("file-random-bytes", add_file, "", file=("tin.txt", noise(3000)), xfail=TEXT_BRANCH),
-        Case("file-bom-then-invalid", add_file, "", file=("tin.txt", b"\xef\xbb\xbf\xff\xfe rac"), xfail=TEXT_BRANCH),
+        Case("file-random-bytes", add_file, "Error: tin.txt is not text (it contains binary data: NUL bytes). Give a .txt or .csv file saved with Encoding: UTF-8.", file=("tin.txt", noise(3000))),
+        Case("file-bom-then-invalid", add_file, BOM_THEN_INVALID.format(name="tin.txt", byte="4 (0xFF)"), file=("tin.txt", b"\xef\xbb\xbf\xff\xfe rac")),
         Case("stdin-docx", (*ADD, "--file", "-"), "Error: standard input is a Word document, not plain text. "
              + word.format(name="FILE.docx"), stdin=docx_bytes("Tiêu đề", "Nội dung.")),
         Case("stdin-empty", (*ADD, "--file", "-"),
              "Error: standard input is empty. Put the news text in it, or give it with --text.", stdin=b""),
-        Case("stdin-random-bytes", (*ADD, "--file", "-"), "", stdin=noise(3000, seed=3), xfail=TEXT_BRANCH),
+        Case("stdin-random-bytes", (*ADD, "--file", "-"), "Error: standard input is not text (it contains binary data: NUL bytes). Give a .txt or .csv file saved with Encoding: UTF-8.", stdin=noise(3000, seed=3)),
     ]  # fmt: skip
 
 
@@ -371,8 +373,8 @@ def _imports() -> list[Case]:
         Case("txt-text-too-long", imp,
              "Error: dai.txt is 30,799 characters long; the limit is 30,000. Split it into several news items.",
              file=("dai.txt", ("Tiêu đề\n" + LONG).encode())),
-        Case("txt-random-bytes", imp, "", file=("tin.txt", noise(4000, seed=5)), xfail=TEXT_BRANCH),
-        Case("txt-bom-then-invalid", imp, "", file=("tin.txt", b"\xef\xbb\xbfTi\xeau \xff\n"), xfail=TEXT_BRANCH),
+        Case("txt-random-bytes", imp, "Error: tin.txt is not text (it contains binary data: NUL bytes). Give a .txt or .csv file saved with Encoding: UTF-8.", file=("tin.txt", noise(4000, seed=5))),
+        Case("txt-bom-then-invalid", imp, BOM_THEN_INVALID.format(name="tin.txt", byte="6 (0xEA)"), file=("tin.txt", b"\xef\xbb\xbfTi\xeau \xff\n")),
         Case("docx-empty-file", imp, f"Error: tin.docx is not a readable Word (.docx) file: Package not found at "
              f"'{{file}}'. {DOCX_BROKEN}", file=("tin.docx", b"")),
         Case("docx-garbage", imp, f"Error: tin.docx is not a readable Word (.docx) file: Package not found at "
@@ -483,8 +485,7 @@ def _csv() -> list[Case]:
         Case("csv-docx-renamed", imp, "Error: tin.csv is a Word document, not plain text. "
              "Import it as a .docx file, or save the table from Excel as CSV UTF-8.",
              file=("tin.csv", docx_bytes("Tiêu đề", "Nội dung."))),
-        Case("csv-bom-then-invalid", imp, "", file=("tin.csv", b"\xef\xbb\xbftitle,topic,text\n\xff,mot-cua,x\n"),
-             xfail=TEXT_BRANCH),
+        Case("csv-bom-then-invalid", imp, BOM_THEN_INVALID.format(name="tin.csv", byte="21 (0xFF)"), file=("tin.csv", b"\xef\xbb\xbftitle,topic,text\n\xff,mot-cua,x\n")),
     ]  # fmt: skip
 
 

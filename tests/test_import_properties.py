@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from broadcaster.errors import BroadcasterError
 from broadcaster.newsdesk import NewsDesk
 from broadcaster.service.context import Station
-from tests.bad_inputs import TEXT_BRANCH, docx_bytes
+from tests.bad_inputs import docx_bytes
 from tests.conftest import StationCLI, write_config
 
 SETTINGS = settings(
@@ -91,7 +91,6 @@ def test_a_docx_with_any_document_xml_never_crashes(desk: NewsDesk, tmp_path: Pa
     import_bytes(desk, tmp_path, "tin.docx", out.getvalue())
 
 
-@pytest.mark.xfail(strict=True, reason=TEXT_BRANCH)
 @given(data=st.binary(min_size=1, max_size=200), suffix=st.sampled_from([".txt", ".csv"]))
 @SETTINGS
 def test_a_byte_order_mark_before_any_bytes_never_crashes(
@@ -100,7 +99,6 @@ def test_a_byte_order_mark_before_any_bytes_never_crashes(
     import_bytes(desk, tmp_path, "tin" + suffix, b"\xef\xbb\xbf" + data)
 
 
-@pytest.mark.xfail(strict=True, reason=TEXT_BRANCH)
 @given(data=st.binary(min_size=200, max_size=2000).filter(lambda b: b.count(0) > 2))
 @SETTINGS
 def test_binary_bytes_named_txt_are_refused(desk: NewsDesk, tmp_path: Path, data: bytes) -> None:
