@@ -33,9 +33,9 @@ from typing import Any
 from sqlalchemy import insert
 
 from broadcaster.airlog import GENESIS, AiredItem, AiringDraft, AiringRecord, seal
-from broadcaster.evidence import Evidence, LogQuery
 from broadcaster.reports.aggregate import Target, build_report, parse_period
 from broadcaster.service.context import Station
+from broadcaster.service.evidence import Evidence, LogQuery
 from broadcaster.store import airings, summary, summary_read
 from broadcaster.store.tables import AiredItemRow, AiringRow
 

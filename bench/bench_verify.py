@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_report import REPO, build_station, calibrate, timed
 
 from broadcaster.airlog import verify_chain
-from broadcaster.evidence import Evidence
+from broadcaster.service.evidence import Evidence
 from broadcaster.store import airings
 
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from broadcaster.errors import BroadcasterError
-from broadcaster.newsdesk import NewsDesk
 from broadcaster.service.context import Station
+from broadcaster.service.queue import NewsDesk
 from tests.bad_inputs import docx_bytes
 from tests.conftest import StationCLI, write_config
 

@@ -417,7 +417,7 @@ def test_a_value_postgresql_refuses_is_named_like_the_station_names_it(tmp_path:
     """Past the desk's own checks (e.g. a caller building a Draft itself), the database's refusal is translated."""
     from broadcaster.errors import StoreError
     from broadcaster.model import Priority
-    from broadcaster.newsdesk import Draft, NewsDesk
+    from broadcaster.service.queue import Draft, NewsDesk
     from tests.conftest import PG_URL, reset_postgres, write_config
 
     if not PG_URL:

@@ -23,8 +23,8 @@ import click
 )
 def demo(folder: Path, quick: bool) -> None:
     """Run a short demo day: sample news, three slots a few seconds apart, an emergency, the log and the report."""
-    from broadcaster import demo as demo_day
     from broadcaster.clock import SystemClock
+    from broadcaster.service import demo as demo_day
 
     plan = demo_day.prepare(folder.resolve(), SystemClock().now(), lead_s=8.0 if quick else 20.0, quick=quick)
     click.echo(f"Demo station in {plan.folder} (SQLite, offline voice).")

@@ -8,8 +8,8 @@ import click
 
 from broadcaster.airlog import AiringRecord, to_json
 from broadcaster.cli.common import config_option, echo_json, open_station
-from broadcaster.evidence import FORMATS, NEEDS_RECORDS, Evidence, LogQuery, date_range
 from broadcaster.i18n import _
+from broadcaster.service.evidence import FORMATS, NEEDS_RECORDS, Evidence, LogQuery, date_range
 
 STATUSES = ["completed", "interrupted", "failed", "missed", "empty"]
 

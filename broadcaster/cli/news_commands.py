@@ -16,7 +16,7 @@ from broadcaster.i18n import _
 from broadcaster.model import ItemStatus, NewsItem
 
 if TYPE_CHECKING:
-    from broadcaster.newsdesk import NewsDesk
+    from broadcaster.service.queue import NewsDesk
 
 STATUSES = [s.value for s in ItemStatus] + ["all"]
 PRIORITY = click.Choice(["normal", "priority", "emergency"])
@@ -80,7 +80,7 @@ def _text_from(text: str | None, file_: str | None, required: bool) -> tuple[str
 
 
 def _desk(ctx: click.Context) -> NewsDesk:
-    from broadcaster.newsdesk import NewsDesk  # the database layer loads only when a command runs
+    from broadcaster.service.queue import NewsDesk  # the database layer loads only when a command runs
 
     return NewsDesk(open_station(ctx))
 
@@ -180,7 +180,7 @@ def news_list(ctx: click.Context, status: str, topic: str | None, as_json: bool)
     items = desk.list_items(status, topic)
     today = desk.station.today()
     if as_json:
-        from broadcaster.newsdesk import item_json
+        from broadcaster.service.queue import item_json
 
         echo_json([item_json(i, desk.station) for i in items])
         return
@@ -209,7 +209,7 @@ def news_show(ctx: click.Context, item_id: int, as_json: bool) -> None:
 
     speech = Voicing(desk.station).speech_info(item)
     if as_json:
-        from broadcaster.newsdesk import item_json
+        from broadcaster.service.queue import item_json
 
         echo_json(item_json(item, desk.station, speech))
         return
@@ -267,14 +267,10 @@ def news_edit(
 @click.pass_context
 def news_cancel(ctx: click.Context, item_id: int) -> None:
     """Cancel a news item: it will not air again (if it is on air now, it is cut and the bulletin goes on)."""
-    from broadcaster.onair.lock import wake_daemon
-
     desk = _desk(ctx)
-    station = desk.station
     item = desk.cancel(item_id)
-    told = wake_daemon(station.db)
     if desk.on_air_now(item_id):
-        when = "at once" if told else "within seconds"
+        when = "at once" if desk.told else "within seconds"
         click.echo(f"News item {item.id} cancelled; it is on air now and is cut {when}, the bulletin goes on.")
     else:
         click.echo(f"News item {item.id} cancelled; it will not air.")

@@ -73,7 +73,7 @@ def topics(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def doctor(ctx: click.Context) -> None:
     """Check that the station can run: config, database, ffmpeg, voices, disk, sound, amplifier."""
-    from broadcaster.doctor import run_checks
+    from broadcaster.service.doctor import run_checks
 
     checks = run_checks(config_path(ctx))
     for check in checks:

@@ -56,7 +56,7 @@ def normalize(ctx: click.Context, text: str | None) -> None:
 @click.pass_context
 def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, retry_fallback: bool) -> None:
     """Make the speech that is missing for items (cached: unchanged items are not spoken twice)."""
-    from broadcaster.newsdesk import NewsDesk
+    from broadcaster.service.queue import NewsDesk
     from broadcaster.service.voicing import Voicing
 
     if not item_ids and not all_:
@@ -109,7 +109,7 @@ def speak(ctx: click.Context, text: str, output: Path) -> None:
 @click.pass_context
 def preview(ctx: click.Context, item_id: int, output: Path) -> None:
     """Write a news item (title, then text) as it will sound on air, to listen to before approving."""
-    from broadcaster.newsdesk import NewsDesk
+    from broadcaster.service.queue import NewsDesk
     from broadcaster.service.voicing import Voicing
 
     check_wav_name(output)  # before anything is rendered and recorded

@@ -26,7 +26,7 @@ from broadcaster.hub.service import Hub
 from broadcaster.hub.tables import AudioRow, BulletinDayRow, BulletinRow, DeliveryRow, StationRow, TargetRow
 from broadcaster.hublink import protocol
 from broadcaster.i18n import _
-from broadcaster.newsdesk import parse_date
+from broadcaster.service.queue import parse_date
 from broadcaster.text.encoding import to_nfc
 
 TOPIC_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")

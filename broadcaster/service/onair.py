@@ -161,8 +161,8 @@ def air_now(station: Station, item_id: int, again: bool = False) -> AirNowResult
     """Air an item at once (khẩn cấp), cutting the bulletin on air. Through the running daemon,
     or by this process itself when none runs. An item on air is not started again; an item that
     aired as often as wanted airs again only with `again`."""
-    from broadcaster.newsdesk import NewsDesk
     from broadcaster.onair.lock import daemon_holder, wake_daemon
+    from broadcaster.service.queue import NewsDesk
     from broadcaster.store import airings as log_store
 
     item, on_air = NewsDesk(station).with_air_state(item_id)

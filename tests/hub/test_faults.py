@@ -18,12 +18,12 @@ from sqlalchemy import create_engine, func, select, text
 
 from broadcaster import signing
 from broadcaster.airlog import canonical_doc, hash_canonical
-from broadcaster.evidence import Evidence
 from broadcaster.hub import bulletins as hub_bulletins
 from broadcaster.hub.bulletins import BulletinInput
 from broadcaster.hublink.client import HubClient, HubError
 from broadcaster.hublink.settings import HubConfig, write_hub_table
 from broadcaster.hublink.sync import SyncReport, open_client, sync_once
+from broadcaster.service.evidence import Evidence
 from broadcaster.store import hublink as store
 from broadcaster.store.tables import NewsItemRow
 from tests.fakes import FakeClock

@@ -233,7 +233,7 @@ def test_log_verify_in_two_processes_says_what_one_scan_says(
     station: StationCLI, sql: Database, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
     """A child checks airings 1..3 while this process sums the figures and checks 4..6."""
-    import broadcaster.evidence as evidence_module
+    import broadcaster.service.evidence as evidence_module
     from broadcaster.verify_process import ChainJob
 
     started = []

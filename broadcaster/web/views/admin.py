@@ -152,7 +152,7 @@ def _devices() -> list[dict[str, str]]:
 
 
 def _checks(request: Request) -> list[dict[str, Any]]:
-    from broadcaster.doctor import run_checks
+    from broadcaster.service.doctor import run_checks
 
     checks = run_checks(console_of(request).config.path)
     return [

@@ -7,6 +7,7 @@ database exactly as it was; an import is all or nothing.
 from __future__ import annotations
 
 import difflib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from broadcaster import limits, newsinput
-from broadcaster.errors import InputError
+from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import _
 from broadcaster.importers import CSV_COLUMNS, CsvRow, read_bytes, read_csv, read_docx, read_txt
 from broadcaster.model import ItemStatus, NewsItem, Priority
@@ -22,6 +23,8 @@ from broadcaster.service.context import Station
 from broadcaster.store import news as news_store
 
 __all__ = ["CSV_COLUMNS", "Draft", "NewsDesk", "item_json", "read_bytes"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ def _unicode(text: str, what: str, label: str | None = None) -> tuple[str, list[
 class NewsDesk:
     def __init__(self, station: Station) -> None:
         self.station = station
+        self.told = False  # whether the last change reached the running daemon at once
 
     # ------------------------------------------------------------ checking
 
@@ -189,7 +193,22 @@ class NewsDesk:
                 )
                 for d in drafts
             ]
-            return [news_store.to_item(r) for r in rows]
+            items = [news_store.to_item(r) for r in rows]
+        if any(i.priority is Priority.EMERGENCY for i in items):
+            self._tell_daemon()
+        return items
+
+    def _tell_daemon(self) -> bool:
+        """The queue changed: the running daemon acts at once (an emergency airs, a cancelled item is
+        cut) instead of at its next check. Never fails the change itself."""
+        from broadcaster.onair.lock import wake_daemon
+
+        try:
+            self.told = wake_daemon(self.station.db)
+        except BroadcasterError as exc:
+            log.warning("the daemon could not be told about the change (%s); it sees it at its next check", exc)
+            self.told = False
+        return self.told
 
     def get(self, item_id: int) -> NewsItem:
         self.station.ready()
@@ -230,7 +249,9 @@ class NewsDesk:
             row.valid_from, row.valid_until = draft.valid_from, draft.valid_until
             row.airings_wanted = draft.airings_wanted
             row.updated_at = self.station.now()
-            return news_store.to_item(row)
+            item = news_store.to_item(row)
+        self._tell_daemon()
+        return item
 
     def cancel(self, item_id: int) -> NewsItem:
         self.station.ready()
@@ -238,7 +259,9 @@ class NewsDesk:
             row = news_store.get_row(session, item_id)
             if row.cancelled_at is None:
                 row.cancelled_at = row.updated_at = self.station.now()
-            return news_store.to_item(row)
+            item = news_store.to_item(row)
+        self._tell_daemon()
+        return item
 
     def on_air_now(self, item_id: int) -> bool:
         """Whether a bulletin carrying this item is on air (the daemon's on-air journal)."""
@@ -268,7 +291,9 @@ class NewsDesk:
                 raise InputError(f"News item {item_id} is cancelled.", "Add it again if it should air.")
             row.approved_by, row.approved_at = name, self.station.now()
             row.updated_at = row.approved_at
-            return news_store.to_item(row)
+            item = news_store.to_item(row)
+        self._tell_daemon()  # an approved emergency may air now
+        return item
 
     # ------------------------------------------------------------ files
 

@@ -19,11 +19,11 @@ from pathlib import Path
 from broadcaster.config import load_config
 from broadcaster.daemon import Daemon
 from broadcaster.errors import InputError
-from broadcaster.evidence import Evidence, LogQuery
 from broadcaster.i18n import _
-from broadcaster.newsdesk import NewsDesk
 from broadcaster.reports.aggregate import period_between
 from broadcaster.service.context import SHIPPED, Station
+from broadcaster.service.evidence import Evidence, LogQuery
+from broadcaster.service.queue import NewsDesk
 from broadcaster.service.voicing import Voicing
 from broadcaster.sound.outputs import FileOutput, Output
 from broadcaster.sound.registry import make_amplifier, make_output, sound_card_available

@@ -18,7 +18,6 @@ from broadcaster.airlog import AiringRecord, ChainHead, VerifyResult, parse_chai
 from broadcaster.airlog_verify import ChainScan, RawAiring, RawItem
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import _
-from broadcaster.newsdesk import parse_date
 from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
 from broadcaster.reports.daybook import Daybook, SumRow
 from broadcaster.reports.figures import ReportHeader
@@ -34,6 +33,7 @@ from broadcaster.reports.verification import (
     verdict_text,
 )
 from broadcaster.service.context import Station
+from broadcaster.service.queue import parse_date
 from broadcaster.store import airings as log_store
 from broadcaster.store import summary, summary_read
 from broadcaster.verify_process import ChainJob
