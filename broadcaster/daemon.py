@@ -97,6 +97,8 @@ class Daemon:
         self.lock.acquire()
         try:
             self.station.ready()
+            for notice in self.station.config.notices:
+                log.warning("config.toml: %s", notice)
             if install_signals:
                 self._install_signals()
             self.duty.start_up()
@@ -174,7 +176,7 @@ class Daemon:
         jobs: list[tuple[Callable[[], None], IntervalTrigger, str]] = [
             (self.duty.heartbeat, IntervalTrigger(seconds=HEARTBEAT_EVERY_S, timezone=tz), "heartbeat"),
             # a safety net only: the CLI and the console wake the daemon when the queue changes
-            (self.check_queue, IntervalTrigger(seconds=d.emergency_poll_seconds, timezone=tz), "queue"),
+            (self.check_queue, IntervalTrigger(seconds=d.queue_check_seconds, timezone=tz), "queue"),
             (self._periodic, IntervalTrigger(minutes=d.rebuild_minutes, timezone=tz), "rebuild"),
         ]
         for func, trigger, job_id in jobs:

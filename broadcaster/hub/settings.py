@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from broadcaster.config_rules import did_you_mean
-from broadcaster.config_toml import read_table
+from broadcaster.config.rules import did_you_mean
+from broadcaster.config.tomlio import read_table
 from broadcaster.errors import ConfigError
 from broadcaster.i18n import _
 

@@ -25,11 +25,12 @@ from sqlalchemy.engine import make_url
 from broadcaster import signing
 from broadcaster.airlog import AiredItem, AiringDraft, AiringRecord
 from broadcaster.clock import Clock, SystemClock
+from broadcaster.config import HubConfig
 from broadcaster.hub.auth import SignedRequest
 from broadcaster.hub.service import Hub
 from broadcaster.hub.settings import HubSettings
 from broadcaster.hublink import protocol
-from broadcaster.hublink.settings import HubConfig, key_path, load_station
+from broadcaster.hublink.settings import key_path, load_station
 from broadcaster.service.context import Station
 from broadcaster.store import airings as log_store
 from broadcaster.store.db import Database

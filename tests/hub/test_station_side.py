@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import text
 
 from broadcaster import signing
+from broadcaster.config import HubConfig
 from broadcaster.errors import ConfigError
-from broadcaster.hublink.settings import HubConfig, load_station, write_hub_table
+from broadcaster.hublink.settings import load_station, write_hub_table
 from broadcaster.store.db import Database
 from tests.conftest import StationCLI, write_config
 
