@@ -83,9 +83,7 @@ def main() -> int:
         f"RSS {rss / 1024:.1f} MB (peak {peak / 1024:.1f} MB); goal <= 80 MB:", "met" if rss <= 80 * 1024 else "NOT met"
     )
     runs = 60 / config.queue_check_seconds + 60 / HEARTBEAT_EVERY_S + 1 / config.rebuild_minutes
-    print(
-        f"scheduled job runs: {runs:.0f} per minute (queue check, heartbeat every {HEARTBEAT_EVERY_S} s, rebuild)"
-    )
+    print(f"scheduled job runs: {runs:.0f} per minute (queue check, heartbeat every {HEARTBEAT_EVERY_S} s, rebuild)")
     print(f"context switches: {(v1 - v0) / minutes:.0f} voluntary, {(i1 - i0) / minutes:.0f} involuntary per minute")
     print(f"CPU: {(c1 - c0) / minutes:.2f} s per minute ({100 * (c1 - c0) / (t1 - t0):.2f} % of one core)")
     return 0

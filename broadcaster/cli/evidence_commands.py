@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from broadcaster.airlog import AiringRecord, to_json
+from broadcaster.airlog import AiringRecord
 from broadcaster.cli.common import config_option, echo_json, open_station
 from broadcaster.i18n import _
+from broadcaster.reports.airing_json import to_json
 from broadcaster.service.evidence import FORMATS, NEEDS_RECORDS, Evidence, LogQuery, date_range
 
 STATUSES = ["completed", "interrupted", "failed", "missed", "empty"]
