@@ -24,6 +24,7 @@ from broadcaster.service.context import Station
 from broadcaster.web import errors
 from broadcaster.web.accounts import Accounts
 from broadcaster.web.errors import error_response
+from broadcaster.web.permissions import CONSOLE, Realm
 from broadcaster.web.security import SameOriginOnly, SessionCookies, load_or_create_secret
 from broadcaster.web.templating import STATIC, Templates
 from broadcaster.web.uploads import BodyLimit
@@ -49,6 +50,10 @@ class Console:
     @property
     def config(self) -> Config:
         return self.station.config
+
+    @property
+    def realm(self) -> Realm:
+        return CONSOLE
 
 
 class LanguageAndLastResort:
@@ -149,6 +154,7 @@ def create_app(config_path: Path | None = None, *, station: Station | None = Non
         ],
     )
     app.state.console = console
+    app.state.site = console  # what security, errors and templates reach (web/site.py)
     errors.install(app)
     from broadcaster.web.views import account, admin, pages
 
