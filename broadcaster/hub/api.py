@@ -1,8 +1,12 @@
-"""The hub's JSON API for stations (FastAPI). Routes parse, call one function, format.
+"""The hub's JSON API for stations (FastAPI), and the one address `hub serve` answers on.
 
 Routes are plain `def` (FastAPI runs them in its thread pool) on the synchronous session;
 only reading the body is async, because the signature covers the exact bytes received.
 Every error is JSON: {"error": code, "message": ..., "hint": ...} with the right status.
+
+`create_app(hub)` sends the stations' four endpoints to this API and everything else to the
+district's pages (hub/pages/), so the stations' requests skip the pages' cookies, CSRF and
+templates, and the pages keep their own error pages.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from broadcaster.errors import BroadcasterError, StoreError
 from broadcaster.hub import station_api
@@ -37,7 +42,7 @@ async def signed_request(request: Request) -> SignedRequest:
     return SignedRequest(request.headers.get("authorization"), request.method, target, bytes(body))
 
 
-def create_app(hub: Hub) -> FastAPI:
+def create_station_api(hub: Hub) -> FastAPI:
     app = FastAPI(title="broadcaster district hub", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.exception_handler(HubAPIError)
@@ -83,8 +88,34 @@ def create_app(hub: Hub) -> FastAPI:
     return app
 
 
+STATION_PATHS = frozenset({protocol.PATH_HUB, protocol.PATH_EXCHANGE, protocol.PATH_RECORDS})
+AUDIO_PREFIX = protocol.PATH_AUDIO.split("{", 1)[0]
+
+
+class HubApp:
+    """The stations' API and the district's pages behind one address."""
+
+    def __init__(self, stations: ASGIApp, pages: ASGIApp) -> None:
+        self.stations = stations
+        self.pages = pages
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and (path in STATION_PATHS or path.startswith(AUDIO_PREFIX)):
+            await self.stations(scope, receive, send)
+        else:
+            await self.pages(scope, receive, send)  # the pages, and the server's lifespan events
+
+
+def create_app(hub: Hub) -> HubApp:
+    from broadcaster.hub.pages.app import create_pages_app
+
+    return HubApp(create_station_api(hub), create_pages_app(hub))
+
+
 def serve(hub: Hub, host: str, port: int) -> None:
-    """Run the API until interrupted (one process; uvicorn's thread pool serves stations in parallel)."""
+    """Run the API and the pages until interrupted (one process; uvicorn's thread pool serves stations
+    in parallel)."""
     import uvicorn
 
     hub.ready()

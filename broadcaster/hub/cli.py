@@ -93,7 +93,7 @@ def init(ctx: click.Context) -> None:
 @click.option("--port", default=8470, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int) -> None:
-    """Run the hub's API for the stations until stopped (Ctrl+C)."""
+    """Run the hub until stopped (Ctrl+C): the stations' API and the district's pages, at one address."""
     from broadcaster.hub.api import serve as run
 
     hub = open_hub(ctx)

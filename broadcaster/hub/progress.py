@@ -72,7 +72,7 @@ class BulletinDetail:
         return sum(d.target(today) == MET for d in self.deliveries)
 
 
-def _deliveries() -> Select[Any]:
+def delivery_query() -> Select[Any]:
     aired = (
         select(
             BulletinDayRow.bulletin_id,
@@ -109,7 +109,7 @@ def _deliveries() -> Select[Any]:
     )
 
 
-def _rows(session: Session, query: Select[Any]) -> list[Delivery]:
+def delivery_rows(session: Session, query: Select[Any]) -> list[Delivery]:
     return [
         Delivery(
             bulletin_id=str(r[0]),
@@ -137,7 +137,9 @@ def bulletin_detail(hub: Hub, bulletin_id: str) -> BulletinDetail:
         row = bulletin_row(session, bulletin_id)
         info = infos(session, [row])[0]
         audio = session.get(AudioRow, row.audio_sha256) if row.audio_sha256 else None
-        deliveries = _rows(session, _deliveries().where(DeliveryRow.bulletin_id == row.id).order_by(StationRow.code))
+        deliveries = delivery_rows(
+            session, delivery_query().where(DeliveryRow.bulletin_id == row.id).order_by(StationRow.code)
+        )
         pending: list[tuple[str, str]] = []
         if row.envelope is None:
             targets = select(StationRow.code, StationRow.name).order_by(StationRow.code)
@@ -160,8 +162,8 @@ def bulletin_detail(hub: Hub, bulletin_id: str) -> BulletinDetail:
 
 def deliveries_to(session: Session, station_id: int, limit: int = 100) -> list[Delivery]:
     """The bulletins queued for one station, newest first."""
-    query = _deliveries().where(DeliveryRow.station_id == station_id).order_by(DeliveryRow.id.desc()).limit(limit)
-    return _rows(session, query)
+    query = delivery_query().where(DeliveryRow.station_id == station_id).order_by(DeliveryRow.id.desc()).limit(limit)
+    return delivery_rows(session, query)
 
 
 def bulletin_audio(hub: Hub, bulletin_id: str) -> tuple[bytes, str]:

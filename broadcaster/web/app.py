@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from broadcaster import i18n
 from broadcaster.config import Config
-from broadcaster.i18n import _
+from broadcaster.i18n import N_, _
 from broadcaster.service.context import Station
 from broadcaster.web import errors
 from broadcaster.web.accounts import Accounts
@@ -56,12 +56,18 @@ class Console:
         return CONSOLE
 
 
-class LanguageAndLastResort:
-    """Speaks the station's language for the whole request, and turns an unexpected error into a page."""
+CRASH_HINT = N_("Try again; if it happens again, tell the station's technician (details are in the console's log).")
 
-    def __init__(self, app: ASGIApp, language: str) -> None:
+
+class LanguageAndLastResort:
+    """Speaks the site's language for the whole request, and turns an unexpected error into a page.
+
+    `hint`: who to tell (an N_ text; the hub's pages name whoever runs the hub)."""
+
+    def __init__(self, app: ASGIApp, language: str, hint: str = CRASH_HINT) -> None:
         self.app = app
         self.language = language
+        self.hint = hint
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -86,10 +92,7 @@ class LanguageAndLastResort:
                     Request(scope),
                     500,
                     _("Something went wrong inside the console; nothing more was changed."),
-                    _(
-                        "Try again; if it happens again, tell the station's technician "
-                        "(details are in the console's log)."
-                    ),
+                    _(self.hint),
                 )
                 await response(scope, receive, send)
 
