@@ -88,12 +88,13 @@ def create_station_api(hub: Hub) -> FastAPI:
     return app
 
 
-STATION_PATHS = frozenset({protocol.PATH_HUB, protocol.PATH_EXCHANGE, protocol.PATH_RECORDS})
-AUDIO_PREFIX = protocol.PATH_AUDIO.split("{", 1)[0]
+# The pages' own JSON routes (logging in from a script); every other /api/ address is the stations'.
+PAGES_API = frozenset({"/api/v1/login", "/api/v1/logout", "/api/v1/me"})
 
 
 class HubApp:
-    """The stations' API and the district's pages behind one address."""
+    """The stations' API and the district's pages behind one address: /api/… (but the pages' login)
+    goes to the stations' API, whose errors are the JSON a station understands; the rest to the pages."""
 
     def __init__(self, stations: ASGIApp, pages: ASGIApp) -> None:
         self.stations = stations
@@ -101,7 +102,7 @@ class HubApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] == "http" and (path in STATION_PATHS or path.startswith(AUDIO_PREFIX)):
+        if scope["type"] == "http" and path.startswith(protocol.API + "/") and path not in PAGES_API:
             await self.stations(scope, receive, send)
         else:
             await self.pages(scope, receive, send)  # the pages, and the server's lifespan events

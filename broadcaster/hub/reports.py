@@ -252,7 +252,8 @@ def quick_periods(today: date) -> list[tuple[str, str]]:
         last_quarter,
         str(today.year),
     ]
-    return [(period_phrase(parse_period(code)).capitalize(), code) for code in codes]
+    phrases = [period_phrase(parse_period(code)) for code in codes]
+    return [(phrase[:1].upper() + phrase[1:], code) for phrase, code in zip(phrases, codes, strict=True)]
 
 
 def page_period(code: str | None, start: str | None, end: str | None, today: date) -> Period:

@@ -15,6 +15,10 @@ from tests.conftest import PG_URL
 from tests.hub.helpers import HubServer, StationFolder, linked_station, make_hub, make_station, pg_hub_url
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright")
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def hub_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":

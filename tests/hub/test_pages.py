@@ -116,6 +116,7 @@ def test_a_communes_page_shows_what_was_delivered_what_aired_and_the_targets(hub
 
     viewer = hub_site.as_role("viewer")
     page = viewer.get("/communes/SK1").text
+    assert '<a class="brand" href="/">Phòng VH-TT huyện Hương Sơn</a>' in page  # the hub's name heads every page
     assert "Sơn Kim 1" in page and "Đang hoạt động" not in page  # no status sent: nothing claimed
     deliveries = page.split("Bản tin huyện đã gửi cho xã")[1].split("</table>")[0]
     assert "Lịch tiếp công dân" in deliveries and "2/2" in deliveries and "Đạt" in deliveries

@@ -209,3 +209,4 @@ def test_the_stations_api_answers_beside_the_pages_in_json(hub_site: HubSite) ->
     assert "set-cookie" not in unsigned.headers  # the stations' requests never touch the pages' sessions
     page = client.get("/khong-co-trang-nay")
     assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+    assert client.get("/api/v1/khong-co").json()["error"] == "http"  # a station never gets a page
