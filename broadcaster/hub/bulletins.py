@@ -120,7 +120,8 @@ def _text(text: str) -> str:
     return cleaned
 
 
-def _day(text: str | None, what: str) -> date | None:
+def parse_day(text: str | None, what: str) -> date | None:
+    """A day as the district types it (dd/mm/yyyy or yyyy-mm-dd); None when empty. `what` names the field."""
     if not text or not text.strip():
         return None
     try:
@@ -149,7 +150,7 @@ def _check(hub: Hub, given: BulletinInput) -> tuple[str, str, str, str | None, d
     if (given.text is None) == (given.audio is None):
         raise InputError(_("Give the bulletin's text or its audio file, one of the two."), None)
     text = _text(given.text) if given.text is not None else None
-    start, end = _day(given.valid_from, _("The first day")), _day(given.valid_until, _("The last day"))
+    start, end = parse_day(given.valid_from, _("The first day")), parse_day(given.valid_until, _("The last day"))
     today = hub.today()
     if end is None and priority == "emergency":
         end = today  # an emergency is never aired days late by a station that was offline

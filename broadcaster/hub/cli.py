@@ -91,14 +91,25 @@ def init(ctx: click.Context) -> None:
 @hub_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every network).")
 @click.option("--port", default=8470, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="Processes serving at once (PostgreSQL only): about one per CPU core. Each keeps up to 30 "
+    "database connections.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Run the hub until stopped (Ctrl+C): the stations' API and the district's pages, at one address."""
     from broadcaster.hub.api import serve as run
 
     hub = open_hub(ctx)
-    click.echo(f"Hub {hub.settings.name} listening on http://{host}:{port} (key {hub.fingerprint})", err=True)
-    run(hub, host, port)
+    processes = f", {workers} processes" if workers > 1 else ""
+    click.echo(
+        f"Hub {hub.settings.name} listening on http://{host}:{port} (key {hub.fingerprint}{processes})", err=True
+    )
+    run(hub, host, port, workers)
 
 
 @hub_group.command("key")

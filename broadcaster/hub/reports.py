@@ -15,11 +15,11 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from broadcaster.errors import InputError
+from broadcaster.hub.bulletins import parse_day
 from broadcaster.hub.service import Hub
 from broadcaster.hub.stations import get_row
 from broadcaster.hub.tables import BulletinDayRow, BulletinRow, DeliveryRow, StationDayRow, StationRow
 from broadcaster.i18n import _
-from broadcaster.newsdesk import parse_date
 from broadcaster.reports.periods import Period, month_end, parse_period, period_between
 from broadcaster.reports.vietnamese import period_phrase
 
@@ -262,13 +262,8 @@ def page_period(code: str | None, start: str | None, end: str | None, today: dat
     if start or end:
         if not (start and end):
             raise InputError(_("Give both the first and the last day of the period."), _("Write them as dd/mm/yyyy."))
-        try:
-            first, last = parse_date(start, "from"), parse_date(end, "to")
-        except InputError:
-            raise InputError(
-                _("'{start}' – '{end}' are not two dates.").format(start=start, end=end),
-                _("Write them as dd/mm/yyyy, e.g. 01/03/2021 and 31/03/2021."),
-            ) from None
+        first, last = parse_day(start, _("The first day")), parse_day(end, _("The last day"))
+        assert first is not None and last is not None
         if last < first:
             raise InputError(_("The period ends before it starts."), _("Put the earlier date first."))
         return period_between(first, last)

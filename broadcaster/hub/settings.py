@@ -74,6 +74,7 @@ class HubSettings:
     report: HubReportSection = field(default_factory=HubReportSection)
     web: HubWebSection = field(default_factory=HubWebSection)
     web_secret_file: Path | None = None  # None: hub-web-secret next to the key file
+    config_file: Path | None = None  # the hub.toml these settings were read from
 
     @property
     def tz(self) -> ZoneInfo:
@@ -150,8 +151,8 @@ def load(
 ) -> HubSettings:
     """Settings from options (None: not given), the environment and the hub config file."""
     chosen = config_file or os.environ.get(ENV_CONFIG)
+    path = Path(chosen).expanduser() if chosen else Path()
     if chosen:
-        path = Path(chosen).expanduser()
         section, report, web = _read_file(path)
         folder = path.resolve().parent
     else:
@@ -177,6 +178,7 @@ def load(
         report=report,
         web=web,
         web_secret_file=None if secret is None else (secret if secret.is_absolute() else folder / secret),
+        config_file=path.resolve() if chosen else None,
     )
 
 

@@ -195,3 +195,66 @@ def test_registering_clearing_and_rekeying_need_the_hub_set_up(tmp_path: Path) -
     bare = HubCLI(f"sqlite:///{tmp_path}/empty.db", tmp_path)
     assert "Run `broadcaster hub init`" in bare.fails("stations", "unfork", "SK1", "--note", "x")
     assert "Run `broadcaster hub init`" in bare.fails("users", "list")
+
+
+# ------------------------------------------------------------ serving from several processes
+
+
+def _worker_pids(parent: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) == parent:
+                pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.postgres
+def test_two_worker_processes_serve_the_stations_and_the_pages_on_postgresql(tmp_path: Path) -> None:
+    import time
+
+    import httpx
+
+    from tests.conftest import PG_URL
+    from tests.hub.helpers import HubServer, linked_station, pg_hub_url
+
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server: run the tests through scripts/test.sh")
+    folder = tmp_path / "hub"
+    folder.mkdir()
+    server = HubServer(folder, pg_hub_url())
+    server.run("init")
+    server.start(60, "--workers", "2")
+    try:
+        assert server.proc is not None
+        deadline = time.monotonic() + 30
+        while len(_worker_pids(server.proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(_worker_pids(server.proc.pid)) >= 2  # uvicorn's supervisor and its two workers
+        station = linked_station(tmp_path / "sk1", "SK1", server)
+        air(station.station, datetime.now(UTC) - timedelta(hours=1), [aired(1)])
+        for _ in range(3):  # whichever process answers, the chain and the nonces are the database's
+            station.cli.ok("sync")
+        assert stations.get_station(Hub(_settings(server)), "SK1").records == 1
+        assert httpx.get(f"{server.url}/login").status_code == 200  # the pages too
+    finally:
+        server.stop()
+
+
+def _settings(server: object) -> object:
+    from broadcaster.hub.settings import HubSettings
+
+    return HubSettings(database=server.db_url, key_file=server.folder / "hub-key.pem")  # type: ignore[attr-defined]
+
+
+def test_a_hub_on_sqlite_serves_from_one_process(tmp_path: Path) -> None:
+    hub_cli = HubCLI(f"sqlite:///{tmp_path}/hub.db", tmp_path)
+    hub_cli.ok("init")
+    assert hub_cli.fails("serve", "--workers", "2") == (
+        "Error: A hub on SQLite serves from one process only. "
+        "Leave out --workers, or move the hub to PostgreSQL for a province."
+    )
