@@ -362,7 +362,7 @@ def odd_records() -> list[AiringRecord]:
                 )
                 for item in base.items
             ),
-        ),  # fmt: skip
+        ),
     ]
     for seq, d in enumerate(variants, start=1):
         rec = seal(d, prev, seq)

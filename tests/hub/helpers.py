@@ -199,10 +199,10 @@ class HubServer:
             args += ["--hub-config", str(self.hub_config)]
         return [*args, *command]
 
-    def start(self, timeout: float = 30) -> HubServer:
+    def start(self, timeout: float = 30, *options: str) -> HubServer:
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                self.args("serve", "--port", str(self.port)),
+                self.args("serve", "--port", str(self.port), *options),
                 stdout=log,
                 stderr=log,
                 stdin=subprocess.DEVNULL,

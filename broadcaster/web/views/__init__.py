@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import Request
 
-from broadcaster.web.app import Console
+if TYPE_CHECKING:  # the hub's pages import the shared views without the station's app
+    from broadcaster.web.app import Console
 
 
 def console_of(request: Request) -> Console:
