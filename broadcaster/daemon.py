@@ -216,14 +216,27 @@ class Daemon:
         for job_id, occurrence in wanted.items():
             if self.scheduler.get_job(job_id) is not None:
                 continue
+            slot = self.duty.slot_config(occurrence.slot.name)
+            relay = slot is not None and slot.is_relay
+            # a relay connects to its stream and opens the player ahead (its pre-roll), a bulletin a little less
+            ahead = timedelta(seconds=self.station.config.relay.preroll_seconds + 3) if relay else lead
             self.scheduler.add_job(
                 self.air_slot,
-                DateTrigger(run_date=max(occurrence.at - lead, now), timezone=self.station.config.tz),
+                DateTrigger(run_date=max(occurrence.at - ahead, now), timezone=self.station.config.tz),
                 args=[occurrence],
                 id=job_id,
                 executor="air",
                 name=occurrence.key,
             )
+            if relay and occurrence.at > now:
+                probe_at = occurrence.at - timedelta(seconds=self.station.config.relay.probe_lead_seconds)
+                self.scheduler.add_job(
+                    self.duty.probe_relay,
+                    DateTrigger(run_date=max(probe_at, now), timezone=self.station.config.tz),
+                    args=[occurrence],
+                    id=f"probe:{occurrence.key}",
+                    replace_existing=True,
+                )
         log.info("jobs rebuilt: %d slot occurrence(s) in the next %s", len(wanted), JOB_HORIZON)
 
     def reload(self) -> None:
@@ -263,8 +276,18 @@ class Daemon:
     # ------------------------------------------------------------ airing
 
     def air_slot(self, occurrence: Occurrence) -> None:
-        if not self.duty.air_slot(occurrence):
+        if self.duty.air_slot(occurrence):
+            return
+        slot = self.duty.slot_config(occurrence.slot.name)
+        if slot is not None and slot.is_relay:
+            # an emergency cut the relay: the rest of the slot is relayed after it
+            self._air_after(self.resume_relay, occurrence, f"resume:{occurrence.key}")
+        else:
             self._air_after(self.air_slot, occurrence, f"late:{occurrence.key}")
+
+    def resume_relay(self, occurrence: Occurrence) -> None:
+        if not self.duty.resume_relay(occurrence):
+            self._air_after(self.resume_relay, occurrence, f"resume:{occurrence.key}")
 
     def check_queue(self) -> None:
         """The queue changed: emergencies go on air, cancelled items on air are cut."""

@@ -15,12 +15,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from broadcaster.airlog import AiringDraft
+from broadcaster.config import Config, SlotConfig
 from broadcaster.decisions import catch_up, emergencies_due
 from broadcaster.errors import BroadcasterError
 from broadcaster.model import Priority
 from broadcaster.onair.airer import Airer, AiringRequest, Preempted
 from broadcaster.onair.journal import aired_items
-from broadcaster.planning import Occurrence, Overdue, overdue_decision
+from broadcaster.onair.relaying import RelayPlan
+from broadcaster.planning import Occurrence, Overdue, Plan, overdue_decision
 from broadcaster.service.context import Station
 from broadcaster.service.programme import CLOCK_SLOT, EMERGENCY_SLOT, OUTAGE_SLOT, Programme
 from broadcaster.service.voicing import Voicing
@@ -164,8 +166,10 @@ class OnAirDuty:
         """
         try:
             self.voicing.station_lines()
+            if any(slot.is_relay for slot in self.station.config.slots):
+                self.voicing.render_text(self.station.config.relay.notice)  # spoken while a relay is down
         except BroadcasterError as exc:
-            log.error("station ident could not be rendered: %s", exc)
+            log.error("station ident or relay notice could not be rendered: %s", exc)
         horizon = self.station.now() + timedelta(hours=self.station.config.speech.render_ahead_hours)
         last_day = self.station.local(horizon).date()
         soon = [i for i in self.programme.live_items() if i.valid_from is None or i.valid_from <= last_day]
@@ -208,12 +212,53 @@ class OnAirDuty:
             for item in self.programme.live_items()
         ]
         plan = self.programme.plan(occurrence, items)
+        slot = self.slot_config(occurrence.slot.name)
         try:
+            if slot is not None and slot.is_relay:
+                return self._air_relay(occurrence, slot, plan)
             self.airer.air(self.programme.request(plan), start_at=max(occurrence.at, self.station.now()))
         except Preempted as exc:
             log.warning("%s was called off before it began (%s); it airs after", occurrence.key, exc)
             return False
         return True
+
+    def slot_config(self, name: str) -> SlotConfig | None:
+        return next((s for s in self.station.config.slots if s.name == name), None)
+
+    def _air_relay(self, occurrence: Occurrence, slot: SlotConfig, plan: Plan) -> bool:
+        """Relay the slot's stream to its end; the station's own bulletin is the fallback. False when an
+        emergency cut it with time left: the daemon resumes the relay after the emergency."""
+        now = self.station.now()
+        end_at = occurrence.at + timedelta(minutes=slot.max_minutes)
+        if now >= end_at - timedelta(seconds=5):
+            return True  # nothing left of the slot to relay
+        relay = relay_plan(self.station.config, slot, max(occurrence.at, now), end_at, plan)
+        request = AiringRequest(kind="relay", slot=slot.name, scheduled_at=occurrence.at, items=())
+        record = self.airer.air(request, relay=relay)
+        cut = record is not None and record.status == "interrupted" and self.airer.cut_for_emergency()
+        return not (cut and end_at - self.station.now() > timedelta(seconds=10))
+
+    def resume_relay(self, occurrence: Occurrence) -> bool:
+        """The rest of a relay an emergency cut (a second record for the same slot says so)."""
+        slot = self.slot_config(occurrence.slot.name)
+        if slot is None or not slot.is_relay:
+            return True
+        try:
+            return self._air_relay(occurrence, slot, self.programme.plan(occurrence))
+        except Preempted:
+            return False
+
+    def probe_relay(self, occurrence: Occurrence) -> None:
+        """Before a relay slot: is the stream there? A warning now, so the technician can act before air time
+        (the relay itself switches to the fallback whatever this finds)."""
+        from broadcaster.relay import probe_stream
+
+        slot = self.slot_config(occurrence.slot.name)
+        if slot is None or not slot.relay_url:
+            return
+        found = probe_stream(slot.relay_url, timeout=15.0)
+        if not found.ok:
+            log.warning("the relay stream of %s (%s) is not airable now: %s", slot.name, slot.relay_url, found.why)
 
     def record_failure(self, request: AiringRequest, exc: Exception) -> None:
         with self.station.db.session() as session:
@@ -292,6 +337,25 @@ class OnAirDuty:
             self.airer.announce_emergency(f"emergency item {item_id} waits for another emergency", cut=False)
             return False
         return True
+
+
+def relay_plan(config: Config, slot: SlotConfig, start_at: datetime, end_at: datetime, plan: Plan) -> RelayPlan:
+    from broadcaster.relay import RelaySettings, Thresholds
+
+    r = config.relay
+    thresholds = Thresholds(
+        silence_dbfs=r.silence_dbfs, silence_s=r.silence_seconds, stall_s=r.stall_seconds, recover_s=r.recover_seconds
+    )
+    return RelayPlan(
+        url=slot.relay_url,
+        name=slot.relay_name or slot.name,
+        start_at=start_at,
+        end_at=end_at,
+        settings=RelaySettings(thresholds=thresholds, preroll_s=r.preroll_seconds),
+        notice_text=r.notice,
+        fallback_items=tuple(p.item for p in plan.items),
+        topic=slot.relay_topic or None,
+    )
 
 
 def slot_request(occurrence: Occurrence) -> AiringRequest:
