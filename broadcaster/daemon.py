@@ -75,6 +75,8 @@ class Daemon:
                 "air": ThreadPoolExecutor(1),
                 "emergency": ThreadPoolExecutor(1),
                 "default": ThreadPoolExecutor(2),
+                # the district hub may be slow or down: its exchanges never hold up airing or housekeeping
+                "hub": ThreadPoolExecutor(1),
             },
             job_defaults={
                 "coalesce": True,
@@ -181,6 +183,39 @@ class Daemon:
         ]
         for func, trigger, job_id in jobs:
             self.scheduler.add_job(func, trigger, id=job_id, replace_existing=True)
+        hub = self.station.config.hub
+        if hub.linked:
+            self.scheduler.add_job(
+                self.sync_with_hub,
+                IntervalTrigger(minutes=hub.sync_minutes, timezone=tz),
+                id="hub-sync",
+                executor="hub",
+                replace_existing=True,
+                next_run_time=self.station.now(),
+            )
+
+    def sync_with_hub(self) -> None:
+        """One exchange with the district hub: its bulletins in, the airing records out (never raises)."""
+        from broadcaster.hublink.sync import sync_once
+
+        hub = self.station.config.hub
+        try:
+            report = sync_once(self.station, hub)
+        except BroadcasterError as exc:
+            log.warning("sync with the district hub failed: %s", exc)
+            return
+        if report.error:
+            log.warning("sync with the district hub: %s", report.error)
+        if report.queued or report.refused:
+            log.info("district bulletins: %d queued, %d refused", len(report.queued), len(report.refused))
+            self.queue_changed()  # a district emergency airs at once
+            self.duty.render_ahead()  # their speech, made now rather than at air time
+
+    def sync_soon(self) -> None:
+        """After an airing: send its record to the hub now, on the hub's own worker."""
+        job = self.scheduler.get_job("hub-sync")
+        if job is not None:
+            job.modify(next_run_time=self.station.now())
 
     def _periodic(self) -> None:
         self.duty.render_ahead()
@@ -276,7 +311,9 @@ class Daemon:
     # ------------------------------------------------------------ airing
 
     def air_slot(self, occurrence: Occurrence) -> None:
-        if self.duty.air_slot(occurrence):
+        done = self.duty.air_slot(occurrence)
+        self.sync_soon()
+        if done:
             return
         slot = self.duty.slot_config(occurrence.slot.name)
         if slot is not None and slot.is_relay:
@@ -305,7 +342,9 @@ class Daemon:
             log.error("the queue could not be checked: %s", exc)
 
     def air_emergency(self, item_id: int) -> None:
-        if not self.duty.air_emergency(item_id):
+        done = self.duty.air_emergency(item_id)
+        self.sync_soon()
+        if not done:
             self._air_after(self.air_emergency, item_id, f"emergency:{item_id}:again", executor="emergency")
 
     def _air_after(self, func: Any, arg: Any, job_id: str, executor: str = "air") -> None:

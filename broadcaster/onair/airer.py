@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -206,15 +206,21 @@ class Airer:
     # ------------------------------------------------------------ airing
 
     def air(
-        self, request: AiringRequest, start_at: datetime | None = None, relay: RelayPlan | None = None
+        self,
+        request: AiringRequest | Callable[[], AiringRequest],
+        start_at: datetime | None = None,
+        relay: RelayPlan | None = None,
     ) -> AiringRecord | None:
         """Air `request` (blocking), starting at `start_at` or at once; returns its log record.
-        With `relay`, the slot relays that stream instead of a bulletin (onair/relaying.py).
+        A callable is planned once the line is ours: the airing that held the line may have aired
+        some of its items. With `relay`, the slot relays that stream instead (onair/relaying.py).
 
         Raises Preempted when interrupted before the pre-roll ended, or when an announced
         emergency is waiting for the line (no record written)."""
         with self._line:
             self._swap_equipment()
+            if not isinstance(request, AiringRequest):
+                request = request()
             with self._state:
                 if request.kind == "emergency":
                     self._emergencies_waiting = max(0, self._emergencies_waiting - 1)

@@ -22,7 +22,7 @@ from broadcaster.model import Priority
 from broadcaster.onair.airer import Airer, AiringRequest, Preempted
 from broadcaster.onair.journal import aired_items
 from broadcaster.onair.relaying import RelayPlan
-from broadcaster.planning import Occurrence, Overdue, Plan, overdue_decision
+from broadcaster.planning import Occurrence, Overdue, Plan, WaitReason, overdue_decision
 from broadcaster.service.context import Station
 from broadcaster.service.programme import CLOCK_SLOT, EMERGENCY_SLOT, OUTAGE_SLOT, Programme
 from broadcaster.service.voicing import Voicing
@@ -206,21 +206,36 @@ class OnAirDuty:
                 f"{self.grace_text()} grace period (another airing was still on air, or the station stalled)",
             )
             return True
+        slot = self.slot_config(occurrence.slot.name)
+        try:
+            if slot is not None and slot.is_relay:
+                return self._air_relay(occurrence, slot, self.plan(occurrence))
+            start_at = max(occurrence.at, self.station.now())
+            self.airer.air(lambda: self.programme.request(self.plan(occurrence)), start_at=start_at)
+        except Preempted as exc:
+            log.warning("%s was called off before it began (%s); it airs after", occurrence.key, exc)
+            return False
+        return True
+
+    def plan(self, occurrence: Occurrence) -> Plan:
+        """What the slot carries now. Airings a full disk kept out of the log count; an item that would
+        air but has no speech yet (just queued, or the cache lost) gets it now from the offline voice."""
         pending = self.airer.records.pending_airings()
         items = [
             replace(item, airings_done=item.airings_done + pending[item.id]) if pending[item.id] else item
             for item in self.programme.live_items()
         ]
         plan = self.programme.plan(occurrence, items)
-        slot = self.slot_config(occurrence.slot.name)
-        try:
-            if slot is not None and slot.is_relay:
-                return self._air_relay(occurrence, slot, plan)
-            self.airer.air(self.programme.request(plan), start_at=max(occurrence.at, self.station.now()))
-        except Preempted as exc:
-            log.warning("%s was called off before it began (%s); it airs after", occurrence.key, exc)
-            return False
-        return True
+        silent = {item_id for item_id, reason in plan.waiting if reason is WaitReason.NO_SPEECH}
+        if not silent:
+            return plan
+        for item in items:
+            if item.id in silent:
+                try:
+                    self.voicing.prepare(item, offline_only=True)
+                except BroadcasterError as exc:
+                    log.error("speech for item %s could not be made for %s: %s", item.id, occurrence.key, exc)
+        return self.programme.plan(occurrence, items)
 
     def slot_config(self, name: str) -> SlotConfig | None:
         return next((s for s in self.station.config.slots if s.name == name), None)
@@ -244,7 +259,7 @@ class OnAirDuty:
         if slot is None or not slot.is_relay:
             return True
         try:
-            return self._air_relay(occurrence, slot, self.programme.plan(occurrence))
+            return self._air_relay(occurrence, slot, self.plan(occurrence))
         except Preempted:
             return False
 
