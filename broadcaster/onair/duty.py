@@ -10,9 +10,12 @@ these duties to APScheduler, so they can be run in tests one by one on a fake cl
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from broadcaster.airlog import AiringDraft
 from broadcaster.config import Config, SlotConfig
@@ -21,16 +24,18 @@ from broadcaster.errors import BroadcasterError
 from broadcaster.model import Priority
 from broadcaster.onair.airer import Airer, AiringRequest, Preempted
 from broadcaster.onair.journal import aired_items
-from broadcaster.onair.relaying import RelayPlan
 from broadcaster.planning import Occurrence, Overdue, Plan, WaitReason, overdue_decision
 from broadcaster.service.context import Station
 from broadcaster.service.programme import CLOCK_SLOT, EMERGENCY_SLOT, OUTAGE_SLOT, Programme
-from broadcaster.service.voicing import Voicing
+from broadcaster.service.voicing import Voicing, render_ahead
 from broadcaster.sound.amplifier import Amplifier
 from broadcaster.sound.outputs import Output
 from broadcaster.store import airings as log_store
 from broadcaster.store import news as news_store
 from broadcaster.store import state
+
+if TYPE_CHECKING:
+    from broadcaster.onair.relaying import RelayPlan
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,7 @@ class OnAirDuty:
         # emergencies sent to air and not yet ended: a second request for one must not restart it
         self._emergencies_waiting: set[int] = set()
         self._emergency_lock = threading.Lock()
+        self.render_in_child = False  # the service daemon renders ahead in a child process (see render_ahead)
 
     @property
     def grace(self) -> timedelta:
@@ -160,26 +166,36 @@ class OnAirDuty:
             log.error("heartbeat not written (%s); airing goes on", exc)
 
     def render_ahead(self) -> None:
-        """Speech for every item that may air within [speech] render_ahead_hours, rendered now.
+        """Speech for what may air soon, made now; at air time only what is missing is made (offline).
 
-        Cached, so cheap when nothing changed; at air time nothing is synthesized.
-        """
-        try:
-            self.voicing.station_lines()
-            if any(slot.is_relay for slot in self.station.config.slots):
-                self.voicing.render_text(self.station.config.relay.notice)  # spoken while a relay is down
-        except BroadcasterError as exc:
-            log.error("station ident or relay notice could not be rendered: %s", exc)
-        horizon = self.station.now() + timedelta(hours=self.station.config.speech.render_ahead_hours)
-        last_day = self.station.local(horizon).date()
-        soon = [i for i in self.programme.live_items() if i.valid_from is None or i.valid_from <= last_day]
+        In the service daemon this runs as a child process (`broadcaster render --ahead`): synthesis
+        and mastering load libraries that would otherwise stay in the idle daemon's memory."""
         now = self.station.now()
         retry = self._last_fallback_retry is None or now - self._last_fallback_retry >= FALLBACK_RETRY_EVERY
         if retry:
             self._last_fallback_retry = now
-        _, problems = self.voicing.prepare_all(soon, retry_fallback=retry)
-        for problem in problems:
+        if self.render_in_child:
+            self._render_in_child(retry)
+            return
+        for problem in render_ahead(self.voicing, self.programme.live_items(), retry):
             log.error("%s", problem)
+
+    def _render_in_child(self, retry: bool) -> None:
+        command = [sys.executable, "-m", "broadcaster", "--config", str(self.station.config.path), "render", "--ahead"]
+        try:
+            done = subprocess.run(
+                [*command, *(["--retry-fallback"] if retry else [])],
+                capture_output=True,
+                text=True,
+                timeout=3600,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            log.error("rendering ahead failed to run (%s); speech missing at air time is made then", exc)
+            return
+        for line in (done.stderr or "").splitlines():
+            if line.startswith(("Error:", "Warning:")):
+                log.error("render ahead: %s", line)
 
     # ------------------------------------------------------------ slots
 
@@ -355,6 +371,7 @@ class OnAirDuty:
 
 
 def relay_plan(config: Config, slot: SlotConfig, start_at: datetime, end_at: datetime, plan: Plan) -> RelayPlan:
+    from broadcaster.onair.relaying import RelayPlan
     from broadcaster.relay import RelaySettings, Thresholds
 
     r = config.relay
