@@ -67,17 +67,18 @@ class Daemon:
         # After a stop: slots from here on that passed unaired get a job (to air late) in the first rebuild.
         self._resume_from: datetime | None = None
         self._occurrences: dict[str, Occurrence] = {}
+        # One worker airs slots, one emergencies: an emergency never queues behind a slot's job;
+        # the airer's line keeps them from overlapping and lets the emergency go first.
+        self._executors = {
+            "air": ThreadPoolExecutor(1),
+            "emergency": ThreadPoolExecutor(1),
+            "default": ThreadPoolExecutor(2),
+            # the district hub may be slow or down: its exchanges never hold up airing or housekeeping
+            "hub": ThreadPoolExecutor(1),
+        }
         self.scheduler = BackgroundScheduler(
             timezone=station.config.tz,
-            # One worker airs slots, one emergencies: an emergency never queues behind a slot's job;
-            # the airer's line keeps them from overlapping and lets the emergency go first.
-            executors={
-                "air": ThreadPoolExecutor(1),
-                "emergency": ThreadPoolExecutor(1),
-                "default": ThreadPoolExecutor(2),
-                # the district hub may be slow or down: its exchanges never hold up airing or housekeeping
-                "hub": ThreadPoolExecutor(1),
-            },
+            executors=dict(self._executors),
             job_defaults={
                 "coalesce": True,
                 "max_instances": 1,
@@ -165,7 +166,12 @@ class Daemon:
     def shutdown(self, reason: str) -> None:
         self.airer.interrupt(reason)
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+            # APScheduler's shutdown(wait=True) waits for the jobs while holding its job store lock,
+            # and a job that ends by touching the scheduler (sync_soon after an airing) would then
+            # wait for it forever: stop the scheduler first, then wait for the jobs.
+            self.scheduler.shutdown(wait=False)
+            for executor in self._executors.values():
+                executor.shutdown(wait=True)
         try:
             self.duty.heartbeat()
         except BroadcasterError as exc:

@@ -30,7 +30,7 @@ from broadcaster.sound.registry import make_amplifier, make_output, sound_card_a
 
 log = logging.getLogger(__name__)
 
-SAMPLE_NEWS = Path(__file__).parent / "demodata" / "tin-mau.csv"
+SAMPLE_NEWS = Path(__file__).parent.parent / "demodata" / "tin-mau.csv"
 SHIPPED_CONFIG = SHIPPED / "config.toml"
 SLOT_GAP_S = 75
 SLOT_MINUTES = 1.1  # two short items per bulletin, well inside SLOT_GAP_S
