@@ -22,16 +22,22 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from typing import Any
 
 from broadcaster.errors import InputError
 
 GENESIS = "0" * 64
-CANONICAL_VERSION = 1
-KINDS = ("slot", "emergency")
+# Version 2 adds, per item, what kind of audio it was (speech or a recording), its language, the
+# district bulletin it came from, and its audio's SHA-256s; per airing, the relay block. Records
+# sealed as version 1 keep their version-1 bytes, so every old log still verifies.
+CANONICAL_VERSION = 2
+# relay: a relayed programme (tiếp sóng); outage: one record for a stretch the station was off;
+# clock: the computer's clock was found wrong
+KINDS = ("slot", "emergency", "relay", "outage", "clock")
+ITEM_KINDS = ("speech", "recording")
 STATUSES = ("completed", "interrupted", "failed", "missed", "empty")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -51,6 +57,11 @@ class AiredItem:
     approved_by: str | None
     approved_at: datetime | None
     completed: bool
+    kind: str = "speech"  # speech | recording
+    language: str = "vie"  # ISO 639-3
+    source_id: str | None = None  # the district bulletin it came from
+    original_sha256: str | None = None  # a recording: the file as received, byte for byte
+    audio_sha256: str | None = None  # the mastered audio of the item's main part
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +82,7 @@ class AiringDraft:
     audio_sha256: str | None
     exemption: str | None
     items: tuple[AiredItem, ...] = ()
+    relay: Mapping[str, Any] | None = None  # a relay's stream, segments (relay/fallback/silence) and seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +106,8 @@ class AiringRecord:
     items: tuple[AiredItem, ...]
     prev_hash: str
     hash: str
+    relay: Mapping[str, Any] | None = None
+    version: int = CANONICAL_VERSION  # of the canonical form it was sealed in
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +172,8 @@ def _nfc(text: str | None) -> str | None:
     return None if text is None else unicodedata.normalize("NFC", text)
 
 
-def _item_canon(item: AiredItem) -> dict[str, Any]:
-    return {
+def _item_canon(item: AiredItem, version: int) -> dict[str, Any]:
+    doc = {
         "item_id": item.item_id,
         "title": _nfc(item.title),
         "topic": _nfc(item.topic),
@@ -172,12 +186,28 @@ def _item_canon(item: AiredItem) -> dict[str, Any]:
         "approved_at": _ts(item.approved_at),
         "completed": bool(item.completed),
     }
+    if version >= 2:
+        doc |= {
+            "kind": _nfc(item.kind),
+            "language": _nfc(item.language),
+            "source_id": _nfc(item.source_id),
+            "original_sha256": _nfc(item.original_sha256),
+            "audio_sha256": _nfc(item.audio_sha256),
+        }
+    return doc
 
 
-def canonical_bytes(record: AiringRecord) -> bytes:
-    """The bytes that are hashed: every field except `hash` and `prev_hash` (which prefixes them)."""
+def relay_canon(relay: Mapping[str, Any] | None) -> Any:
+    """A relay block as canonical JSON data: texts in NFC, keys sorted when dumped."""
+    if relay is None:
+        return None
+    return json.loads(unicodedata.normalize("NFC", json.dumps(relay, sort_keys=True, ensure_ascii=False)))
+
+
+def canonical_doc(record: AiringRecord) -> dict[str, Any]:
+    """The document `canonical_bytes` serialises: what a station sends the district hub for each record."""
     doc = {
-        "v": CANONICAL_VERSION,
+        "v": record.version,
         "seq": record.seq,
         "slot": _nfc(record.slot),
         "kind": _nfc(record.kind),
@@ -192,16 +222,36 @@ def canonical_bytes(record: AiringRecord) -> bytes:
         "amplifier": _nfc(record.amplifier),
         "audio_sha256": _nfc(record.audio_sha256),
         "exemption": _nfc(record.exemption),
-        "items": [_item_canon(item) for item in record.items],
+        "items": [_item_canon(item, record.version) for item in record.items],
     }
+    if record.version >= 2:
+        doc["relay"] = relay_canon(record.relay)
+    return doc
+
+
+def dump_canonical(doc: dict[str, Any]) -> bytes:
+    """A canonical document as the bytes that are hashed (sorted keys, no spaces, UTF-8)."""
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def canonical_bytes(record: AiringRecord) -> bytes:
+    """The bytes that are hashed: every field except `hash` and `prev_hash` (which prefixes them)."""
+    return dump_canonical(canonical_doc(record))
+
+
+def hash_canonical(prev_hash: str, doc: dict[str, Any]) -> str:
+    """The hash of a record given as its canonical document (any canonical version) after `prev_hash`.
+
+    The district hub verifies records this way, from the documents stations send, without
+    needing to understand every field of every version."""
+    digest = hashlib.sha256(prev_hash.encode("ascii"))
+    digest.update(dump_canonical(doc))
+    return digest.hexdigest()
 
 
 def record_hash(record: AiringRecord) -> str:
     """The hash a record should carry given its contents and `prev_hash`."""
-    digest = hashlib.sha256(record.prev_hash.encode("ascii"))
-    digest.update(canonical_bytes(record))
-    return digest.hexdigest()
+    return hash_canonical(record.prev_hash, canonical_doc(record))
 
 
 def _norm_dt(dt: datetime | None) -> datetime | None:
@@ -225,10 +275,15 @@ def _norm_item(item: AiredItem) -> AiredItem:
         approved_by=_nfc(item.approved_by),
         approved_at=_norm_dt(item.approved_at),
         completed=bool(item.completed),
+        kind=unicodedata.normalize("NFC", item.kind),
+        language=unicodedata.normalize("NFC", item.language),
+        source_id=_nfc(item.source_id),
+        original_sha256=_nfc(item.original_sha256),
+        audio_sha256=_nfc(item.audio_sha256),
     )
 
 
-def seal(draft: AiringDraft, prev_hash: str, seq: int) -> AiringRecord:
+def seal(draft: AiringDraft, prev_hash: str, seq: int, version: int = CANONICAL_VERSION) -> AiringRecord:
     """Chain a draft after `prev_hash` as record number `seq` (the first record is 1, after GENESIS).
 
     The returned record holds normalised values (UTC datetimes, seconds rounded to the
@@ -261,6 +316,8 @@ def seal(draft: AiringDraft, prev_hash: str, seq: int) -> AiringRecord:
         items=tuple(_norm_item(item) for item in draft.items),
         prev_hash=prev_hash,
         hash="",
+        relay=relay_canon(draft.relay),
+        version=version,  # an older version only to rebuild logs written before it (tests, migrations)
     )
     return replace(record, hash=record_hash(record))
 
@@ -311,70 +368,30 @@ def verify_chain(records: Iterable[AiringRecord], head: ChainHead | None = None)
         expected += 1
     count = len(rows)
     if head is not None:
-        head_problem = _check_head(rows, head)
-        if head_problem is not None:
-            return _bad(count, prev, min(head.count, count + 1) or 1, head_problem)
+        at_head = _check_head(rows, head)
+        if at_head is not None:
+            return _bad(count, prev, min(head.count, count + 1) or 1, at_head)
     return VerifyResult(ok=True, count=count, head_hash=prev, first_bad_seq=None, problem=None)
 
 
 def _check_head(rows: list[AiringRecord], head: ChainHead) -> str | None:
-    count = len(rows)
+    at = rows[head.count - 1].hash if 0 < head.count <= len(rows) else (GENESIS if head.count == 0 else None)
+    return head_problem(len(rows), at, head)
+
+
+def head_problem(count: int, hash_at_head: str | None, head: ChainHead) -> str | None:
+    """What is wrong with a log of `count` airings whose airing #head.count has `hash_at_head`
+    (GENESIS for count 0; None when the log is shorter), given the code printed on an earlier report."""
     if head.count > count:
         deleted = f"#{count + 1}" if head.count == count + 1 else f"#{count + 1} to #{head.count}"
         return (
             f"The log has only {count} airings but an earlier report counted {head.count}: "
             f"the newest airings ({deleted}) were deleted."
         )
-    at = rows[head.count - 1].hash if head.count > 0 else GENESIS
-    if at != head.hash.lower():
+    if hash_at_head != head.hash.lower():
         where = f"Airing #{head.count}" if head.count > 0 else "The start of the log"
         return (
             f"{where} does not match the verification code printed on an earlier report ({head}): "
             "the log was rewritten up to that point."
         )
     return None
-
-
-# --- JSON for `broadcaster log --json` ------------------------------------
-
-
-def _local(dt: datetime | None, tz: tzinfo) -> str | None:
-    return None if dt is None else dt.astimezone(tz).isoformat()
-
-
-def to_json(record: AiringRecord, tz: tzinfo) -> dict[str, Any]:
-    """One airing as a JSON-ready dict; times in the station's time zone with their offset."""
-    return {
-        "id": record.seq,
-        "slot": record.slot,
-        "kind": record.kind,
-        "scheduled_at": _local(record.scheduled_at, tz),
-        "started_at": _local(record.started_at, tz),
-        "ended_at": _local(record.ended_at, tz),
-        "duration_seconds": record.duration_seconds,
-        "status": record.status,
-        "reason": record.reason,
-        "output": record.output,
-        "device": record.device,
-        "amplifier": record.amplifier,
-        "audio_sha256": record.audio_sha256,
-        "exemption": record.exemption,
-        "prev_hash": record.prev_hash,
-        "hash": record.hash,
-        "items": [
-            {
-                "item_id": item.item_id,
-                "title": item.title,
-                "topic": item.topic,
-                "priority": item.priority,
-                "offset_seconds": item.offset_seconds,
-                "duration_seconds": item.duration_seconds,
-                "engine": item.engine,
-                "voice": item.voice,
-                "approved_by": item.approved_by,
-                "approved_at": _local(item.approved_at, tz),
-                "completed": item.completed,
-            }
-            for item in record.items
-        ],
-    }

@@ -1,11 +1,13 @@
 """`broadcaster run`: the long-running station daemon. APScheduler wiring only.
 
-The database is the truth: jobs are rebuilt from config and database at
-start, on SIGHUP and every few minutes, and never kept only in APScheduler's
-(in-memory) job store. One scheduler per station (a file lock); one airing
-worker, so bulletins never overlap. Slots missed while the station was off
-are aired late within the grace period or recorded as missed at the next
-start; an airing cut by a crash is closed as interrupted.
+What the station does is in onair/duty.py; this module decides when. The database is the
+truth: jobs are rebuilt from config and database at start, on SIGHUP and every few minutes,
+and never kept only in APScheduler's (in-memory) job store. One daemon per database (the
+lock in onair/lock.py); one airing worker, so bulletins never overlap, and one for
+emergencies, which go before any slot.
+
+At rest the daemon sleeps: the CLI and the console tell it when the queue changes (a signal
+on this computer, NOTIFY on PostgreSQL), and a slow database check is only a safety net.
 """
 
 from __future__ import annotations
@@ -24,71 +26,71 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from broadcaster.airlog import AiringDraft
 from broadcaster.config import load_config
 from broadcaster.errors import BroadcasterError
-from broadcaster.lock import StationLock
-from broadcaster.model import Priority
-from broadcaster.onair import Airer, AiringRequest, Preempted, aired_items
-from broadcaster.planning import Occurrence, Overdue, lead_time, occurrences, overdue_decision
-from broadcaster.programme import EMERGENCY_SLOT, Programme
-from broadcaster.rendering import Speech
+from broadcaster.onair.airer import Airer
+from broadcaster.onair.duty import OnAirDuty
+from broadcaster.onair.lock import DaemonLock, QueueListener
+from broadcaster.planning import Occurrence, lead_time, occurrences
+from broadcaster.service.context import Station
+from broadcaster.service.voicing import Voicing
 from broadcaster.sound.amplifier import Amplifier
 from broadcaster.sound.outputs import Output
-from broadcaster.station import Station
 from broadcaster.store import airings as log_store
-from broadcaster.store import news as news_store
-from broadcaster.store import state
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_EVERY_S = 15
-# How often speech that a fallback voice made is tried with the first voice again (gTTS back online).
-FALLBACK_RETRY_EVERY = timedelta(hours=1)
+# The last sign of life: catch-up after a stop starts from it (what aired since is in the log).
+HEARTBEAT_EVERY_S = 60
 JOB_HORIZON = timedelta(hours=26)
 
 
 class Daemon:
-    def __init__(self, station: Station, output: Output, amplifier: Amplifier, speech: Speech | None = None) -> None:
+    def __init__(
+        self,
+        station: Station,
+        output: Output,
+        amplifier: Amplifier,
+        voicing: Voicing | None = None,
+        equipment: Callable[[Station], tuple[Output, Amplifier]] | None = None,
+    ) -> None:
         self.station = station
-        self.speech = speech or Speech(station)
-        self.programme = Programme(station, self.speech)
-        self.airer = Airer(station, self.speech, output, amplifier)
-        self.lock = StationLock(station.lock_path)
+        self.duty = OnAirDuty(station, output, amplifier, voicing)
+        # builds the output and amplifier from the config again when SIGHUP changes them
+        self.equipment = equipment
+        self.lock = DaemonLock(station.db, station.config.path)
+        self.listener = QueueListener(station.db, self.queue_changed)
         self._stop = threading.Event()
         self._hup = threading.Event()
         self._wake = threading.Event()
-        self._last_fallback_retry: datetime | None = None
-        self._emergencies_aired: set[int] = set()
+        self._queue_changed = threading.Event()
         # After a stop: slots from here on that passed unaired get a job (to air late) in the first rebuild.
         self._resume_from: datetime | None = None
         self._occurrences: dict[str, Occurrence] = {}
-        tz = station.config.tz
+        # One worker airs slots, one emergencies: an emergency never queues behind a slot's job;
+        # the airer's line keeps them from overlapping and lets the emergency go first.
+        self._executors = {
+            "air": ThreadPoolExecutor(1),
+            "emergency": ThreadPoolExecutor(1),
+            "default": ThreadPoolExecutor(2),
+            # the district hub may be slow or down: its exchanges never hold up airing or housekeeping
+            "hub": ThreadPoolExecutor(1),
+        }
         self.scheduler = BackgroundScheduler(
-            timezone=tz,
-            # One worker airs slots, one emergencies: an emergency never queues behind a slot's job;
-            # the airer's line keeps them from overlapping and lets the emergency go first.
-            executors={
-                "air": ThreadPoolExecutor(1),
-                "emergency": ThreadPoolExecutor(1),
-                "default": ThreadPoolExecutor(2),
-            },
+            timezone=station.config.tz,
+            executors=dict(self._executors),
             job_defaults={
                 "coalesce": True,
                 "max_instances": 1,
                 # APScheduler wants whole seconds, at least 1
-                "misfire_grace_time": max(1, int(self.grace.total_seconds())),
+                "misfire_grace_time": max(1, int(self.duty.grace.total_seconds())),
             },
         )
         self.scheduler.add_listener(self._on_job_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
 
     @property
-    def grace(self) -> timedelta:
-        return timedelta(minutes=self.station.config.daemon.late_grace_minutes)
-
-    def _grace_text(self) -> str:
-        seconds = self.grace.total_seconds()
-        return f"{seconds / 60:g}-minute" if seconds >= 60 else f"{seconds:g}-second"
+    def airer(self) -> Airer:
+        return self.duty.airer
 
     # ------------------------------------------------------------ life cycle
 
@@ -98,44 +100,59 @@ class Daemon:
         self.lock.acquire()
         try:
             self.station.ready()
+            for notice in self.station.config.notices:
+                log.warning("config.toml: %s", notice)
             if install_signals:
                 self._install_signals()
-            self.recover_interrupted()
-            self.render_ahead()
+            self.duty.start_up()
             # The scheduler runs before catch-up: a late airing goes through the one airing
             # worker like any other, so emergencies and the heartbeat are not held up by it.
             self.scheduler.start()
             self._add_housekeeping()
             self.catch_up()
             self.rebuild()
+            self.listener.start()
+            self.check_queue()  # what was queued while the daemon was off
             log.info("daemon started for %s", self.station.config.station.name)
             if on_started is not None:
                 on_started()
-            deadline = None if run_for is None else self.station.clock.monotonic() + run_for
-            while not self._stop.is_set():
-                if self._hup.is_set():
-                    self._hup.clear()
-                    self.reload()
-                if deadline is not None and self.station.clock.monotonic() >= deadline:
-                    break
-                # Signals set an event and wake this wait; otherwise the main thread sleeps.
-                left = 60.0 if deadline is None else deadline - self.station.clock.monotonic()
-                self._wake.wait(min(60.0, max(0.0, left)))
-                self._wake.clear()
+            self._main_loop(run_for)
         finally:
+            self.listener.stop()
             self.shutdown("the station daemon stopped")
             self.lock.release()
 
+    def _main_loop(self, run_for: float | None) -> None:
+        clock = self.station.clock
+        deadline = None if run_for is None else clock.monotonic() + run_for
+        while not self._stop.is_set():
+            if self._hup.is_set():
+                self._hup.clear()
+                self.reload()
+            if self._queue_changed.is_set():
+                self._queue_changed.clear()
+                self.check_queue()
+            if deadline is not None and clock.monotonic() >= deadline:
+                break
+            # Signals set an event and wake this wait; otherwise the main thread sleeps.
+            left = 300.0 if deadline is None else deadline - clock.monotonic()
+            self._wake.wait(min(300.0, max(0.0, left)))
+            self._wake.clear()
+
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
+
+    def queue_changed(self) -> None:
+        """The CLI or the console changed the queue (any thread): check it at once."""
+        self._queue_changed.set()
         self._wake.set()
 
     def _install_signals(self) -> None:
         def on_stop(signum: int, _frame: FrameType | None) -> None:
             log.info("signal %s: stopping", signal.Signals(signum).name)
             self.airer.interrupt(f"the station was stopped ({signal.Signals(signum).name})")
-            self._stop.set()
-            self._wake.set()
+            self.stop()
 
         def on_hup(_signum: int, _frame: FrameType | None) -> None:
             self._hup.set()
@@ -144,42 +161,77 @@ class Daemon:
         signal.signal(signal.SIGTERM, on_stop)
         signal.signal(signal.SIGINT, on_stop)
         signal.signal(signal.SIGHUP, on_hup)
+        signal.signal(signal.SIGUSR1, lambda _signum, _frame: self.queue_changed())
 
     def shutdown(self, reason: str) -> None:
         self.airer.interrupt(reason)
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+            # APScheduler's shutdown(wait=True) waits for the jobs while holding its job store lock,
+            # and a job that ends by touching the scheduler (sync_soon after an airing) would then
+            # wait for it forever: stop the scheduler first, then wait for the jobs.
+            self.scheduler.shutdown(wait=False)
+            for executor in self._executors.values():
+                executor.shutdown(wait=True)
         try:
-            self.heartbeat()
+            self.duty.heartbeat()
         except BroadcasterError as exc:
             log.error("last heartbeat not written: %s", exc)
 
     # ------------------------------------------------------------ jobs
 
     def _add_housekeeping(self) -> None:
-        d = self.station.config.daemon
-        self.scheduler.add_job(
-            self.heartbeat,
-            IntervalTrigger(seconds=HEARTBEAT_EVERY_S, timezone=self.station.config.tz),
-            id="heartbeat",
-            replace_existing=True,
-        )
-        self.scheduler.add_job(
-            self.poll_emergencies,
-            IntervalTrigger(seconds=d.emergency_poll_seconds, timezone=self.station.config.tz),
-            id="emergencies",
-            replace_existing=True,
-        )
-        self.scheduler.add_job(
-            self._periodic,
-            IntervalTrigger(minutes=d.rebuild_minutes, timezone=self.station.config.tz),
-            id="rebuild",
-            replace_existing=True,
-        )
+        d, tz = self.station.config.daemon, self.station.config.tz
+        jobs: list[tuple[Callable[[], None], IntervalTrigger, str]] = [
+            (self.duty.heartbeat, IntervalTrigger(seconds=HEARTBEAT_EVERY_S, timezone=tz), "heartbeat"),
+            # a safety net only: the CLI and the console wake the daemon when the queue changes
+            (self.check_queue, IntervalTrigger(seconds=d.queue_check_seconds, timezone=tz), "queue"),
+            (self._periodic, IntervalTrigger(minutes=d.rebuild_minutes, timezone=tz), "rebuild"),
+        ]
+        for func, trigger, job_id in jobs:
+            self.scheduler.add_job(func, trigger, id=job_id, replace_existing=True)
+        hub = self.station.config.hub
+        if hub.linked:
+            self.scheduler.add_job(
+                self.sync_with_hub,
+                IntervalTrigger(minutes=hub.sync_minutes, timezone=tz),
+                id="hub-sync",
+                executor="hub",
+                replace_existing=True,
+                next_run_time=self.station.now(),
+            )
+
+    def sync_with_hub(self) -> None:
+        """One exchange with the district hub: its bulletins in, the airing records out (never raises)."""
+        from broadcaster.hublink.sync import sync_once
+
+        hub = self.station.config.hub
+        try:
+            report = sync_once(self.station, hub)
+        except BroadcasterError as exc:
+            log.warning("sync with the district hub failed: %s", exc)
+            return
+        if report.error:
+            log.warning("sync with the district hub: %s", report.error)
+        if report.queued or report.refused:
+            log.info("district bulletins: %d queued, %d refused", len(report.queued), len(report.refused))
+            self.queue_changed()  # a district emergency airs at once
+            self.duty.render_ahead()  # their speech, made now rather than at air time
+
+    def sync_soon(self) -> None:
+        """After an airing: send its record to the hub now, on the hub's own worker."""
+        job = self.scheduler.get_job("hub-sync")
+        if job is not None:
+            job.modify(next_run_time=self.station.now())
 
     def _periodic(self) -> None:
-        self.render_ahead()
+        self.duty.render_ahead()
         self.rebuild()
+
+    def render_ahead(self) -> None:
+        self.duty.render_ahead()
+
+    def catch_up(self) -> None:
+        self._resume_from = self.duty.catch_up()
 
     def rebuild(self) -> None:
         """Jobs for every slot occurrence in the next day, from config; stale ones removed."""
@@ -187,11 +239,12 @@ class Daemon:
         lead = lead_time(self.airer.amplifier.warmup_s)
         start = now
         if self._resume_from is not None:
-            # Slots between the last sign of life and now (also those that passed during catch-up)
-            # get a job at once; air_slot airs them late or records them missed.
+            # Slots within the grace window (also those that passed during start-up) get a job at
+            # once; air_slot airs them late or records them missed.
             start, self._resume_from = min(self._resume_from, now), None
         wanted = {}
-        for occurrence in occurrences(self.programme.slots, start, now + JOB_HORIZON, self.station.config.tz):
+        slots = self.duty.programme.slots
+        for occurrence in occurrences(slots, start, now + JOB_HORIZON, self.station.config.tz):
             if occurrence.at <= now:
                 with self.station.db.session() as session:
                     if log_store.has_record(session, occurrence.slot.name, occurrence.at):
@@ -204,15 +257,27 @@ class Daemon:
         for job_id, occurrence in wanted.items():
             if self.scheduler.get_job(job_id) is not None:
                 continue
-            wake = max(occurrence.at - lead, now)
+            slot = self.duty.slot_config(occurrence.slot.name)
+            relay = slot is not None and slot.is_relay
+            # a relay connects to its stream and opens the player ahead (its pre-roll), a bulletin a little less
+            ahead = timedelta(seconds=self.station.config.relay.preroll_seconds + 3) if relay else lead
             self.scheduler.add_job(
                 self.air_slot,
-                DateTrigger(run_date=wake, timezone=self.station.config.tz),
+                DateTrigger(run_date=max(occurrence.at - ahead, now), timezone=self.station.config.tz),
                 args=[occurrence],
                 id=job_id,
                 executor="air",
                 name=occurrence.key,
             )
+            if relay and occurrence.at > now:
+                probe_at = occurrence.at - timedelta(seconds=self.station.config.relay.probe_lead_seconds)
+                self.scheduler.add_job(
+                    self.duty.probe_relay,
+                    DateTrigger(run_date=max(probe_at, now), timezone=self.station.config.tz),
+                    args=[occurrence],
+                    id=f"probe:{occurrence.key}",
+                    replace_existing=True,
+                )
         log.info("jobs rebuilt: %d slot occurrence(s) in the next %s", len(wanted), JOB_HORIZON)
 
     def reload(self) -> None:
@@ -222,10 +287,18 @@ class Daemon:
         except BroadcasterError as exc:
             log.error("config not reloaded, keeping the running one: %s", exc)
             return
+        old = self.station.config
         self.station.config = config
-        self.speech = Speech(self.station)
-        self.programme = Programme(self.station, self.speech)
-        self.airer.speech = self.speech
+        if (config.output, config.amplifier) != (old.output, old.amplifier):
+            if self.equipment is None:
+                log.error(
+                    "the output or amplifier settings changed: restart the daemon to use them "
+                    "(systemctl restart broadcaster); until then it airs through %s",
+                    self.airer.output.name,
+                )
+            else:
+                self.airer.use_equipment(*self.equipment(self.station))
+        self.duty.use_config()
         self.rebuild()
         log.info("config reloaded from %s", config.path)
 
@@ -241,72 +314,44 @@ class Daemon:
         elif event.exception is not None:
             log.error("job %s failed: %s", event.job_id, event.exception)
 
-    def heartbeat(self) -> None:
-        # Records the database refused (e.g. a full disk) are written as soon as it accepts them again.
-        self.airer.flush_unwritten()
-        with self.station.db.session() as session:
-            state.set_time(session, state.HEARTBEAT, self.station.now())
-
-    def render_ahead(self) -> None:
-        """Speech for every item that may air within [speech] render_ahead_hours, rendered now.
-
-        Cached, so cheap when nothing changed; at air time nothing is synthesized.
-        """
-        try:
-            self.speech.station_lines()
-        except BroadcasterError as exc:
-            log.error("station ident could not be rendered: %s", exc)
-        horizon = self.station.now() + timedelta(hours=self.station.config.speech.render_ahead_hours)
-        last_day = self.station.local(horizon).date()
-        soon = [i for i in self.programme.live_items() if i.valid_from is None or i.valid_from <= last_day]
-        retry = self._last_fallback_retry is None or self.station.now() - self._last_fallback_retry >= (
-            FALLBACK_RETRY_EVERY
-        )
-        if retry:
-            self._last_fallback_retry = self.station.now()
-        _, problems = self.speech.render_items(soon, retry_fallback=retry)
-        for problem in problems:
-            log.error("%s", problem)
-
     # ------------------------------------------------------------ airing
 
     def air_slot(self, occurrence: Occurrence) -> None:
-        try:
-            self._air_slot(occurrence)
-        except Exception as exc:
-            # Never a silent miss: whatever went wrong, the slot gets a record saying so.
-            log.exception("airing %s failed", occurrence.key)
-            self._record_failure(self._request(occurrence), exc)
-
-    def _record_failure(self, request: AiringRequest, exc: Exception) -> None:
-        with self.station.db.session() as session:
-            if request.kind == "slot" and log_store.has_record(session, request.slot, request.scheduled_at):
-                return
-        self.recover_interrupted(reason=f"the airing stopped on an internal error: {exc}")
-        with self.station.db.session() as session:
-            if request.kind == "slot" and log_store.has_record(session, request.slot, request.scheduled_at):
-                return
-        self.airer.record_without_sound(request, "failed", f"internal error before air: {exc}")
-
-    def _air_slot(self, occurrence: Occurrence) -> None:
-        with self.station.db.session() as session:
-            if log_store.has_record(session, occurrence.slot.name, occurrence.at):
-                return
-        now = self.station.now()
-        if now > occurrence.at and overdue_decision(occurrence.at, now, self.grace) is Overdue.MISSED:
-            self.airer.record_without_sound(
-                self._request(occurrence),
-                "missed",
-                f"could start only {int((now - occurrence.at).total_seconds())} s late, past the "
-                f"{self._grace_text()} grace period (another airing was still on air, or the station stalled)",
-            )
+        done = self.duty.air_slot(occurrence)
+        self.sync_soon()
+        if done:
             return
-        plan = self.programme.plan(occurrence)
-        try:
-            self.airer.air(self.programme.request(plan), start_at=max(occurrence.at, self.station.now()))
-        except Preempted as exc:
-            log.warning("%s was called off before it began (%s); it airs after", occurrence.key, exc)
+        slot = self.duty.slot_config(occurrence.slot.name)
+        if slot is not None and slot.is_relay:
+            # an emergency cut the relay: the rest of the slot is relayed after it
+            self._air_after(self.resume_relay, occurrence, f"resume:{occurrence.key}")
+        else:
             self._air_after(self.air_slot, occurrence, f"late:{occurrence.key}")
+
+    def resume_relay(self, occurrence: Occurrence) -> None:
+        if not self.duty.resume_relay(occurrence):
+            self._air_after(self.resume_relay, occurrence, f"resume:{occurrence.key}")
+
+    def check_queue(self) -> None:
+        """The queue changed: emergencies go on air, cancelled items on air are cut."""
+        try:
+            now = self.station.now()
+            for item_id in self.duty.emergencies_to_air():
+                self.scheduler.add_job(
+                    self.air_emergency,
+                    args=[item_id],
+                    executor="emergency",
+                    id=f"emergency:{item_id}:{now.timestamp()}",
+                )
+            self.duty.cut_cancelled()
+        except BroadcasterError as exc:
+            log.error("the queue could not be checked: %s", exc)
+
+    def air_emergency(self, item_id: int) -> None:
+        done = self.duty.air_emergency(item_id)
+        self.sync_soon()
+        if not done:
+            self._air_after(self.air_emergency, item_id, f"emergency:{item_id}:again", executor="emergency")
 
     def _air_after(self, func: Any, arg: Any, job_id: str, executor: str = "air") -> None:
         """Queue an airing behind the one that pre-empted it (the airing worker runs jobs in order;
@@ -319,121 +364,3 @@ class Daemon:
             id=job_id,
             replace_existing=True,
         )
-
-    def _request(self, occurrence: Occurrence) -> AiringRequest:
-        return AiringRequest(kind="slot", slot=occurrence.slot.name, scheduled_at=occurrence.at, items=())
-
-    def poll_emergencies(self) -> None:
-        """Air-now requests and newly queued emergency items: interrupt whatever plays and air them."""
-        now = self.station.now()
-        with self.station.db.session() as session:
-            requests = [(r.id, r.item_id) for r in log_store.pending_emergencies(session)]
-            for request_id, _ in requests:
-                log_store.mark_handled(session, request_id, now)
-            # every second: only emergency items, not the whole queue
-            fresh = [news_store.to_item(r) for r in news_store.live_rows(session, Priority.EMERGENCY.value)]
-        wanted = [item_id for _, item_id in requests]
-        require_approval = self.station.config.station.require_approval
-        today = self.station.today()
-        for item in fresh:
-            if (
-                item.airings_done == 0
-                and item.id not in wanted
-                and item.id not in self._emergencies_aired
-                and item.valid_on(today)
-                and (item.approved_at is not None or not require_approval)
-            ):
-                wanted.append(item.id)
-        for item_id in wanted:
-            self._emergencies_aired.add(item_id)
-            self.airer.announce_emergency(f"emergency item {item_id} (khẩn cấp) took the air")
-            self.scheduler.add_job(
-                self.air_emergency, args=[item_id], executor="emergency", id=f"emergency:{item_id}:{now.timestamp()}"
-            )
-
-    def air_emergency(self, item_id: int) -> None:
-        try:
-            self._air_emergency(item_id)
-        except Exception as exc:
-            self.airer.withdraw_emergency()
-            log.exception("emergency airing of item %s failed", item_id)
-            request = AiringRequest(kind="emergency", slot=EMERGENCY_SLOT, scheduled_at=self.station.now(), items=())
-            self._record_failure(request, exc)
-
-    def _air_emergency(self, item_id: int) -> None:
-        with self.station.db.session() as session:
-            item = news_store.to_item(news_store.get_row(session, item_id))
-        if self.speech.cached_item(item) is None:
-            # The one case where speech is made at air time: an emergency cannot wait for the next render.
-            self.speech.render_items([item])
-        try:
-            self.airer.air(self.programme.emergency_request(item, self.station.now()))
-        except Preempted:
-            # Another emergency took the line first: this one goes right after it, before any slot.
-            self.airer.announce_emergency(f"emergency item {item_id} waits for another emergency", cut=False)
-            self._air_after(self.air_emergency, item_id, f"emergency:{item_id}:again", executor="emergency")
-
-    # ------------------------------------------------------------ after a stop
-
-    def recover_interrupted(self, reason: str | None = None) -> None:
-        """Close airings that were on air when the station crashed or lost power."""
-        with self.station.db.session() as session:
-            rows = log_store.on_air_rows(session)
-            for row in rows:
-                started = row.started_at
-                last_seen = row.progress_at or started
-                played = (last_seen - started).total_seconds() if started and last_seen else 0.0
-                cue = log_store.cue_items(row)
-                items = aired_items(cue, played)
-                draft = AiringDraft(
-                    slot=row.slot,
-                    kind=row.kind,
-                    scheduled_at=row.scheduled_at,
-                    started_at=started,
-                    ended_at=last_seen,
-                    duration_seconds=played,
-                    status="interrupted",
-                    reason=(reason or "the station stopped during this airing (crash or power cut)")
-                    + f"; it had been on air for about {played:.0f} s when last seen",
-                    output=row.output,
-                    device=row.device,
-                    amplifier=row.amplifier,
-                    audio_sha256=row.audio_sha256,
-                    exemption=row.exemption,
-                    items=tuple(items),
-                )
-                log_store.append(
-                    session,
-                    draft,
-                    self.station.config.tz,
-                    on_air_id=row.id,
-                    count_aired=[i.item_id for i in items if i.completed],
-                )
-                log.warning("airing of %s at %s closed as interrupted after a crash", row.slot, row.scheduled_at)
-
-    def catch_up(self) -> None:
-        """Slots whose time passed while the daemon was not running: past the grace period they are
-        recorded as missed now; the others are left to rebuild(), which queues them to air late at once."""
-        now = self.station.now()
-        with self.station.db.session() as session:
-            since = state.get_time(session, state.HEARTBEAT)
-        if since is None:
-            return
-        self._resume_from = since
-        for occurrence in occurrences(self.programme.slots, since, now, self.station.config.tz):
-            with self.station.db.session() as session:
-                if log_store.has_record(session, occurrence.slot.name, occurrence.at):
-                    continue
-            if overdue_decision(occurrence.at, now, self.grace) is Overdue.AIR_LATE:
-                log.warning(
-                    "%s at %s passed while the station was off: airing it late", occurrence.slot.name, occurrence.at
-                )
-            else:
-                off_since = self.station.local(since).strftime("%Y-%m-%d %H:%M:%S")
-                self.airer.record_without_sound(
-                    self._request(occurrence),
-                    "missed",
-                    f"the station was off (daemon not running) from {off_since} until "
-                    f"{self.station.local(now):%Y-%m-%d %H:%M:%S}, longer than the "
-                    f"{self._grace_text()} grace period",
-                )

@@ -1,7 +1,10 @@
-"""Hand-written fakes for tests: a clock that only moves when told, a speech engine that hums.
+"""Hand-written fakes for tests: a clock that only moves when told, a speech engine that hums,
+an output with no sound card, an amplifier that remembers being switched.
 
-They follow the real protocols (broadcaster.clock.Clock, broadcaster.speech.engine.SpeechEngine)
-so the code under test cannot tell them apart from the real thing, except that nothing sleeps.
+They follow the real protocols (broadcaster.clock.Clock, broadcaster.speech.engine.SpeechEngine,
+broadcaster.sound.outputs.Output, broadcaster.sound.amplifier.Amplifier) so the code under test
+cannot tell them apart from the real thing, except that nothing sleeps. The outputs' contract
+(tests/sound/test_output_contract.py) runs on the fake and on every real output alike.
 """
 
 from __future__ import annotations
@@ -74,3 +77,75 @@ class ToneEngine:
             w.setsampwidth(2)
             w.setframerate(self.rate)
             w.writeframes(samples.tobytes())
+
+
+class FakeOutput:
+    """An output with no sound card: plays a source at the pace of the clock it is given (a FakeClock
+    makes an airing instant), keeps every PCM byte it "sent", honours stop() like the real outputs."""
+
+    name = "fake:horns"
+    device = "fake"
+
+    def __init__(self, clock: FakeClock, chunk_s: float = 0.05) -> None:
+        self.clock = clock
+        self.chunk_s = chunk_s
+        self.played: list[bytes] = []  # one entry per airing
+        self._stopped = threading.Event()
+        self._armed = False
+
+    def prepare(self, audio: object) -> None:
+        self._stopped.clear()
+        self._armed = True
+
+    def play(self, audio: object, start_at: datetime | None, on_started: object = None) -> object:
+        import hashlib
+
+        from broadcaster.sound.outputs import PlaybackResult, as_source
+
+        source = as_source(audio)  # type: ignore[arg-type]
+        if not self._armed:
+            self._stopped.clear()
+        self._armed = False
+        if start_at is not None:
+            self.clock.sleep((start_at - self.clock.now()).total_seconds())
+        started, sent, digest = self.clock.now(), bytearray(), hashlib.sha256()
+        if not self._stopped.is_set() and callable(on_started):
+            on_started(started)
+        bytes_per_s = source.rate * 2 * source.channels
+        for block in source.chunks(max(1, round(source.rate * self.chunk_s))):
+            if self._stopped.is_set():
+                break
+            sent += block
+            digest.update(block)
+            self.clock.sleep(len(block) / bytes_per_s)
+        self.played.append(bytes(sent))
+        completed = not self._stopped.is_set()
+        return PlaybackResult(
+            started, self.clock.now(), completed, round(len(sent) / bytes_per_s, 3), digest.hexdigest()
+        )
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+
+class FakeAmplifier:
+    """An amplifier that remembers being switched, and can be told to fail like a dead relay."""
+
+    warmup_s = 0.0
+
+    def __init__(self, fail_on: bool = False) -> None:
+        self.fail_on = fail_on
+        self.switched: list[str] = []
+        self.state = "off"
+
+    def switch_on(self) -> None:
+        from broadcaster.errors import AmplifierError
+
+        if self.fail_on:
+            raise AmplifierError("The amplifier relay did not answer.", "Check its USB cable.")
+        self.switched.append("on")
+        self.state = "on"
+
+    def switch_off(self) -> None:
+        self.switched.append("off")
+        self.state = "off"

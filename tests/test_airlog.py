@@ -16,13 +16,14 @@ from broadcaster.airlog import (
     AiringRecord,
     ChainHead,
     canonical_bytes,
+    dump_canonical,
     parse_chain_head,
     record_hash,
     seal,
-    to_json,
     verify_chain,
 )
 from broadcaster.errors import InputError
+from broadcaster.reports.airing_json import to_json
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 CHANGED = "was changed after it was written (its hash does not match its contents)."
@@ -276,3 +277,184 @@ def test_to_json_uses_station_time_and_documented_names() -> None:
     names = "item_id title topic priority offset_seconds duration_seconds engine voice approved_by"
     assert set(item) >= set(names.split())
     json.dumps(doc)  # serialisable as is
+
+
+# --- the streamed verifier (airlog_verify): the same bytes, the same verdicts ------------------
+
+
+def _stored_time(dt: datetime | None, as_text: bool) -> object:
+    if dt is None or not as_text:
+        return dt
+    return dt.astimezone(UTC).replace(tzinfo=None).isoformat(" ", timespec="microseconds")  # SQLite's format
+
+
+def raw_rows(rec: AiringRecord, as_text: bool = True) -> tuple[tuple[object, ...], list[tuple[object, ...]]]:
+    """The plain rows the store reads for `rec` (SQLite's text times, or PostgreSQL's datetimes)."""
+    airing = (
+        rec.seq, rec.kind, rec.slot, _stored_time(rec.scheduled_at, as_text), _stored_time(rec.started_at, as_text),
+        _stored_time(rec.ended_at, as_text), round(rec.duration_seconds * 1000), rec.status, rec.reason, rec.output,
+        rec.device, rec.amplifier, rec.audio_sha256, rec.exemption, rec.prev_hash, rec.hash, rec.version,
+        None if rec.relay is None else dump_canonical(dict(rec.relay)).decode(),
+    )  # fmt: skip
+    items = [
+        (
+            rec.seq,
+            n,
+            i.item_id,
+            i.topic,
+            i.priority,
+            round(i.offset_seconds * 1000),
+            round(i.duration_seconds * 1000),
+            i.completed,
+            i.title,
+            i.engine,
+            i.voice,
+            i.approved_by,
+            _stored_time(i.approved_at, as_text),
+            i.kind,
+            i.language,
+            i.source_id,
+            i.original_sha256,
+            i.audio_sha256,
+        )
+        for n, i in enumerate(rec.items)
+    ]
+    return airing, items
+
+
+ODD_TEXTS = [
+    'dấu "ngoặc" \\ gạch',
+    "xuống\ndòng\tvà\r\x00\x1f\x7f",
+    unicodedata.normalize("NFD", "Hoà Bình, Khoá XIV"),
+    "emoji 📻 and \u2028 line separator",
+    "",
+]
+
+
+def odd_records() -> list[AiringRecord]:
+    base = draft(1)
+    records, prev = [], GENESIS
+    variants = [
+        base,
+        dataclasses.replace(base, reason=ODD_TEXTS[0], exemption=ODD_TEXTS[1], audio_sha256=None),
+        dataclasses.replace(base, slot=ODD_TEXTS[2], status="interrupted", started_at=None, ended_at=None),
+        dataclasses.replace(
+            base,
+            scheduled_at=datetime(2021, 6, 1, 6, 0, 0, 1, tzinfo=HCM),
+            items=tuple(
+                dataclasses.replace(base.items[0], title=t, approved_by=None, approved_at=None, completed=n % 2 == 0)
+                for n, t in enumerate(ODD_TEXTS)
+            ),
+        ),
+        dataclasses.replace(base, items=(), status="empty", duration_seconds=0.0),
+        dataclasses.replace(
+            base,
+            kind="relay",
+            relay={"url": "http://huyen/live.mp3", "name": ODD_TEXTS[2], "segments": [{"kind": "relay", "why": "ổn"}]},
+            items=tuple(
+                dataclasses.replace(
+                    item,
+                    kind="recording",
+                    language="tyz",
+                    source_id="b-1",
+                    original_sha256="a" * 64,
+                    audio_sha256="b" * 64,
+                )
+                for item in base.items
+            ),
+        ),
+    ]
+    for seq, d in enumerate(variants, start=1):
+        rec = seal(d, prev, seq)
+        records.append(rec)
+        prev = rec.hash
+    return records
+
+
+@pytest.mark.parametrize("as_text", [True, False])
+def test_fast_canonical_bytes_are_the_canonical_bytes(as_text: bool) -> None:
+    from broadcaster.airlog_verify import fast_canonical, fast_hash
+
+    for rec in [*chain(3), *odd_records()]:
+        airing, items = raw_rows(rec, as_text)
+        assert fast_canonical(airing, items) == canonical_bytes(rec), rec.seq
+        assert fast_hash(airing, items) == rec.hash
+
+
+def scan(records: list[AiringRecord], head: ChainHead | None = None) -> object:
+    from broadcaster.airlog_verify import ChainScan
+
+    checker = ChainScan(head)
+    for rec in records:
+        airing, items = raw_rows(rec)
+        if not checker.feed(airing, items, lambda rec=rec: rec):  # type: ignore[misc]
+            break
+    return checker.result()
+
+
+def renumbered(records: list[AiringRecord], start: int) -> list[AiringRecord]:
+    return [dataclasses.replace(r, seq=n) for n, r in enumerate(records, start=start)]
+
+
+def tampered_logs() -> list[tuple[list[AiringRecord], ChainHead | None]]:
+    records = chain(6)
+    edited = list(records)
+    edited[2] = dataclasses.replace(records[2], reason="sửa lại")
+    item = dataclasses.replace(records[1].items[0], duration_seconds=600.0)
+    edited_item = [records[0], dataclasses.replace(records[1], items=(item,)), *records[2:]]
+    fake = seal(draft(9), records[1].hash, 3)
+    resealed = [*records[:2], dataclasses.replace(records[2], reason="x")]
+    resealed[2] = dataclasses.replace(resealed[2], hash=record_hash(resealed[2]))
+    a, b = records[1], records[2]
+    return [
+        (records, None),
+        ([], None),
+        ([], ChainHead(GENESIS, 0)),
+        (records, ChainHead(records[3].hash, 4)),
+        (edited, None),
+        (edited_item, None),
+        ([*records[:2], *records[3:]], None),  # deleted #3
+        ([*records[:2], *records[4:]], None),  # deleted #3 and #4
+        ([*records[:2], fake, *renumbered(records[2:], 4)], None),  # inserted, the rest renumbered
+        ([records[0], dataclasses.replace(b, seq=2), dataclasses.replace(a, seq=3), *records[3:]], None),
+        ([*resealed, *records[3:]], None),  # re-sealed #3: #4 no longer links
+        (records[:4], ChainHead(records[-1].hash, 6)),  # newest deleted
+        ([*records[:4], seal(draft(42), records[3].hash, 5)], ChainHead(records[4].hash, 5)),  # rewritten tail
+        (records, ChainHead("f" * 64, 3)),
+        (records, ChainHead(GENESIS, 0)),
+    ]
+
+
+def test_the_streamed_verifier_gives_verify_chains_verdicts() -> None:
+    for n, (records, head) in enumerate(tampered_logs()):
+        assert scan(records, head) == verify_chain(records, head), n
+
+
+def test_a_row_the_shortcut_cannot_read_is_judged_by_the_reference() -> None:
+    """A time stored without microseconds (by another tool) is the same time: the reference judges it intact."""
+    from broadcaster.airlog_verify import ChainScan, fast_hash
+
+    records = chain(2)
+    airing, items = raw_rows(records[1])
+    airing = (*airing[:3], str(airing[3])[:19], *airing[4:])
+    assert fast_hash(airing, items) is None
+    checker = ChainScan()
+    first_airing, first_items = raw_rows(records[0])
+    assert checker.feed(first_airing, first_items, lambda: records[0])
+    assert checker.feed(airing, items, lambda: records[1])  # what the store reads back through the ORM
+    assert checker.result() == verify_chain(records)
+
+
+def test_a_row_that_cannot_be_read_back_at_all_counts_as_changed() -> None:
+    from broadcaster.airlog_verify import ChainScan
+
+    rec = chain(1)[0]
+    airing, items = raw_rows(rec)
+    broken = (*airing[:3], "2021-13-45 99:00:00.000000", *airing[4:])
+
+    def unreadable() -> AiringRecord:
+        raise ValueError("month must be in 1..12")
+
+    checker = ChainScan()
+    assert not checker.feed(broken, items, unreadable)
+    assert checker.result().problem == f"Airing #1 {CHANGED}"

@@ -85,7 +85,10 @@ def test_check_reports_every_problem_at_once(tmp_path: Path) -> None:
             "slots[1].time: '6h' is not a time; write HH:MM or HH:MM:SS, e.g. \"06:00\"",
         ),
         ({'days = ["tue", "fri"]': 'days = ["tue", 5]'}, "slots[3].days[2]: must be text, not 5"),
-        ({"max_minutes = 15": "max_minutes = 0"}, "slots[3].max_minutes: must be more than 0"),
+        (
+            {"max_minutes = 15": "max_minutes = 0"},
+            "slots[3].max_minutes: must be more than 0 and at most 240 (minutes), not 0",
+        ),
         (
             {'allowed = ["05:00-21:00"]': 'allowed = ["05:00"]'},
             'broadcast_hours.allowed: \'05:00\' is not a window; write "HH:MM-HH:MM", e.g. "05:00-21:00"',
@@ -250,3 +253,221 @@ def test_topics_lists_the_ten_codes_and_names(tmp_path: Path) -> None:
         "name": "Cải cách thủ tục hành chính, chính quyền điện tử và dịch vụ công trực tuyến",
     }
     assert all(set(t) == {"code", "name"} for t in listed)
+
+
+# ---------------------------------------------------------------- issue 8: values that crash or hang later
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        (
+            "max_minutes = 15",
+            "max_minutes = nan",
+            "slots[3].max_minutes: must be more than 0 and at most 240 (minutes), not nan",
+        ),
+        (
+            "max_minutes = 15",
+            "max_minutes = inf",
+            "slots[3].max_minutes: must be more than 0 and at most 240 (minutes), not inf",
+        ),
+        (
+            "espeak_speed = 150",
+            "espeak_speed = 0",
+            "speech.espeak_speed: must be between 80 and 450 (words per minute), not 0",
+        ),
+        (
+            "espeak_speed = 150",
+            "espeak_speed = 40",
+            "speech.espeak_speed: must be between 80 and 450 (words per minute), not 40",
+        ),
+        (
+            "true_peak_dbtp = -1.5",
+            "true_peak_dbtp = 1.0",
+            "mastering.true_peak_dbtp: must be between -9 and 0 (dBTP, e.g. -1.5), not 1",
+        ),
+        ("tempo = 0.92", "tempo = 0", "mastering.tempo: must be between 0.5 and 2 (0.92 is a little slower), not 0"),
+        (
+            "compressor_ratio = 3",
+            "compressor_ratio = 0",
+            "mastering.compressor_ratio: must be between 1 and 20 (1 is no compression), not 0",
+        ),
+        (
+            "rebuild_minutes = 5",
+            "rebuild_minutes = -1",
+            "daemon.rebuild_minutes: must be between 0.5 and 1440 (minutes), not -1",
+        ),
+        (
+            "late_grace_minutes = 15",
+            "late_grace_minutes = -5",
+            "daemon.late_grace_minutes: must be between 0 and 1440 (minutes), not -5",
+        ),
+        (
+            "gtts_retries = 3",
+            "gtts_retries = -1",
+            "speech.gtts_retries: must be between 1 and 10 (tries, the first one included), not -1",
+        ),
+        (
+            "gtts_retries = 3",
+            "gtts_retries = 0",
+            "speech.gtts_retries: must be between 1 and 10 (tries, the first one included), not 0",
+        ),
+        (
+            "pause_ms = 800",
+            "pause_ms = -800",
+            "mastering.pause_ms: must be between 0 and 10000 (milliseconds), not -800",
+        ),
+        (
+            "warmup_seconds = 0",
+            "warmup_seconds = -2",
+            "amplifier.warmup_seconds: must be between 0 and 300 (seconds), not -2",
+        ),
+        (
+            "loudness_lufs = -16",
+            "loudness_lufs = 3",
+            "mastering.loudness_lufs: must be between -36 and -5 (LUFS, e.g. -16), not 3",
+        ),
+        ("value = 60", "value = nan", "targets[1].value: must be more than 0 and at most 1000000, not nan"),
+        (
+            "queue_check_seconds = 60",
+            "queue_check_seconds = 0",
+            "daemon.queue_check_seconds: must be between 1 and 600 (seconds), not 0",
+        ),
+        (
+            "gtts_timeout_seconds = 10",
+            "gtts_timeout_seconds = inf",
+            "speech.gtts_timeout_seconds: must be more than 0 and at most 120 (seconds), not inf",
+        ),
+        (
+            "render_ahead_hours = 48",
+            "render_ahead_hours = 0",
+            "speech.render_ahead_hours: must be between 1 and 744 (hours), not 0",
+        ),
+        (
+            "timeout_seconds = 10",
+            "timeout_seconds = 0",
+            "amplifier.timeout_seconds: must be more than 0 and at most 300 (seconds), not 0",
+        ),
+        (
+            'database = "sqlite:///station.db"',
+            'database = "mysql://root:secret@localhost/dai"',
+            "station.database: 'mysql://root:***@localhost/dai' is not a database broadcaster can use; write "
+            '"sqlite:///station.db" (a file next to config.toml) or "postgresql+psycopg://user:password@host/dbname"',
+        ),
+        (
+            'days = ["tue", "fri"]',
+            "days = []",
+            'slots[3].days: is empty, so the slot never airs; list its days (e.g. ["mon", "fri"]) or remove it',
+        ),
+        (
+            'time = "17:30"',
+            'time = "06:00"',
+            "slots[2].time: starts at the same time as slots[1] 'Bản tin sáng' (06:00) "
+            "on mon, tue, wed, thu, fri, sat, sun; give one of them another time",
+        ),
+        (
+            'allowed = ["05:00-21:00"]',
+            'allowed = ["05:00-05:00"]',
+            "broadcast_hours.allowed: '05:00-05:00' starts and ends at the same time, so it allows nothing; "
+            "for no limit write allowed = []",
+        ),
+        (
+            'code = "mot-cua"',
+            'code = "' + "m" * 65 + '"',
+            "topics[10].code: is 65 characters long; at most 64 fit in the station's records",
+        ),
+    ],
+)
+def test_check_refuses_values_that_would_crash_or_hang_later(tmp_path: Path, old: str, new: str, problem: str) -> None:
+    config = write_config(tmp_path, replace={old: new})
+    result = StationCLI(config)("config", "check")
+    assert result.exit_code == 1, result.output
+    assert problem in [line.removeprefix("  - ") for line in result.stderr.splitlines()], result.stderr
+    # the station refuses to work with it too, before anything is written
+    assert StationCLI(config)("init").exit_code == 1
+    assert not (tmp_path / "station.db").exists()
+
+
+def test_check_reports_every_bad_value_at_once(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path,
+        replace={
+            "tempo = 0.92": "tempo = 0",
+            "compressor_ratio = 3": "compressor_ratio = 0",
+            "max_minutes = 15": "max_minutes = nan",
+        },
+    )
+    result = StationCLI(config)("config", "check")
+    assert result.stderr.splitlines()[0] == f"Error: {config} has 3 problems:"
+
+
+def test_every_default_lies_in_its_declared_range() -> None:
+    from dataclasses import MISSING, fields
+
+    from broadcaster import config as config_module
+
+    for cls in (config_module.SpeechConfig, config_module.MasteringConfig, config_module.OutputConfig,
+                config_module.AmplifierConfig, config_module.DaemonConfig, config_module.SlotConfig):  # fmt: skip
+        for spec in fields(cls):
+            allowed = spec.metadata.get("range")
+            if allowed is not None and spec.default is not MISSING:
+                assert allowed.contains(spec.default), (cls.__name__, spec.name)
+
+
+def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    config = write_config(tmp_path)
+    config.write_bytes(b"\xef\xbb\xbf" + config.read_bytes())  # what Windows Notepad writes
+    assert StationCLI(config).ok("config", "check") == f"{config}: ok (10 topics, 3 slots, 3 targets).\n"
+
+
+def test_check_warns_about_overlapping_slots_and_slots_outside_broadcast_hours(tmp_path: Path) -> None:
+    config = write_config(tmp_path, replace={'time = "17:30"': 'time = "06:20"', 'time = "18:00"': 'time = "22:00"'})
+    result = StationCLI(config)("config", "check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{config}: ok (10 topics, 3 slots, 3 targets).\n"
+    assert result.stderr.splitlines() == [
+        "Warning: slots[2] 'Bản tin chiều' (06:20) starts while slots[1] 'Bản tin sáng' (06:00, up to 30 minutes) "
+        "may still be on air, on mon, tue, wed, thu, fri, sat, sun: it then starts late",
+        "Warning: slots[3] 'Chuyên mục Cải cách hành chính' at 22:00 is outside the broadcast hours (05:00-21:00): "
+        "only emergency items will air in it",
+    ]
+
+
+def test_a_slot_late_on_sunday_overlaps_monday_morning(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path,
+        replace={'time = "18:00"': 'time = "23:50"', 'allowed = ["05:00-21:00"]': "allowed = []"},
+        append='\n[[slots]]\nname = "Đêm"\ntime = "00:04"\ndays = ["mon"]\nmax_minutes = 5\n',
+    )
+    result = StationCLI(config)("config", "check")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == []  # 23:50 on tue and fri only: nothing airs at midnight on sunday
+    config.write_text(config.read_text(encoding="utf-8").replace('days = ["tue", "fri"]', 'days = ["sun"]'), "utf-8")
+    assert StationCLI(config)("config", "check").stderr.splitlines() == [
+        "Warning: slots[4] 'Đêm' (00:04) starts while slots[3] 'Chuyên mục Cải cách hành chính' (23:50, up to 15 "
+        "minutes) may still be on air, on mon: it then starts late",
+    ]
+
+
+@pytest.mark.parametrize("folder_name", ["Đài?xã", "tin#1", "a%20b", "a b"])
+def test_a_station_folder_with_url_characters_keeps_its_database_inside(tmp_path: Path, folder_name: str) -> None:
+    folder = tmp_path / folder_name
+    folder.mkdir()
+    station = StationCLI(write_config(folder))
+    out = station.ok("init")
+    assert out.startswith("Created the station database")
+    assert (folder / "station.db").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder_name]  # nothing landed beside the folder
+    station.add()
+    shown = station.ok("config", "show").splitlines()[1]
+    assert shown.endswith(f"the database is sqlite:///{folder / 'station.db'}")
+    assert station.fails("news", "show", "7") == (
+        "Error: There is no news item 7. Run `broadcaster news list --status all` to see the ids."
+    )
+
+
+def test_a_postgresql_url_without_the_driver_name_uses_psycopg(tmp_path: Path) -> None:
+    from broadcaster.config import load_config
+
+    config = write_config(tmp_path, "postgresql://u:p@127.0.0.1:9/db")
+    assert load_config(config).database_url == "postgresql+psycopg://u:p@127.0.0.1:9/db"

@@ -6,11 +6,18 @@ internet fail the test: doctor must be usable offline and fast.
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from broadcaster.store.db import Database
 from tests.audio_server import audio_server  # noqa: F401  (fixture)
@@ -203,3 +210,138 @@ def test_bad_config_is_reported_by_doctor_too(tmp_path: Path) -> None:
         "         fix: Fix config.toml and run `broadcaster config check`.",
     ]
     assert err == "Error: 1 problem(s) found; fix them and run `broadcaster doctor` again.\n"
+
+
+# ---------------------------------------------------------------- issue 8: a database that cannot be trusted
+
+
+@contextmanager
+def read_only_file(path: Path) -> Iterator[None]:
+    """The station database made read-only, as a wrong owner or a read-only mount would."""
+    if os.geteuid() == 0:
+        # root writes any file whatever its mode; an immutable file it cannot write
+        if subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False).returncode != 0:
+            pytest.skip("running as root on a file system without chattr +i")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+    else:
+        mode = path.stat().st_mode
+        path.chmod(0o444)
+        try:
+            yield
+        finally:
+            path.chmod(mode)
+
+
+def problem_lines(lines: list[str], name: str) -> list[str]:
+    index = next(i for i, line in enumerate(lines) if line.startswith(f"PROBLEM  {name}: "))
+    return lines[index : index + 2]
+
+
+def test_a_read_only_database_says_so(sqlite_cli: StationCLI) -> None:
+    path = sqlite_cli.config.parent / "station.db"
+    hint = (
+        "Check that the file and its folder are writable by the user running broadcaster "
+        "and that the disk is not mounted read-only."
+    )
+    with read_only_file(path):
+        assert sqlite_cli.fails("news", "add", "--title", "T", "--topic", "mot-cua", "--text", "x") == (
+            f"Error: The station database sqlite:///{path} is read-only: broadcaster cannot write to it. {hint}"
+        )
+        code, lines, _ = doctor(sqlite_cli)
+    assert code == 1
+    assert problem_lines(lines, "database") == [
+        f"PROBLEM  database: The station database sqlite:///{path} is read-only: broadcaster cannot write to it.",
+        f"         fix: {hint}",
+    ]
+    assert json.loads(sqlite_cli.ok("news", "list", "--json")) == []
+
+
+def test_a_truncated_database_is_damaged_and_doctor_does_not_send_you_to_doctor(sqlite_cli: StationCLI) -> None:
+    sqlite_cli.add()
+    path = sqlite_cli.config.parent / "station.db"
+    with path.open("r+b") as f:
+        f.truncate(path.stat().st_size // 2)
+    fix = "Stop the station, copy the latest backup over it, then run `broadcaster log verify`."
+    assert sqlite_cli.fails("news", "list") == (
+        f"Error: The station database sqlite:///{path} is damaged (database disk image is malformed). {fix}"
+    )
+    code, lines, _ = doctor(sqlite_cli)
+    assert code == 1
+    assert problem_lines(lines, "database") == [
+        f"PROBLEM  database: The station database sqlite:///{path} is damaged (database disk image is malformed).",
+        f"         fix: {fix}",
+    ]
+    assert not any("broadcaster doctor" in line for line in lines)
+
+
+def test_a_corrupt_page_is_found_by_doctor(sqlite_cli: StationCLI) -> None:
+    for n in range(40):
+        sqlite_cli.add(f"Tin {n}", "mot-cua", "Bộ phận một cửa làm việc cả thứ bảy. " * 20)
+    path = sqlite_cli.config.parent / "station.db"
+    pages = path.stat().st_size // 4096
+    with path.open("r+b") as f:  # scribble over the middle of a page of the news table
+        f.seek((pages - 2) * 4096 + 300)
+        f.write(b"\xff" * 500)
+    code, lines, _ = doctor(sqlite_cli)
+    assert code == 1
+    problem, fix = problem_lines(lines, "database")
+    assert problem.startswith(f"PROBLEM  database: The station database sqlite:///{path} is damaged (")
+    assert fix == "         fix: Stop the station, copy the latest backup over it, then run `broadcaster log verify`."
+
+
+def test_a_database_cut_to_nothing_is_not_made_new_by_init(sqlite_cli: StationCLI) -> None:
+    sqlite_cli.add()
+    path = sqlite_cli.config.parent / "station.db"
+    with path.open("r+b") as f:
+        f.truncate(0)
+    message = (
+        f"Error: The station database {path} is empty (0 bytes): the airing log and the news queue it held are gone. "
+        f"Copy your latest backup over it (e.g. cp /path/to/backup/station.db {path}); "
+        "for a new station, delete the empty file and run `broadcaster init`."
+    )
+    assert sqlite_cli.fails("init") == message
+    assert sqlite_cli.fails("news", "list") == message
+    code, lines, _ = doctor(sqlite_cli)
+    assert code == 1
+    assert (
+        problem_lines(lines, "database")[0] == "PROBLEM  database: " + message.removeprefix("Error: ").split(" Copy")[0]
+    )
+    assert path.stat().st_size == 0  # still the evidence of what happened, not a fresh log
+
+
+def test_doctor_on_a_read_only_postgresql_user(tmp_path: Path) -> None:
+    from tests.conftest import PG_URL, reset_postgres
+
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server: run the tests through scripts/test.sh")
+    reset_postgres(PG_URL)
+    station = StationCLI(write_config(tmp_path, PG_URL))
+    station.ok("init")
+    engine = create_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP ROLE IF EXISTS broadcaster_reader"))
+        connection.execute(text("CREATE ROLE broadcaster_reader LOGIN"))
+        connection.execute(text("GRANT USAGE ON SCHEMA public TO broadcaster_reader"))
+        connection.execute(text("GRANT SELECT ON ALL TABLES IN SCHEMA public TO broadcaster_reader"))
+    try:
+        reader_url = make_url(PG_URL).set(username="broadcaster_reader").render_as_string(hide_password=False)
+        (tmp_path / "reader").mkdir()
+        reader = StationCLI(write_config(tmp_path / "reader", reader_url))
+        code, lines, _ = doctor(reader)
+        assert code == 1
+        assert problem_lines(lines, "database")[1] == (
+            "         fix: Check that the database user may write to the tables "
+            "and that the server is not a read-only standby."
+        )
+        assert reader.fails("news", "add", "--title", "T", "--topic", "mot-cua", "--text", "x").endswith(
+            "is read-only: broadcaster cannot write to it. Check that the database user may write to the tables "
+            "and that the server is not a read-only standby."
+        )
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("DROP OWNED BY broadcaster_reader"))
+            connection.execute(text("DROP ROLE broadcaster_reader"))
+        engine.dispose()

@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import Connection, create_engine, insert, text
 
 from broadcaster.airlog import AiredItem, AiringDraft, AiringRecord, seal
-from broadcaster.station import Station
+from broadcaster.service.context import Station
 from broadcaster.store import airings as log_store
 from broadcaster.store.tables import AiredItemRow, AiringRow
 from tests.conftest import StationCLI
@@ -194,6 +194,8 @@ AIRING_FIELDS = {
     "prev_hash",
     "hash",
     "items",
+    "version",  # canonical version 2 (docs/json.md: added, nothing renamed)
+    "relay",
 }
 ITEM_FIELDS = {
     "item_id",
@@ -207,6 +209,11 @@ ITEM_FIELDS = {
     "approved_by",
     "approved_at",
     "completed",
+    "kind",
+    "language",
+    "source_id",
+    "original_sha256",
+    "audio_sha256",
 }
 
 
@@ -241,7 +248,13 @@ def test_log_json_lists_every_airing_with_the_documented_fields(station: Station
         "approved_by": None,
         "approved_at": None,
         "completed": True,
+        "kind": "speech",
+        "language": "vie",
+        "source_id": None,
+        "original_sha256": None,
+        "audio_sha256": None,
     }
+    assert (second["version"], second["relay"]) == (2, None)
     assert second["items"][0]["approved_by"] == "Nguyễn Văn An"
     assert second["items"][0]["approved_at"] == "2020-12-30T09:00:00+07:00"
     missed = records[3]
@@ -405,9 +418,13 @@ def test_head_from_a_report_catches_deleted_newest_records(station: StationCLI, 
     head = chain_head(station)
     sql("DELETE FROM aired_items WHERE airing_seq >= 5")
     sql("DELETE FROM airings WHERE seq >= 5")
-    # The rest of the chain is intact, so plain verify cannot see it...
-    assert station.ok("log", "verify").startswith("The airing log is intact: 4 airings")
-    # ...but the code printed on the earlier report can.
+    # The rest of the chain is intact, but the figures reports read still count the deleted airings...
+    assert station.fails("log", "verify").startswith(
+        "Error: The airtime figures that reports read do not match the airing log: The airtime figures of "
+        "2021-03-20 count airing #5, which is no longer in the log: airings were deleted (or the figures forged). "
+        "(and 3 more) The 4 airings now in the log are chained correctly (verification code 4:"
+    )
+    # ...and the code printed on the earlier report says which were deleted.
     assert station.fails("log", "verify", "--head", head) == (
         "Error: The airing log is NOT intact: The log has only 4 airings but an earlier report counted 6: "
         "the newest airings (#5 to #6) were deleted."
@@ -419,6 +436,9 @@ def test_head_catches_a_rewritten_log(station: StationCLI, sql: Database) -> Non
     head = chain_head(station)
     sql("DELETE FROM aired_items")
     sql("DELETE FROM airings")
+    # A careful forger drops the airtime figures too, which would otherwise still count the old log.
+    sql("DELETE FROM airtime_sums")
+    sql("DELETE FROM station_state WHERE key = 'airtime_sums_tz'")
     append_airings(station.config, [DRAFTS[0], DRAFTS[2], DRAFTS[1], *DRAFTS[3:]])
     assert station.ok("log", "verify").startswith("The airing log is intact: 6 airings")
     assert station.fails("log", "verify", "--head", head) == (
@@ -594,3 +614,43 @@ def test_report_on_a_station_never_initialised(tmp_path: Path) -> None:
     assert line == (
         f"Error: The station database sqlite:///{tmp_path / 'station.db'} is not set up. Run `broadcaster init` first."
     )
+
+
+# ---------------------------------------------------------------- no tracebacks
+
+
+DATE_RULE = " Write YYYY-MM-DD (2021-03-15) or DD/MM/YYYY, day first as usual in Vietnam (15/03/2021)."
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (
+            ["report", "--from", "2021-01-01", "--to", "9999-12-31"],
+            "Error: --to '9999-12-31': the year must be between 2000 and 2099." + DATE_RULE,
+        ),
+        (
+            ["report", "--from", "0001-01-01", "--to", "9999-12-31"],
+            "Error: --from '0001-01-01': the year must be between 2000 and 2099." + DATE_RULE,
+        ),
+        (
+            ["report", "--period", "9999"],
+            "Error: --period 9999 is too far in the future: reports and the log cover days up to 2100-12-31. "
+            "Check the year.",
+        ),
+        (
+            ["log", "--from", "0001-01-01"],
+            "Error: --from '0001-01-01': the year must be between 2000 and 2099." + DATE_RULE,
+        ),
+        (
+            ["log", "show", "99999999999999999999"],
+            "Error: There is no airing 99999999999999999999 in the log. Run `broadcaster log` to see the airings.",
+        ),
+        (
+            ["log", "show", "0"],
+            "Error: There is no airing 0 in the log. Run `broadcaster log` to see the airings.",
+        ),
+    ],
+)
+def test_out_of_range_input_is_one_line_not_a_traceback(station: StationCLI, args: list[str], error: str) -> None:
+    assert station.fails(*args) == error

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 import wave
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import requests
 import responses
 
+from broadcaster.errors import SpeechError
 from broadcaster.sound.mastering import measure_loudness
 from broadcaster.text.legacy import to_tcvn3
 from tests.conftest import StationCLI, write_config
@@ -140,3 +147,119 @@ def test_speech_failure_on_add_keeps_the_item_and_says_what_to_do(tmp_path: Path
     assert result.exit_code == 0
     assert "speech could not be made" in result.stderr and "broadcaster render" in result.stderr
     assert len(json.loads(station.ok("news", "list", "--json"))) == 1
+
+
+# ---------------------------------------------------------------- issue 8: speech failures said once, truthfully
+
+
+def broadcaster(config: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The installed command in its own process: how the official's terminal sees it (logging included)."""
+    return subprocess.run(
+        [sys.executable, "-m", "broadcaster", "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_a_speech_failure_is_one_warning_naming_each_engine_once(tmp_path: Path) -> None:
+    config = write_config(tmp_path, render_on_add=True, replace={'espeak_voice = "vi"': 'espeak_voice = "xx-none"'})
+    StationCLI(config).ok("init")
+    added = broadcaster(config, "news", "add", "--title", "Tin", "--topic", "mot-cua", "--text", "Nội dung tin.")
+    assert added.returncode == 0, added.stderr
+    assert added.stderr.splitlines() == [
+        "Warning: News item 1: speech could not be made: No speech engine could speak the text: "
+        "espeak-ng failed: The specified espeak-ng voice does not exist. "
+        "Voice 'xx-none' is unknown; list voices with: espeak-ng --voices=vi. "
+        "It will be tried again before air time; run `broadcaster render` to retry now."
+    ]
+    # -v shows what the station did, log lines included
+    verbose = broadcaster(config, "-v", "render", "1")
+    assert " WARNING broadcaster.service.voicing: speech engine espeak (xx-none): " in verbose.stderr
+
+
+def test_the_internet_is_blamed_only_when_the_online_voice_failed(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path,
+        render_on_add=True,
+        replace={
+            'engine = "espeak"            #': 'engine = "gtts"            #',
+            "fallback = []        #": 'fallback = ["espeak"]        #',
+            'espeak_voice = "vi"': 'espeak_voice = "xx-none"',
+            "gtts_retries = 3": "gtts_retries = 1",
+            "gtts_timeout_seconds = 10": "gtts_timeout_seconds = 0.5",
+            'gtts_tld = "com.vn"': 'gtts_tld = "invalid"',  # translate.google.invalid never resolves
+        },
+    )
+    StationCLI(config).ok("init")
+    added = broadcaster(config, "news", "add", "--title", "Tin", "--topic", "mot-cua", "--text", "Nội dung tin.")
+    (line,) = added.stderr.splitlines()
+    assert line.startswith(
+        "Warning: News item 1: speech could not be made: No speech engine could speak the text: gtts failed: "
+    )
+    assert "; espeak-ng failed: The specified espeak-ng voice does not exist. " in line
+    assert line.count("Check the internet connection") == 1
+
+
+def test_the_daemon_still_logs_its_warnings_and_errors(tmp_path: Path) -> None:
+    config = write_config(tmp_path, replace={'espeak_voice = "vi"': 'espeak_voice = "xx-none"'})
+    StationCLI(config).ok("init")
+    StationCLI(config).add("Tin", "mot-cua", "Tin.")
+    daemon = broadcaster(config, "run", "--for", "1")
+    # The daemon renders ahead in a child process and logs each of its warnings as an error.
+    assert " ERROR broadcaster.onair.duty: render ahead: Warning: News item 1: speech could not be made: " in (
+        daemon.stderr
+    ), daemon.stderr
+    assert "Voice 'xx-none' is unknown" in daemon.stderr
+
+
+def test_a_full_disk_is_said_as_such(tmp_path: Path) -> None:
+    from broadcaster.speech import FallbackChain
+
+    class DiskFull:
+        name, voice = "gtts", "vi"
+        settings: ClassVar[dict[str, object]] = {}
+
+        def synthesize(self, text: str, out_path: Path) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    folder = tmp_path / "audio" / "cache"
+    folder.mkdir(parents=True)
+    with pytest.raises(SpeechError) as failed:
+        FallbackChain([DiskFull(), DiskFull()]).synthesize("Tin.", folder / "x.wav")
+    assert str(failed.value) == (
+        f"No space left on the disk holding {folder}: the speech could not be written. "
+        "Free disk space (old files in aired/ and data/audio/bulletins/)."
+    )
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+def test_a_full_disk_on_news_add(tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(disk)], check=False).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        config = write_config(
+            tmp_path, render_on_add=True, replace={'audio_dir = "data/audio"': f'audio_dir = "{disk / "audio"}"'}
+        )
+        StationCLI(config).ok("init")
+        fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+        try:  # to the last byte
+            for size in (4096, 1):
+                with contextlib.suppress(OSError):
+                    while True:
+                        os.write(fd, b"\0" * size)
+        finally:
+            os.close(fd)
+        added = broadcaster(config, "news", "add", "--title", "Tin", "--topic", "mot-cua", "--text", "Nội dung.")
+        assert added.returncode == 0
+        assert added.stderr.splitlines() == [
+            "Warning: News item 1: speech could not be made: No space left on the disk holding "
+            f"{disk / 'audio' / 'cache'}: the speech could not be written. "
+            "Free disk space (old files in aired/ and data/audio/bulletins/). "
+            "It will be tried again before air time; run `broadcaster render` to retry now."
+        ]
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)

@@ -15,30 +15,59 @@ import click
 from broadcaster import __version__
 from broadcaster.cli.common import config_option
 from broadcaster.errors import BroadcasterError
+from broadcaster.i18n import cli_language, set_language
 
 
 class BroadcasterGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
+        # The language before any command runs: BROADCASTER_LANG, else [station] language of its config.
+        rest = [*vars(ctx).get("_protected_args", vars(ctx).get("protected_args", [])), *ctx.args]
+        set_language(cli_language(rest, ctx.meta.get("broadcaster.config")))
         try:
             return super().invoke(ctx)
         except BroadcasterError as exc:
             raise click.ClickException(str(exc)) from exc
 
 
+# Commands that run unattended: their warnings and errors are the station's log (systemd's journal
+# keeps stderr). Every other command tells the official what went wrong in its own words.
+LOGGING_COMMANDS = ("run",)
+_HANDLER = "broadcaster-terminal"
+
+
 @click.group(cls=BroadcasterGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="broadcaster")
 @config_option
 @click.option("-v", "--verbose", is_flag=True, help="Show what the station is doing (log to the terminal).")
-def cli(verbose: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
     """broadcaster: the software of a commune loudspeaker station (đài truyền thanh xã).
 
     Queue news, speak it in Vietnamese, air it on schedule, keep evidence, report airtime.
     """
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(verbose, ctx.invoked_subcommand in LOGGING_COMMANDS)
+
+
+def configure_logging(verbose: bool, daemon: bool) -> None:
+    """Log lines on the terminal: all of them with -v, warnings and errors for the daemon, none otherwise.
+
+    Records are still made at WARNING (tests and embedding programs see them); only the
+    terminal handler is quiet, so `news add` shows its own "Warning: ..." line, not a
+    raw log line above it.
+    """
+    root = logging.getLogger()
+    handler = next((h for h in root.handlers if h.get_name() == _HANDLER), None)
+    if handler is None:
+        if root.handlers:
+            return  # logging was set up by whoever runs us (pytest, a service wrapper): leave it
+        handler = logging.StreamHandler(sys.stderr)
+        handler.set_name(_HANDLER)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    elif isinstance(handler, logging.StreamHandler):
+        handler.setStream(sys.stderr)  # a new sys.stderr since the last command run in this process
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    handler.setLevel(logging.INFO if verbose else logging.WARNING if daemon else logging.CRITICAL)
     # APScheduler reports every job run at INFO: twice a second for the emergency poll alone.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
@@ -46,16 +75,34 @@ def cli(verbose: bool) -> None:
 def _register() -> None:
     from broadcaster.cli import (
         air_commands,
+        audit_commands,
         demo_commands,
         evidence_commands,
+        hub_link_commands,
         news_commands,
         setup_commands,
         speech_commands,
+        users_commands,
+        web_commands,
     )
 
-    for module in (setup_commands, news_commands, speech_commands, air_commands, evidence_commands, demo_commands):
+    for module in (
+        setup_commands,
+        news_commands,
+        speech_commands,
+        air_commands,
+        evidence_commands,
+        demo_commands,
+        users_commands,
+        audit_commands,
+        web_commands,
+        hub_link_commands,
+    ):
         for command in module.COMMANDS:
             cli.add_command(command)
+    from broadcaster.hub.cli import hub_group
+
+    cli.add_command(hub_group)
 
 
 _register()

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
-
 import click
 
 from broadcaster.cli.common import config_option, echo_json, open_station, warn
-from broadcaster.errors import InputError
 
 
 def _minutes(seconds: float) -> str:
@@ -26,39 +22,15 @@ def run(ctx: click.Context, run_for: float | None) -> None:
     Stop with Ctrl-C or SIGTERM (an airing cut short is logged as interrupted);
     SIGHUP reloads config.toml.
     """
-    from broadcaster.daemon import Daemon
-    from broadcaster.equipment import make_amplifier, make_output
+    from broadcaster.service import onair
 
     station = open_station(ctx)
-    output = make_output(station)
-    daemon = Daemon(station, output, make_amplifier(station))
 
-    def started() -> None:
-        click.echo(f"{station.config.station.name}: on air through {output.name}. Ctrl-C to stop.", err=True)
+    def started(output: str) -> None:
+        click.echo(f"{station.config.station.name}: on air through {output}. Ctrl-C to stop.", err=True)
 
-    daemon.run(run_for=run_for, on_started=started)
+    onair.run_daemon(station, run_for, started)
     click.echo("Station daemon stopped.", err=True)
-
-
-def _plan_json(station: Any, plan: Any) -> dict[str, Any]:
-    return {
-        "slot": plan.occurrence.slot.name,
-        "at": station.local(plan.occurrence.at).isoformat(),
-        "seconds": round(plan.seconds, 1),
-        "max_seconds": plan.occurrence.slot.max_seconds,
-        "exemption": plan.exemption,
-        "items": [
-            {
-                "id": p.item.id,
-                "title": p.item.title,
-                "topic": p.item.topic,
-                "priority": p.item.priority.value,
-                "seconds": round(p.seconds, 1),
-            }
-            for p in plan.items
-        ],
-        "waiting": [{"id": item_id, "reason": reason.value} for item_id, reason in plan.waiting],
-    }
 
 
 @click.command()
@@ -68,14 +40,12 @@ def _plan_json(station: Any, plan: Any) -> dict[str, Any]:
 @click.pass_context
 def schedule(ctx: click.Context, days: int, as_json: bool) -> None:
     """Show the coming slots and what would air in each, with durations."""
-    from broadcaster.programme import Programme
-    from broadcaster.rendering import Speech
+    from broadcaster.service import onair
 
     station = open_station(ctx)
-    station.ready()
-    plans = Programme(station, Speech(station)).upcoming(station.now() + timedelta(days=days))
+    plans = onair.schedule(station, days)
     if as_json:
-        echo_json([_plan_json(station, p) for p in plans])
+        echo_json([onair.plan_json(station, p) for p in plans])
         return
     if not plans:
         click.echo(f"No slots in the next {days} day(s); add [[slots]] to config.toml.")
@@ -101,96 +71,57 @@ def schedule(ctx: click.Context, days: int, as_json: bool) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Is the daemon running, what is on air, the next slot, items waiting for speech or approval."""
-    from broadcaster.lock import holder_pid
-    from broadcaster.programme import Programme
-    from broadcaster.rendering import Speech
-    from broadcaster.store import airings as log_store
+    from broadcaster.service import onair
 
     station = open_station(ctx)
-    station.ready()
-    pid = holder_pid(station.lock_path)
-    programme = Programme(station, Speech(station))
-    with station.db.session() as session:
-        on_air = [
-            {
-                "slot": r.slot,
-                "kind": r.kind,
-                "scheduled_at": station.local(r.scheduled_at).isoformat(),
-                "started_at": station.local(r.started_at).isoformat() if r.started_at else None,
-            }
-            for r in log_store.on_air_rows(session)
-        ]
-    upcoming = programme.upcoming(station.now() + timedelta(days=8))
-    next_plan = _plan_json(station, upcoming[0]) if upcoming else None
-    items = programme.live_items()
-    no_speech = [i.id for i in items if programme.speech.cached_item(i) is None]
-    unapproved = [i.id for i in items if i.approved_at is None] if station.config.station.require_approval else []
-    data = {
-        "daemon_running": pid is not None,
-        "daemon_pid": pid,
-        "on_air": on_air,
-        "next_slot": next_plan,
-        "waiting_for_speech": no_speech,
-        "waiting_for_approval": unapproved,
-    }
+    found = onair.status(station)
+    data = onair.status_json(station, found)
     if as_json:
         echo_json(data)
         return
-    click.echo(f"Daemon: {'running (pid ' + str(pid) + ')' if pid else 'NOT running: start it with `broadcaster run`'}")
-    click.echo(
-        "On air: "
-        + ("; ".join(f"{a['slot']} since {a['started_at'] or a['scheduled_at']}" for a in on_air) or "nothing")
-    )
-    if next_plan:
-        titles = ", ".join(f"#{i['id']} {i['title']}" for i in next_plan["items"]) or "nothing (empty slot)"
-        click.echo(f"Next slot: {next_plan['slot']} at {next_plan['at']}: {titles}")
-    if no_speech:
-        click.echo(f"Waiting for speech: {', '.join(map(str, no_speech))} (run `broadcaster render --all`)")
-    if unapproved:
-        click.echo(f"Waiting for approval: {', '.join(map(str, unapproved))} (`broadcaster news approve ID --by NAME`)")
+    if found.daemon_running:
+        click.echo(f"Daemon: running ({found.daemon_where})")
+    else:
+        click.echo("Daemon: NOT running: start it with `broadcaster run`")
+    on_air = "; ".join(f"{a.slot} since {a.started_at or a.scheduled_at}" for a in found.on_air)
+    click.echo(f"On air: {on_air or 'nothing'}")
+    for cut in found.cut_by_stop:
+        click.echo(
+            f"Cut by a stop of the station: {cut.slot} (started {cut.started_at or cut.scheduled_at}); "
+            "it is logged as interrupted when the daemon starts."
+        )
+    if data["next_slot"]:
+        plan = data["next_slot"]
+        titles = ", ".join(f"#{i['id']} {i['title']}" for i in plan["items"]) or "nothing (empty slot)"
+        click.echo(f"Next slot: {plan['slot']} at {plan['at']}: {titles}")
+    if found.waiting_for_speech:
+        ids = ", ".join(map(str, found.waiting_for_speech))
+        click.echo(f"Waiting for speech: {ids} (run `broadcaster render --all`)")
+    if found.waiting_for_approval:
+        ids = ", ".join(map(str, found.waiting_for_approval))
+        click.echo(f"Waiting for approval: {ids} (`broadcaster news approve ID --by NAME`)")
 
 
 @click.command("air-now")
 @config_option
 @click.argument("item_id", type=int)
+@click.option("--again", is_flag=True, help="Air it once more although it has aired as often as wanted.")
 @click.pass_context
-def air_now(ctx: click.Context, item_id: int) -> None:
+def air_now(ctx: click.Context, item_id: int, again: bool) -> None:
     """Air a news item at once, interrupting any bulletin that is playing (emergencies, khẩn cấp)."""
-    from broadcaster.lock import StationLock, holder_pid
-    from broadcaster.newsdesk import NewsDesk
-    from broadcaster.store import airings as log_store
+    from broadcaster.service import onair
 
-    station = open_station(ctx)
-    item = NewsDesk(station).get(item_id)
-    if item.cancelled_at is not None:
-        raise InputError(f"News item {item_id} is cancelled.", "Add it again if it must air.")
-    if station.config.station.require_approval and item.approved_at is None:
-        raise InputError(
-            f"News item {item_id} is not approved.", f"Approve it first: broadcaster news approve {item_id} --by NAME"
-        )
-    if holder_pid(station.lock_path):
-        with station.db.session() as session:
-            log_store.request_emergency(session, item_id, station.now())
+    result = onair.air_now(open_station(ctx), item_id, again)
+    for problem in result.problems:
+        warn(problem)
+    if result.outcome == "on air already":
+        click.echo(f"News item {item_id} is on air now; it is not started again.")
+    elif result.outcome == "asked the daemon":
         click.echo(f"News item {item_id} goes on air within seconds (the running daemon airs it).")
-        return
-    from broadcaster.equipment import make_amplifier, make_output
-    from broadcaster.onair import Airer
-    from broadcaster.programme import Programme
-    from broadcaster.rendering import Speech
-
-    with StationLock(station.lock_path):
-        speech = Speech(station)
-        problems = speech.render_items([item])[1]
-        for problem in problems:
-            warn(problem)
-        airer = Airer(station, speech, make_output(station), make_amplifier(station))
-        record = airer.air(Programme(station, speech).emergency_request(item, station.now()))
-    if record is None:
-        raise click.ClickException(
-            f"News item {item_id} aired, but the airing log could not be written (is the disk full?). "
-            "Free disk space and run `broadcaster doctor`; the daemon's on-air entry will be closed at its next start."
-        )
-    click.echo(f"Aired news item {item_id}: {record.status}, {record.duration_seconds:.1f} s (log #{record.seq}).")
+    else:
+        record = result.record
+        assert record is not None
+        click.echo(f"Aired news item {item_id}: {record.status}, {record.duration_seconds:.1f} s (log #{record.seq}).")
 
 
 @click.command()

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from broadcaster.airlog import AiringRecord, to_json
 from broadcaster.cli.common import config_option, echo_json, open_station
-from broadcaster.evidence import FORMATS, Evidence, LogQuery, date_range
+from broadcaster.i18n import _
+from broadcaster.reports.formats import FORMATS, NEEDS_RECORDS
+
+if TYPE_CHECKING:
+    from broadcaster.airlog import AiringRecord
+    from broadcaster.service.evidence import Evidence
 
 STATUSES = ["completed", "interrupted", "failed", "missed", "empty"]
+
+
+def _evidence(ctx: click.Context) -> Evidence:
+    # here, not at the top: `broadcaster --help` must not pay for the database layer
+    from broadcaster.service.evidence import Evidence
+
+    return Evidence(open_station(ctx))
 
 
 def _line(record: AiringRecord, evidence: Evidence) -> str:
@@ -34,10 +46,14 @@ def log(ctx: click.Context, start: str | None, end: str | None, status: str | No
     """The airing log: every slot and emergency airing, completed or not (tamper-evident)."""
     if ctx.invoked_subcommand is not None:
         return
-    evidence = Evidence(open_station(ctx))
+    evidence = _evidence(ctx)
+    from broadcaster.service.evidence import LogQuery, date_range
+
     query = LogQuery(*date_range(start, end), status)
     records = evidence.records(query)
     if as_json:
+        from broadcaster.reports.airing_json import to_json
+
         echo_json([to_json(r, evidence.station.config.tz) for r in records])
         return
     if not records:
@@ -55,8 +71,10 @@ def log(ctx: click.Context, start: str | None, end: str | None, status: str | No
 @click.pass_context
 def log_show(ctx: click.Context, airing_id: int, as_json: bool) -> None:
     """Show one airing with its items."""
-    evidence = Evidence(open_station(ctx))
+    evidence = _evidence(ctx)
     record = evidence.record(airing_id)
+    from broadcaster.reports.airing_json import to_json
+
     data = to_json(record, evidence.station.config.tz)
     if as_json:
         echo_json(data)
@@ -95,11 +113,38 @@ def log_show(ctx: click.Context, airing_id: int, as_json: bool) -> None:
 @click.option("--head", "head", help="The verification code printed on an earlier report (COUNT:HASH or HASH).")
 @click.pass_context
 def log_verify(ctx: click.Context, head: str | None) -> None:
-    """Check the hash chain: exit 0 when intact, 1 naming the first bad record."""
-    result = Evidence(open_station(ctx)).verify(head)
-    if not result.ok:
+    """Check the hash chain and the airtime figures reports read: exit 0 when intact, 1 naming the first problem."""
+    result = _evidence(ctx).verify(head)
+    if not result.chain.ok:
         raise click.ClickException(f"The airing log is NOT intact: {result.problem}")
+    if not result.ok:
+        raise click.ClickException(
+            _(
+                "The airtime figures that reports read do not match the airing log: {problem} The {count} airings "
+                "now in the log are chained correctly (verification code {count}:{hash}). Run `broadcaster log "
+                "rebuild-summary` to sum the figures again from the log; it refuses when airings are missing, and "
+                "then the station database must be restored from a backup."
+            ).format(problem=result.figures_problem, count=result.count, hash=result.head_hash)
+        )
     click.echo(f"The airing log is intact: {result.count} airings, verification code {result.count}:{result.head_hash}")
+
+
+@log.command("rebuild-summary")
+@config_option
+@click.pass_context
+def log_rebuild_summary(ctx: click.Context) -> None:
+    """Sum the airing log again into the airtime figures reports read (when `log verify` found them changed)."""
+    result = _evidence(ctx).rebuild_figures()
+    if not result.ok:
+        raise click.ClickException(
+            _("The figures were summed again but still do not match the log: {problem}").format(problem=result.problem)
+        )
+    click.echo(
+        _(
+            "Summed the airing log again: {count} airings; the airtime figures match the log "
+            "(verification code {count}:{hash})."
+        ).format(count=result.count, hash=result.head_hash)
+    )
 
 
 @click.command()
@@ -121,16 +166,38 @@ def log_verify(ctx: click.Context, head: str | None) -> None:
     type=click.Path(path_type=Path),
     help="File to write (default: the station's reports folder for docx/png, the screen for the others).",
 )
+@click.option(
+    "--allow-unverified",
+    is_flag=True,
+    help="Make the report even if the log or its figures fail verification; every page then says so.",
+)
 @click.pass_context
 def report(
-    ctx: click.Context, period: str | None, start: str | None, end: str | None, fmt: str, output: Path | None
+    ctx: click.Context,
+    period: str | None,
+    start: str | None,
+    end: str | None,
+    fmt: str,
+    output: Path | None,
+    allow_unverified: bool,
 ) -> None:
     """Airtime report for a period, by topic and slot, against the plan's targets.
 
-    docx is the Vietnamese administrative report (Nghị định 30/2020) to sign and send to the district.
+    The log and its figures are checked first: a report is not made from a log that fails
+    verification (see --allow-unverified). docx is the Vietnamese administrative report
+    (Nghị định 30/2020) to sign and send to the district.
     """
-    evidence = Evidence(open_station(ctx))
-    built = evidence.report(evidence.period(period, start, end))
+    evidence = _evidence(ctx)
+    built = evidence.report(
+        evidence.period(period, start, end), with_records=fmt in NEEDS_RECORDS, allow_unverified=allow_unverified
+    )
+    if built.unverified and built.check is not None:
+        click.echo(
+            _("Warning: this report is made from a log that FAILED verification: {problem}").format(
+                problem=built.check.problems[0]
+            ),
+            err=True,
+        )
     if output is None and fmt in ("text", "csv", "json"):
         text = evidence.render(built, fmt)
         text = text if text.endswith("\n") else text + "\n"

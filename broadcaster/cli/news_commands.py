@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from broadcaster.cli.common import config_option, echo_json, notice, open_station, warn
+from broadcaster import limits
+from broadcaster.cli.common import NEWS_ITEM_ID, config_option, echo_json, notice, open_station, warn
 from broadcaster.errors import InputError
+from broadcaster.i18n import _
 from broadcaster.model import ItemStatus, NewsItem
-from broadcaster.newsdesk import NewsDesk, item_json, read_bytes
+
+if TYPE_CHECKING:
+    from broadcaster.service.queue import NewsDesk
 
 STATUSES = [s.value for s in ItemStatus] + ["all"]
 PRIORITY = click.Choice(["normal", "priority", "emergency"])
@@ -31,9 +35,16 @@ def _item_options(required: bool) -> Callable[[Callable[..., Any]], Callable[...
                 default=None,
                 help="normal (thường), priority (ưu tiên) or emergency (khẩn cấp). Default: normal.",
             ),
-            click.option("--from", "valid_from", help="First day it may air (YYYY-MM-DD or DD/MM/YYYY)."),
-            click.option("--until", "valid_until", help="Last day it may air."),
-            click.option("--airings", type=int, default=None, help="How many times it should air (default 1)."),
+            click.option("--from", "valid_from", help="First day it may air: YYYY-MM-DD or DD/MM/YYYY (day first)."),
+            click.option(
+                "--until", "valid_until", help="Last day it may air (today or later): YYYY-MM-DD or DD/MM/YYYY."
+            ),
+            click.option(
+                "--airings",
+                type=int,
+                default=None,
+                help=f"How many times it should air, 1 to {limits.AIRINGS_MAX} (default 1).",
+            ),
         ]
         for option in reversed(options):
             func = option(func)
@@ -42,22 +53,43 @@ def _item_options(required: bool) -> Callable[[Callable[..., Any]], Callable[...
     return decorate
 
 
-def _text_from(text: str | None, file_: str | None, required: bool) -> tuple[str | None, list[str]]:
+def _text_from(text: str | None, file_: str | None, required: bool) -> tuple[str | None, str | None, list[str]]:
+    """The news text, the name of the file it came from (for messages), and conversion notices."""
     if text is not None and file_ is not None:
         raise InputError("Give the text either with --text or with --file, not both.")
     if file_ is None:
         if text is None and required:
             raise InputError("The news text is missing.", "Give it with --text TEXT, --file PATH or --file -.")
-        return text, []
-    if file_ == "-":
-        data = sys.stdin.buffer.read()
-        from broadcaster.text.encoding import decode_text_file
+        return text, None, []
+    from broadcaster import importers
 
-        conversion = decode_text_file(data, "standard input")
+    if not file_.strip():
+        raise InputError(_("--file is empty."), _("Give the path of a text file, or - for standard input."))
+    if file_ == "-":
+        name = _("standard input")
+        # one byte more than allowed is enough to know it is too big
+        data = sys.stdin.buffer.read(limits.TEXT_FILE_MAX_BYTES + 1)
+        conversion = importers.decode_bytes(data, name, _word_hint(name))
     else:
-        conversion = read_bytes(Path(file_))
+        name = Path(file_).name
+        conversion = importers.read_bytes(Path(file_), _word_hint(name))
+    if not conversion.text.strip():
+        raise InputError(_("{name} is empty.").format(name=name), _("Put the news text in it, or give it with --text."))
     notes = [conversion.notice] if conversion.notice else []
-    return conversion.text, notes
+    return conversion.text, name, notes
+
+
+def _desk(ctx: click.Context) -> NewsDesk:
+    from broadcaster.service.queue import NewsDesk  # the database layer loads only when a command runs
+
+    return NewsDesk(open_station(ctx))
+
+
+def _word_hint(name: str) -> str:
+    return _(
+        "--file reads plain text; import a Word file with `broadcaster news import {name} --topic CODE` "
+        "(its first paragraph is the title)."
+    ).format(name=name if name.lower().endswith(".docx") else "FILE.docx")
 
 
 def _print_item(item: NewsItem, desk: NewsDesk) -> None:
@@ -97,9 +129,12 @@ def news_add(
     valid_until: str | None,
     airings: int | None,
 ) -> None:
-    """Queue a news item; prints its id."""
-    body, notes = _text_from(text, file_, required=True)
-    desk = NewsDesk(open_station(ctx))
+    """Queue a news item; prints its id.
+
+    Dates are YYYY-MM-DD or DD/MM/YYYY (day first: 03/01/2021 is 3 January).
+    """
+    body, source, notes = _text_from(text, file_, required=True)
+    desk = _desk(ctx)
     draft = desk.draft(
         title=title,
         topic=topic,
@@ -108,6 +143,7 @@ def news_add(
         valid_from=valid_from,
         valid_until=valid_until,
         airings=airings,
+        text_label=source,
     )
     for note in [*notes, *draft.notices]:
         notice(note)
@@ -120,12 +156,11 @@ def _after_add(ctx: click.Context, desk: NewsDesk, items: list[NewsItem]) -> Non
     """Render speech now, so a TTS failure reaches the official at the keyboard, not at 6 a.m."""
     if not desk.station.config.speech.render_on_add:
         return
-    from broadcaster.rendering import Speech
+    from broadcaster.service.voicing import Voicing
 
-    speeches, problems = Speech(desk.station).render_items(items)
+    speeches, problems = Voicing(desk.station).prepare_all(items)
     for speech in speeches:
-        notes = speech.title.fallback_notes + speech.text.fallback_notes
-        for note in dict.fromkeys(notes):
+        for note in speech.fallback_notes:
             warn(f"News item {speech.item_id}: {note}; spoken by {speech.engine} instead.")
     for message in problems:
         warn(message + " It will be tried again before air time; run `broadcaster render` to retry now.")
@@ -141,10 +176,12 @@ def _after_add(ctx: click.Context, desk: NewsDesk, items: list[NewsItem]) -> Non
 @click.pass_context
 def news_list(ctx: click.Context, status: str, topic: str | None, as_json: bool) -> None:
     """List news items."""
-    desk = NewsDesk(open_station(ctx))
+    desk = _desk(ctx)
     items = desk.list_items(status, topic)
     today = desk.station.today()
     if as_json:
+        from broadcaster.service.queue import item_json
+
         echo_json([item_json(i, desk.station) for i in items])
         return
     if not items:
@@ -161,17 +198,19 @@ def news_list(ctx: click.Context, status: str, topic: str | None, as_json: bool)
 
 @news.command("show")
 @config_option
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=NEWS_ITEM_ID)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def news_show(ctx: click.Context, item_id: int, as_json: bool) -> None:
     """Show one news item, with how its speech was made."""
-    desk = NewsDesk(open_station(ctx))
+    desk = _desk(ctx)
     item = desk.get(item_id)
-    from broadcaster.rendering import Speech
+    from broadcaster.service.voicing import Voicing
 
-    speech = Speech(desk.station).speech_info(item)
+    speech = Voicing(desk.station).speech_info(item)
     if as_json:
+        from broadcaster.service.queue import item_json
+
         echo_json(item_json(item, desk.station, speech))
         return
     _print_item(item, desk)
@@ -187,7 +226,7 @@ def news_show(ctx: click.Context, item_id: int, as_json: bool) -> None:
 
 @news.command("edit")
 @config_option
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=NEWS_ITEM_ID)
 @_item_options(required=False)
 @click.pass_context
 def news_edit(
@@ -203,10 +242,10 @@ def news_edit(
     airings: int | None,
 ) -> None:
     """Change a news item; options not given keep their values."""
-    body, notes = _text_from(text, file_, required=False)
+    body, source, notes = _text_from(text, file_, required=False)
     for note in notes:
         notice(note)
-    desk = NewsDesk(open_station(ctx))
+    desk = _desk(ctx)
     item = desk.edit(
         item_id,
         title=title,
@@ -216,6 +255,7 @@ def news_edit(
         valid_from=valid_from,
         valid_until=valid_until,
         airings=airings,
+        text_label=source,
     )
     click.echo(f"News item {item.id} changed.")
     _after_add(ctx, desk, [item])
@@ -223,22 +263,27 @@ def news_edit(
 
 @news.command("cancel")
 @config_option
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=NEWS_ITEM_ID)
 @click.pass_context
 def news_cancel(ctx: click.Context, item_id: int) -> None:
-    """Cancel a news item: it will not air again."""
-    item = NewsDesk(open_station(ctx)).cancel(item_id)
-    click.echo(f"News item {item.id} cancelled; it will not air.")
+    """Cancel a news item: it will not air again (if it is on air now, it is cut and the bulletin goes on)."""
+    desk = _desk(ctx)
+    item = desk.cancel(item_id)
+    if desk.on_air_now(item_id):
+        when = "at once" if desk.told else "within seconds"
+        click.echo(f"News item {item.id} cancelled; it is on air now and is cut {when}, the bulletin goes on.")
+    else:
+        click.echo(f"News item {item.id} cancelled; it will not air.")
 
 
 @news.command("approve")
 @config_option
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=NEWS_ITEM_ID)
 @click.option("--by", required=True, help="Who approves (e.g. the commune chairman's name).")
 @click.pass_context
 def news_approve(ctx: click.Context, item_id: int, by: str) -> None:
     """Approve a news item for airing (who and when are stored)."""
-    item = NewsDesk(open_station(ctx)).approve(item_id, by)
+    item = _desk(ctx).approve(item_id, by)
     click.echo(f"News item {item.id} approved by {item.approved_by}.")
 
 
@@ -247,14 +292,17 @@ def news_approve(ctx: click.Context, item_id: int, by: str) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--topic", help="Topic code for .txt and .docx files (a .csv has a topic column).")
 @click.option("--priority", type=PRIORITY, default=None, help="Priority for .txt and .docx files.")
-@click.option("--airings", type=int, default=None, help="Wanted airings for .txt and .docx files.")
+@click.option(
+    "--airings", type=int, default=None, help=f"Wanted airings for .txt and .docx files (1 to {limits.AIRINGS_MAX})."
+)
 @click.pass_context
 def news_import(ctx: click.Context, file: Path, topic: str | None, priority: str | None, airings: int | None) -> None:
     """Import news from .txt (title on line 1), .docx (title = first paragraph) or .csv (all or nothing).
 
-    CSV header: title,topic,text,priority,from,until,airings
+    CSV header: title,topic,text,priority,from,until,airings (separated by commas, semicolons or tabs).
+    Dates are YYYY-MM-DD or DD/MM/YYYY (day first: 03/01/2021 is 3 January).
     """
-    desk = NewsDesk(open_station(ctx))
+    desk = _desk(ctx)
     items, notes = desk.import_file(file, topic, priority, airings)
     for note in dict.fromkeys(notes):
         notice(note)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from broadcaster.cli.common import config_option, config_path, open_station, warn
+from broadcaster.cli.common import NEWS_ITEM_ID, config_option, config_path, open_station, text_argument, warn
 from broadcaster.errors import InputError
+from broadcaster.i18n import _
 
 
 @click.command()
@@ -30,27 +31,44 @@ def normalize(ctx: click.Context, text: str | None) -> None:
 
         extra = load_config(path).speech.abbreviations
     if text is not None:
-        click.echo(spoken_form(to_nfc(text).text, extra))
+        click.echo(spoken_form(to_nfc(text_argument(text, "TEXT")).text, extra))
         return
-    for line in sys.stdin:
-        click.echo(spoken_form(to_nfc(line.rstrip("\n")).text, extra))
+    for number, raw in enumerate(click.get_binary_stream("stdin"), start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise InputError(
+                _("Line {number} of standard input is not UTF-8 text.").format(number=number),
+                _("Save the text as UTF-8 (in Notepad: Save as…, Encoding: UTF-8) and try again."),
+            ) from None
+        click.echo(spoken_form(to_nfc(line.rstrip("\r\n")).text, extra))
 
 
 @click.command()
 @config_option
-@click.argument("item_ids", nargs=-1, type=int)
+@click.argument("item_ids", nargs=-1, type=NEWS_ITEM_ID)
 @click.option("--all", "all_", is_flag=True, help="Every item that may still air.")
+@click.option(
+    "--ahead",
+    is_flag=True,
+    help="What may air within [speech] render_ahead_hours, and the station's lines (what the daemon runs).",
+)
 @click.option(
     "--retry-fallback",
     is_flag=True,
     help="Try the first voice again for speech a fallback voice made (e.g. when the internet is back).",
 )
 @click.pass_context
-def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, retry_fallback: bool) -> None:
+def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, ahead: bool, retry_fallback: bool) -> None:
     """Make the speech that is missing for items (cached: unchanged items are not spoken twice)."""
-    from broadcaster.newsdesk import NewsDesk
-    from broadcaster.rendering import Speech
+    from broadcaster.service.queue import NewsDesk
+    from broadcaster.service.voicing import Voicing, render_ahead
 
+    if ahead:
+        station = open_station(ctx)
+        for problem in render_ahead(Voicing(station), NewsDesk(station).live_items(), retry_fallback):
+            warn(problem)
+        return
     if not item_ids and not all_:
         raise InputError("Say which items to render.", "Give item ids, or --all for every item that may still air.")
     station = open_station(ctx)
@@ -61,11 +79,11 @@ def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, retry_fall
         if item_ids
         else [i for i in desk.list_items("all") if i.status(today).value in ("queued", "approved")]
     )
-    speech = Speech(station)
+    speech = Voicing(station)
     problems: list[str] = []
     with click.progressbar(items, label="Rendering speech", show_pos=True, file=sys.stderr) as bar:
         for item in bar:
-            problems += speech.render_items([item], retry_fallback)[1]
+            problems += speech.prepare_all([item], retry_fallback)[1]
     speech.station_lines()
     for problem in problems:
         warn(problem)
@@ -81,9 +99,14 @@ def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, retry_fall
 @click.pass_context
 def speak(ctx: click.Context, text: str, output: Path) -> None:
     """Write TEXT as mastered speech to a WAV file, to listen to."""
-    from broadcaster.rendering import Speech
+    from broadcaster.service.voicing import Voicing
 
-    rendered = Speech(open_station(ctx)).speak_to(text, output)
+    if not text.strip():
+        raise InputError(
+            _("There is no text to speak."), _('Give it in quotes, e.g. broadcaster speak "Thử loa" -o thu.wav')
+        )
+    check_wav_name(output)
+    rendered = Voicing(open_station(ctx)).speak_to(text_argument(text, "TEXT"), output)
     click.echo(f"Wrote {output} ({rendered.duration_s:.1f} s, {rendered.engine} voice {rendered.voice}).")
     for note in rendered.fallback_notes:
         warn(note)
@@ -91,19 +114,25 @@ def speak(ctx: click.Context, text: str, output: Path) -> None:
 
 @click.command()
 @config_option
-@click.argument("item_id", type=int)
+@click.argument("item_id", type=NEWS_ITEM_ID)
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="WAV file to write.")
 @click.pass_context
 def preview(ctx: click.Context, item_id: int, output: Path) -> None:
     """Write a news item (title, then text) as it will sound on air, to listen to before approving."""
-    from broadcaster.newsdesk import NewsDesk
-    from broadcaster.rendering import Speech
+    from broadcaster.service.queue import NewsDesk
+    from broadcaster.service.voicing import Voicing
 
+    check_wav_name(output)  # before anything is rendered and recorded
     station = open_station(ctx)
     item = NewsDesk(station).get(item_id)
-    speech = Speech(station).preview_to(item, output)
-    seconds = speech.title.duration_s + speech.text.duration_s
+    speech = Voicing(station).preview_to(item, output)
+    seconds = speech.seconds(station.config.mastering.pause_ms / 1000)
     click.echo(f"Wrote {output} (about {seconds:.0f} s, {speech.engine} voice {speech.voice}).")
+
+
+def check_wav_name(output: Path) -> None:
+    if output.suffix.lower() != ".wav":
+        raise InputError(_("{path} must end in .wav.").format(path=output), _("Give an output file name like tin.wav."))
 
 
 COMMANDS = [normalize, render, speak, preview]

@@ -17,15 +17,18 @@ Definitions (what the district reads in the report):
   period. A unit only partly inside the period is judged against a target scaled by the
   share of its days inside the period (e.g. 120 min/month over 10 days of a 30-day month
   expects 40 min). A target is met when every unit meets it; `reached` is the worst unit's
-  value scaled up to a whole unit, so it can be read against the nominal target.
+  value scaled up to a whole unit, so it can be read against the nominal target. The
+  documents never print that scaled figure for a partial unit ("60,6 phút" after 2 minutes
+  on air): they print the part of the unit inside the period, what was expected of it and
+  what was reached (vietnamese.partial_basis; `basis` in the JSON).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
 
 from broadcaster.airlog import STATUSES, AiredItem, AiringRecord, ChainHead
 from broadcaster.reports.figures import (
@@ -41,7 +44,8 @@ from broadcaster.reports.figures import (
     TopicFigures,
     UnitResult,
 )
-from broadcaster.reports.periods import Period, days_between, parse_period, period_between, units
+from broadcaster.reports.periods import Period, parse_period, period_between, units
+from broadcaster.reports.report_json import report_to_json
 
 __all__ = [
     "Facts",
@@ -175,6 +179,31 @@ class _Daily:
     day_airings: dict[date, int] = field(default_factory=dict)
     day_topic_ms: dict[tuple[date, str], int] = field(default_factory=dict)
     day_topic_airings: dict[tuple[date, str], int] = field(default_factory=dict)
+    _ranges: dict[tuple[str, str | None], tuple[list[date], list[int]]] = field(default_factory=dict)
+
+    def total(self, figure: str, topic: str | None, start: date, end: date) -> int:
+        """The sum of a daily figure (of one topic, or of all) over [start, end].
+
+        The figures are sparse (often one entry per run of days), so sum the entries in range
+        with running totals instead of looking up every calendar day of every unit."""
+        found = self._ranges.get((figure, topic))
+        if found is None:
+            self._index(figure)
+            found = self._ranges.get((figure, topic), ([], [0]))
+        days, running = found
+        return running[bisect_right(days, end)] - running[bisect_left(days, start)]
+
+    def _index(self, figure: str) -> None:
+        whole = self.day_ms if figure == "ms" else self.day_airings
+        by_topic: dict[str | None, list[tuple[date, int]]] = {None: sorted(whole.items())}
+        for (day, topic), value in (self.day_topic_ms if figure == "ms" else self.day_topic_airings).items():
+            by_topic.setdefault(topic, []).append((day, value))
+        for code, values in by_topic.items():
+            values.sort()
+            running = [0]
+            for _, value in values:
+                running.append(running[-1] + value)
+            self._ranges[(figure, code)] = ([d for d, _ in values], running)
 
 
 def _ordered(known: Sequence[str], seen: Sequence[str]) -> list[str]:
@@ -182,48 +211,41 @@ def _ordered(known: Sequence[str], seen: Sequence[str]) -> list[str]:
     return [*known, *extra]
 
 
+def _ratio(u: UnitResult) -> float:
+    return u.value / u.expected if u.expected > 0 else float("inf")
+
+
 def _evaluate(target: Target, acc: _Daily, period: Period, plan_topics: Sequence[str]) -> TargetResult:
     results: list[UnitResult] = []
     for label, u_start, u_end, c_start, c_end in units(target.per, period):
-        share = ((c_end - c_start).days + 1) / ((u_end - u_start).days + 1)
-        expected = target.value * share
+        unit_days, covered = (u_end - u_start).days + 1, (c_end - c_start).days + 1
+        expected = target.value * covered / unit_days
         short: tuple[str, ...] = ()
-        days = list(days_between(c_start, c_end))
         if target.kind == "minutes":
-            if target.topic is None:
-                ms = sum(acc.day_ms.get(d, 0) for d in days)
-            else:
-                ms = sum(acc.day_topic_ms.get((d, target.topic), 0) for d in days)
-            value = ms / 60000
+            value = acc.total("ms", target.topic, c_start, c_end) / 60000
         elif target.kind == "segments":
-            if target.topic is None:
-                value = float(sum(acc.day_airings.get(d, 0) for d in days))
-            else:
-                value = float(sum(acc.day_topic_airings.get((d, target.topic), 0) for d in days))
+            value = float(acc.total("airings", target.topic, c_start, c_end))
         else:
             codes = [target.topic] if target.topic is not None else list(plan_topics)
-            counts = {c: sum(acc.day_topic_airings.get((d, c), 0) for d in days) for c in codes}
+            counts = {c: acc.total("airings", c, c_start, c_end) for c in codes}
             value = float(min(counts.values(), default=0))
             short = tuple(c for c in codes if counts[c] + _EPS < expected)
         met = value + _EPS >= expected and not short
-        results.append(UnitResult(label, u_start, u_end, share < 1, expected, value, met, short))
-
-    def ratio(u: UnitResult) -> float:
-        return u.value / u.expected if u.expected > 0 else float("inf")
-
-    worst = min(results, key=ratio)
-    worst_share = (worst.end - worst.start).days + 1
-    covered = (min(worst.end, period.end) - max(worst.start, period.start)).days + 1
-    reached = worst.value * worst_share / covered
-    return TargetResult(target, reached, all(u.met for u in results), tuple(results))
+        results.append(
+            UnitResult(label, u_start, u_end, covered < unit_days, expected, value, met, short, covered, unit_days)
+        )
+    worst = min(results, key=_ratio)
+    # Scaled up to a whole unit, to read against the nominal target (JSON `reached`); the
+    # documents print the worst unit's own expected and reached figures instead.
+    reached = worst.value * worst.unit_days / worst.covered_days
+    return TargetResult(target, reached, all(u.met for u in results), tuple(results), worst)
 
 
 def _series(per: str, acc: _Daily, period: Period) -> tuple[SeriesPoint, ...]:
-    points = []
-    for label, _, _, c_start, c_end in units(per, period):
-        ms = sum(acc.day_ms.get(d, 0) for d in days_between(c_start, c_end))
-        points.append(SeriesPoint(label, c_start, c_end, ms / 1000))
-    return tuple(points)
+    return tuple(
+        SeriesPoint(label, c_start, c_end, acc.total("ms", None, c_start, c_end) / 1000)
+        for label, _, _, c_start, c_end in units(per, period)
+    )
 
 
 def _add(totals: dict[str, int], key: str, value: int) -> None:
@@ -321,66 +343,3 @@ def build_report(
     """
     facts, kept = _rollup(records, period, tz)
     return report_from_facts(facts, period, topics, slots, targets, head, tz, kept)
-
-
-def report_to_json(report: Report) -> dict[str, Any]:
-    """The report as JSON-ready data; seconds are exact to the millisecond."""
-    return {
-        "period": {
-            "from": report.period.start.isoformat(),
-            "to": report.period.end.isoformat(),
-            "label": report.period.label,
-        },
-        "total_seconds": report.total_seconds,
-        "airings": report.airings,
-        "item_airings": report.item_airings,
-        "distinct_items": report.distinct_items,
-        "topics": [
-            {"code": t.code, "name": t.name, "seconds": t.seconds, "airings": t.airings, "items": t.items}
-            for t in report.topics
-        ],
-        "slots": [{"slot": s.key, "seconds": s.seconds, "airings": s.airings, "items": s.items} for s in report.slots],
-        "priorities": [
-            {"priority": p.key, "seconds": p.seconds, "airings": p.airings, "items": p.items} for p in report.priorities
-        ],
-        "statuses": dict(report.statuses),
-        "incidents": [
-            {
-                "id": i.seq,
-                "when": i.when.isoformat(),
-                "slot": i.slot,
-                "kind": i.kind,
-                "status": i.status,
-                "reason": i.reason,
-            }
-            for i in report.incidents
-        ],
-        "targets": [
-            {
-                "name": r.target.name,
-                "kind": r.target.kind,
-                "per": r.target.per,
-                "topic": r.target.topic,
-                "target": r.target.value,
-                "reached": round(r.reached, 3),
-                "met": r.met,
-                "units": [
-                    {
-                        "label": u.label,
-                        "from": max(u.start, report.period.start).isoformat(),
-                        "to": min(u.end, report.period.end).isoformat(),
-                        "partial": u.partial,
-                        "target": round(u.expected, 3),
-                        "reached": round(u.value, 3),
-                        "met": u.met,
-                        "short_topics": list(u.short_topics),
-                    }
-                    for u in r.units
-                ],
-            }
-            for r in report.targets
-        ],
-        "weekly": [{"week": p.label, "seconds": p.seconds} for p in report.weekly],
-        "monthly": [{"month": p.label, "seconds": p.seconds} for p in report.monthly],
-        "chain_head": {"hash": report.chain_head.hash, "count": report.chain_head.count},
-    }

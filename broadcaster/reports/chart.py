@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from broadcaster.reports.figures import Report, SeriesPoint, Target
+from broadcaster.reports.reasons_vi import unverified_lines
 from broadcaster.reports.vietnamese import period_phrase
 from broadcaster.reports.writers import write_atomic
 
@@ -43,6 +44,10 @@ def render_png(report: Report, dpi: int = 100) -> bytes:
     with matplotlib.rc_context({"font.family": FONT, "font.size": 10}):
         fig = Figure(figsize=(11, 5 + 0.45 * max(len(topics), 1)), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
+        if report.unverified and report.check is not None:
+            warning = unverified_lines(report.check.problems)
+            text = "\n".join([warning[0], *(textwrap.shorten(w, 150) for w in warning[1:3])])
+            fig.suptitle(text, color="#c00000", fontweight="bold", fontsize=11)
         top, bottom = fig.subplots(2, 1, height_ratios=[1, max(len(topics), 1) * 0.14 + 0.4])
 
         minutes = [p.seconds / 60 for p in points]

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from broadcaster.airlog import AiringRecord, ChainHead
 from broadcaster.errors import InputError
 from broadcaster.reports.periods import UNITS, Period
+
+if TYPE_CHECKING:
+    from broadcaster.reports.verification import LogCheck
 
 AIRED_STATUSES = frozenset({"completed", "interrupted"})
 PRIORITIES = ("normal", "priority", "emergency")
@@ -74,6 +78,11 @@ class Incident:
 
 @dataclass(frozen=True, slots=True)
 class UnitResult:
+    """A target judged on one calendar unit (week, month...) touching the period.
+
+    `expected` is the target for the part of the unit inside the period (the target times
+    covered_days / unit_days); `value` is what was reached in that part."""
+
     label: str
     start: date
     end: date
@@ -82,14 +91,20 @@ class UnitResult:
     value: float
     met: bool
     short_topics: tuple[str, ...] = ()
+    covered_days: int = 0  # days of the unit inside the period
+    unit_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class TargetResult:
+    """`reached` is the worst unit's value scaled up to a whole unit; `worst` is that unit itself,
+    whose own figures are what a document prints when it is only partly inside the period."""
+
     target: Target
     reached: float
     met: bool
     units: tuple[UnitResult, ...]
+    worst: UnitResult | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +133,12 @@ class Report:
     monthly: tuple[SeriesPoint, ...]
     chain_head: ChainHead
     records: tuple[AiringRecord, ...] = field(default=(), repr=False)  # in-period, for CSV
+    check: LogCheck | None = None  # what was checked about the log before the report was made (None: nothing)
+
+    @property
+    def unverified(self) -> bool:
+        """Made from a log or figures that failed a check (only with --allow-unverified): every format says so."""
+        return self.check is not None and not self.check.ok
 
     def topic_name(self, code: str) -> str:
         for t in self.topics:
@@ -146,3 +167,19 @@ class Facts:
     distinct_items: int
     statuses: Mapping[str, int]  # every airing of the period, by status
     incidents: tuple[Incident, ...] = field(default=())  # airings not completed, station-local time
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHeader:
+    """Who issues and signs the report (the .docx); station settings, passed by the caller.
+
+    Here, not in docx_report.py, so that naming it does not import python-docx."""
+
+    governing_body: str
+    issuing_body: str
+    place: str
+    signer_title: str
+    signer_name: str
+    recipients: Sequence[str]
+    doc_symbol: str = "BC-UBND"
+    signer_authority: str = "TM. ỦY BAN NHÂN DÂN"

@@ -8,8 +8,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from broadcaster.errors import InputError
+from broadcaster.i18n import _
 
 UNITS = ("week", "month", "quarter", "year")
+# The days a report or a log listing can name: a station's log lies well inside these, and
+# beyond them the calendar arithmetic overflows (year 0, year 10000) or a report would walk
+# through centuries of days.
+EARLIEST = date(1970, 1, 1)
+LATEST = date(2100, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,24 @@ def period_between(start: date, end: date, label: str | None = None) -> Period:
             "Put the earlier date first.",
         )
     return Period(start, end, label or f"{start.isoformat()}..{end.isoformat()}")
+
+
+def check_reach(day: date, what: str) -> None:
+    """Refuse a day outside EARLIEST..LATEST, naming it as the official typed it (`what`: "--to 9999-12-31")."""
+    if day < EARLIEST:
+        raise InputError(
+            _("{what} is too far in the past: reports and the log cover days from {first}.").format(
+                what=what, first=EARLIEST.isoformat()
+            ),
+            _("Check the year."),
+        )
+    if day > LATEST:
+        raise InputError(
+            _("{what} is too far in the future: reports and the log cover days up to {last}.").format(
+                what=what, last=LATEST.isoformat()
+            ),
+            _("Check the year."),
+        )
 
 
 def month_end(year: int, month: int) -> date:

@@ -7,8 +7,10 @@ zero ("ngày 05 tháng 01", "ngày 15 tháng 4"), which stops "tháng 1" being t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from broadcaster.reports.figures import TargetResult
 from broadcaster.reports.periods import Period, month_end
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -91,3 +93,60 @@ def hours_minutes_text(seconds: float) -> str:
     if hours == 0:
         return f"{minutes} phút"
     return f"{hours} giờ {minutes} phút"
+
+
+def unit_phrase(per: str, start: date, end: date) -> str:
+    """'tháng 12 năm 2021', 'quý IV năm 2021', 'năm 2021', 'tuần 05 năm 2021 (01/02 - 07/02/2021)'."""
+    if per == "week":
+        iso = start.isocalendar()
+        return f"tuần {iso.week:02d} năm {iso.year} ({vn_short_date(start)} - {vn_short_date(end)})"
+    if per == "month":
+        return f"tháng {month_text(start.month)} năm {start.year}"
+    if per == "quarter":
+        return f"quý {ROMAN[(start.month - 1) // 3 + 1]} năm {start.year}"
+    return f"năm {start.year}"
+
+
+def _amount(kind: str, value: float, decimals: int) -> str:
+    if kind == "minutes":
+        return f"{value:.{decimals}f}".replace(".", ",") + " phút"
+    shown = number_text(value) if decimals <= 1 else f"{value:.{decimals}f}".replace(".", ",")
+    return f"{shown} {KIND_LABELS[kind]}"
+
+
+def expected_reached(kind: str, expected: float, reached: float) -> tuple[str, str]:
+    """Both amounts with one decimal, or more when one decimal would print two different amounts alike."""
+    decimals = 1
+    while decimals < 3 and abs(expected - reached) > 1e-9:
+        if _amount(kind, expected, decimals) != _amount(kind, reached, decimals):
+            break
+        decimals += 1
+    return _amount(kind, expected, decimals), _amount(kind, reached, decimals)
+
+
+@dataclass(frozen=True, slots=True)
+class PartialBasis:
+    """A target judged on a unit only partly inside the period, in words: what was expected of that part."""
+
+    scope: str  # 'kỳ báo cáo gồm 1/31 ngày của tháng 12 năm 2021'
+    expected: str  # '1,9 phút'
+    reached: str  # '2,0 phút'
+
+    def sentence(self) -> str:
+        return f"{self.scope}: cần {self.expected}, đạt {self.reached}"
+
+
+def partial_basis(result: TargetResult) -> PartialBasis | None:
+    """How to print a target whose verdict rests on a partial unit (None when it rests on a whole unit).
+
+    A one-day report against a monthly target must not print the month's target next to a
+    figure scaled up to a month: it prints the day's share of the target and what was aired."""
+    unit = result.worst
+    if unit is None or not unit.partial:
+        return None
+    expected, reached = expected_reached(result.target.kind, unit.expected, unit.value)
+    scope = (
+        f"kỳ báo cáo gồm {unit.covered_days}/{unit.unit_days} ngày của "
+        f"{unit_phrase(result.target.per, unit.start, unit.end)}"
+    )
+    return PartialBasis(scope, expected, reached)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from broadcaster.errors import OutputError
 from broadcaster.reports.aggregate import Report, item_airtime_ms, report_to_json
+from broadcaster.reports.reasons_vi import reason_vi, unverified_lines
 from broadcaster.reports.vietnamese import (
     KIND_LABELS,
     PRIORITY_LABELS,
@@ -25,6 +26,7 @@ from broadcaster.reports.vietnamese import (
     hours_minutes_text,
     minutes_text,
     number_text,
+    partial_basis,
     period_phrase,
     vn_short_date,
 )
@@ -85,11 +87,19 @@ def write_json(report: Report, path: Path) -> Path:
 # --- CSV ------------------------------------------------------------------
 
 
+UNVERIFIED_COLUMN = "log_verification"
+
+
 def render_csv(report: Report) -> str:
-    """One row per news item that went out on air, in log order."""
+    """One row per news item that went out on air, in log order.
+
+    A report made from a log that failed verification has one more column, on every row,
+    saying so (and a row of its own when no item aired)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    warning = f"FAILED: {'; '.join(report.check.problems)}" if report.unverified and report.check else None
+    writer.writerow(CSV_COLUMNS + ((UNVERIFIED_COLUMN,) if warning else ()))
+    rows = 0
     names = {t.code: t.name for t in report.topics}
     tz = report.tz
     for rec in report.records:
@@ -113,8 +123,12 @@ def render_csv(report: Report) -> str:
                     f"{ms / 1000:.3f}",
                     rec.status,
                     item.engine,
+                    *((warning,) if warning else ()),
                 )
             )
+            rows += 1
+    if warning and not rows:
+        writer.writerow([""] * len(CSV_COLUMNS) + [warning])
     return out.getvalue()
 
 
@@ -138,9 +152,35 @@ def _table(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
     return lines
 
 
+def _target_lines(report: Report) -> list[str]:
+    lines = []
+    for r in report.targets:
+        t = r.target
+        unit = f"{KIND_LABELS[t.kind]}/{UNIT_LABELS[t.per]}"
+        verdict = "ĐẠT" if r.met else "CHƯA ĐẠT"
+        basis = partial_basis(r)
+        if basis is None:
+            lines.append(
+                f"  {t.name}: kế hoạch {number_text(t.value)} {unit}, đạt {number_text(r.reached)} - {verdict}"
+            )
+        else:
+            lines.append(f"  {t.name}: kế hoạch {number_text(t.value)} {unit}; {basis.sentence()} — {verdict}")
+        if len(r.units) > 1:
+            for u in r.units:
+                mark = "đạt" if u.met else "chưa đạt"
+                extra = f" (thiếu: {', '.join(u.short_topics)})" if u.short_topics else ""
+                part = f" ({u.covered_days}/{u.unit_days} ngày)" if u.partial else ""
+                figures = f"{number_text(u.value)} / {number_text(u.expected)}"
+                lines.append(f"      {u.label}{part}: {figures} - {mark}{extra}")
+    return lines or ["  (không có chỉ tiêu)"]
+
+
 def render_text(report: Report) -> str:
     p = report.period
+    warning = unverified_lines(report.check.problems) if report.unverified and report.check else []
     lines = [
+        *warning,
+        *([""] if warning else []),
         f"BÁO CÁO THỜI LƯỢNG TUYÊN TRUYỀN CCHC - {period_phrase(p)}",
         f"Kỳ báo cáo: {vn_short_date(p.start)} - {vn_short_date(p.end)} ({p.label})",
         "",
@@ -164,29 +204,15 @@ def render_text(report: Report) -> str:
     ]
     lines += [*_table(rows, {1, 2, 3}), "", "Tình trạng các buổi phát:"]
     lines += [f"  {STATUS_LABELS.get(s, s)}: {n}" for s, n in report.statuses]
-    lines += ["", "Chỉ tiêu:"]
-    if not report.targets:
-        lines.append("  (không có chỉ tiêu)")
-    for r in report.targets:
-        t = r.target
-        unit = f"{KIND_LABELS[t.kind]}/{UNIT_LABELS[t.per]}"
-        verdict = "ĐẠT" if r.met else "CHƯA ĐẠT"
-        lines.append(f"  {t.name}: kế hoạch {number_text(t.value)} {unit}, đạt {number_text(r.reached)} - {verdict}")
-        if len(r.units) > 1:
-            for u in r.units:
-                mark = "đạt" if u.met else "chưa đạt"
-                extra = f" (thiếu: {', '.join(u.short_topics)})" if u.short_topics else ""
-                part = " (không trọn kỳ)" if u.partial else ""
-                figures = f"{number_text(u.value)} / {number_text(u.expected)}"
-                lines.append(f"      {u.label}{part}: {figures} - {mark}{extra}")
-    lines += ["", "Buổi phát không trọn vẹn:"]
+    lines += ["", "Chỉ tiêu:", *_target_lines(report), "", "Buổi phát không trọn vẹn:"]
     if not report.incidents:
         lines.append("  (không có)")
     for i in report.incidents:
-        reason = f": {i.reason}" if i.reason else ""
+        reason = f": {reason_vi(i.reason)}" if i.reason else ""
         status = STATUS_LABELS.get(i.status, i.status)
         lines.append(f"  #{i.seq} {i.when.strftime('%d/%m/%Y %H:%M')} {i.slot} - {status}{reason}")
-    lines += ["", f"Mã kiểm chứng nhật ký: {report.chain_head}", ""]
+    code = f"Mã kiểm chứng nhật ký: {report.chain_head}"
+    lines += ["", code + (" (NHẬT KÝ KHÔNG QUA KIỂM TRA TOÀN VẸN)" if warning else ""), *warning, ""]
     return "\n".join(lines)
 
 

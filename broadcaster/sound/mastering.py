@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 from broadcaster.errors import AudioError
-from broadcaster.sound.ffmpeg import parse_ebur128_summary, run_ffmpeg
+from broadcaster.media.ffmpeg import parse_ebur128_summary, run_ffmpeg
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ sha256 of the exact PCM bytes sent, for the airing log.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import re
 import shutil
@@ -23,6 +24,7 @@ from typing import Protocol
 
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.errors import OutputError
+from broadcaster.media.pcm import patch_sizes, wav_header
 from broadcaster.sound.devices import (
     PACKAGE_OF,
     Backend,
@@ -31,7 +33,7 @@ from broadcaster.sound.devices import (
     player_command,
     resolve_backend,
 )
-from broadcaster.sound.pcm import WavLayout, patch_sizes, read_pcm, read_wav_layout
+from broadcaster.sound.stream import PcmSource, WavSource
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +50,23 @@ class PlaybackResult:
     sha256: str  # of the PCM bytes sent to the output (not the WAV header)
 
 
+Playable = PcmSource | Path  # a source of PCM, or a WAV file
+
+
 class Output(Protocol):
     name: str
 
-    def prepare(self, wav_path: Path) -> None: ...
+    def prepare(self, audio: Playable) -> None: ...
 
     def play(
-        self, wav_path: Path, start_at: datetime | None, on_started: Callable[[datetime], None] | None = None
+        self, audio: Playable, start_at: datetime | None, on_started: Callable[[datetime], None] | None = None
     ) -> PlaybackResult: ...
 
     def stop(self) -> None: ...
+
+
+def as_source(audio: Playable) -> PcmSource:
+    return WavSource(audio) if isinstance(audio, Path) else audio
 
 
 class _Waiter:
@@ -153,9 +162,9 @@ class DeviceOutput(_Stoppable):
             log.info("output %s uses the %s backend", self.name, self._resolved)
         return self._resolved
 
-    def _start_player(self, layout: WavLayout) -> Player:
+    def _start_player(self, key: tuple[int, int]) -> Player:
         backend = self._backend()
-        command = player_command(backend, self.device, layout.rate, layout.channels, self.latency_ms)
+        command = player_command(backend, self.device, key[0], key[1], self.latency_ms)
         if shutil.which(command[0]) is None:
             package = PACKAGE_OF[command[0]]
             raise OutputError(
@@ -163,50 +172,49 @@ class DeviceOutput(_Stoppable):
                 f"Is {package} installed? apt-get install {package}",
             )
         log.debug("starting player: %s", command)
-        return Player(command, backend, self.device, (layout.rate, layout.channels))
+        return Player(command, backend, self.device, key)
 
-    def prepare(self, wav_path: Path) -> None:
+    def prepare(self, audio: Playable) -> None:
         """Pre-roll: open the device now so play() only has to write."""
-        layout = read_wav_layout(wav_path)
+        source = as_source(audio)
+        key = (source.rate, source.channels)
         self._arm()
         with self._lock:
             old = self._player
-            if old is not None and old.alive() and old.key == (layout.rate, layout.channels):
+            if old is not None and old.alive() and old.key == key:
                 return
             self._player = None
         if old is not None:
             old.kill()
-        player = self._start_player(layout)
+        player = self._start_player(key)
         with self._lock:
             self._player = player
 
-    def _take_player(self, layout: WavLayout) -> Player:
+    def _take_player(self, key: tuple[int, int]) -> Player:
         with self._lock:
             player, self._player = self._player, None
-        if player is not None and player.alive() and player.key == (layout.rate, layout.channels):
+        if player is not None and player.alive() and player.key == key:
             return player
         if player is not None:
             player.kill()
-        player = self._start_player(layout)
+        player = self._start_player(key)
         with self._lock:
             self._player = player
         return player
 
     def play(
-        self, wav_path: Path, start_at: datetime | None, on_started: Callable[[datetime], None] | None = None
+        self, audio: Playable, start_at: datetime | None, on_started: Callable[[datetime], None] | None = None
     ) -> PlaybackResult:
         if not self._take_arming():
             now = self.clock.now()
             return PlaybackResult(now, now, False, 0.0, hashlib.sha256().hexdigest())
-        layout = read_wav_layout(wav_path)
-        with wav_path.open("rb") as f:
-            chunks = read_pcm(f, layout, self.chunk_s)
-        player = self._take_player(layout)
+        source = as_source(audio)
+        player = self._take_player((source.rate, source.channels))
         with self._lock:
             self._player = player
         try:
             player.wait_ready(self.ready_timeout_s)
-            return self._feed(player, layout, chunks, start_at, on_started)
+            return self._feed(player, source, start_at, on_started)
         finally:
             player.kill()
             with self._lock:
@@ -216,19 +224,23 @@ class DeviceOutput(_Stoppable):
     def _feed(
         self,
         player: Player,
-        layout: WavLayout,
-        chunks: list[bytes],
+        source: PcmSource,
         start_at: datetime | None,
         on_started: Callable[[datetime], None] | None,
     ) -> PlaybackResult:
         waiter = _Waiter(self.clock, self._stopped)
         digest = hashlib.sha256()
+        chunk_frames = max(1, round(source.rate * self.chunk_s))
+        # the first chunk is read before the start second: a part read late would delay the first sound
+        upcoming = source.chunks(chunk_frames)
+        first = next(upcoming, None)
+        chunks = itertools.chain([first] if first is not None else [], upcoming)
         if not waiter.until(start_at):
             now = self.clock.now()
             return PlaybackResult(now, now, False, 0.0, digest.hexdigest())
         stdin = player.proc.stdin
         assert stdin is not None
-        bytes_per_s = layout.rate * layout.frame_bytes
+        bytes_per_s = source.rate * 2 * source.channels
         t0 = self.clock.monotonic()
         started_at = self.clock.now() + timedelta(seconds=self.start_offset_s)
         sent = 0
@@ -263,11 +275,11 @@ class DeviceOutput(_Stoppable):
         ended_at = self.clock.now()
         if self._stopped.is_set():
             player.kill()
-            played = min(max(elapsed, 0.0), layout.duration_s)
+            played = min(max(elapsed, 0.0), sent / bytes_per_s)
             return PlaybackResult(started_at, ended_at, False, round(played, 3), digest.hexdigest())
         if player.proc.returncode != 0:
             raise player.failure()
-        return PlaybackResult(started_at, ended_at, True, round(layout.duration_s, 3), digest.hexdigest())
+        return PlaybackResult(started_at, ended_at, True, round(sent / bytes_per_s, 3), digest.hexdigest())
 
     def stop(self) -> None:
         self._stopped.set()
@@ -313,8 +325,8 @@ class FileOutput(_Stoppable):
         self.name = f"file:{self.folder}"
         self._stopped = threading.Event()
 
-    def prepare(self, wav_path: Path) -> None:
-        read_wav_layout(wav_path)
+    def prepare(self, audio: Playable) -> None:
+        as_source(audio)
         self._make_folder()
         self._arm()
 
@@ -327,9 +339,9 @@ class FileOutput(_Stoppable):
                 "Check [output] dir in config.toml and the folder's permissions.",
             ) from exc
 
-    def path_for(self, wav_path: Path, when: datetime) -> Path:
+    def path_for(self, name: str, when: datetime) -> Path:
         stamp = when.astimezone(self.tz).isoformat(timespec="seconds").replace(":", "-")
-        stem = re.sub(r"[^\w.-]+", "_", wav_path.stem)
+        stem = re.sub(r"[^\w.-]+", "_", name)
         path = self.folder / f"{stamp}_{stem}.wav"
         n = 2
         while path.exists():
@@ -338,9 +350,9 @@ class FileOutput(_Stoppable):
         return path
 
     def play(
-        self, wav_path: Path, start_at: datetime | None, on_started: Callable[[datetime], None] | None = None
+        self, audio: Playable, start_at: datetime | None, on_started: Callable[[datetime], None] | None = None
     ) -> PlaybackResult:
-        layout = read_wav_layout(wav_path)
+        source = as_source(audio)
         if not self._take_arming():
             now = self.clock.now()
             return PlaybackResult(now, now, False, 0.0, hashlib.sha256().hexdigest())
@@ -351,29 +363,32 @@ class FileOutput(_Stoppable):
             now = self.clock.now()
             return PlaybackResult(now, now, False, 0.0, digest.hexdigest())
         started_at = self.clock.now()
-        target = self.path_for(wav_path, start_at or started_at)
-        bytes_per_s = layout.rate * layout.frame_bytes
+        target = self.path_for(_name_of(audio), start_at or started_at)
+        bytes_per_s = source.rate * 2 * source.channels
         t0 = self.clock.monotonic()
         written = 0
+        completed = True
+        header = source.header if isinstance(source, WavSource) else wav_header(source.rate, source.channels)
         try:
-            with wav_path.open("rb") as src, target.open("wb") as out:
-                out.write(layout.header)
+            with target.open("wb") as out:
+                out.write(header)
                 if on_started is not None:
                     on_started(started_at)
-                for block in read_pcm(src, layout, self.chunk_s):
+                for block in source.chunks(max(1, round(source.rate * self.chunk_s))):
                     if self.realtime and not waiter.until_monotonic(t0 + written / bytes_per_s):
+                        completed = False
                         break
                     if self._stopped.is_set():
+                        completed = False
                         break
                     out.write(block)
                     digest.update(block)
                     written += len(block)
-                patch_sizes(out, layout, written)
+                patch_sizes(out, len(header), written)
         except OSError as exc:
             raise OutputError(
                 f"Cannot write {target}: {exc.strerror}.", "Check free disk space and [output] dir in config.toml."
             ) from exc
-        completed = written >= layout.data_size
         log.info("wrote %s (%s)", target, "complete" if completed else "stopped")
         return PlaybackResult(
             started_at, self.clock.now(), completed, round(written / bytes_per_s, 3), digest.hexdigest()
@@ -381,3 +396,7 @@ class FileOutput(_Stoppable):
 
     def stop(self) -> None:
         self._stopped.set()
+
+
+def _name_of(audio: Playable) -> str:
+    return audio.stem if isinstance(audio, Path) else str(getattr(audio, "name", "bulletin"))

@@ -170,6 +170,7 @@ def render(
     *,
     clock: Clock | None = None,
     retry_fallback: bool = False,
+    offline_only: bool = False,
 ) -> CachedRender:
     """Return mastered speech for already-normalized `text`, rendering only on a cache miss.
 
@@ -186,7 +187,7 @@ def render(
     with tempfile.TemporaryDirectory(prefix=".render-", dir=cache.folder) as tmp:
         raw = Path(tmp) / "speech.audio"
         try:
-            result = chain.synthesize(text, raw)
+            result = chain.synthesize(text, raw, offline_only=offline_only)
         except SpeechError:
             if hit is not None:
                 return hit

@@ -18,10 +18,12 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-
-import requests
+from typing import TYPE_CHECKING
 
 from broadcaster.errors import SpeechError
+
+if TYPE_CHECKING:
+    import requests
 from broadcaster.speech.engine import atomic_output, nfc
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,8 @@ MAX_RETRY_AFTER_S = 60.0
 _AUDIO_LINE = re.compile(r'jQ1olc","\[\\"(.*)\\"]')
 _CLAUSE_END = re.compile(r"(?<=[.,;:!?])\s+")
 
-OFFLINE_HINT = "Check the internet connection; espeak-ng speaks offline in the meantime."
+# Said only when gTTS failed; whether another voice spoke instead is the fallback chain's to say.
+OFFLINE_HINT = "Check the internet connection (gtts is Google's online voice)."
 
 
 class GttsFailure(SpeechError):
@@ -85,6 +88,7 @@ def _split_long(clause: str, max_chars: int) -> list[str]:
 
 
 class GttsEngine:
+    online = True  # needs Google's servers: passed over when speech must be made at air time
     name = "gtts"
 
     def __init__(
@@ -117,6 +121,8 @@ class GttsEngine:
         text = nfc(text).strip()
         if not text:
             raise SpeechError("There is no text to speak.", "Give the news item some text.")
+        import requests  # here: the daemon and the CLI load it only when Google's voice is used
+
         with atomic_output(out_path) as tmp, requests.Session() as session, tmp.open("wb") as fp:
             for piece in split_for_gtts(text):
                 try:
@@ -152,6 +158,8 @@ class GttsEngine:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send_once(self, session: requests.Session, prepared: requests.PreparedRequest) -> bytes:
+        import requests
+
         assert prepared.url is not None
         env = session.merge_environment_settings(prepared.url, {}, None, None, None)
         verify = env.get("verify")
@@ -199,6 +207,8 @@ def _retry_after(value: str | None) -> float | None:
 
 def check_gtts_reachable(tld: str = "com", timeout_s: float = 5.0) -> str | None:
     """None when Google's speech endpoint answers, otherwise why not (for `broadcaster doctor`)."""
+    import requests
+
     url = f"https://translate.google.{tld}/"
     try:
         reply = requests.head(url, timeout=timeout_s, allow_redirects=True)

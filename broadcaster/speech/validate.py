@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from broadcaster.errors import AudioError, SpeechError
-from broadcaster.sound.ffmpeg import decode_mono
+from broadcaster.media.ffmpeg import decode_mono
 
 log = logging.getLogger(__name__)
 

@@ -8,17 +8,38 @@ same number cannot both succeed; the loser's transaction rolls back whole.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, tzinfo
+from functools import partial
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from broadcaster.airlog import GENESIS, AiredItem, AiringDraft, AiringRecord, seal
+from broadcaster.airlog import (
+    GENESIS,
+    AiredItem,
+    AiringDraft,
+    AiringRecord,
+    ChainHead,
+    VerifyResult,
+    dump_canonical,
+    seal,
+)
+from broadcaster.airlog_verify import AIRING_COLUMNS, ITEM_COLUMNS, ChainScan, RawAiring, RawItem
 from broadcaster.errors import NotFoundError
 from broadcaster.store import summary
-from broadcaster.store.tables import AiredItemRow, AiringRow, EmergencyRequestRow, NewsItemRow, OnAirRow
+from broadcaster.store.plain import fetch, plain_time
+from broadcaster.store.tables import (
+    AiredItemRow,
+    AiringRow,
+    EmergencyRequestRow,
+    NewsItemRow,
+    OnAirRow,
+    StationStateRow,
+)
 
 
 def _ms(seconds: float) -> int:
@@ -54,11 +75,18 @@ def to_record(row: AiringRow) -> AiringRecord:
                 approved_by=i.approved_by,
                 approved_at=i.approved_at,
                 completed=i.completed,
+                kind=i.kind,
+                language=i.language,
+                source_id=i.source_id,
+                original_sha256=i.original_sha256,
+                audio_sha256=i.audio_sha256,
             )
             for i in row.items
         ),
         prev_hash=row.prev_hash,
         hash=row.hash,
+        relay=json.loads(row.relay_json) if row.relay_json is not None else None,
+        version=row.canonical_version,
     )
 
 
@@ -103,6 +131,8 @@ def append(
             exemption=record.exemption,
             prev_hash=record.prev_hash,
             hash=record.hash,
+            canonical_version=record.version,
+            relay_json=None if record.relay is None else dump_canonical(dict(record.relay)).decode("utf-8"),
         )
     )
     session.flush()
@@ -121,6 +151,11 @@ def append(
             approved_by=i.approved_by,
             approved_at=i.approved_at,
             completed=i.completed,
+            kind=i.kind,
+            language=i.language,
+            source_id=i.source_id,
+            original_sha256=i.original_sha256,
+            audio_sha256=i.audio_sha256,
         )
         for n, i in enumerate(record.items)
     )
@@ -152,7 +187,7 @@ def records(
 
 
 def iter_all(session: Session, batch: int = 2000) -> Iterator[AiringRecord]:
-    """Every record in chain order, in batches (for verification of a long log)."""
+    """Every record in chain order, in batches (ORM objects: for tests and small logs; `verify` streams rows)."""
     last = 0
     while True:
         rows = session.scalars(select(AiringRow).where(AiringRow.seq > last).order_by(AiringRow.seq).limit(batch)).all()
@@ -164,11 +199,115 @@ def iter_all(session: Session, batch: int = 2000) -> Iterator[AiringRecord]:
         session.expunge_all()
 
 
+def stream(
+    session: Session, after: int = 0, until: int | None = None, batch: int = 5000
+) -> Iterator[tuple[RawAiring, list[RawItem]]]:
+    """Every airing after #`after` (up to #`until`) in log order as plain rows with its items: two range
+    queries per batch."""
+    a, i = AiringRow, AiredItemRow
+    columns = (a.__table__.c[n] for n in AIRING_COLUMNS)
+    airing_cols = [plain_time(session, c) if c.key.endswith("_at") else c for c in columns]
+    columns = (i.__table__.c[n] for n in ITEM_COLUMNS)
+    item_cols = [plain_time(session, c) if c.key.endswith("_at") else c for c in columns]
+    last = after
+    while True:
+        upto = [] if until is None else [a.seq <= until]
+        airings = fetch(session, select(*airing_cols).where(a.seq > last, *upto).order_by(a.seq).limit(batch))
+        if not airings:
+            return
+        top = airings[-1][0]
+        # In insertion order: an airing's items are written in position order, so the index on
+        # airing_seq hands them over without a sort. Rows in another order (never written by
+        # broadcaster) fail the fast hash and are judged by the reference, which orders by position.
+        query = select(*item_cols).where(i.airing_seq > last, i.airing_seq <= top).order_by(i.airing_seq, i.id)
+        items: dict[int, list[RawItem]] = {
+            seq: list(rows) for seq, rows in groupby(fetch(session, query), itemgetter(0))
+        }
+        for row in airings:
+            yield row, items.get(row[0], [])
+        last = top
+
+
+OnRecord = Callable[[RawAiring, list[RawItem]], None]
+
+
+def scan(
+    session: Session, checker: ChainScan, on_record: OnRecord | None = None, after: int = 0, until: int | None = None
+) -> None:
+    """Feed the airings after #`after` (up to #`until`) to `checker`, stopping at its first problem.
+
+    `on_record(airing, items)` is called for every airing that verified, in log order (e.g. to
+    sum the log again while it is read once)."""
+    for airing, items in stream(session, after, until):
+        if not checker.feed(airing, items, partial(get, session, airing[0])):
+            return
+        if on_record is not None:
+            on_record(airing, items)
+
+
+def verify(session: Session, head: ChainHead | None = None) -> VerifyResult:
+    """`airlog.verify_chain` over the whole log, streamed (same verdicts and messages)."""
+    checker = ChainScan(head)
+    scan(session, checker)
+    return checker.result()
+
+
+def link_problem(session: Session, batch: int = 20_000) -> str | None:
+    """Whether the chain holds together without re-hashing it: airings 1..N, each linked to the one before.
+
+    A report runs this every time, so it reads as little as it can: the count and the ends of the
+    numbering (a unique key numbered 1..N with N rows has no gap), then the two hash columns in
+    order. When something is wrong, the full verification names the first bad record, with
+    `log verify`'s own words."""
+    a = AiringRow
+    count, first, last = session.execute(select(func.count(), func.min(a.seq), func.max(a.seq))).one()
+    if count and (first != 1 or last != count):
+        return verify(session).problem or "The airing log changed while it was being checked."
+    prev = GENESIS
+    for low in range(1, (count or 0) + 1, batch):
+        for prev_hash, record_hash in fetch(
+            session, select(a.prev_hash, a.hash).where(a.seq.between(low, low + batch - 1)).order_by(a.seq)
+        ):
+            if prev_hash != prev:
+                return verify(session).problem or "The airing log changed while it was being checked."
+            prev = record_hash
+    return None
+
+
+# The largest id a database integer holds; a longer number typed by hand names no airing.
+MAX_SEQ = 2**63 - 1
+
+
 def get(session: Session, seq: int) -> AiringRecord:
-    row = session.get(AiringRow, seq)
+    row = session.get(AiringRow, seq) if 0 < seq <= MAX_SEQ else None
     if row is None:
         raise NotFoundError(f"There is no airing {seq} in the log.", "Run `broadcaster log` to see the airings.")
     return to_record(row)
+
+
+VERDICT_KEY = "log_verify_verdict"
+
+
+def last_verdict(session: Session) -> str | None:
+    """What the last full verification found, as `reports.verification.verdict_text` wrote it."""
+    return session.scalar(select(StationStateRow.value).where(StationStateRow.key == VERDICT_KEY))
+
+
+def keep_verdict(session: Session, text: str, now: datetime) -> None:
+    row = session.get(StationStateRow, VERDICT_KEY)
+    if row is None:
+        session.add(StationStateRow(key=VERDICT_KEY, value=text, updated_at=now))
+    else:
+        row.value, row.updated_at = text, now
+
+
+def hash_of(session: Session, seq: int) -> str | None:
+    return session.scalar(select(AiringRow.hash).where(AiringRow.seq == seq))
+
+
+def seq_of(session: Session, record_hash: str) -> int | None:
+    """The airing that carries `record_hash` (the hash column is unique), if any."""
+    return session.scalar(select(AiringRow.seq).where(AiringRow.hash == record_hash))
 
 
 def count(session: Session) -> int:
@@ -178,10 +317,34 @@ def count(session: Session) -> int:
 def has_record(session: Session, slot: str, scheduled_at: datetime) -> bool:
     found = session.scalar(
         select(AiringRow.seq)
-        .where(AiringRow.slot == slot, AiringRow.scheduled_at == scheduled_at, AiringRow.kind == "slot")
+        .where(AiringRow.slot == slot, AiringRow.scheduled_at == scheduled_at, AiringRow.kind.in_(("slot", "relay")))
         .limit(1)
     )
     return found is not None
+
+
+def slot_keys_since(session: Session, since: datetime) -> set[tuple[str, datetime]]:
+    """(slot, scheduled time) of the slot records scheduled after `since`."""
+    rows = session.execute(
+        select(AiringRow.slot, AiringRow.scheduled_at).where(
+            AiringRow.kind.in_(("slot", "relay")), AiringRow.scheduled_at > since
+        )
+    )
+    return {(slot, at) for slot, at in rows}
+
+
+def has_airing(session: Session, draft: AiringDraft) -> bool:
+    """Whether this airing (same kind, slot, scheduled and start time, status) is in the log already."""
+    query = select(AiringRow.seq).where(
+        AiringRow.kind == draft.kind,
+        AiringRow.slot == draft.slot,
+        AiringRow.scheduled_at == draft.scheduled_at,
+        AiringRow.status == draft.status,
+    )
+    query = query.where(
+        AiringRow.started_at.is_(None) if draft.started_at is None else AiringRow.started_at == draft.started_at
+    )
+    return session.scalar(query.limit(1)) is not None
 
 
 # ------------------------------------------------------------ on air journal

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from broadcaster.errors import StoreError
+from broadcaster.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -36,24 +39,40 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def describe_url(url: str) -> str:
-    """The URL without its password, for messages."""
+    """The URL without its password, for messages; a SQLite file by its real path, not URL-escaped."""
     try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(url).render_as_string(hide_password=True)
+        parsed = make_url(url)
     except ArgumentError:
         return url
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return f"sqlite:///{parsed.database}"
+    return parsed.render_as_string(hide_password=True)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL or an in-memory database)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
 
 
 def translate(exc: BaseException, url: str) -> StoreError:
     """Turn a driver error into a message an official can act on."""
     where = describe_url(url)
     text = str(getattr(exc, "orig", exc) or exc)
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
+        return read_only(where, sqlite_file(url) is not None)
     if "locked" in text or "busy" in text:
         return StoreError(
             f"The station database {where} is locked by another program.",
             "Wait a moment and try again; if it persists, check that no other program holds it open.",
         )
+    if "malformed" in text or "not a database" in text:
+        return damaged(where, text)
     if "unable to open database file" in text:
         return StoreError(
             f"The station database {where} cannot be opened.",
@@ -63,6 +82,8 @@ def translate(exc: BaseException, url: str) -> StoreError:
         return StoreError(f"The station database {where} is not set up.", "Run `broadcaster init` first.")
     if "disk" in text and ("full" in text or "I/O" in text):
         return StoreError(f"The disk holding {where} is full or failing.", "Free disk space, then try again.")
+    if isinstance(exc, DataError):
+        return _data_error(exc, text)
     if isinstance(exc, OperationalError):
         return StoreError(
             f"The station database {where} cannot be reached: {text.strip().splitlines()[0] if text else exc}.",
@@ -71,16 +92,109 @@ def translate(exc: BaseException, url: str) -> StoreError:
     return StoreError(f"Database error on {where}: {text}.", "Run `broadcaster doctor` to check the station.")
 
 
+def read_only(where: str, sqlite: bool) -> StoreError:
+    if sqlite:
+        hint = _(
+            "Check that the file and its folder are writable by the user running broadcaster "
+            "and that the disk is not mounted read-only."
+        )
+    else:
+        hint = _("Check that the database user may write to the tables and that the server is not a read-only standby.")
+    return StoreError(
+        _("The station database {where} is read-only: broadcaster cannot write to it.").format(where=where), hint
+    )
+
+
+def damaged(where: str, detail: str) -> StoreError:
+    return StoreError(
+        _("The station database {where} is damaged ({detail}).").format(
+            where=where, detail=detail.strip().splitlines()[0]
+        ),
+        _("Stop the station, copy the latest backup over it, then run `broadcaster log verify`."),
+    )
+
+
+# Column names as the official knows the values (the CLI's options).
+_FIELDS = {
+    "airings_wanted": "number of airings",
+    "approved_by": "name of the person approving",
+    "topic": "topic code",
+    "slot": "slot name",
+    "news_items_id": "news item id",
+    "pk_1": "id",
+}
+
+
+def _field(column: str) -> str:
+    return _FIELDS.get(column, column.replace("_", " "))
+
+
+def _data_error(exc: DataError, text: str) -> StoreError:
+    """A value the database refused, named like the station's own checks name it (PostgreSQL checks types)."""
+    params = exc.params if isinstance(exc.params, dict) else {}
+    length = re.search(r"character varying\((\d+)\)", text)
+    if length:
+        limit = int(length[1])
+        column = next((_field(k) for k, v in params.items() if isinstance(v, str) and len(v) > limit), "text")
+        return StoreError(
+            _("The {field} is too long for the station database: at most {limit} characters.").format(
+                field=column, limit=limit
+            ),
+            _("Shorten it."),
+        )
+    if "out of range" in text:
+        column = next((_field(k) for k, v in params.items() if isinstance(v, int) and abs(v) > 2**31 - 1), "number")
+        return StoreError(
+            _("The {field} is too large for the station database.").format(field=column),
+            _("Check the number you typed."),
+        )
+    if "NUL" in text:
+        return StoreError(
+            _("A text contains a NUL character (0x00), which the station database cannot store."),
+            _("Remove it: copy the text into Notepad and back, or retype it."),
+        )
+    return StoreError(
+        _("The station database refused a value: {reason}.").format(reason=text.strip().splitlines()[0]),
+        _("Check what you typed."),
+    )
+
+
+def _refuse_emptied(url: str) -> None:
+    """A station database cut to 0 bytes: its records are gone, and connecting would make it a new empty one.
+
+    Checked before the first connection, since SQLite writes a fresh header into an
+    empty file on connect and `init` would then quietly start a new airing log.
+    """
+    path = sqlite_file(url)
+    if path is None:
+        return
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        return  # missing: `init` creates it; unreadable: the connection says why
+    if empty:
+        raise StoreError(
+            _(
+                "The station database {path} is empty (0 bytes): the airing log and the news queue it held are gone."
+            ).format(path=path),
+            _(
+                "Copy your latest backup over it (e.g. cp /path/to/backup/station.db {path}); "
+                "for a new station, delete the empty file and run `broadcaster init`."
+            ).format(path=path),
+        )
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
+        _refuse_emptied(url)
         try:
             if url.startswith("sqlite"):
                 self.engine: Engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             else:
                 self.engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
-        except (ArgumentError, NoSuchModuleError) as exc:
+        except (ArgumentError, NoSuchModuleError, ImportError) as exc:
             raise StoreError(
                 f"The database URL '{describe_url(url)}' is not valid: {exc}.",
                 "Use sqlite:///station.db or postgresql+psycopg://user:password@host/dbname in config.toml.",
@@ -97,6 +211,14 @@ class Database:
         except SQLAlchemyError as exc:
             session.rollback()
             raise translate(exc, self.url) from exc
+        except (OverflowError, UnicodeEncodeError) as exc:
+            # SQLite's driver raises these itself, outside SQLAlchemy's errors; the checks before
+            # the database should have caught the value, so say plainly what the database refused
+            session.rollback()
+            raise StoreError(
+                _("The station database cannot store a value given: {reason}.").format(reason=exc),
+                _("Check the numbers and text you typed."),
+            ) from exc
         except BaseException:
             session.rollback()
             raise
@@ -131,8 +253,9 @@ class Database:
 
     def upgrade(self, revision: str = "head", tz: tzinfo | None = None) -> tuple[str | None, str]:
         """Bring the schema to `revision`; returns (before, after). `tz`: the station's time zone."""
-        if self.url.startswith("sqlite:///"):
-            Path(self.url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_file(self.url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         from alembic import command
 
         before = self.current_revision()
@@ -160,6 +283,47 @@ class Database:
                 f"{self.head_revision()}.",
                 "Run `broadcaster init` to upgrade it (existing records are kept).",
             )
+
+    # ------------------------------------------------------------ health (doctor)
+
+    def check_integrity(self) -> None:
+        """Raise StoreError when SQLite finds damaged pages (PostgreSQL checks its own pages)."""
+        if sqlite_file(self.url) is None:
+            return
+        try:
+            with self.engine.connect() as connection:
+                rows = [r[0] for r in connection.execute(text("PRAGMA quick_check(5)"))]
+        except (DBAPIError, OperationalError) as exc:
+            raise translate(exc, self.url) from exc
+        if rows != ["ok"]:
+            raise damaged(describe_url(self.url), "; ".join(str(r) for r in rows))
+
+    def check_writable(self) -> None:
+        """Raise StoreError when the station could read but not write (a daemon would fail at its first record)."""
+        where = describe_url(self.url)
+        try:
+            with self.engine.connect() as connection:
+                if sqlite_file(self.url) is not None:
+                    # a header write rolled back: SQLite refuses it at once on a file it opened read-only
+                    # (taking the write lock alone succeeds there, since in WAL mode the lock is elsewhere)
+                    version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+                    connection.exec_driver_sql("BEGIN")
+                    try:
+                        connection.exec_driver_sql(f"PRAGMA user_version = {int(version or 0)}")
+                    finally:
+                        connection.exec_driver_sql("ROLLBACK")
+                    return
+                standby = connection.execute(text("SELECT pg_is_in_recovery()")).scalar()
+                may_write = connection.execute(
+                    text(
+                        "SELECT has_table_privilege('airings', 'INSERT') "
+                        "AND has_table_privilege('news_items', 'UPDATE')"
+                    )
+                ).scalar()
+        except (DBAPIError, OperationalError) as exc:
+            raise translate(exc, self.url) from exc
+        if standby or not may_write:
+            raise read_only(where, sqlite=False)
 
     def table_names(self) -> list[str]:
         return inspect(self.engine).get_table_names()

@@ -64,3 +64,11 @@ def add_row(session: Session, now: datetime, **values: object) -> NewsItemRow:
     session.add(row)
     session.flush()
     return row
+
+
+def cancelled_among(session: Session, item_ids: Sequence[int]) -> list[int]:
+    """Which of `item_ids` are cancelled."""
+    if not item_ids:
+        return []
+    query = select(NewsItemRow.id).where(NewsItemRow.id.in_(list(item_ids)), NewsItemRow.cancelled_at.is_not(None))
+    return list(session.scalars(query))

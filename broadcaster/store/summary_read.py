@@ -1,102 +1,83 @@
-"""Reading the airtime summary back: a period's figures as `Facts`, and its incidents.
+"""Reading a period back for a report: its sealed days as `Facts`, its incidents, and the checks on both.
 
-The writing side, and what the tables hold, is in summary.py.
+The writing side, and what a day holds, is in summary.py and reports/daybook.py. Every day
+read is checked against its seal and against the airing it names (one join); what a report
+checks as a whole is in evidence.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Date, String, func, select, type_coerce
+from sqlalchemy import String, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from broadcaster.airlog import STATUSES
+from broadcaster.reports.daybook import Day, SumRow, check_row
+from broadcaster.reports.daybook_period import period_facts, period_parts
 from broadcaster.reports.figures import Facts, Incident
 from broadcaster.reports.periods import Period
-from broadcaster.store.summary import INCIDENT_STATUSES, dialect, ensure
-from broadcaster.store.tables import AiringRow, AirtimeDailyRow, AirtimeItemLastRow
+from broadcaster.store.summary import dialect, ensure
+from broadcaster.store.tables import AiringRow, AirtimeSumRow
+
+INCIDENT_STATUSES = tuple(s for s in STATUSES if s != "completed")
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """A period's figures and what the reading found wrong with them (nothing, normally)."""
+
+    facts: Facts
+    problems: tuple[str, ...]
+    airings: int  # airings of the period in the log itself, to compare with the figures
+
+
+def read_period(session: Session, period: Period, tz: tzinfo) -> PeriodFigures:
+    """The airings of `period` (station-local dates, inclusive) summed, as `rollup` would, each row checked.
+
+    Reads the runs wholly inside the period and the days at its edges (`daybook.period_parts`)."""
+    ensure(session, tz)
+    t, a = AirtimeSumRow, AiringRow
+    runs, edges = period_parts(period)
+    wanted = [and_(t.span == "day", t.start.between(first, last)) for first, last in edges]
+    if runs is not None:
+        wanted.append(and_(t.span == "run", t.start.between(*runs)))
+    as_day = _day_reader(session)
+    rows = (
+        session.connection()
+        .execute(
+            select(t.span, _raw(session, t.start), t.figures, t.last_seq, t.last_hash, t.seal, a.hash)
+            .outerjoin(a, a.seq == t.last_seq)
+            .where(or_(*wanted))
+        )
+        .all()
+    )
+    problems: list[str] = []
+    days: list[tuple[date, Day]] = []
+    for span, start, figures, last_seq, last_hash, seal, hash_there in rows:
+        row = SumRow(span, as_day(start), figures, last_seq, last_hash, seal)
+        problem = check_row(row, hash_there)
+        if problem is not None:
+            problems.append(problem)
+            continue  # a forged row is not summed: its figures mean nothing
+        days.append((row.start, Day.parse(figures)))
+    low, high = utc_bounds(period, tz)
+    in_log = session.scalar(select(func.count()).select_from(a).where(a.scheduled_at >= low, a.scheduled_at < high))
+    facts = period_facts(days, period, incidents(session, period, tz))
+    return PeriodFigures(facts, tuple(sorted(problems)), int(in_log or 0))
 
 
 def facts(session: Session, period: Period, tz: tzinfo) -> Facts:
-    """The airings of `period` (station-local dates, inclusive) summed, as `rollup` would."""
-    ensure(session, tz)
-    d = AirtimeDailyRow
-    in_period = d.day.between(period.start, period.end)
-    as_day = _day_reader(session)
-    day_airings: dict[date, int] = {}
-    day_topic_ms: dict[tuple[date, str], int] = {}
-    day_topic_airings: dict[tuple[date, str], int] = {}
-    segment = _segment_start(session, d.day, period.start)
-    for dimension, raw_day, key, ms, airings in session.execute(
-        select(d.dimension, segment, d.key, func.sum(d.ms), func.sum(d.airings))
-        .where(d.dimension.in_(("all", "topic")), in_period)
-        .group_by(d.dimension, segment, d.key)
-    ):
-        day = as_day(raw_day)
-        if dimension == "all":
-            day_airings[day] = int(airings)
-        else:
-            day_topic_ms[(day, key)] = int(ms)
-            day_topic_airings[(day, key)] = int(airings)
-    groups: dict[str, tuple[dict[str, int], dict[str, int], dict[str, int]]] = {
-        g: ({}, {}, {}) for g in ("slot", "priority", "status")
-    }
-    for dimension, key, ms, items, airings in session.execute(
-        select(d.dimension, d.key, func.sum(d.ms), func.sum(d.items), func.sum(d.airings))
-        .where(d.dimension.in_(tuple(groups)), in_period)
-        .group_by(d.dimension, d.key)
-    ):
-        by_ms, by_items, by_airings = groups[dimension]
-        by_ms[key], by_items[key], by_airings[key] = int(ms), int(items), int(airings)
-    lt = AirtimeItemLastRow
-    topic_items = {
-        topic: int(n)
-        for topic, n in session.execute(
-            select(lt.topic, func.sum(lt.items))
-            .where(lt.day.between(period.start, period.end), lt.next_day > period.end)
-            .group_by(lt.topic)
-        )
-    }
-    return Facts(
-        day_topic_ms=day_topic_ms,
-        day_topic_airings=day_topic_airings,
-        day_airings=day_airings,
-        slot_ms=groups["slot"][0],
-        slot_items=groups["slot"][1],
-        slot_airings=groups["slot"][2],
-        priority_ms=groups["priority"][0],
-        priority_items=groups["priority"][1],
-        priority_airings=groups["priority"][2],
-        topic_items=topic_items,
-        distinct_items=sum(topic_items.values()),
-        statuses=groups["status"][2],
-        incidents=incidents(session, period, tz),
-    )
+    """`read_period(...).facts`: the figures alone."""
+    return read_period(session, period, tz).facts
 
 
-# SQLite hands dates and times back as text that SQLAlchemy parses with a regular
-# expression per value; a 10-year report reads ~40,000 day rows and thousands of
-# incidents, so there they are read as text and parsed with the C `fromisoformat`
-# (days once each). PostgreSQL's driver already returns date and datetime objects.
-
-
-def _segment_start(session: Session, day: Any, period_start: date) -> Any:
-    """The first day of the run of days sharing one ISO week, one month and the period.
-
-    Every unit a report sums by (ISO week, month, quarter, year, the period) is a
-    union of such runs, so the figures summed per run and filed under its first
-    day give the same report as daily ones, from about six times fewer rows.
-    """
-    if dialect(session) == "sqlite":
-        return func.max(
-            func.date(day, "weekday 0", "-6 days"), func.date(day, "start of month"), period_start.isoformat()
-        )
-    return func.greatest(
-        func.cast(func.date_trunc("week", day), Date),
-        func.cast(func.date_trunc("month", day), Date),
-        period_start,
-    )
+# SQLite hands dates and times back as text that SQLAlchemy parses one value at a time; a
+# 10-year report reads ~620 runs and thousands of incidents, so there they are read as
+# text and parsed with the C `fromisoformat`. PostgreSQL's driver already returns objects.
 
 
 def _raw(session: Session, column: Any) -> Any:
@@ -106,21 +87,13 @@ def _raw(session: Session, column: Any) -> Any:
 def _day_reader(session: Session) -> Callable[[Any], date]:
     if dialect(session) != "sqlite":
         return lambda value: value
-    cache: dict[str, date] = {}
-
-    def read(text_: str) -> date:
-        day = cache.get(text_)
-        if day is None:
-            day = cache[text_] = date.fromisoformat(text_)
-        return day
-
-    return read
+    return date.fromisoformat
 
 
 def _utc_reader(session: Session) -> Callable[[Any], datetime]:
     if dialect(session) != "sqlite":
         return lambda value: value.astimezone(UTC)
-    return lambda text_: datetime.fromisoformat(text_).replace(tzinfo=UTC)
+    return lambda text_: datetime.fromisoformat(text_ + "+00:00")
 
 
 def utc_bounds(period: Period, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -130,15 +103,17 @@ def utc_bounds(period: Period, tz: tzinfo) -> tuple[datetime, datetime]:
 
 
 def incidents(session: Session, period: Period, tz: tzinfo) -> tuple[Incident, ...]:
-    """Airings of the period that did not complete (index ix_airings_status_scheduled)."""
+    """Airings of the period that did not complete (index ix_airings_status_scheduled), in time order."""
     a = AiringRow
     low, high = utc_bounds(period, tz)
     as_utc = _utc_reader(session)
-    rows = session.execute(
-        select(_raw(session, a.scheduled_at), a.seq, a.slot, a.kind, a.status, a.reason).where(
-            a.status.in_(INCIDENT_STATUSES), a.scheduled_at >= low, a.scheduled_at < high
+    rows = (
+        session.connection()
+        .execute(  # Core, not the ORM: thousands of rows over ten years
+            select(_raw(session, a.scheduled_at), a.seq, a.slot, a.kind, a.status, a.reason)
+            .where(a.status.in_(INCIDENT_STATUSES), a.scheduled_at >= low, a.scheduled_at < high)
+            .order_by(a.scheduled_at, a.seq)
         )
+        .all()
     )
-    found = [Incident(as_utc(at).astimezone(tz), *rest) for at, *rest in rows]
-    found.sort(key=lambda i: (i.when, i.seq))
-    return tuple(found)
+    return tuple(Incident(as_utc(at).astimezone(tz), *rest) for at, *rest in rows)

@@ -69,6 +69,13 @@ class NewsItemRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source_note: Mapped[str | None] = mapped_column(String(500))
+    source_id: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)  # district bulletin id (0008)
+    # what the item sounds like (0009): spoken text, or a recording kept in [recordings] folder
+    kind: Mapped[str] = mapped_column(String(16), default="speech", server_default="speech")
+    language: Mapped[str] = mapped_column(String(8), default="vie", server_default="vie")
+    recording_sha256: Mapped[str | None] = mapped_column(String(64))  # the original file, byte for byte
+    recording_name: Mapped[str | None] = mapped_column(String(255))  # as received, for the evidence
+    recording_seconds: Mapped[float | None] = mapped_column(Float)  # mastered, silence trimmed
 
     renderings: Mapped[list[RenderingRow]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="RenderingRow.id"
@@ -129,6 +136,9 @@ class AiringRow(Base):
     exemption: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # the canonical form the record was sealed in (1: before recordings, relays and district bulletins)
+    canonical_version: Mapped[int] = mapped_column(Integer, default=2, server_default="1")
+    relay_json: Mapped[str | None] = mapped_column(Text)  # canonical JSON of the relay block (version 2)
 
     items: Mapped[list[AiredItemRow]] = relationship(
         back_populates="airing", order_by="AiredItemRow.position", lazy="selectin"
@@ -158,6 +168,12 @@ class AiredItemRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(200))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed: Mapped[bool] = mapped_column(Boolean)
+    # canonical version 2
+    kind: Mapped[str] = mapped_column(String(16), default="speech", server_default="speech")
+    language: Mapped[str] = mapped_column(String(8), default="vie", server_default="vie")
+    source_id: Mapped[str | None] = mapped_column(String(64))
+    original_sha256: Mapped[str | None] = mapped_column(String(64))
+    audio_sha256: Mapped[str | None] = mapped_column(String(64))
 
     airing: Mapped[AiringRow] = relationship(back_populates="items")
 
@@ -196,45 +212,16 @@ class EmergencyRequestRow(Base):
 
 # --- the airtime summary (store/summary.py keeps it in the transaction of each append) ---
 
-# SQLite keeps these rows in primary-key order (no rowid), so a report's period is one contiguous range.
-_KEY_ORDERED = ({"sqlite_with_rowid": False},)
 
+class AirtimeSumRow(Base):
+    """The figures of one station-local day, or of a run of days (one ISO week within one month),
+    sealed against the airing log (reports/daybook.py)."""
 
-class AirtimeDailyRow(Base):
-    """Airtime of one station-local day, per topic, slot, priority or status ("all": the day's total)."""
+    __tablename__ = "airtime_sums"
 
-    __tablename__ = "airtime_daily"
-    __table_args__ = _KEY_ORDERED
-
-    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)  # all | topic | slot | priority | status
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    ms: Mapped[int] = mapped_column(BigInteger)  # of items on air
-    items: Mapped[int] = mapped_column(Integer)  # item airings on air
-    airings: Mapped[int] = mapped_column(Integer)  # airings with an item on air (status: every airing)
-
-
-class AirtimeItemDayRow(Base):
-    """A day a news item was on air, chained to the next such day."""
-
-    __tablename__ = "airtime_item_days"
-    __table_args__ = _KEY_ORDERED
-
-    item_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    topic: Mapped[str] = mapped_column(String(64))  # of the item's last airing that day
-    last_seq: Mapped[int] = mapped_column(BigInteger)
-    last_pos: Mapped[int] = mapped_column(Integer)
-    next_day: Mapped[date | None] = mapped_column(Date)
-
-
-class AirtimeItemLastRow(Base):
-    """How many items were on air on `day` (as `topic`) and next on air on `next_day` (9999-12-31: not yet)."""
-
-    __tablename__ = "airtime_item_lasts"
-    __table_args__ = _KEY_ORDERED
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
-    next_day: Mapped[date] = mapped_column(Date, primary_key=True)
-    items: Mapped[int] = mapped_column(Integer)
+    span: Mapped[str] = mapped_column(String(3), primary_key=True)  # day | run
+    start: Mapped[date] = mapped_column(Date, primary_key=True)
+    figures: Mapped[str] = mapped_column(Text)  # canonical JSON
+    last_seq: Mapped[int] = mapped_column(BigInteger)  # the last airing that changed the figures
+    last_hash: Mapped[str] = mapped_column(String(64))
+    seal: Mapped[str] = mapped_column(String(64))

@@ -3,6 +3,11 @@
 All-caps abbreviations match case-sensitively as whole tokens, so an
 already spoken text (lower case) is never expanded twice. An abbreviation
 may be glued to a number (TW6, QH14): the number stays and is read later.
+An abbreviation written with its full stop ("Tp.", "tx.", "P.7") takes the
+stop with it, so no pause falls inside a place name ("thành phố Hà Tĩnh");
+a one-letter one ("P.", "Q.") only before a number, where it cannot be
+someone's initial. Abbreviations joined by hyphens ("HĐND-UBND") are each
+expanded.
 """
 
 from __future__ import annotations
@@ -49,14 +54,22 @@ def _alternation(keys: list[str]) -> str:
     return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
 
 
+def _group(name: str, keys: list[str], caps: bool) -> str:
+    alternation = f"(?P<{name}>{_alternation(keys)})"
+    return alternation if caps else f"(?i:{alternation})"
+
+
 class Expander:
     """Compiled matcher for one abbreviation table."""
 
     def __init__(self, table: Mapping[str, str]) -> None:
         self._table = dict(table)
         self._lower = {k.lower(): v for k, v in table.items() if not _is_caps(k)}
-        caps = [k for k in table if _is_caps(k)]
-        other = [k for k in table if not _is_caps(k)]
+        plain = [k for k in table if not k.endswith(".")]
+        dotted = [k for k in table if k.endswith(".")]
+        caps = [k for k in plain if _is_caps(k)]
+        other = [k for k in plain if not _is_caps(k)]
+        self._dotted = self._dotted_pattern(dotted)
         # Not after a letter, digit or joiner; not before a letter (digits may follow: TW6).
         before, after = r"(?<![\w&/-])", rf"(?!{_LETTER}|-{_LETTER}|&)"
         parts = []
@@ -65,6 +78,27 @@ class Expander:
         if other:
             parts.append(f"(?i:(?P<other>{_alternation(other)}))")
         self._pattern = re.compile(f"{before}(?:{'|'.join(parts)}){after}") if parts else None
+
+    @staticmethod
+    def _dotted_pattern(keys: list[str]) -> re.Pattern[str] | None:
+        caps = [k for k in keys if _is_caps(k)]
+        other = [k for k in keys if not _is_caps(k)]
+        parts = [_group(n, ks, c) for n, ks, c in (("dcaps", caps, True), ("dother", other, False)) if ks]
+        # Only where a name or number follows on the same line: a full stop at the end is the sentence's.
+        return re.compile(rf"(?<![\w&/.-])(?:{'|'.join(parts)})(?=[ \t]*[^\W_])") if parts else None
+
+    def _replace_dotted(self, match: re.Match[str]) -> str:
+        key = match.group("dcaps") if "dcaps" in match.re.groupindex else None
+        words = self._table[key] if key is not None else self._lower[match.group("dother").lower()]
+        if key is not None and len(key) == 2 and not match.string[match.end() :].lstrip(" \t")[:1].isdigit():
+            return match.group(0)  # "Nguyễn Văn P. và ..." is an initial, "P.7" a ward
+        return words + " "
+
+    def _replace_chain(self, match: re.Match[str]) -> str:
+        parts = match.group(0).split("-")
+        if match.group(0) in self._table or not all(_is_caps(p) and p in self._table for p in parts):
+            return match.group(0)
+        return ", ".join(self._table[p] for p in parts)
 
     def expansion(self, key: str) -> str | None:
         return self._table.get(key) or self._lower.get(key.lower())
@@ -75,6 +109,10 @@ class Expander:
 
     def expand(self, text: str) -> str:
         text = self.expand_context(text)
+        if self._dotted is not None and "." in text:
+            text = self._dotted.sub(self._replace_dotted, text)
+        if "-" in text:
+            text = _CHAIN.sub(self._replace_chain, text)
         if self._pattern is None:
             return text
         return self._pattern.sub(self._replace, text)
@@ -91,7 +129,9 @@ class Expander:
         return words
 
 
-_TT_RE = re.compile(r"(?<![\w&/-])TT(?![\w&]|-\w)(?P<next>\s*[^\s,.;:]*)")
+_CHAIN = re.compile(r"(?<![\w&/-])[A-ZĐ][A-ZĐƯ&]+(?:-[A-ZĐ][A-ZĐƯ&]+)+(?![\w-])")
+# "TT." before a name is a town (thị trấn Phố Châu); "TT.HĐND" is still the standing committee.
+_TT_RE = re.compile(r"(?<![\w&/-])TT(?![\w&]|-\w)(?P<dot>\.(?=[ \t]*[^\W_]))?(?P<next>[ \t]*[^\s,.;:]*)")
 
 
 def _expand_tt(text: str) -> str:
@@ -106,10 +146,10 @@ def _tt_replace(match: re.Match[str]) -> str:
     elif word[0].isdigit() or word.lower() == "số":
         meaning = "thông tư"
     elif word[0].isupper():
-        meaning = "trung tâm"
+        meaning = "thị trấn" if match.group("dot") else "trung tâm"
     else:
         meaning = "thường trực"
-    return meaning + nxt
+    return f"{meaning} {word}" if match.group("dot") else meaning + nxt
 
 
 @lru_cache(maxsize=16)

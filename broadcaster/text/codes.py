@@ -162,6 +162,20 @@ def read_code(
     return " ".join(words)
 
 
+# A document's type and issuer without a number: "NQ-CP", "KH-UBND", "QĐ-TTg".
+_TYPE_ISSUER = re.compile(
+    rf"(?<![\w/.,-])(?P<type>[A-ZĐ][A-Za-zĐđ]*)-(?P<segs>{_SEGMENT}(?:-{_SEGMENT})*)(?![\w/]|-\w)"
+)
+
+
+def _type_issuer(match: re.Match[str], fallback: Callable[[str], str | None]) -> str:
+    doc_type = DOC_TYPES.get(match.group("type"))
+    issuers = [_issuer_words(s, fallback) for s in match.group("segs").split("-")]
+    if doc_type is None or not all(issuers):
+        return match.group(0)
+    return f"{doc_type} của {', '.join(w for w in issuers if w)}"
+
+
 def replace_codes(text: str, fallback: Callable[[str], str | None]) -> str:
     def code(match: re.Match[str]) -> str:
         segments = re.split(r"[-.]", match.group("segs"))
@@ -175,23 +189,66 @@ def replace_codes(text: str, fallback: Callable[[str], str | None]) -> str:
         after = match.string[match.end() :]
         return read_code(match.group("num"), None, segments, before, after, fallback)
 
-    return CODE_RE.sub(code, PARTY_RE.sub(party, text))
+    text = CODE_RE.sub(code, PARTY_RE.sub(party, text))
+    return _TYPE_ISSUER.sub(lambda m: _type_issuer(m, fallback), text)
 
 
 # Phones: after a cue word any digit run is a phone; without one, the shape must be a phone's.
 _PHONE_CUE = re.compile(
-    r"(?i)(?P<cue>điện thoại|\bđt\b|sđt|hotline|đường dây nóng|số máy|\bfax\b|zalo"
+    r"(?i)(?P<cue>điện thoại|\bđt\b|sđt|hotline|đường dây nóng|tổng đài|số máy|\bfax\b|zalo"
     r"|gọi(?: số)?|liên hệ(?: số)?)"
     r"(?P<sep>\s*[:.]?\s*)(?P<num>\(?\+?\d[\d)]*(?:[ .\-]?\(?\d[\d)]*){2,})"
 )
 _PHONE_SHAPE = re.compile(
-    r"(?<![\w.,/+-])(?P<num>(?:\+84|0)\d{2,3}(?:[ .\-]?\d{3,4}){2}|1[89]00[ .]?\d{4})(?![\w]|[.,/]\d)"
+    r"(?<![\w.,/+-])(?P<num>(?:\+84|0)\d{2,3}(?:[ .\-]?\d{3,4}){2}|1[89]00(?:[ .]?\d{2,4}){1,3})(?![\w]|[.,/]\d)"
 )
 
 
 def read_phone(number: str) -> str:
     spoken = read_digits(number)
     return "cộng " + spoken if number.lstrip("(").startswith("+") else spoken
+
+
+# Short numbers for emergencies and public services, always read digit by digit when used as numbers to call.
+EMERGENCY_NUMBERS = frozenset({"111", "112", "113", "114", "115", "1022", "1080"})
+_SHORT_NUMBER = re.compile(r"(?<![\w.,/+-])(?P<num>\d{3,4})(?![\w/]|[.,]\d)")
+_CALL_BEFORE = re.compile(
+    r"(?i)(?:gọi|bấm|quay|tổng đài|đường dây nóng|hotline|điện thoại|đầu số|các số|số khẩn cấp|liên hệ)"
+    r"(?:\s+(?:ngay|đến|tới|về|số|máy))*\s*:?\s*$"
+)
+_SERVICE_AFTER = re.compile(
+    r"(?i)\s*(?:\(|[-–—:]\s*\D|(?:khi|để)\b|cấp cứu|cứu hỏa|cứu hoả|cứu hộ|cứu nạn|chữa cháy|báo cháy"
+    r"|công an|cảnh sát|miễn phí|bảo vệ trẻ em|tổng đài)"
+)
+_LIST_LINK = re.compile(r"\s*(?:[,;/]|hoặc|và)\s*")
+
+
+def replace_hotlines(text: str) -> str:
+    """113, 114, 115, 1022 ... digit by digit when they are numbers to call ("báo cháy gọi 114")."""
+    matches = [m for m in _SHORT_NUMBER.finditer(text) if m.group("num") in EMERGENCY_NUMBERS]
+    if not matches:
+        return text
+    hot = [
+        bool(_CALL_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) or _SERVICE_AFTER.match(text, m.end()))
+        for m in matches
+    ]
+    # A list is read alike: "gọi 113, 114 hoặc 115".
+    for _ in range(len(matches)):
+        linked = [
+            i
+            for i in range(len(matches) - 1)
+            if hot[i] != hot[i + 1] and _LIST_LINK.fullmatch(text, matches[i].end(), matches[i + 1].start())
+        ]
+        if not linked:
+            break
+        for i in linked:
+            hot[i] = hot[i + 1] = True
+    out, last = [], 0
+    for match, is_hot in zip(matches, hot, strict=True):
+        if is_hot:
+            out += [text[last : match.start()], read_digits(match.group("num"))]
+            last = match.end()
+    return "".join([*out, text[last:]])
 
 
 def replace_phones(text: str) -> str:
@@ -207,4 +264,4 @@ def replace_phones(text: str) -> str:
             return match.group(0)
         return read_phone(match.group("num"))
 
-    return _PHONE_SHAPE.sub(shaped, _PHONE_CUE.sub(cued, text))
+    return _PHONE_SHAPE.sub(shaped, _PHONE_CUE.sub(cued, replace_hotlines(text)))

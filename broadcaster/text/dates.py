@@ -3,7 +3,7 @@
 08/6/2010 -> ngày tám tháng sáu năm hai nghìn không trăm mười; ngày 2-9 ->
 ngày hai tháng chín; tháng 01/2021 -> tháng một năm ...; 14h30 -> mười bốn
 giờ ba mươi phút; 2021 - 2030 -> 2021 đến 2030 (numbers are read later);
-2/3 số hộ -> hai phần ba số hộ.
+ranges and slashes that are not dates live in ranges.py and slashes.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from broadcaster.text.numbers import read_month, read_number
 _WORD = re.compile(r"([^\W\d_]+)[\W_]*$")
 # Words after which D/M is a date rather than a fraction.
 _DAY_CUES = frozenset({"ngày", "mùng", "mồng"})
-_DATE_CUES = _DAY_CUES | frozenset(
+DATE_CUES = _DAY_CUES | frozenset(
     {
         "hôm",
         "sáng",
@@ -36,39 +36,7 @@ _DATE_CUES = _DAY_CUES | frozenset(
         "niệm",
     }
 )
-# Words after N/M that show a share of something, not a date.
-_FRACTION_NEXT = frozenset(
-    {
-        "số",
-        "diện",
-        "tổng",
-        "dân",
-        "lượng",
-        "phần",
-        "kinh",
-        "giá",
-        "thời",
-        "quãng",
-        "chiều",
-        "khối",
-        "hộ",
-        "người",
-        "thôn",
-        "xã",
-        "đơn",
-        "cán",
-        "công",
-        "chỉ",
-        "trong",
-        "lao",
-        "học",
-        "đại",
-        "thành",
-    }
-)
-
-
-_LIST_WORDS = frozenset({"và", "đến", "tới", "hoặc"})
+LIST_WORDS = frozenset({"và", "đến", "tới", "hoặc"})
 
 
 def previous_word(text: str) -> str:
@@ -76,30 +44,33 @@ def previous_word(text: str) -> str:
     return match.group(1).lower() if match else ""
 
 
-def _next_word(text: str) -> str:
+def next_word(text: str) -> str:
     match = re.match(r"\s*([^\W\d_]+)", text)
     return match.group(1).lower() if match else ""
 
 
-def _valid_day_month(day: int, month: int) -> bool:
+def valid_day_month(day: int, month: int) -> bool:
     return 1 <= day <= 31 and 1 <= month <= 12
 
 
+def read_day_month(day: int, month: int, lead: bool = True) -> str:
+    """ngày mười lăm tháng ba; without `lead` when "ngày" was just said."""
+    return f"{'ngày ' if lead else ''}{read_number(day)} tháng {read_month(month)}"
+
+
 def _day_month(day: int, month: int, before: str) -> str:
-    lead = "" if previous_word(before) in _DAY_CUES else "ngày "
-    return f"{lead}{read_number(day)} tháng {read_month(month)}"
+    return read_day_month(day, month, lead=previous_word(before) not in _DAY_CUES)
 
 
 _FULL_DATE = re.compile(r"(?<![\w/.,-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})(?![\w/]|[.,-]\d)")
 _MONTH_YEAR = re.compile(r"(?<![\w/.,-])(\d{1,2})\s?([/-])\s?(\d{4})(?![\w/]|[.,-]\d)")
 _DAY_MONTH = re.compile(r"(?<![\w/.,-])(\d{1,2})([/\-.])(\d{1,2})(?![\w/]|[.,-]\d)")
-_SLASH = re.compile(r"(?<![\w/.,-])(\d+)\s?/\s?(\d+)(?![\w/]|[.,]\d)")
 
 
 def replace_dates(text: str) -> str:
     def full(match: re.Match[str]) -> str:
         day, month, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
-        if not _valid_day_month(day, month):
+        if not valid_day_month(day, month):
             return match.group(0)
         return f"{_day_month(day, month, match.string[: match.start()])} năm {read_number(year)}"
 
@@ -119,8 +90,8 @@ def replace_dates(text: str) -> str:
     def day_month(match: re.Match[str]) -> str:
         day, sep, month = int(match.group(1)), match.group(2), int(match.group(3))
         prev = previous_word(match.string[: match.start()])
-        cues = _DATE_CUES if sep == "/" else _DAY_CUES
-        if prev not in cues or not _valid_day_month(day, month):
+        cues = DATE_CUES if sep == "/" else _DAY_CUES
+        if prev not in cues or not valid_day_month(day, month):
             return match.group(0)
         return _day_month(day, month, match.string[: match.start()])
 
@@ -129,29 +100,8 @@ def replace_dates(text: str) -> str:
     return _DAY_MONTH.sub(day_month, text)
 
 
-def replace_slashes(text: str) -> str:
-    """N/M left after codes and dates: a share (2/3 số hộ), else a date (30/4), else "trên"."""
-
-    def slash(match: re.Match[str]) -> str:
-        top, bottom = int(match.group(1)), int(match.group(2))
-        before, after = match.string[: match.start()], match.string[match.end() :]
-        prev = previous_word(before)
-        listed_date = prev in _LIST_WORDS and "tháng" in before[-30:]
-        cued = prev in _DATE_CUES or listed_date
-        if not cued and (_next_word(after) in _FRACTION_NEXT or 0 < top < bottom <= 10):
-            if (top, bottom) == (1, 2) and _next_word(after) == "":
-                return "một nửa"
-            # a quarter is "một phần tư", as April is "tháng tư"
-            return f"{read_number(top)} phần {read_month(bottom)}"
-        if _valid_day_month(top, bottom) and len(match.group(1)) <= 2:
-            return _day_month(top, bottom, before)
-        return f"{read_number(top)} trên {read_number(bottom)}"
-
-    return _SLASH.sub(slash, text)
-
-
 # 7h, 14h30, 14g30', 8h05p, 14:30; "h" after a number is always "giờ" in Vietnamese text.
-_TIME_H = re.compile(r"(?<![\w.,:])(\d{1,2})(?:\s?[hH]|[gG](?=\d{2}))(\d{2})?(?:'|p|ph|phút)?(?![^\W\d_]|\d)")
+_TIME_H = re.compile(r"(?<![\w.,:])(\d{1,2})(?:\s?[hH]|[gG](?=\d{2}))(\d{2})?(?:'|’|′|p|ph|phút)?(?![^\W\d_]|\d)")
 _TIME_COLON = re.compile(r"(?<![\w.,:])(\d{1,2}):(\d{2})(?![\d:])")
 
 

@@ -120,20 +120,14 @@ def _mostly_upper(line: str) -> bool:
     return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
+# Every TCVN3 code is 0xA1 or above, where cp1252 and Latin-1 agree: the character is chr(code).
+_FROM_TCVN3 = str.maketrans({chr(code): letter for code, letter in TCVN3.items()})
+_FROM_TCVN3_UPPER = str.maketrans({chr(code): letter.upper() for code, letter in TCVN3.items()})
+
+
 def from_tcvn3(text: str) -> str:
     """TCVN3 characters -> Unicode; a line typed in capitals (the .VnTimeH font) comes out in capitals."""
-    lines = []
-    for line in text.split("\n"):
-        upper = _mostly_upper(line)
-        out = []
-        for ch in line:
-            code = char_byte(ch) if ord(ch) > 0x7F else None
-            mapped = TCVN3.get(code) if code is not None else None
-            if mapped is None:
-                out.append(ch)
-            else:
-                out.append(mapped.upper() if upper else mapped)
-        lines.append("".join(out))
+    lines = [line.translate(_FROM_TCVN3_UPPER if _mostly_upper(line) else _FROM_TCVN3) for line in text.split("\n")]
     return unicodedata.normalize("NFC", "\n".join(lines))
 
 

@@ -1,10 +1,12 @@
 """normalize(): administrative Vietnamese text -> the words an announcer reads.
 
 The rules run in a fixed order, each rewriting only what it is sure of and
-leaving digits for the later, more general rules: phone numbers, document
-codes, dates, ranges, times, Roman numerals, abbreviations, slashed numbers,
-then every remaining number with its unit. Every rule's output is lower-case
-words without digits, so running normalize() again changes nothing.
+leaving digits for the later, more general rules: web and e-mail addresses,
+hotlines and phone numbers, document codes, ranges, dates, times, Roman
+numerals, abbreviations, slashes, rates, then every remaining number with its
+unit; last, punctuation that would put a pause where none belongs is tidied,
+and the station's pronunciation list is applied. Every rule's output is
+lower-case words without digits, so running normalize() again changes nothing.
 """
 
 from __future__ import annotations
@@ -12,25 +14,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 
 from broadcaster.text.abbreviations import Expander, expander
 from broadcaster.text.codes import replace_codes, replace_phones
-from broadcaster.text.dates import (
-    previous_word,
-    replace_dates,
-    replace_ranges,
-    replace_slashes,
-    replace_times,
-)
+from broadcaster.text.controls import strip_controls
+from broadcaster.text.dates import previous_word, replace_dates, replace_ranges, replace_times
 from broadcaster.text.numbers import (
     read_digits,
-    read_fraction_part,
-    read_integer_text,
     read_month,
     read_number,
     read_ordinal,
+    read_written_number,
     roman_to_int,
 )
+from broadcaster.text.pronunciations import apply_pronunciations
+from broadcaster.text.punctuation import tidy_punctuation
+from broadcaster.text.ranges import replace_spoken_ranges
+from broadcaster.text.slashes import replace_rates, replace_slashes
+from broadcaster.text.web import replace_addresses
 
 UNITS = {
     "km/h": "ki lô mét trên giờ",
@@ -76,9 +78,6 @@ _MEASURES = [u for u in UNITS if u[0].isalpha() and u not in ("đ", "đồng", "
 # "người/km2" -> "người trên ki lô mét vuông"; "đồng/kg" -> "đồng một ki lô gam".
 _MEASURE_ALT = "|".join(re.escape(u) for u in sorted(_MEASURES, key=len, reverse=True))
 _PER_UNIT = re.compile(rf"(?<=[^\W\d_])\s*/\s*(?P<unit>{_MEASURE_ALT})(?![^\W\d_]|\d)")
-_GROUPED_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+")
-_GROUPED_COMMAS = re.compile(r"\d{1,3}(?:,\d{3}){2,}")
-
 _ROMAN_CUES = (
     r"quý|khóa|khoá|đại hội|phần|chương|mục|thế kỷ|thế kỉ|kỳ họp|kỳ|lần thứ|thứ|hội nghị|giai đoạn"
     r"|phụ lục|tập|vòng|đợt|cấp|loại|hạng|nhóm|vùng|quân khu|tiểu mục|bài|nhiệm kỳ"
@@ -88,35 +87,23 @@ _ROMAN_AFTER_CUE = re.compile(
 )
 _ROMAN_HEADING = re.compile(r"(?m)^(?P<lead>[ \t]*)(?P<roman>[IVXL]+)(?P<mark>[.)])(?=\s)")
 
+_ETC = re.compile(r"(?i)(?<!\w)v\.v(?P<stop>\.)?")
+
+
+def _etc(match: re.Match[str]) -> str:
+    # "v.v." ending a sentence keeps the sentence's full stop.
+    rest = match.string[match.end() :].lstrip(" \t")
+    ends = not rest or rest[0] == "\n" or rest[0].isupper()
+    return "vân vân." if match.group("stop") and ends else "vân vân"
+
+
 _SPECIAL = (
-    (re.compile(r"(?i)(?<!\w)v\.v\.?"), "vân vân"),
     (re.compile(r"\s*&\s*"), " và "),
     (re.compile(r"(?<=[^\W\d_])-(?=\d)"), " "),
 )
-_PER = re.compile(r"(?<=đồng)\s*/\s*(?=[^\W\d_])")
 _STRAY_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?)])")
-
-
-def _read_number_token(token: str) -> str:
-    """One written number: 1.250.000, 98,5, 2.105, 3.5, 1,250,000, 0239."""
-    if "." in token and "," in token:
-        whole, _, frac = token.rpartition(",")
-        if _GROUPED_DOTS.fullmatch(whole) and frac.isdigit():
-            return f"{read_integer_text(whole.replace('.', ''))} phẩy {read_fraction_part(frac)}"
-    if _GROUPED_DOTS.fullmatch(token):
-        return read_integer_text(token.replace(".", ""))
-    if _GROUPED_COMMAS.fullmatch(token):
-        return read_integer_text(token.replace(",", ""))
-    if token.isdigit():
-        return read_integer_text(token)
-    parts = re.split(r"([.,])", token)
-    if len(parts) == 3:
-        point = "phẩy" if parts[1] == "," else "chấm"
-        return f"{read_integer_text(parts[0])} {point} {read_fraction_part(parts[2])}"
-    # Section numbers such as 1.2.3: each part in turn.
-    return " ".join(read_integer_text(p) if p.isdigit() else ("chấm" if p == "." else "phẩy") for p in parts)
 
 
 def _number(match: re.Match[str]) -> str:
@@ -128,7 +115,7 @@ def _number(match: re.Match[str]) -> str:
     elif token.isdigit() and prev == "tháng" and 1 <= int(token) <= 12:
         words = read_month(int(token))
     else:
-        words = _read_number_token(token)
+        words = read_written_number(token)
     unit = match.group("unit")
     if unit:
         words += " " + UNITS[unit.strip()]
@@ -165,11 +152,13 @@ def _roman_heading(match: re.Match[str]) -> str:
 
 
 def _spoken(text: str, abbreviations: Expander) -> str:
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", strip_controls(text)[0])
     text = _SPACES.sub(" ", text)
+    text = replace_addresses(text)
     text = replace_phones(text)
     text = replace_codes(text, abbreviations.expansion)
     text = abbreviations.expand_context(text)
+    text = replace_spoken_ranges(text)
     text = replace_dates(text)
     text = replace_ranges(text)
     text = replace_times(text)
@@ -177,23 +166,43 @@ def _spoken(text: str, abbreviations: Expander) -> str:
     text = _ROMAN_HEADING.sub(_roman_heading, text)
     text = abbreviations.expand(text)
     text = replace_slashes(text)
+    text = _ETC.sub(_etc, text)
     for pattern, replacement in _SPECIAL:
         text = pattern.sub(replacement, text)
     text = _PER_UNIT.sub(_per_unit, text)
+    text = replace_rates(text)
     text = _NUMBER.sub(_number, text)
     # Safety net: no digit may reach the speech engine.
     text = re.sub(r"\d+", lambda m: " " + read_digits(m.group(0)) + " ", text)
-    text = _PER.sub(" một ", text)
     text = _STRAY_SLASH.sub(" ", text)
+    text = tidy_punctuation(text)
     text = _SPACES.sub(" ", text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     return "\n".join(line.strip() for line in text.split("\n"))
 
 
-def normalize(text: str, extra_abbreviations: Mapping[str, str] | None = None) -> str:
+@lru_cache(maxsize=16)
+def _spoken_table(entries: tuple[tuple[str, str], ...], abbreviations: Expander) -> Mapping[str, str]:
+    """The pronunciation list in spoken form, so "Sơn Kim 1" matches the "Sơn Kim một" it becomes."""
+    return {_spoken(phrase, abbreviations): _spoken(said, abbreviations) for phrase, said in entries}
+
+
+def normalize(
+    text: str,
+    extra_abbreviations: Mapping[str, str] | None = None,
+    pronunciations: Mapping[str, str] | None = None,
+) -> str:
     """The spoken form of an administrative Vietnamese text.
 
     `extra_abbreviations` (abbreviation -> expansion) adds to and overrides
     the station's data file, e.g. a commune's own village names.
+    `pronunciations` (word or phrase -> how to say it) is applied last, to
+    whole words in any case and tone placement (see apply_pronunciations);
+    both sides are normalized first, so entries may be written as in a news text.
     """
-    return _spoken(text, expander(extra_abbreviations))
+    abbreviations = expander(extra_abbreviations)
+    spoken = _spoken(text, abbreviations)
+    if pronunciations:
+        table = _spoken_table(tuple(sorted(pronunciations.items())), abbreviations)
+        spoken = apply_pronunciations(spoken, table)
+    return unicodedata.normalize("NFC", spoken)

@@ -97,6 +97,28 @@ def read_decimal(whole: str, fraction: str, point: str = "phẩy") -> str:
     return f"{read_integer_text(whole)} {point} {read_fraction_part(fraction)}"
 
 
+_GROUPED_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_GROUPED_COMMAS = re.compile(r"\d{1,3}(?:,\d{3}){2,}")
+
+
+def read_written_number(token: str) -> str:
+    """One number as written: 1.250.000, 98,5, 2.105, 3.5, 1,250,000, 0239, 1.2.3 (a section number)."""
+    if "." in token and "," in token:
+        whole, _, frac = token.rpartition(",")
+        if _GROUPED_DOTS.fullmatch(whole) and frac.isdigit():
+            return f"{read_integer_text(whole.replace('.', ''))} phẩy {read_fraction_part(frac)}"
+    if _GROUPED_DOTS.fullmatch(token):
+        return read_integer_text(token.replace(".", ""))
+    if _GROUPED_COMMAS.fullmatch(token):
+        return read_integer_text(token.replace(",", ""))
+    if token.isdigit():
+        return read_integer_text(token)
+    parts = re.split(r"([.,])", token)
+    if len(parts) == 3:
+        return read_decimal(parts[0], parts[2], "phẩy" if parts[1] == "," else "chấm")
+    return " ".join(read_integer_text(p) if p.isdigit() else ("chấm" if p == "." else "phẩy") for p in parts if p)
+
+
 def read_ordinal(n: int) -> str:
     """The word after "thứ": thứ nhất, thứ hai, thứ tư, thứ mười."""
     if n == 1:

@@ -25,14 +25,14 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from broadcaster.sound.pcm import pcm_sha256
+from broadcaster.media.pcm import pcm_sha256
 from tests.audio_server import chirp, write_wav
 from tests.conftest import REPO, StationCLI, write_config
 
 if TYPE_CHECKING:
     from broadcaster.model import NewsItem
-    from broadcaster.onair import Airer
-    from broadcaster.station import Station
+    from broadcaster.onair.airer import Airer
+    from broadcaster.service.context import Station
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SHARED_CACHE: Path | None = None  # set by tests/onair/conftest.py
@@ -139,23 +139,30 @@ class InProcess:
     airer: Airer
 
 
-def in_process_airer(tmp_path: Path) -> InProcess:
-    from broadcaster.onair import Airer
-    from broadcaster.programme import Programme
-    from broadcaster.rendering import Speech
+def in_process_airer(tmp_path: Path, real_clock: bool = False) -> InProcess:
+    """On the fake clock, through the fake output and amplifier: an airing takes no real time.
+    `real_clock`: the system clock and the file output, for tests of threads racing in real time."""
+    from broadcaster.clock import SystemClock
+    from broadcaster.onair.airer import Airer
+    from broadcaster.service.context import Station
+    from broadcaster.service.programme import Programme
+    from broadcaster.service.voicing import Voicing
     from broadcaster.sound.amplifier import NoAmplifier
     from broadcaster.sound.outputs import FileOutput
-    from broadcaster.station import Station
-    from tests.fakes import ToneEngine
+    from tests.fakes import FakeAmplifier, FakeClock, FakeOutput, ToneEngine
 
     cli = make_station(tmp_path)
     add_news(cli)
-    station = Station.open(cli.config)
-    speech = Speech(station, engines=[ToneEngine()])
-    [item] = Programme(station, speech).live_items()
-    speech.render_items([item])
-    speech.station_lines()
-    airer = Airer(station, speech, FileOutput(tmp_path / "aired", station.clock, tz=TZ), NoAmplifier())
+    clock = SystemClock() if real_clock else FakeClock(datetime.now(UTC))
+    station = Station.open(cli.config, clock=clock)
+    voicing = Voicing(station, engines=[ToneEngine()])
+    [item] = Programme(station, voicing).live_items()
+    voicing.prepare_all([item])
+    voicing.station_lines()
+    if isinstance(clock, FakeClock):
+        airer = Airer(station, voicing, FakeOutput(clock), FakeAmplifier())  # type: ignore[arg-type]
+    else:
+        airer = Airer(station, voicing, FileOutput(tmp_path / "aired", clock, tz=TZ), NoAmplifier())
     return InProcess(cli, station, item, airer)
 
 
@@ -180,9 +187,9 @@ def broadcaster_command() -> list[str]:
 class DaemonProcess:
     """`broadcaster run` as its own process, exactly as systemd would start it."""
 
-    def __init__(self, cli: StationCLI, run_for: float | None = None) -> None:
+    def __init__(self, cli: StationCLI, run_for: float | None = None, log_dir: Path | None = None) -> None:
         self.cli = cli
-        self.stderr_path = cli.config.parent / f"daemon-{time.monotonic_ns()}.log"
+        self.stderr_path = (log_dir or cli.config.parent) / f"daemon-{time.monotonic_ns()}.log"
         args = [*broadcaster_command(), "--config", str(cli.config), "-v", "run"]
         if run_for is not None:
             args += ["--for", str(run_for)]
@@ -263,11 +270,27 @@ def aired_files(cli: StationCLI) -> list[Path]:
 
 
 def bulletin_file(cli: StationCLI, record: dict[str, Any]) -> Path:
-    """The assembled bulletin the record aired (named by scheduled time and slot)."""
-    stamp = when(record["scheduled_at"]).astimezone(TZ).strftime("%Y%m%dT%H%M%S")
-    found = sorted((cli.config.parent / "data" / "audio" / "bulletins").glob(f"{stamp}_*.wav"))
-    assert found, f"no bulletin for {stamp}"
-    return found[0]
+    """The bulletin the record aired, rebuilt from the station's rendered speech into one WAV
+    (the daemon plays bulletins from their parts and writes none)."""
+    from broadcaster.service.context import Station
+    from broadcaster.service.voicing import Voicing
+    from broadcaster.sound.stream import BulletinStream
+    from broadcaster.store import news as news_store
+
+    station = Station.open(cli.config)
+    try:
+        speech = Voicing(station)
+        with station.db.session() as session:
+            items = [news_store.to_item(news_store.get_row(session, i["item_id"])) for i in record["items"]]
+        speeches = [speech.audio_for(item) for item in items]
+        assert all(speeches), "an item of the record has no cached speech"
+        parts = speech.bulletin_parts([s for s in speeches if s], speech.station_lines(render_missing=False))
+        stream = BulletinStream.from_parts(parts, station.config.mastering.pause_ms, speech.mastering.sample_rate)
+        path = cli.config.parent / f"expected-{record['id']}.wav"
+        stream.write_wav(path)
+        return path
+    finally:
+        station.db.dispose()
 
 
 def sha256_of_pcm(path: Path) -> str:

@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from broadcaster.daemon import Daemon
-from broadcaster.programme import Programme
-from broadcaster.rendering import Speech
+from broadcaster.service.context import Station
+from broadcaster.service.programme import Programme
+from broadcaster.service.voicing import Voicing
 from broadcaster.sound.amplifier import NoAmplifier
 from broadcaster.sound.outputs import FileOutput
-from broadcaster.station import Station
 from broadcaster.store import state
 from tests.conftest import StationCLI
 from tests.fakes import FakeClock, ToneEngine
@@ -30,13 +30,14 @@ def daemon_at(tmp_path: Path, slots: list[Slot], now: datetime, grace_minutes: f
     clock = FakeClock(T0)
     station = Station.open(cli.config, clock=clock)
     with station.db.session() as session:
+        state.set_time(session, state.CREATED, T0 - timedelta(days=30))  # set up on the fake clock's calendar
         state.set_time(session, state.HEARTBEAT, T0)  # last seen alive at T0, then off
-    speech = Speech(station, engines=[ToneEngine()])
-    speech.render_items(Programme(station, speech).live_items())
+    speech = Voicing(station, engines=[ToneEngine()])
+    speech.prepare_all(Programme(station, speech).live_items())
     speech.station_lines()
     clock.set(now)
     output = FileOutput(tmp_path / "aired", clock, tz=TZ)
-    return Daemon(station, output, NoAmplifier(), speech=speech), cli
+    return Daemon(station, output, NoAmplifier(), voicing=speech), cli
 
 
 def run_jobs(daemon: Daemon) -> None:
@@ -82,9 +83,9 @@ def test_render_ahead_makes_speech_for_items_due_within_the_horizon_only(tmp_pat
     soon = cli.add("Sắp phát", "mot-cua", "Tin phát trong hai ngày tới.", "--from", "2021-03-02")
     later = cli.add("Còn xa", "mot-cua", "Tin chỉ phát từ tháng sau.", "--from", "2021-04-01")
     station = Station.open(cli.config, clock=FakeClock(T0))
-    speech = Speech(station, engines=[ToneEngine()])
-    daemon = Daemon(station, FileOutput(tmp_path / "aired", station.clock, tz=TZ), NoAmplifier(), speech=speech)
+    speech = Voicing(station, engines=[ToneEngine()])
+    daemon = Daemon(station, FileOutput(tmp_path / "aired", station.clock, tz=TZ), NoAmplifier(), voicing=speech)
     daemon.render_ahead()  # [speech] render_ahead_hours = 48 in the shipped config
     items = {i.id: i for i in Programme(station, speech).live_items()}
-    assert speech.cached_item(items[soon]) is not None
-    assert speech.cached_item(items[later]) is None
+    assert speech.audio_for(items[soon]) is not None
+    assert speech.audio_for(items[later]) is None

@@ -7,6 +7,8 @@ import signal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.onair.helpers import (
     DaemonProcess,
     add_news,
@@ -23,6 +25,8 @@ from tests.onair.helpers import (
     slot_in,
     when,
 )
+
+pytestmark = pytest.mark.slow
 
 LONG_TEXT = (
     "Ủy ban nhân dân xã thông báo: từ tháng này bộ phận tiếp nhận và trả kết quả làm việc cả sáng thứ bảy, "

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import StationCLI, write_config
 from tests.onair.helpers import (
     DaemonProcess,
     add_news,
@@ -20,6 +24,8 @@ from tests.onair.helpers import (
     slot_in,
     when,
 )
+
+pytestmark = pytest.mark.slow
 
 # File output waits for the slot on the monotonic clock; a loaded CI box still starts within this.
 START_TOLERANCE_S = 0.15
@@ -74,26 +80,42 @@ def test_an_empty_slot_is_recorded_as_empty(tmp_path: Path) -> None:
     assert aired_files(cli) == []
 
 
-def test_a_second_daemon_on_the_same_station_refuses(tmp_path: Path) -> None:
-    cli = make_station(tmp_path)
+@pytest.mark.parametrize("other_config", [False, True], ids=["same-config", "other-config-same-database"])
+def test_a_second_daemon_on_the_same_database_refuses_and_names_the_first(
+    tmp_path: Path, db_url: str, other_config: bool
+) -> None:
+    """One daemon per database, whatever config file points at it: two would air every slot twice."""
+    cli = make_station(tmp_path / "station", db_url=db_url)
+    config = cli.config
+    if other_config:
+        # another folder (its own data folder), the same database
+        database = f"sqlite:///{cli.config.parent / 'station.db'}" if db_url.startswith("sqlite") else db_url
+        (tmp_path / "other").mkdir()
+        config = write_config(tmp_path / "other", database)
     daemon = DaemonProcess(cli)
     try:
         daemon.wait_started()
         second = subprocess.run(
-            [*broadcaster_command(), "--config", str(cli.config), "run", "--for", "5"],
+            [*broadcaster_command(), "--config", str(config), "run", "--for", "5"],
             capture_output=True,
             text=True,
             timeout=30,
             check=False,
         )
         assert daemon.proc.poll() is None, "the first daemon must keep running"
+        status = json.loads(StationCLI(config).ok("status", "--json"))
+        assert status["daemon_pid"] == daemon.proc.pid
         assert daemon.stop() == 0
     finally:
         daemon.close()
     assert second.returncode == 1
     errors = [line for line in second.stderr.splitlines() if line.startswith("Error: ")]
-    assert errors == [
-        f"Error: This station is already on air: another broadcaster daemon (pid {daemon.proc.pid}) holds "
-        f"{tmp_path / 'data' / 'daemon.lock'}. "
-        "Stop it first (systemctl stop broadcaster, or kill that pid); only one may run per station."
-    ], second.stderr
+    assert len(errors) == 1, second.stderr
+    assert errors[0].startswith(
+        "Error: This station's database is already on air: another broadcaster daemon "
+        f"(pid {daemon.proc.pid} on this computer, config {cli.config}, started "
+    ), errors[0]
+    assert errors[0].endswith(
+        "Stop that daemon first (systemctl stop broadcaster, or kill that pid); only one may air a database, "
+        "whichever config file points at it."
+    )

@@ -34,7 +34,7 @@ from tests.onair.helpers import (
 )
 from tests.onair.test_daemon_recovery import LONG_TEXT
 
-pytestmark = pytest.mark.audio_server
+pytestmark = [pytest.mark.audio_server, pytest.mark.slow]
 
 # The daemon's own clock against the recording's (parec block arrivals); measured ~1-5 ms here.
 START_TOLERANCE_S = 0.05

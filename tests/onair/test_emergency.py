@@ -7,8 +7,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from broadcaster.onair import AiringRequest, Preempted
-from broadcaster.programme import EMERGENCY_SLOT
+import pytest
+
+from broadcaster.onair.airer import AiringRequest, Preempted
+from broadcaster.service.programme import EMERGENCY_SLOT
 from tests.onair.helpers import (
     TZ,
     DaemonProcess,
@@ -27,6 +29,8 @@ from tests.onair.helpers import (
     when,
 )
 from tests.onair.test_daemon_recovery import LONG_TEXT
+
+pytestmark = pytest.mark.slow
 
 EMERGENCY_WITHIN_S = 5.0
 
@@ -112,7 +116,7 @@ def test_outside_broadcast_hours_only_emergencies_air_with_an_exemption(tmp_path
 
 def test_an_emergency_before_the_slot_second_cancels_the_waiting_bulletin_at_once(tmp_path: Path) -> None:
     """In process, real clock: the bulletin is built and waiting for its second when the emergency comes."""
-    setup = in_process_airer(tmp_path)
+    setup = in_process_airer(tmp_path, real_clock=True)
     cli, station, item, airer = setup.cli, setup.station, setup.item, setup.airer
     item_id = item.id
     start_at = station.now() + timedelta(seconds=2)
@@ -144,7 +148,7 @@ def test_an_emergency_before_the_slot_second_cancels_the_waiting_bulletin_at_onc
 def test_an_emergency_goes_before_a_slot_already_waiting_for_the_line(tmp_path: Path) -> None:
     """A bulletin overran into the next slot's time: that slot waits for the line. An emergency
     announced now cuts the bulletin and airs next; the waiting slot steps aside, unlogged, to air after."""
-    setup = in_process_airer(tmp_path)
+    setup = in_process_airer(tmp_path, real_clock=True)
     cli, station, item, airer = setup.cli, setup.station, setup.item, setup.airer
     now = station.now()
     first = AiringRequest(kind="slot", slot="Bản tin sáng", scheduled_at=now, items=(item,))

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import event
 
 from broadcaster.airlog import verify_chain
-from broadcaster.onair import AiringRequest
+from broadcaster.onair.airer import AiringRequest
 from broadcaster.store import airings as log_store
 from tests.onair.helpers import airing_log, in_process_airer
 

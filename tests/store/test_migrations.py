@@ -57,3 +57,35 @@ def test_the_head_revision_read_from_file_names_is_alembics_head() -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     assert Database.head_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_upgrading_a_0003_station_with_airings_seals_its_figures(tmp_path: Path, db_url: str) -> None:
+    """0004 replaces 0003's unsealed figures: the log is kept, the figures are summed again and sealed."""
+    from broadcaster.store import airings, summary
+    from tests.reports.factory import HCM
+    from tests.store.test_summary import late_drafts, mixed_drafts, write_old_log
+
+    url = db_url if not db_url.startswith("sqlite") else f"sqlite:///{tmp_path}/station.db"
+    old = Database(url)
+    old.upgrade("0003")
+    written = write_old_log(old, mixed_drafts() + late_drafts())
+    with old.engine.begin() as connection:  # what 0003 kept: figures anyone could edit
+        connection.execute(
+            text(
+                "INSERT INTO airtime_daily (dimension, day, key, ms, items, airings) "
+                "VALUES ('all', '2021-01-04', '', 999999999, 1, 1)"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO station_state (key, value, updated_at) VALUES ('airtime_summary_tz', 'x', :now)"),
+            {"now": datetime(2021, 1, 8, tzinfo=UTC).replace(tzinfo=None)},
+        )
+    assert old.upgrade(tz=HCM) == ("0003", Database.head_revision())
+    assert "airtime_daily" not in old.table_names()
+    with old.session() as session:
+        assert airings.records(session) == written
+        assert airings.verify(session).ok
+        stored = summary.stored_rows(session)
+        assert {(row.span, row.start): row for row, _ in stored} == summary.sum_log(session, HCM).all_rows()
+        assert summary.built_for(session) == "Asia/Ho_Chi_Minh"
+    old.dispose()

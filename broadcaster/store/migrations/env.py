@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from broadcaster.store import tables_web  # noqa: F401  (the console's tables join Base.metadata)
 from broadcaster.store.tables import Base
 
 connection = context.config.attributes["connection"]

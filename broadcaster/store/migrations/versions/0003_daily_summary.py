@@ -3,14 +3,14 @@
 Revision ID: 0003
 Revises: 0002
 
-The summary is back-filled from the airings already logged when the station's time zone
-is known (`Database.upgrade(tz=...)`, as `broadcaster init` does); otherwise the first
-report or airing builds it (store/summary.py). The back-fill calls store/summary.py: if a
-later revision changes these tables, freeze a copy of that code here first.
+Revision 0004 replaces these tables with sealed daily rows and back-fills those instead:
+store/summary.py no longer writes these tables, so this revision no longer back-fills them
+(an upgrade always continues to 0004, and the summary is derived from the log, so nothing
+is lost). Before 0004 the back-fill called store/summary.py here.
 """
 
 import sqlalchemy as sa
-from alembic import context, op
+from alembic import op
 
 revision = "0003"
 down_revision = "0002"
@@ -50,11 +50,6 @@ def upgrade() -> None:
         sa.Column("items", sa.Integer, nullable=False),
         sqlite_with_rowid=False,
     )
-    tz = context.config.attributes.get("timezone")
-    if tz is not None:
-        from broadcaster.store import summary
-
-        summary.rebuild(op.get_bind(), tz)
 
 
 def downgrade() -> None:

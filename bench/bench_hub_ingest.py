@@ -1,0 +1,171 @@
+"""A province's sync round against one hub process: 600 stations each send a day of airings.
+
+Each station's six airings (three items each, one from a district bulletin) are sealed into
+a real chain; each push carries its canonical documents, a signed chain head and a signed
+request. The hub (`broadcaster hub serve`, uvicorn, PostgreSQL) authenticates, recomputes
+every hash, checks continuity, stores records and per-day sums in one transaction and signs
+a receipt. Figures: the push round alone, then a full sync round (exchange + push), over
+HTTP from --threads client threads on the same machine; and the same ingest called in
+process (no HTTP) for comparison.
+
+Run: eval "$(BROADCASTER_TEST_PG_DB=bt_hub bash scripts/start-postgres.sh)"; .venv/bin/python bench/bench_hub_ingest.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_hub_common import (
+    Server,
+    bench_database,
+    day_of_records,
+    exchange_request,
+    fresh_hub,
+    percentile,
+    push_request,
+    register,
+)
+
+from broadcaster.hub import bulletins, station_api
+from broadcaster.hub.auth import SignedRequest
+from broadcaster.hub.bulletins import BulletinInput
+from broadcaster.hub.tables import AiringRow, StationDayRow
+from broadcaster.hublink import protocol
+
+
+def round_over_http(server: Server, jobs: list, threads: int, with_exchange: bool) -> tuple[float, list[float]]:  # type: ignore[type-arg]
+    """Send every station's push (after its exchange when asked); wall time and per-station latencies.
+
+    The requests are built and signed before the clock starts: in a province the stations do
+    that work on their own computers, not on the hub's."""
+    latencies: list[float] = []
+    local = threading.local()
+    prepared = [
+        (exchange_request(commune, 0) if with_exchange else None, push_request(commune, records, sources), records)
+        for commune, records, sources in jobs
+    ]
+
+    def one(job: tuple) -> None:  # type: ignore[type-arg]
+        exchange, (body, auth), records = job
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = httpx.Client(base_url=server.base, timeout=60)
+        started = time.perf_counter()
+        if exchange is not None:
+            answer = client.post(protocol.PATH_EXCHANGE, content=exchange[0], headers={"authorization": exchange[1]})
+            assert answer.status_code == 200, answer.text
+        answer = client.post(protocol.PATH_RECORDS, content=body, headers={"authorization": auth})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["receipt"]["count"] == records[-1].seq
+        latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(one, prepared))
+    return time.perf_counter() - started, latencies
+
+
+def ceiling(server: Server, threads: int, requests: int = 500) -> float:
+    """Requests a second the server answers when the request does nothing (GET /api/v1/hub)."""
+    local = threading.local()
+
+    def one(_: int) -> None:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = httpx.Client(base_url=server.base, timeout=60)
+        assert client.get(protocol.PATH_HUB).status_code == 200
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(one, range(requests)))
+    return requests / (time.perf_counter() - started)
+
+
+def days_of_records(commune, day: datetime, days: int, per_day: int) -> list:  # type: ignore[no-untyped-def,type-arg]
+    return [r for d in range(days) for r in day_of_records(commune, day + timedelta(days=d), per_day, 777)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", help="hub database URL (default: <test database>_bench)")
+    parser.add_argument("--stations", type=int, default=600)
+    parser.add_argument("--airings", type=int, default=6, help="airings per station per day")
+    parser.add_argument("--threads", type=int, default=8, help="client threads sending at once")
+    parser.add_argument("--days", type=int, default=1, help="days of airings each station sends in one push")
+    parser.add_argument("--workers", type=int, default=1, help="hub serve --workers N (processes serving at once)")
+    args = parser.parse_args()
+    url = bench_database(args.database)
+    folder = Path(tempfile.mkdtemp(prefix="bench-hub-"))
+    hub = fresh_hub(url, folder)
+    communes = register(hub, args.stations)
+    district = bulletins.create(
+        hub,
+        BulletinInput(
+            title="Tin của huyện", topic="thu-tuc", priority="normal", to="all", text="Nội dung.", approved_by="A"
+        ),
+    )
+    sources = {777: district.id}
+    day = datetime(2021, 3, 1, tzinfo=UTC) - timedelta(hours=7)
+    print(
+        f"hub database: {hub.db.engine.url.render_as_string(hide_password=True)}; {args.stations} stations; "
+        f"hub serve --workers {args.workers}"
+    )
+
+    server = Server(url, folder / "hub-key.pem", folder / "server.log", args.workers)
+    try:
+        rate = ceiling(server, args.threads)
+        print(f"ceiling: GET {protocol.PATH_HUB} (no database) answered at {rate:,.0f} requests/s")
+        for label, with_exchange in (("push only", False), ("exchange + push", True)):
+            jobs = [(c, days_of_records(c, day, args.days, args.airings), sources) for c in communes]
+            day += timedelta(days=args.days)
+            records = sum(len(j[1]) for j in jobs)
+            cpu_before = server.cpu_seconds()
+            wall, latencies = round_over_http(server, jobs, args.threads, with_exchange)
+            cpu = server.cpu_seconds() - cpu_before
+            print(
+                f"HTTP round ({label}, {args.threads} client threads): {records} records from {len(jobs)} stations in "
+                f"{wall:.2f} s = {records / wall:,.0f} records/s, {len(jobs) / wall:,.0f} stations/s; per station "
+                f"median {statistics.median(latencies) * 1000:.1f} ms, p95 {percentile(latencies, 95) * 1000:.1f} ms; "
+                f"hub CPU {cpu / len(jobs) * 1000:.1f} ms a station = {records / cpu:,.0f} records per CPU-second"
+            )
+    finally:
+        server.stop()
+
+    jobs = [(c, days_of_records(c, day, args.days, args.airings), sources) for c in communes]
+    requests = []
+    for commune, records, src in jobs:
+        body, auth = push_request(commune, records, src)
+        requests.append(SignedRequest(auth, "POST", protocol.PATH_RECORDS, body))
+    started, cpu = time.perf_counter(), time.process_time()
+    for request in requests:
+        station_api.records(hub, request)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    records = sum(len(j[1]) for j in jobs)
+    print(
+        f"in process (no HTTP, one thread): {records} records in {wall:.2f} s = {records / wall:,.0f} records/s; "
+        f"{wall / len(requests) * 1000:.1f} ms a station, of which {cpu / len(requests) * 1000:.1f} ms Python CPU"
+    )
+
+    with hub.db.session() as session:
+        stored = session.scalar(select(func.count()).select_from(AiringRow))
+        summed = session.scalar(select(func.sum(StationDayRow.airings)))
+    print(f"check: {stored} records stored, {summed} airings in the per-day sums (expected {3 * records} each)")
+    info = bulletins.list_bulletins(hub)[0]
+    print(f"check: district bulletin aired by {info.aired_by} stations, {info.airings} airings counted")
+    hub.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""config.toml <-> dataclasses: each table read with its types, ranges and "did you mean"; the effective
+config written back as TOML for `config show` (a file that loads back to the same config)."""
+
+from __future__ import annotations
+
+import re
+import typing
+from dataclasses import MISSING, fields, is_dataclass
+from typing import Any, TypeVar
+
+from broadcaster.config.rules import check_limits, did_you_mean
+
+_T = TypeVar("_T")
+
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin is list:
+        return "a list"
+    if origin is dict:
+        return "a table"
+    return {str: "text", int: "a whole number", float: "a number", bool: "true or false"}.get(tp, str(tp))
+
+
+def _check_value(value: Any, tp: Any, where: str, problems: list[str]) -> Any:
+    origin = typing.get_origin(tp)
+    if origin is list:
+        (inner,) = typing.get_args(tp)
+        if not isinstance(value, list):
+            problems.append(f"{where}: must be {_type_name(tp)}, not {value!r}")
+            return None
+        checked = [_check_value(v, inner, f"{where}[{i + 1}]", problems) for i, v in enumerate(value)]
+        # One bad entry spoils the list: a None inside it would crash the cross-checks.
+        return None if any(c is None for c in checked) else checked
+    if origin is dict:
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            problems.append(f"{where}: must be a table of text values")
+            return None
+        return dict(value)
+    if tp is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if tp in (int, float) and isinstance(value, bool):
+        problems.append(f"{where}: must be {_type_name(tp)}, not {value!r}")
+        return None
+    if not isinstance(value, tp):
+        problems.append(f"{where}: must be {_type_name(tp)}, not {value!r}")
+        return None
+    return value
+
+
+def read_table(cls: type[_T], table: Any, where: str, problems: list[str]) -> _T | None:
+    if not isinstance(table, dict):
+        problems.append(f"{where}: must be a table ([{where}])")
+        return None
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
+    values: dict[str, Any] = {}
+    ok = True
+    for key, value in table.items():
+        if key not in known:
+            problems.append(f"{where}.{key}: unknown config key.{did_you_mean(key, known)}")
+            ok = False
+            continue
+        checked = _check_value(value, hints[key], f"{where}.{key}", problems)
+        if checked is None or not check_limits(checked, known[key].metadata, f"{where}.{key}", problems):
+            ok = False
+        else:
+            values[key] = checked
+    for name, spec in known.items():
+        if name not in table and spec.default is MISSING and spec.default_factory is MISSING:
+            problems.append(f"{where}: missing required key '{name}'")
+            ok = False
+    if ok:
+        return cls(**values)
+    # Keep the good keys of a table with a bad one, so the cross-checks still look at them
+    # (a typo in [station] must not hide a wrong timezone); the problems stop loading anyway.
+    required = [n for n, f in known.items() if f.default is MISSING and f.default_factory is MISSING]
+    return cls(**values) if all(n in values for n in required) else None
+
+
+def read_section(name: str, spec: Any, raw: Any, problems: list[str]) -> Any:
+    """One section of the file as its dataclass (or list of them); problems are appended, never raised."""
+    if typing.get_origin(spec) is list:
+        (cls,) = typing.get_args(spec)
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            problems.append(f"{name}: must be an array of tables ([[{name}]])")
+            return []
+        # A bad entry stays as None so the cross-checks still number the others as the file does.
+        return [read_table(cls, entry, f"{name}[{i + 1}]", problems) for i, entry in enumerate(raw)]
+    result = read_table(spec, raw if raw is not None else {}, name, problems)
+    return result if result is not None else spec()
+
+
+def as_dict(value: Any) -> Any:
+    """The effective config as plain TOML-able data (for `config show`)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: as_dict(getattr(value, f.name)) for f in fields(value) if f.name not in ("path", "notices")}
+    if isinstance(value, list):
+        return [as_dict(v) for v in value]
+    if isinstance(value, dict):
+        return {k: as_dict(v) for k, v in value.items()}
+    return value
+
+
+def to_toml(data: dict[str, Any]) -> str:
+    """Small TOML writer for the effective config (tables, arrays of tables, scalars, lists)."""
+    lines: list[str] = []
+
+    def scalar(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int | float):
+            return repr(v)
+        if isinstance(v, list):
+            return "[" + ", ".join(scalar(x) for x in v) + "]"
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{_key(k)} = {scalar(x)}" for k, x in v.items()) + " }"
+        return toml_string(str(v))
+
+    for section, body in data.items():
+        if isinstance(body, list):
+            for entry in body:
+                lines += ["", f"[[{section}]]"] + [f"{k} = {scalar(v)}" for k, v in entry.items()]
+        else:
+            lines += ["", f"[{section}]"] + [f"{k} = {scalar(v)}" for k, v in body.items()]
+    return "\n".join(lines).lstrip() + "\n"
+
+
+def _key(k: str) -> str:
+    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else toml_string(k)
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: a multi-line ident or a Windows path must come back unchanged."""
+    out = []
+    for ch in text:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'

@@ -1,0 +1,196 @@
+"""Does a batch of airing records continue the chain the hub holds for a station? Pure.
+
+The hub never trusts a hash it is sent: it recomputes every record's hash from the record's
+canonical document (any canonical version, `airlog.hash_canonical`) and the hash before it.
+Records the hub already holds must hash to what it holds (else the station's log was changed
+or replaced: a fork, refused with 409 and flagged); new records must carry the hash they
+hash to (else a record was edited after it was written) and follow on without a gap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from broadcaster.airlog import GENESIS, dump_canonical
+from broadcaster.hublink.protocol import HEX64
+
+MAX_DEPTH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A record whose hash the hub computed itself."""
+
+    seq: int
+    hash: str
+    doc: dict[str, Any]
+    text: str  # the canonical JSON that was hashed, stored as received
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    status: int  # 409: conflicts with what the hub holds; 422: the batch itself is wrong
+    code: str  # fork | altered | gap | malformed | head
+    message: str
+    seq: int | None = None
+    flag: bool = False  # the station's chain is shown as broken until the district resolves it
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    new: list[Checked] = field(default_factory=list)
+    duplicates: int = 0
+    head_count: int = 0
+    head_hash: str = GENESIS
+    head_prev: str = GENESIS  # the hash before the head (the hub keeps it to check the next batch without a query)
+    last_hash: str = GENESIS  # of the batch's last record
+    problem: Problem | None = None
+
+
+def canonical_problem(doc: object) -> str | None:
+    """Why a received document is not in canonical form, or None when it is.
+
+    Canonical documents of every version are JSON objects with an integer version `v` and
+    sequence number `seq`, holding only objects, arrays, NFC text, integers, booleans and
+    null: no fractional numbers, whose text could differ between programs."""
+    if not isinstance(doc, dict):
+        return "the record is not a JSON object"
+    for key in ("v", "seq"):
+        value = doc.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            return f"the record has no '{key}' (a whole number, 1 or more)"
+    return _value_problem(doc, 0)
+
+
+def _value_problem(value: object, depth: int) -> str | None:
+    # Every received record goes through here: plain loops rather than generators, and ASCII text
+    # (nearly all of it: keys, times, codes) needs no Unicode check, since ASCII is always valid NFC.
+    if depth > MAX_DEPTH:
+        return "the record is nested too deeply"
+    if isinstance(value, str):
+        return None if value.isascii() else _text_problem(value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            problem = None if isinstance(key, str) and key.isascii() else _text_problem(key)
+            if problem is None:
+                problem = _value_problem(item, depth + 1)
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(value, list):
+        for item in value:
+            problem = _value_problem(item, depth + 1)
+            if problem is not None:
+                return problem
+        return None
+    if value is None or isinstance(value, int):  # bool is an int
+        return None
+    if isinstance(value, float):
+        return f"the record holds a fractional number ({value!r}); canonical records hold whole numbers"
+    return f"the record holds a value of type {type(value).__name__}"
+
+
+def _text_problem(text: str) -> str | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the record holds text that is not valid Unicode"
+    if not unicodedata.is_normalized("NFC", text):
+        return f"the record holds text not in Unicode NFC form ({text[:40]!r})"
+    return None
+
+
+def parse_entries(entries: object) -> tuple[list[tuple[int, str, dict[str, Any]]], Problem | None]:
+    """(seq, claimed hash, doc) per entry, in order and consecutive, or the first problem."""
+    if not isinstance(entries, list) or not entries:
+        return [], Problem(422, "malformed", "The batch holds no records.")
+    parsed: list[tuple[int, str, dict[str, Any]]] = []
+    for n, entry in enumerate(entries):
+        doc = entry.get("doc") if isinstance(entry, dict) else None
+        claimed = entry.get("hash") if isinstance(entry, dict) else None
+        problem = canonical_problem(doc)
+        if problem is None and not (isinstance(claimed, str) and HEX64.match(claimed)):
+            problem = "its hash is not 64 lowercase hex digits"
+        if problem is not None:
+            return [], Problem(422, "malformed", f"Record {n + 1} of the batch is not valid: {problem}.")
+        assert isinstance(doc, dict) and isinstance(claimed, str)
+        seq = doc["seq"]
+        if parsed and seq != parsed[-1][0] + 1:
+            return [], Problem(422, "malformed", f"The batch jumps from airing #{parsed[-1][0]} to #{seq}.", seq)
+        parsed.append((seq, claimed, doc))
+    return parsed, None
+
+
+def check_batch(
+    entries: Sequence[tuple[int, str, dict[str, Any]]], held_count: int, held: Mapping[int, str]
+) -> Decision:
+    """`held`: the hashes the hub holds for this station from seq first-1 up to min(last, held_count)."""
+    first = entries[0][0]
+    if first > held_count + 1:
+        return Decision(
+            problem=Problem(
+                422,
+                "gap",
+                f"The hub holds {held_count} airings of this station; the batch starts at #{first}. "
+                f"Send from #{max(held_count, 1)}.",
+                held_count + 1,
+            )
+        )
+    prev = GENESIS if first == 1 else held[first - 1]
+    before_last = prev
+    new: list[Checked] = []
+    duplicates = 0
+    for seq, claimed, doc in entries:
+        canonical = dump_canonical(doc)
+        digest = hashlib.sha256(prev.encode("ascii"))
+        digest.update(canonical)
+        computed = digest.hexdigest()
+        if seq <= held_count:
+            if computed != held[seq]:
+                return Decision(problem=_fork(seq, computed == claimed))
+            duplicates += 1
+        elif computed != claimed:
+            return Decision(
+                problem=Problem(
+                    422,
+                    "altered",
+                    f"Airing #{seq} was changed after it was written: its hash does not match its contents.",
+                    seq,
+                    flag=True,
+                )
+            )
+        else:
+            new.append(Checked(seq, computed, doc, canonical.decode("utf-8")))
+        before_last, prev = prev, computed
+    last = entries[-1][0]
+    if last >= held_count:
+        head_hash, head_prev = prev, before_last
+    else:
+        head_hash, head_prev = held[held_count], held.get(held_count - 1, GENESIS)
+    return Decision(
+        new=new,
+        duplicates=duplicates,
+        head_count=max(held_count, last),
+        head_hash=head_hash,
+        head_prev=head_prev,
+        last_hash=prev,
+    )
+
+
+def _fork(seq: int, consistent: bool) -> Problem:
+    how = (
+        "the station's log was rewritten from there on (or replaced by another copy)"
+        if consistent
+        else "the record was edited in the station's database"
+    )
+    return Problem(
+        409,
+        "fork",
+        f"Airing #{seq} differs from the copy the hub already holds: {how}. The station is flagged as forked.",
+        seq,
+        flag=True,
+    )

@@ -1,0 +1,229 @@
+"""Storing a station's airing records: verify, then write everything in one transaction.
+
+Set-based on purpose (a province syncs 600 stations every few minutes): one query reads the
+hashes the batch overlaps, one multi-row insert stores the records, one upsert per summary
+table adds the day's sums. Nothing is written unless the whole batch is verified; a fork
+writes only the flag on the station.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Table, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from broadcaster import signing
+from broadcaster.hub import continuity, tally
+from broadcaster.hub.auth import HubAPIError, public_key_of
+from broadcaster.hub.tables import (
+    AiringRow,
+    BulletinDayRow,
+    DeliveryRow,
+    StationDayRow,
+    StationRow,
+    table,
+)
+from broadcaster.hublink import protocol
+from broadcaster.i18n import _
+
+
+@dataclass(frozen=True)
+class Outcome:
+    receipt: dict[str, Any] | None
+    problem: continuity.Problem | None
+
+
+def _sources(body: Mapping[str, Any]) -> dict[int, str]:
+    raw = body.get("sources")
+    if not isinstance(raw, dict):
+        return {}
+    return {int(k): v for k, v in raw.items() if isinstance(k, str) and k.isdigit() and isinstance(v, str)}
+
+
+def _check_head(station: StationRow, body: Mapping[str, Any], last_seq: int, last_hash: str) -> None:
+    head, signature = body.get("head"), body.get("head_signature")
+    if (
+        not isinstance(head, dict)
+        or head.get("station") != station.code
+        or head.get("count") != last_seq
+        or head.get("hash") != last_hash
+        or protocol.parse_timestamp(head.get("signed_at")) is None
+    ):
+        raise HubAPIError(
+            422,
+            "head",
+            _("The signed chain head does not name the batch's last airing (#{seq}).").format(seq=last_seq),
+        )
+    if not signing.verify(public_key_of(station.public_key), "chain-head", head, signature):
+        raise HubAPIError(
+            422, "head", _("The chain head is not signed with station {code}'s key.").format(code=station.code)
+        )
+
+
+def _held(session: Session, station: StationRow, first: int, last: int) -> dict[int, str]:
+    """The hashes the batch must be checked against: the head and the one before it from the
+    station's row (no query when the batch starts at or after the head, as every sync does)."""
+    held: dict[int, str] = {}
+    if station.head_count:
+        held[station.head_count] = station.head_hash
+        held[station.head_count - 1] = station.head_prev_hash
+    wanted = [seq for seq in range(max(first - 1, 1), min(last, station.head_count) + 1) if seq not in held]
+    if wanted:
+        held |= dict(
+            session.execute(
+                select(AiringRow.seq, AiringRow.hash).where(
+                    AiringRow.station_id == station.id, AiringRow.seq >= wanted[0], AiringRow.seq <= wanted[-1]
+                )
+            ).all()
+        )
+    return held
+
+
+def ingest(
+    session: Session,
+    station: StationRow,
+    body: Mapping[str, Any],
+    *,
+    now: datetime,
+    tz: tzinfo,
+    key: Ed25519PrivateKey,
+    max_records: int,
+) -> Outcome:
+    """Verify and store a batch (see continuity.py); the receipt, or the problem (a fork is flagged)."""
+    entries = body.get("records")
+    if isinstance(entries, list) and len(entries) > max_records:
+        raise HubAPIError(
+            413,
+            "too_many",
+            _("Send at most {n} records per request.").format(n=max_records),
+            extra={"max": max_records},
+        )
+    parsed, problem = continuity.parse_entries(entries)
+    if problem is not None:
+        return Outcome(None, problem)
+    first, last = parsed[0][0], parsed[-1][0]
+    decision = continuity.check_batch(parsed, station.head_count, _held(session, station, first, last))
+    if decision.problem is not None:
+        if decision.problem.flag:
+            station.problem, station.problem_at, station.problem_seq = (
+                decision.problem.message,
+                now,
+                decision.problem.seq,
+            )
+        return Outcome(None, decision.problem)
+    _check_head(station, body, last, decision.last_hash)
+    if decision.new:
+        _store(session, station, decision.new, _sources(body), now, tz)
+        station.head_count, station.head_hash = decision.head_count, decision.head_hash
+        station.head_prev_hash = decision.head_prev
+        station.head_signature, station.head_signed_at = body.get("head_signature"), now
+    cursor = body.get("cursor")
+    if isinstance(cursor, int) and not isinstance(cursor, bool) and cursor >= 0:
+        station.cursor = cursor
+    station.last_contact_at = now
+    return Outcome(_receipt(station, len(decision.new), now, key), None)
+
+
+def _receipt(station: StationRow, received: int, now: datetime, key: Ed25519PrivateKey) -> dict[str, Any]:
+    doc = protocol.receipt_doc(station.code, station.head_count, station.head_hash, received, now)
+    signature = signing.sign(key, "receipt", doc)
+    # Kept on the station's row (updated anyway): the station keeps every receipt, the hub its last.
+    station.receipt_signature, station.receipt_issued_at, station.receipt_received = signature, now, received
+    return {"receipt": doc, "signature": signature}
+
+
+def _store(
+    session: Session,
+    station: StationRow,
+    new: Sequence[continuity.Checked],
+    sources: dict[int, str],
+    now: datetime,
+    tz: tzinfo,
+) -> None:
+    rows = []
+    for record in new:
+        fields = tally.record_fields(record.doc)
+        rows.append(
+            {
+                "station_id": station.id,
+                "seq": record.seq,
+                "hash": record.hash,
+                "version": record.doc["v"],
+                "scheduled_at": fields.scheduled_at,
+                "status": fields.status[:16] if fields.status else None,
+                "slot": fields.slot[:200] if fields.slot else None,
+                "duration_ms": fields.duration_ms,
+                "doc": record.text,
+                "received_at": now,
+            }
+        )
+    session.execute(insert(table(AiringRow)), rows)
+    docs = [r.doc for r in new]
+    delivered = _delivered(session, station.id, tally.candidate_sources(docs, sources))
+    sums = tally.tally(docs, tz, sources, delivered)
+    if sums.days:
+        _add(
+            session,
+            table(StationDayRow),
+            ("station_id", "day"),
+            [{"station_id": station.id, "day": day, **figures} for day, figures in sums.days.items()],
+        )
+    if sums.bulletins:
+        _add(
+            session,
+            table(BulletinDayRow),
+            ("bulletin_id", "station_id", "day"),
+            [
+                {"bulletin_id": b, "station_id": station.id, "day": d, "airings": f[0], "partial": f[1], "ms": f[2]}
+                for (b, d), f in sums.bulletins.items()
+            ],
+        )
+
+
+# Deliveries are only ever added, so a bulletin once seen delivered to a station stays so:
+# remembering them spares a query per sync (each process keeps its own; a miss asks the database).
+_DELIVERED: dict[int, set[str]] = {}
+_DELIVERED_LOCK = threading.Lock()
+
+
+def _delivered(session: Session, station_id: int, candidates: set[str]) -> set[str]:
+    """Which of `candidates` (bulletin ids the records name) were delivered to the station."""
+    with _DELIVERED_LOCK:
+        known = set(_DELIVERED.get(station_id, ()))
+    if candidates <= known:
+        return candidates
+    found = set(
+        session.scalars(
+            select(DeliveryRow.bulletin_id).where(
+                DeliveryRow.station_id == station_id, DeliveryRow.bulletin_id.in_(sorted(candidates - known))
+            )
+        )
+    )
+    with _DELIVERED_LOCK:
+        _DELIVERED.setdefault(station_id, set()).update(found)
+    return (candidates & known) | found
+
+
+_UPSERTS: dict[tuple[str, str], Any] = {}
+
+
+def _add(session: Session, target: Table, keys: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+    """Insert rows, or add their figures to the rows already there (one statement per table)."""
+    dialect = session.get_bind().dialect.name
+    stmt = _UPSERTS.get((dialect, target.name))
+    if stmt is None:
+        # Built once per table: building it costs more than running it.
+        base = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(target)
+        figures = [c.name for c in target.columns if c.name not in keys]
+        stmt = base.on_conflict_do_update(
+            index_elements=list(keys), set_={c: target.c[c] + base.excluded[c] for c in figures}
+        )
+        _UPSERTS[(dialect, target.name)] = stmt
+    session.execute(stmt, rows)

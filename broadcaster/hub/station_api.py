@@ -1,0 +1,136 @@
+"""What the hub does for a station's request: one function per endpoint, each one transaction.
+
+The HTTP routes (api.py) only hand over the request and format the answer.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from broadcaster import __version__
+from broadcaster.hub.auth import HubAPIError, SignedRequest, authenticate, forget_nonces
+from broadcaster.hub.ingest import ingest
+from broadcaster.hub.service import Hub
+from broadcaster.hub.tables import AudioRow, BulletinRow, DeliveryRow, StationRow
+from broadcaster.hublink import protocol
+from broadcaster.i18n import _
+
+MAX_STATUS_BYTES = 4096
+
+
+def parse_body(body: bytes) -> dict[str, Any]:
+    try:
+        doc = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise HubAPIError(400, "bad_json", _("The request body is not JSON.")) from None
+    if not isinstance(doc, dict):
+        raise HubAPIError(400, "bad_json", _("The request body must be a JSON object."))
+    return doc
+
+
+def _whole(doc: dict[str, Any], key: str, default: int) -> int:
+    value = doc.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise HubAPIError(422, "bad_field", _("'{key}' must be a whole number, 0 or more.").format(key=key))
+    return value
+
+
+def hub_info(hub: Hub) -> dict[str, Any]:
+    return {
+        "name": hub.settings.name,
+        "public_key": hub.public_key,
+        "fingerprint": hub.fingerprint,
+        "version": __version__,
+        "api": 1,
+    }
+
+
+def exchange(hub: Hub, request: SignedRequest) -> dict[str, Any]:
+    """The idle sync: status in, one page of bulletins after the station's cursor out."""
+    doc = parse_body(request.body)
+    cursor = _whole(doc, "cursor", 0)
+    limit = min(_whole(doc, "limit", hub.settings.page_size) or 1, hub.settings.page_size)
+    status = doc.get("status")
+    status_json = json.dumps(status, ensure_ascii=False) if isinstance(status, dict) else None
+    if status_json is not None and len(status_json) > MAX_STATUS_BYTES:
+        status_json = None  # status is informative only: never refuse a sync over it
+    raw_head = doc.get("head")
+    head: dict[str, Any] = raw_head if isinstance(raw_head, dict) else {}
+    now = hub.now()
+    with hub.db.session() as session:
+        station = authenticate(session, request, now, hub.settings.request_window_seconds)
+        forget_nonces(session, station.id, now, hub.settings.request_window_seconds)
+        station.cursor = cursor
+        station.last_contact_at = now
+        if status_json is not None:
+            station.status_json = status_json
+        count = head.get("count")
+        if isinstance(count, int) and not isinstance(count, bool):
+            station.station_count = count
+        page, more = page_for(session, station, cursor, limit)
+        answer: dict[str, Any] = {
+            "bulletins": page,
+            "more": more,
+            "acknowledged": {"count": station.head_count, "hash": station.head_hash},
+            "hub_time": protocol.timestamp(now),
+        }
+        if station.problem:
+            answer["problem"] = station.problem
+        return answer
+
+
+def records(hub: Hub, request: SignedRequest) -> dict[str, Any]:
+    """Verify and store a batch of airing records; the signed receipt. A fork: 409, flagged."""
+    doc = parse_body(request.body)
+    now = hub.now()
+    with hub.db.session() as session:
+        station = authenticate(session, request, now, hub.settings.request_window_seconds)
+        with session.no_autoflush:  # the station's row is written once, at the commit
+            outcome = ingest(
+                session, station, doc, now=now, tz=hub.settings.tz, key=hub.key, max_records=hub.settings.max_records
+            )
+        acknowledged = {"count": station.head_count, "hash": station.head_hash}
+    if outcome.problem is not None:
+        # Raised after the commit: the flag on a forked station is kept, the batch is not.
+        problem = outcome.problem
+        raise HubAPIError(
+            problem.status, problem.code, problem.message, extra={"seq": problem.seq, "acknowledged": acknowledged}
+        )
+    assert outcome.receipt is not None
+    return outcome.receipt
+
+
+def audio(hub: Hub, request: SignedRequest, sha256: str) -> bytes:
+    """The audio of a bulletin addressed to the requesting station (by its SHA-256)."""
+    if not protocol.HEX64.match(sha256):
+        raise HubAPIError(404, "not_found", _("There is no such audio."))
+    now = hub.now()
+    with hub.db.session() as session:
+        station = authenticate(session, request, now, hub.settings.request_window_seconds)
+        allowed = session.scalar(
+            select(DeliveryRow.id)
+            .join(BulletinRow, BulletinRow.id == DeliveryRow.bulletin_id)
+            .where(DeliveryRow.station_id == station.id, BulletinRow.audio_sha256 == sha256)
+            .limit(1)
+        )
+        stored = session.get(AudioRow, sha256) if allowed is not None else None
+        if stored is None:
+            raise HubAPIError(404, "not_found", _("No bulletin for this station has that audio."))
+        return stored.data
+
+
+def page_for(session: Session, station: StationRow, cursor: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+    """Signed bulletins queued for `station` after `cursor`, oldest first, and whether more wait."""
+    rows = session.execute(
+        select(DeliveryRow.id, BulletinRow.envelope)
+        .join(BulletinRow, BulletinRow.id == DeliveryRow.bulletin_id)
+        .where(DeliveryRow.station_id == station.id, DeliveryRow.id > cursor)
+        .order_by(DeliveryRow.id)
+        .limit(limit + 1)
+    ).all()
+    page = [{"cursor": delivery_id, **json.loads(envelope)} for delivery_id, envelope in rows[:limit] if envelope]
+    return page, len(rows) > limit

@@ -1,0 +1,346 @@
+"""Reading news files: .txt, .docx, .csv, and text given with --file.
+
+Each reader returns text the news desk can check, or raises an InputError that
+names the file (and the row of a .csv) and says what to do; nothing here
+writes anything. What is not plain text (a Word, Excel or PDF file, a picture)
+is recognised by its first bytes and refused with the way to use it instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from broadcaster import limits
+from broadcaster.errors import InputError, NotFoundError
+from broadcaster.i18n import _
+from broadcaster.text.encoding import Conversion, decode_text_file, to_nfc
+
+CSV_COLUMNS = ("title", "topic", "text", "priority", "from", "until", "airings")
+REQUIRED_COLUMNS = ("title", "topic", "text")
+_DELIMITERS = (",", ";", "\t")
+
+_ZIP = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    number: int  # as the spreadsheet numbers it: the header is row 1
+    values: dict[str, str]
+
+
+def describe_binary(data: bytes) -> tuple[str, str] | None:
+    """(what the bytes are, what to do) for a known document or picture format, else None."""
+    if data.startswith(_ZIP):
+        head = data[:4096]
+        if b"word/" in head:
+            return "word", ""
+        if b"xl/" in head:
+            return _("an Excel workbook"), _(
+                "In Excel choose File > Save As > CSV UTF-8 (Comma delimited), then import the .csv file."
+            )
+        if b"opendocument" in head:
+            return _("an OpenDocument (LibreOffice) file"), _(
+                "Open it in LibreOffice and save it as .docx (or as .csv for a table), then use that."
+            )
+        return _("a zip archive"), _("Unpack it and use the .txt, .docx or .csv file inside.")
+    for signature, what, hint in _signatures():
+        if data.startswith(signature):
+            return what, hint
+    return None
+
+
+def _signatures() -> tuple[tuple[bytes, str, str], ...]:
+    """What a file that is not plain text is, by its first bytes, and how to use it instead."""
+    as_docx = _("Open it in Word or LibreOffice and save it as .docx (or as .csv for a table), then use that.")
+    type_it = _("Type the news as text; broadcaster reads .txt, .docx and .csv files.")
+    return (
+        (b"\xd0\xcf\x11\xe0", _("an old Word (.doc) or Excel (.xls) file"), as_docx),
+        (b"%PDF-", _("a PDF document"), _("Copy its text into a Word document or a .txt file (UTF-8) and use that.")),
+        (b"{\\rtf", _("an RTF document"), _("Save it as .docx or as plain text (.txt, UTF-8), then use that.")),
+        (b"\x89PNG", _("a picture (PNG)"), type_it),
+        (b"\xff\xd8\xff", _("a picture (JPEG)"), type_it),
+        (b"GIF8", _("a picture (GIF)"), type_it),
+    )
+
+
+def refuse_binary(data: bytes, name: str, word_hint: str) -> None:
+    """Raise when `data` is a document or picture rather than plain text."""
+    found = describe_binary(data)
+    if found is None:
+        return
+    what, hint = found
+    if what == "word":
+        raise InputError(_("{name} is a Word document, not plain text.").format(name=name), word_hint)
+    raise InputError(_("{name} is {what}, not plain text.").format(name=name, what=what), hint)
+
+
+def _size(path: Path, limit: int) -> None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise NotFoundError(
+            _("File {path} does not exist.").format(path=path), _("Check the path and the file name.")
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            _("File {path} cannot be read: {reason}.").format(path=path, reason=exc.strerror),
+            _("Check its permissions."),
+        ) from None
+    if path.is_dir():
+        raise InputError(_("{path} is a folder, not a file.").format(path=path), _("Give the path of a file."))
+    if size > limit:
+        raise InputError(
+            _("{name} is {mb:.1f} MB; a news file can be at most {limit:.0f} MB.").format(
+                name=path.name, mb=size / 1e6, limit=limit / 1e6
+            ),
+            _("A news text is at most {chars:,} characters: split the file into smaller ones.").format(
+                chars=limits.TEXT_MAX_CHARS
+            ),
+        )
+
+
+def read_bytes(path: Path, word_hint: str | None = None) -> Conversion:
+    """The text of a plain-text file, in Unicode NFC; a document or picture is refused."""
+    _size(path, limits.TEXT_FILE_MAX_BYTES)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            _("File {path} cannot be read: {reason}.").format(path=path, reason=exc.strerror),
+            _("Check its permissions."),
+        ) from None
+    return decode_bytes(data, path.name, word_hint)
+
+
+def decode_bytes(data: bytes, name: str, word_hint: str | None = None) -> Conversion:
+    if len(data) > limits.TEXT_FILE_MAX_BYTES:
+        raise InputError(
+            _("{name} is {mb:.1f} MB; news text can be at most {limit:.0f} MB.").format(
+                name=name, mb=len(data) / 1e6, limit=limits.TEXT_FILE_MAX_BYTES / 1e6
+            ),
+            _("Split it into several news items."),
+        )
+    hint = word_hint or _("Rename it to end in .docx and import it with `broadcaster news import`.")
+    refuse_binary(data, name, hint)
+    return decode_text_file(data, name)
+
+
+def read_txt(path: Path) -> tuple[str, str, list[str]]:
+    """First non-empty line is the title, the rest is the text."""
+    conversion = read_bytes(path)
+    lines = conversion.text.splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise InputError(
+            _("{name} is empty.").format(name=path.name),
+            _("Put the title on the first line and the news text below it."),
+        )
+    notices = [f"{path.name}: {conversion.notice}"] if conversion.notice else []
+    return lines[0].strip(), "\n".join(lines[1:]).strip(), notices
+
+
+# ---------------------------------------------------------------- .docx
+
+
+def read_docx(path: Path) -> tuple[str, str, list[str]]:
+    """First non-empty paragraph (or table row) is the title, the rest is the text, in reading order."""
+    _size(path, limits.DOCX_FILE_MAX_BYTES)
+    import docx  # python-docx; imported here so the CLI starts fast
+
+    try:
+        document = docx.Document(str(path))
+        lines, tables = _docx_lines(document)
+    except Exception as exc:  # python-docx lets zipfile, lxml and KeyError errors through
+        # a KeyError's text is its repr, quotes included
+        reason = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        raise InputError(
+            _("{name} is not a readable Word (.docx) file: {reason}.").format(name=path.name, reason=reason),
+            _("Open it in Word or LibreOffice and save it again as .docx."),
+        ) from None
+    if not lines:
+        raise InputError(
+            _("{name} has no text.").format(name=path.name),
+            _("Put the title in the first paragraph and the news below it."),
+        )
+    notices: list[str] = []
+    for number, rows in tables:
+        notices.append(
+            _(
+                "{name}: table {number} ({rows} rows) is read row by row, its cells separated by commas; "
+                "listen to it with `broadcaster preview ID` before it airs."
+            ).format(name=path.name, number=number, rows=rows)
+        )
+    title = to_nfc(lines[0])
+    text = to_nfc("\n".join(lines[1:]))
+    for conversion in (title, text):
+        if conversion.notice and f"{path.name}: {conversion.notice}" not in notices:
+            notices.append(f"{path.name}: {conversion.notice}")
+    return title.text, text.text, notices
+
+
+def _docx_lines(document: Any) -> tuple[list[str], list[tuple[int, int]]]:
+    """Non-empty lines in reading order, and (number, rows) of each table that gave text."""
+    lines: list[str] = []
+    tables: list[tuple[int, int]] = []
+    for block in document.iter_inner_content():
+        if hasattr(block, "rows"):
+            rows = _table_rows(block)
+            if rows:
+                tables.append((len(tables) + 1, len(rows)))
+                lines += rows
+        elif block.text.strip():
+            lines.append(block.text.strip())
+    return lines, tables
+
+
+def _table_rows(table: Any) -> list[str]:
+    rows: list[str] = []
+    for row in table.rows:
+        cells: list[str] = []
+        seen: set[int] = set()
+        for cell in row.cells:
+            # a merged cell is listed once per grid column it spans
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            text = " ".join(_cell_lines(cell))
+            if text:
+                cells.append(text)
+        if cells:
+            rows.append(", ".join(cells))
+    return rows
+
+
+def _cell_lines(cell: Any) -> Iterator[str]:
+    for block in cell.iter_inner_content():
+        if hasattr(block, "rows"):
+            yield from _table_rows(block)
+        elif block.text.strip():
+            yield " ".join(block.text.split())
+
+
+# ---------------------------------------------------------------- .csv
+
+
+def read_csv(path: Path) -> tuple[list[CsvRow], Conversion]:
+    """The rows of a news .csv by column name; the separator (, ; or tab) is found from the header."""
+    conversion = read_bytes(path, _("Import it as a .docx file, or save the table from Excel as CSV UTF-8."))
+    text = conversion.text
+    delimiter = _delimiter(text.split("\n", 1)[0])
+    # strict: a stray quote is an error to report, not a cell that swallows the next rows
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number = 1  # the row being read, for a message about it
+    rows: list[CsvRow] = []
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+        _check_header(header, path.name, delimiter)
+        number = 2
+        for cells in reader:
+            values = _row_values(header, cells, path.name, number)
+            if any(values.values()):
+                rows.append(CsvRow(number, values))
+                if len(rows) > limits.IMPORT_MAX_ITEMS:
+                    raise InputError(
+                        _("{name} has more than {count:,} news rows.").format(
+                            name=path.name, count=limits.IMPORT_MAX_ITEMS
+                        ),
+                        _("Split it into several files and import them one by one."),
+                    )
+            number += 1
+    except csv.Error as exc:
+        raise _csv_error(exc, path.name, number) from None
+    if not rows:
+        raise InputError(
+            _("{name} has no news rows.").format(name=path.name), _("Add one row per news item under the header.")
+        )
+    return rows, conversion
+
+
+def _delimiter(first_line: str) -> str:
+    """The separator that splits the header into known columns (Excel in a Vietnamese locale writes ';')."""
+
+    def known(delimiter: str) -> int:
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        return sum(c.strip().lower() in CSV_COLUMNS for c in cells)
+
+    return max(_DELIMITERS, key=known)  # a tie keeps the first: the comma
+
+
+def _check_header(header: list[str], name: str, delimiter: str) -> None:
+    named = [h for h in header if h]
+    missing = [c for c in REQUIRED_COLUMNS if c not in named]
+    unknown = [h for h in named if h not in CSV_COLUMNS]
+    if missing or unknown:
+        raise InputError(
+            _("{name}: the header row is {header}").format(name=name, header=",".join(header) or _("empty"))
+            + (_("; missing column(s) {columns}").format(columns=", ".join(missing)) if missing else "")
+            + (_("; unknown column(s) {columns}").format(columns=", ".join(unknown)) if unknown else "")
+            + ".",
+            _("The first row must be: {columns}.").format(columns=",".join(CSV_COLUMNS)),
+        )
+    for column in dict.fromkeys(named):
+        if named.count(column) > 1:
+            raise InputError(
+                _("{name}: the header row has the column '{column}' {count} times.").format(
+                    name=name, column=column, count=named.count(column)
+                ),
+                _("Keep one column of each name: {columns}.").format(columns=",".join(CSV_COLUMNS)),
+            )
+
+
+def _row_values(header: list[str], cells: list[str], name: str, number: int) -> dict[str, str]:
+    extra = [c for c in cells[len(header) :] if c.strip()]
+    if extra:
+        raise InputError(
+            _("{name} row {number} has {cells} cells, but the header has {columns} columns.").format(
+                name=name, number=number, cells=len(cells), columns=len(header)
+            ),
+            _("A text that contains the separator must be in double quotes; or remove the extra cells."),
+        )
+    values: dict[str, str] = {}
+    for column, cell in zip(header, cells, strict=False):
+        if not column:
+            if cell.strip():
+                raise InputError(
+                    _("{name} row {number} has text in a column with no name in the header.").format(
+                        name=name, number=number
+                    ),
+                    _("Name the column in the first row ({columns}) or empty it.").format(
+                        columns=",".join(CSV_COLUMNS)
+                    ),
+                )
+            continue
+        values[column] = cell.strip()
+    return values
+
+
+def _csv_error(exc: csv.Error, name: str, number: int) -> InputError:
+    reason = str(exc)
+    where = _("{name} row {number}").format(name=name, number=number)
+    if "field larger than field limit" in reason:
+        return InputError(
+            _("{where}: a cell is longer than {limit:,} characters.").format(where=where, limit=csv.field_size_limit()),
+            _('A news text is at most {chars:,} characters; check for a double quote (") that is never closed.').format(
+                chars=limits.TEXT_MAX_CHARS
+            ),
+        )
+    if "unexpected end of data" in reason:
+        return InputError(
+            _('{where}: a double quote (") opened there is never closed.').format(where=where),
+            _("Close the quote, or remove it: only texts that contain the separator need quotes."),
+        )
+    if "expected after" in reason:
+        return InputError(
+            _('{where}: there is text after a closing double quote (").').format(where=where),
+            _('Inside a quoted text write a double quote twice (""), or remove the quotes.'),
+        )
+    return InputError(
+        _("{where} cannot be read as CSV: {reason}.").format(where=where, reason=reason),
+        _("Save the file again from Excel as CSV UTF-8."),
+    )

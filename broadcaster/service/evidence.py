@@ -1,0 +1,328 @@
+"""The evidence: listing and verifying the airing log, airtime reports for the district.
+
+What a report checks before it is made, and what only `log verify` checks, is set out in
+reports/verification.py; how the figures are sealed against the log, in reports/daybook.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from broadcaster.airlog import AiringRecord, ChainHead, VerifyResult, parse_chain_head, record_hash
+from broadcaster.airlog_verify import ChainScan, RawAiring, RawItem
+from broadcaster.errors import BroadcasterError, InputError
+from broadcaster.i18n import _
+from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
+from broadcaster.reports.daybook import Daybook, SumRow
+from broadcaster.reports.figures import ReportHeader
+from broadcaster.reports.formats import NEEDS_RECORDS
+from broadcaster.reports.periods import check_reach
+from broadcaster.reports.verification import (
+    LogCheck,
+    LogVerdict,
+    compare,
+    count_problems,
+    last_failure,
+    names_missing_airings,
+    refusal,
+    verdict_text,
+)
+from broadcaster.service.context import Station
+from broadcaster.service.queue import parse_date
+from broadcaster.store import airings as log_store
+from broadcaster.store import summary, summary_read
+from broadcaster.verify_process import ChainJob
+
+log = logging.getLogger(__name__)
+
+# `log verify` on two cores: a child checks this share of the chain while this process sums the
+# figures and checks the rest (the two take about as long: bench/bench_verify.py). Below
+# MIN_SPLIT airings a second process is not worth starting.
+CHILD_SHARE = 0.88
+MIN_SPLIT = 5000
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    start: date | None = None
+    end: date | None = None  # inclusive
+    status: str | None = None
+
+
+def date_range(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    """--from and --to as typed by the official; either may be left out, but not in the wrong order."""
+    first = parse_date(start, "--from") if start else None
+    last = parse_date(end, "--to") if end else None
+    for day, what in ((first, "--from"), (last, "--to")):
+        if day is not None:
+            check_reach(day, f"{what} {day.isoformat()}")
+    if first and last and last < first:
+        raise InputError(f"--to {last} is before --from {first}.", "The period must end on or after its first day.")
+    return first, last
+
+
+class Evidence:
+    def __init__(self, station: Station) -> None:
+        self.station = station
+        station.ready()
+
+    def _utc_bounds(self, start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+        tz = self.station.config.tz
+        low = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC) if start else None
+        high = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC) if end else None
+        return low, high
+
+    # ------------------------------------------------------------ log
+
+    def records(self, query: LogQuery) -> list[AiringRecord]:
+        low, high = self._utc_bounds(query.start, query.end)
+        with self.station.db.session() as session:
+            return log_store.records(session, low, high, query.status)
+
+    def record(self, seq: int) -> AiringRecord:
+        with self.station.db.session() as session:
+            return log_store.get(session, seq)
+
+    def head(self) -> ChainHead:
+        with self.station.db.session() as session:
+            count, last = log_store.head(session)
+        return ChainHead(hash=last, count=count)
+
+    def verify(self, head_text: str | None = None) -> LogVerdict:
+        """The full check: every record re-hashed and linked, the code of an earlier report (`head_text`,
+        COUNT:HASH or HASH), and every day and run of figures summed again and compared.
+
+        With two cores most of the chain is checked in a second process while this one sums the
+        figures and checks the rest (verify_process.py): the same verdict as one scan. The verdict
+        is kept in the database: a report refuses a log whose last full check failed."""
+        tz = self.station.config.tz
+        with self.station.db.session() as session:
+            head = self._parse_head(session, head_text) if head_text else None
+            built = summary.built_for(session) == summary.tz_name(tz)
+            split = round(log_store.head(session)[0] * CHILD_SHARE)
+        job = ChainJob.start(self.station.db.url, head, split) if built and split >= MIN_SPLIT else None
+        with self.station.db.session() as session:
+            if job is None:
+                verdict = self._verify_here(session, head, built)
+            else:
+                book = summary.sum_log(session, tz)
+                stored = self._stored_when_summed(session, book)
+                second = ChainScan(head, after=split, prev=log_store.hash_of(session, split) or "")
+                log_store.scan(session, second, after=split)
+                first = job.result()
+                chain = second.after(*first) if first else None
+                verdict = self._judge(chain or log_store.verify(session, head), book, stored)
+        self._keep(verdict)
+        return verdict
+
+    def _verify_here(self, session: Session, head: ChainHead | None, built: bool) -> LogVerdict:
+        """The chain and the figures in one pass over the log, in this process."""
+        book = Daybook()
+        checker = ChainScan(head)
+        log_store.scan(session, checker, _summing(book, self.station.config.tz) if built else None)
+        if not built or not checker.result().ok:
+            return LogVerdict(checker.result())
+        return self._judge(checker.result(), book, self._stored_when_summed(session, book))
+
+    def _stored_when_summed(self, session: Session, book: Daybook) -> list[tuple[SumRow, str | None]]:
+        """The stored figures as they were for the airings `book` summed (the daemon may log more meanwhile)."""
+        for _attempt in range(5):
+            stored = summary.stored_rows(session)
+            if log_store.head(session)[0] == book.count:
+                break
+            summary.sum_log(session, self.station.config.tz, book, after=book.count)
+        return stored
+
+    @staticmethod
+    def _judge(chain: VerifyResult, book: Daybook, stored: list[tuple[SumRow, str | None]]) -> LogVerdict:
+        if not chain.ok:
+            return LogVerdict(chain)
+        problems = compare(book.all_rows(), stored)
+        if not problems:
+            return LogVerdict(chain, None, len(stored))
+        more = len(problems) - 1
+        extra = f" (and {more} more)" if more else ""
+        return LogVerdict(chain, problems[0] + extra, len(stored))
+
+    def _keep(self, verdict: LogVerdict) -> None:
+        try:
+            with self.station.db.session() as session:
+                log_store.keep_verdict(session, verdict_text(verdict, self.station.now()), self.station.now())
+        except BroadcasterError as exc:  # e.g. a read-only copy of the database: the verdict still stands
+            log.warning("could not keep the verification result in the database: %s", exc)
+
+    def rebuild_figures(self) -> LogVerdict:
+        """Sum the log again into the figures reports read (after `verify` found them changed).
+
+        Refused when the log itself does not verify, or when the figures name airings the log no
+        longer holds (deleted or rewritten): summing again would erase that evidence."""
+        verdict = self.verify()
+        if not verdict.chain.ok:
+            raise InputError(
+                _("The airing log itself does not verify ({problem}), so its figures were not summed again.").format(
+                    problem=verdict.chain.problem
+                ),
+                _("Restore the station database from a backup."),
+            )
+        with self.station.db.session() as session:
+            lost = [row for row, there in summary.stored_rows(session) if names_missing_airings(row, there)]
+            if lost:
+                raise InputError(
+                    _(
+                        "The airtime figures count airing #{seq}, which the log no longer holds as it was: airings "
+                        "were deleted or rewritten, and summing the figures again would hide it."
+                    ).format(seq=lost[0].last_seq),
+                    _("Restore the station database from a backup."),
+                )
+            summary.rebuild(session, self.station.config.tz)
+        return self.verify()
+
+    @staticmethod
+    def _parse_head(session: Session, text: str) -> ChainHead:
+        """`COUNT:HASH` as printed on a report, or the bare HASH."""
+        if ":" in text:
+            return parse_chain_head(text)
+        wanted = text.strip().lower()
+        parse_chain_head(f"0:{wanted}")  # same format check and message
+        seq = log_store.seq_of(session, wanted)
+        if seq is not None:
+            return ChainHead(hash=wanted, count=seq)
+        # Not found: the record it names is gone (or the code is mistyped); report it as a longer log.
+        return ChainHead(hash=wanted, count=log_store.count(session) + 1)
+
+    # ------------------------------------------------------------ reports
+
+    def period(self, period: str | None, start: str | None, end: str | None) -> Period:
+        if period and (start or end):
+            raise InputError(
+                "Give either --period or --from/--to, not both.", "Use --period alone, or --from DATE --to DATE."
+            )
+        if period:
+            chosen = parse_period(period)
+            for day in (chosen.start, chosen.end):
+                check_reach(day, f"--period {period.strip()}")
+            return chosen
+        if not (start and end):
+            raise InputError(
+                "Say which period to report.",
+                "Use --period 2021-Q1, --period 2021-03, --period 2021, or --from DATE --to DATE.",
+            )
+        first, last = date_range(start, end)
+        assert first is not None and last is not None
+        return period_between(first, last)
+
+    def report(self, period: Period, *, with_records: bool = False, allow_unverified: bool = False) -> Report:
+        """Figures from the sealed airtime summary, checked as reports/verification.py says; the
+        period's airing records too `with_records` (the CSV lists them).
+
+        Raises UnverifiedLogError when a check fails, unless `allow_unverified`: then the report
+        is made and carries the problems (`report.check`), which every format prints."""
+        config = self.station.config
+        targets = [Target(t.name, t.kind, t.value, t.per, t.topic or None) for t in config.targets]
+        with self.station.db.session() as session:
+            read = summary_read.read_period(session, period, config.tz)
+            count, last = log_store.head(session)
+            problems = [p for p in [log_store.link_problem(session)] if p]
+            problems += read.problems
+            problems += count_problems(read.facts.statuses, read.airings, read.facts.incidents)
+            problems += [p for p in [last_failure(log_store.last_verdict(session))] if p]
+            records = self._period_records(session, period) if with_records else []
+        check = LogCheck(tuple(problems) + _changed(records), allowed=allow_unverified)
+        if not check.ok and not allow_unverified:
+            raise refusal(check)
+        built = report_from_facts(
+            read.facts,
+            period,
+            [(t.code, t.name) for t in config.topics],
+            [s.name for s in config.slots],
+            targets,
+            ChainHead(hash=last, count=count),
+            config.tz,
+            records,
+        )
+        return replace(built, check=check)
+
+    def _period_records(self, session: Session, period: Period) -> list[AiringRecord]:
+        return log_store.records(session, *summary_read.utc_bounds(period, self.station.config.tz))
+
+    def _for_format(self, report: Report, fmt: str) -> Report:
+        if fmt not in NEEDS_RECORDS or report.records:
+            return report
+        with self.station.db.session() as session:
+            records = self._period_records(session, report.period)
+        check = report.check or LogCheck()
+        changed = _changed(records)
+        if changed:
+            check = replace(check, problems=check.problems + changed)
+            if not check.allowed:
+                raise refusal(check)
+        return replace(report, records=tuple(records), check=check)
+
+    def header(self) -> ReportHeader:
+        r = self.station.config.report
+        name = self.station.config.station
+        return ReportHeader(
+            governing_body=r.governing_body,
+            issuing_body=r.issuing_body or f"ỦY BAN NHÂN DÂN XÃ {name.commune.upper()}",
+            place=r.place or name.commune,
+            signer_title=r.signer_title,
+            signer_name=r.signer_name,
+            recipients=r.recipients,
+        )
+
+    def default_path(self, report: Report, fmt: str) -> Path:
+        suffix = {"text": "txt"}.get(fmt, fmt)
+        return self.station.reports_dir / f"bao-cao-{report.period.label}.{suffix}"
+
+    def write(self, report: Report, fmt: str, path: Path) -> Path:
+        from broadcaster.reports import chart, docx_report, writers
+
+        report = self._for_format(report, fmt)
+        if fmt == "docx":
+            return docx_report.write_docx(report, self.header(), path, self.station.today())
+        if fmt == "png":
+            return chart.write_png(report, path)
+        writer = {"text": writers.write_text, "csv": writers.write_csv, "json": writers.write_json}[fmt]
+        return writer(report, path)
+
+    def render(self, report: Report, fmt: str) -> str:
+        from broadcaster.reports import writers
+
+        report = self._for_format(report, fmt)
+        renderer = {"text": writers.render_text, "csv": writers.render_csv, "json": writers.render_json}[fmt]
+        return renderer(report)
+
+
+def _changed(records: list[AiringRecord]) -> tuple[str, ...]:
+    """The records a CSV lists are re-hashed: each must still match its hash."""
+
+    def intact(record: AiringRecord) -> bool:
+        try:
+            return record_hash(record) == record.hash
+        except (ValueError, TypeError, UnicodeError):
+            return False
+
+    return tuple(
+        f"Airing #{r.seq} was changed after it was written (its hash does not match its contents)."
+        for r in records
+        if not intact(r)
+    )
+
+
+def _summing(book: Daybook, tz: Any) -> Any:
+    """Feed verified airings to `book`, as read by `log_store.stream` (for `log verify`'s single pass)."""
+    day_of = summary.DayOf(tz)
+
+    def add(airing: RawAiring, items: list[RawItem]) -> None:
+        # Fields 1..7 of an item row are an ItemMs (airlog_verify.ITEM_COLUMNS).
+        book.add(
+            airing[0], airing[15], day_of.of_text(airing[3]), airing[2], airing[7], airing[6], [i[1:8] for i in items]
+        )
+
+    return add

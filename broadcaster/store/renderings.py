@@ -1,0 +1,38 @@
+"""Which engine and voice made each part of an item's audio (for `news show` and the console)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from broadcaster.store.tables import RenderingRow
+
+
+def save(
+    session: Session,
+    item_id: int,
+    part: str,
+    *,
+    cache_key: str,
+    engine: str,
+    voice: str,
+    seconds: float,
+    sha256: str,
+    notes: str | None,
+    created_at: datetime,
+) -> None:
+    row = session.scalar(select(RenderingRow).where(RenderingRow.item_id == item_id, RenderingRow.part == part))
+    if row is None:
+        row = RenderingRow(item_id=item_id, part=part)
+        session.add(row)
+    row.cache_key, row.engine, row.voice = cache_key, engine, voice
+    row.duration_seconds, row.audio_sha256, row.notes, row.created_at = seconds, sha256, notes, created_at
+
+
+def of_item(session: Session, item_id: int) -> Sequence[RenderingRow]:
+    return session.scalars(
+        select(RenderingRow).where(RenderingRow.item_id == item_id).order_by(RenderingRow.part.desc())
+    ).all()

@@ -1,0 +1,69 @@
+"""Keys and signatures: private keys stay private, a signature covers its purpose and every byte."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from broadcaster import signing
+from broadcaster.errors import ConfigError, InputError
+
+
+def test_a_new_key_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "station-key.pem"
+    key, created = signing.load_or_create(path)
+    assert created and stat.S_IMODE(path.stat().st_mode) == 0o600
+    again, created_again = signing.load_or_create(path)
+    assert not created_again and signing.public_text(again) == signing.public_text(key)
+
+
+def test_a_key_others_can_read_is_refused_with_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "hub-key.pem"
+    signing.save_private_key(signing.generate(), path)
+    os.chmod(path, 0o644)
+    with pytest.raises(ConfigError) as refused:
+        signing.load_private_key(path)
+    assert "can be read by other users" in refused.value.message
+    assert refused.value.hint == f"Make it private with: chmod 600 {path}"
+
+
+def test_an_existing_key_is_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "k.pem"
+    signing.save_private_key(signing.generate(), path)
+    with pytest.raises(ConfigError, match="already exists"):
+        signing.save_private_key(signing.generate(), path)
+
+
+def test_public_keys_travel_as_short_text_and_bad_ones_are_named() -> None:
+    key = signing.generate()
+    text = signing.public_text(key)
+    assert text.startswith("ed25519:") and len(text) == 8 + 44
+    assert signing.public_text(signing.parse_public_key(f"  {text[:20]} {text[20:]}\n")) == text  # pasted with a break
+    assert signing.fingerprint(text) == signing.fingerprint(key)
+    assert len(signing.fingerprint(key)) == 19 and signing.fingerprint(key).count("-") == 3
+    with pytest.raises(InputError, match="is not an Ed25519 public key"):
+        signing.parse_public_key("ed25519:AAAA")
+
+
+def test_a_signature_covers_every_byte_and_its_purpose() -> None:
+    key = signing.generate()
+    doc = {"title": "Bão số 3", "priority": "emergency", "airings": 2}
+    signature = signing.sign(key, "bulletin", doc)
+    public = key.public_key()
+    assert signing.verify(public, "bulletin", dict(reversed(list(doc.items()))), signature)  # key order does not matter
+    assert not signing.verify(public, "bulletin", doc | {"airings": 3}, signature)
+    assert not signing.verify(public, "receipt", doc, signature)  # a receipt's signature is no bulletin's
+    assert not signing.verify(signing.generate().public_key(), "bulletin", doc, signature)
+    assert not signing.verify(public, "bulletin", doc, None)
+    assert not signing.verify(public, "bulletin", doc, "not base64!")
+
+
+def test_text_is_signed_in_nfc_so_composed_and_decomposed_accents_agree() -> None:
+    key = signing.generate()
+    composed, decomposed = "Thông báo", "Tho\u0302ng ba\u0301o"
+    assert signing.verify(
+        key.public_key(), "bulletin", {"t": decomposed}, signing.sign(key, "bulletin", {"t": composed})
+    )
