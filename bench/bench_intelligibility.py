@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from broadcaster.errors import BroadcasterError
-from broadcaster.sound.ffmpeg import decode_mono, run_ffmpeg
+from broadcaster.media.ffmpeg import decode_mono, run_ffmpeg
 from broadcaster.sound.mastering import MasteringSettings, master
 from broadcaster.speech.engine import SpeechEngine
 from broadcaster.speech.espeak import EspeakEngine

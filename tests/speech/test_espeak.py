@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from broadcaster.errors import SpeechError
-from broadcaster.sound.ffmpeg import decode_mono
+from broadcaster.media.ffmpeg import decode_mono
 from broadcaster.speech import EspeakEngine, check_espeak_vietnamese, validate_rendering
 from tests.speech.helpers import SENTENCE, wav_info
 
