@@ -1,7 +1,7 @@
 """Intelligibility: how much of a mastered bulletin an offline speech recogniser gets back.
 
 20 fixed Vietnamese bulletin sentences are normalized (broadcaster.text), spoken by each
-engine variant, mastered as for air (broadcaster.sound.mastering), transcribed by
+engine variant, mastered as for air (broadcaster.media.mastering), transcribed by
 faster-whisper with the multilingual Whisper base model (CPU, int8, language "vi") and
 scored by character error rate (CER) against the normalized text. Natural speech (the
 sample clips with transcripts in the `vieneu` wheel) gives the baseline. Lower is better.
@@ -37,7 +37,7 @@ from typing import Any
 
 from broadcaster.errors import BroadcasterError
 from broadcaster.media.ffmpeg import decode_mono, run_ffmpeg
-from broadcaster.sound.mastering import MasteringSettings, master
+from broadcaster.media.mastering import MasteringSettings, master
 from broadcaster.speech.engine import SpeechEngine
 from broadcaster.speech.espeak import EspeakEngine
 from broadcaster.text import normalize

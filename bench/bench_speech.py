@@ -23,8 +23,8 @@ from typing import Any
 
 from bench_intelligibility import SENTENCES
 
-import broadcaster.sound.mastering as mastering_module
-from broadcaster.sound.mastering import MasteringSettings, master
+import broadcaster.media.mastering as mastering_module
+from broadcaster.media.mastering import MasteringSettings, master
 from broadcaster.speech import EspeakEngine, FallbackChain, RenderCache, render, validate_rendering
 from broadcaster.text import normalize
 

@@ -19,7 +19,7 @@ import requests
 import responses
 
 from broadcaster.errors import SpeechError
-from broadcaster.sound.mastering import measure_loudness
+from broadcaster.media.mastering import measure_loudness
 from broadcaster.text.legacy import to_tcvn3
 from tests.conftest import StationCLI, write_config
 

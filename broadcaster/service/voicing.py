@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from broadcaster.errors import BroadcasterError, SpeechError
+from broadcaster.media.mastering import CompressorSettings, MasteringSettings
 from broadcaster.model import NewsItem
 from broadcaster.service.context import Station
 from broadcaster.sound.bulletin import BulletinPart, PartKind, assemble_bulletin
-from broadcaster.sound.mastering import CompressorSettings, MasteringSettings
 from broadcaster.speech import (
     CachedRender,
     EspeakEngine,

@@ -11,8 +11,8 @@ import pytest
 
 from broadcaster.errors import AudioError
 from broadcaster.media.ffmpeg import check_ffmpeg, decode_mono
+from broadcaster.media.mastering import CompressorSettings, MasteringSettings, filter_chain, master, measure_loudness
 from broadcaster.sound.jingles import make_jingles
-from broadcaster.sound.mastering import CompressorSettings, MasteringSettings, filter_chain, master, measure_loudness
 from tests.speech.helpers import LONG_TEXT, espeak_wav, tone, wav_info, write_wav
 
 REPO = Path(__file__).resolve().parents[2]

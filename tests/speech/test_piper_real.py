@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from broadcaster.errors import SpeechError
-from broadcaster.sound.mastering import MasteringSettings
+from broadcaster.media.mastering import MasteringSettings
 from broadcaster.speech import EspeakEngine, FallbackChain, RenderCache, cache_key, render, validate_rendering
 from broadcaster.speech.piper import PiperEngine, PiperSettings, check_piper
 from tests.speech.helpers import SENTENCE, wav_info
