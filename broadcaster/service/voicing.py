@@ -25,9 +25,7 @@ from broadcaster.service.context import Station
 from broadcaster.sound.bulletin import BulletinPart, PartKind, assemble_bulletin
 from broadcaster.speech import (
     CachedRender,
-    EspeakEngine,
     FallbackChain,
-    GttsEngine,
     RenderCache,
     cache_key,
     render,
@@ -75,18 +73,10 @@ class ItemAudio:
 
 
 def build_engines(station: Station) -> list[SpeechEngine]:
-    speech = station.config.speech
-    engines: list[SpeechEngine] = []
-    for name in [speech.engine, *speech.fallback]:
-        if name == "gtts":
-            engines.append(
-                GttsEngine(
-                    lang="vi", tld=speech.gtts_tld, timeout_s=speech.gtts_timeout_seconds, retries=speech.gtts_retries
-                )
-            )
-        elif name == "espeak":
-            engines.append(EspeakEngine(voice=speech.espeak_voice, speed_wpm=speech.espeak_speed))
-    return engines
+    """The engines config.toml names, in its order (broadcaster/speech/registry.py builds each)."""
+    from broadcaster.speech.registry import build_chain
+
+    return build_chain(station.config.speech, station.config.folder)
 
 
 def mastering_settings(station: Station) -> MasteringSettings:

@@ -7,11 +7,13 @@ import re
 import shutil
 import subprocess
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
+from broadcaster.config.rules import ranged
 from broadcaster.errors import SpeechError
 from broadcaster.i18n import _
-from broadcaster.speech.engine import atomic_output, nfc
+from broadcaster.speech.engine import EngineSpec, atomic_output, nfc
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,17 @@ def espeak_hint() -> str:
 
 
 VARIANT = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,30}")  # a file in espeak-ng-data/voices/!v
+
+
+@dataclass(frozen=True)
+class EspeakSettings:
+    """`[speech.espeak]` in config.toml."""
+
+    voice: str = "vi"
+    speed: int = ranged(150, 80, 450, unit="words per minute")
+    pitch: int = ranged(50, 0, 99, unit="50 is the voice's own")
+    word_gap: int = ranged(0, 0, 100, unit="pause after each word, about 15 ms each at 150 words per minute")
+    variant: str = ""  # an espeak-ng voice variant such as m3 or f2; empty: the voice as it is
 
 
 class EspeakEngine:
@@ -137,3 +150,39 @@ def espeak_variants(espeak_binary: str = "espeak-ng") -> set[str]:
         return set()
     rows = proc.stdout.decode("utf-8", errors="replace").splitlines()[1:]
     return {cols[4].removeprefix("!v/") for row in rows if len(cols := row.split()) >= 5}
+
+
+def _build(settings: EspeakSettings, _base_dir: Path) -> EspeakEngine:
+    return EspeakEngine(
+        voice=settings.voice,
+        speed_wpm=settings.speed,
+        pitch=settings.pitch,
+        word_gap=settings.word_gap,
+        variant=settings.variant or None,
+    )
+
+
+def _problems(settings: EspeakSettings) -> list[str]:
+    if settings.variant and not VARIANT.fullmatch(settings.variant):
+        return [
+            _(
+                'speech.espeak.variant: \'{variant}\' is not an espeak-ng variant name; write e.g. "m3" or "f2" '
+                "(`espeak-ng --voices=variant` lists them), or leave it out"
+            ).format(variant=settings.variant)
+        ]
+    return []
+
+
+def _check(settings: EspeakSettings, _base_dir: Path) -> str | None:
+    return check_espeak_vietnamese(variant=settings.variant or None)
+
+
+SPEC = EngineSpec(
+    name="espeak",
+    label="espeak-ng (offline voice)",
+    settings=EspeakSettings,
+    build=_build,
+    ready="installed, with the Vietnamese voice",
+    check=_check,
+    problems=_problems,
+)

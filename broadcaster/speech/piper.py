@@ -13,6 +13,7 @@ technician how to fetch vi_VN-vais1000-medium on a PC with internet.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -27,7 +28,7 @@ from typing import Any
 
 from broadcaster.errors import SpeechError
 from broadcaster.i18n import _
-from broadcaster.speech.engine import atomic_output, nfc
+from broadcaster.speech.engine import EngineSpec, atomic_output, nfc
 from broadcaster.speech.validate import validate_rendering
 
 log = logging.getLogger(__name__)
@@ -322,19 +323,32 @@ def voice_config_problems(settings: PiperSettings, data: Mapping[str, Any]) -> l
 
 def config_problems(settings: PiperSettings, base_dir: Path) -> list[str]:
     """Everything wrong with `[speech.piper]` that can be seen without running Piper."""
-    problems = range_problems(settings)
+    return range_problems(settings) + voice_problems(settings, base_dir)
+
+
+def voice_problems(settings: PiperSettings, base_dir: Path) -> list[str]:
+    """The voice files: both present, the .onnx.json readable and Vietnamese."""
     model, config_path = settings.files(base_dir)
     missing = [p for p in (model, config_path) if not p.is_file()]
     if missing:
         names = _(" and ").join(str(p) for p in missing)
-        problems.append(
-            _("speech.piper.voice: {names} not found. {how}").format(names=names, how=fetch_instructions(model))
-        )
-        return problems
+        return [_("speech.piper.voice: {names} not found. {how}").format(names=names, how=fetch_instructions(model))]
     data, problem = read_voice_config(config_path)
     if data is None:
-        return [*problems, problem or ""]
-    return problems + voice_config_problems(settings, data)
+        return [problem or ""]
+    return voice_config_problems(settings, data)
+
+
+def setup_warnings(settings: PiperSettings, base_dir: Path) -> list[str]:
+    """For `config check`: piper-tts installed for this Python (found, not imported) and the voice usable."""
+    problems = []
+    if importlib.util.find_spec("piper") is None:
+        problems.append(
+            _("speech.piper: piper-tts is not installed, so espeak-ng speaks instead of Piper. {hint}").format(
+                hint=install_hint(sys.executable)
+            )
+        )
+    return problems + voice_problems(settings, base_dir)
 
 
 def check_piper(settings: PiperSettings, base_dir: Path, python: str = sys.executable) -> str | None:
@@ -360,3 +374,16 @@ def check_piper(settings: PiperSettings, base_dir: Path, python: str = sys.execu
         except SpeechError as exc:
             return _("A test sentence could not be spoken: {error}").format(error=exc)
     return None
+
+
+SPEC = EngineSpec(
+    name="piper",
+    label="Piper (offline neural voice)",
+    settings=PiperSettings,
+    build=lambda settings, base_dir: PiperEngine(settings, base_dir),
+    ready="installed; the voice speaks a test sentence",
+    check=check_piper,
+    problems=range_problems,
+    warnings=setup_warnings,
+    needs_table='voice = "voices/vi_VN-vais1000-medium.onnx" (see docs/piper-voice.md)',
+)
