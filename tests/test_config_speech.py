@@ -17,7 +17,7 @@ from tests.conftest import StationCLI, write_config
 VOICE = "voices/vi_VN-test-medium.onnx"
 # the flat keys of before, where the example config has its sub-tables' values
 FLAT = {
-    'render_ahead_hours = 48': 'espeak_speed = 120\ngtts_retries = 2\nespeak_voice = "vi"\nrender_ahead_hours = 48',
+    "render_ahead_hours = 48": 'espeak_speed = 120\ngtts_retries = 2\nespeak_voice = "vi"\nrender_ahead_hours = 48',
     "speed = 150                  #": "#",
     "retries = 3                  #": "#",
     '[speech.espeak]\nvoice = "vi"\n': "[speech.espeak]\n",
@@ -123,14 +123,14 @@ def test_piper_values_out_of_range_stop_the_file_with_what_to_write(tmp_path: Pa
 
 def test_a_piper_voice_makes_the_chain_gtts_piper_espeak(tmp_path: Path) -> None:
     add_voice(tmp_path)
-    config = write_config(tmp_path, replace={'fallback = []        #': "#"}, append=piper_table())
+    config = write_config(tmp_path, replace={"fallback = []        #": "#"}, append=piper_table())
     config.write_text(config.read_text(encoding="utf-8").replace('engine = "espeak"', 'engine = "gtts"'), "utf-8")
     assert shown(config)["fallback"] == ["piper", "espeak"]
     assert engine_names(config) == ["gtts", "piper", "espeak"]
 
 
 def test_without_a_piper_voice_the_chain_is_as_before(tmp_path: Path) -> None:
-    config = write_config(tmp_path, replace={'fallback = []        #': "#"})
+    config = write_config(tmp_path, replace={"fallback = []        #": "#"})
     config.write_text(config.read_text(encoding="utf-8").replace('engine = "espeak"', 'engine = "gtts"'), "utf-8")
     assert engine_names(config) == ["gtts", "espeak"]
 
@@ -138,13 +138,13 @@ def test_without_a_piper_voice_the_chain_is_as_before(tmp_path: Path) -> None:
 def test_piper_first_falls_back_to_espeak_only(tmp_path: Path) -> None:
     add_voice(tmp_path)
     config = write_config(
-        tmp_path, replace={'engine = "espeak"': 'engine = "piper"', 'fallback = []        #': "#"}, append=piper_table()
+        tmp_path, replace={'engine = "espeak"': 'engine = "piper"', "fallback = []        #": "#"}, append=piper_table()
     )
     assert engine_names(config) == ["piper", "espeak"]
 
 
 def test_naming_piper_without_its_table_says_what_to_write(tmp_path: Path) -> None:
-    config = write_config(tmp_path, replace={'fallback = []        #': 'fallback = ["piper"]        #'})
+    config = write_config(tmp_path, replace={"fallback = []        #": 'fallback = ["piper"]        #'})
     assert problems_of(config) == [
         "speech: the engine 'piper' needs a [speech.piper] table in config.toml: "
         'voice = "voices/vi_VN-vais1000-medium.onnx" (see docs/piper-voice.md)'
@@ -154,7 +154,7 @@ def test_naming_piper_without_its_table_says_what_to_write(tmp_path: Path) -> No
 def test_config_check_warns_of_a_missing_voice_with_the_download_command(tmp_path: Path) -> None:
     config = write_config(
         tmp_path,
-        replace={'fallback = []        #': 'fallback = ["piper"]        #'},
+        replace={"fallback = []        #": 'fallback = ["piper"]        #'},
         append=piper_table("voices/vi_VN-vais1000-medium.onnx"),
     )
     result = StationCLI(config)("config", "check")
@@ -170,7 +170,7 @@ def test_config_check_warns_of_a_missing_voice_with_the_download_command(tmp_pat
 def test_config_check_is_quiet_about_a_good_vietnamese_voice_and_warns_of_another_language(tmp_path: Path) -> None:
     add_voice(tmp_path)
     config = write_config(
-        tmp_path, replace={'fallback = []        #': 'fallback = ["piper"]        #'}, append=piper_table()
+        tmp_path, replace={"fallback = []        #": 'fallback = ["piper"]        #'}, append=piper_table()
     )
     result = StationCLI(config)("config", "check")
     assert result.exit_code == 0 and "piper" not in result.stderr, result.stderr
@@ -182,7 +182,7 @@ def test_config_check_is_quiet_about_a_good_vietnamese_voice_and_warns_of_anothe
 def test_doctor_names_the_piper_problem_and_the_fix(tmp_path: Path) -> None:
     config = write_config(
         tmp_path,
-        replace={'fallback = []        #': 'fallback = ["piper"]        #'},
+        replace={"fallback = []        #": 'fallback = ["piper"]        #'},
         append=piper_table("voices/vi_VN-vais1000-medium.onnx"),
     )
     station = StationCLI(config)
