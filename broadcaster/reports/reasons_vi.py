@@ -90,6 +90,7 @@ def _relay_part(m: re.Match[str]) -> str:
     piece = f" ({_RELAY_PIECES.get(m[2], m[2])})" if m[2] else ""
     return f"{_RELAY_PARTS[m[1]]}{piece} {_number(m[3])} giây: {_why(m[4])}"
 
+
 _REASON_RULES = _rules(
     [
         (r"no news item was waiting for this slot", lambda m: "không có tin nào chờ phát trong khung giờ này"),
