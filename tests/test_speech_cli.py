@@ -41,6 +41,25 @@ def cache_files(station: StationCLI) -> dict[Path, int]:
     return {p: p.stat().st_mtime_ns for p in (station.config.parent / "data" / "audio" / "cache").rglob("*.wav")}
 
 
+def test_the_communes_pronunciation_list_is_said_and_changes_the_speech(tmp_path: Path) -> None:
+    """`[speech.pronunciations]` is applied after normalization: `normalize` shows it and the speech uses it."""
+    from broadcaster.service.context import Station
+    from broadcaster.service.voicing import Voicing
+
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "listed").mkdir()
+    plain = write_config(tmp_path / "plain")
+    listed = write_config(
+        tmp_path / "listed",
+        replace={"[speech.pronunciations]\n": '[speech.pronunciations]\n"Ea H\'leo" = "Ê a Hơ leo"\n'},
+    )
+    text = "Huyện Ea H'leo họp ngày 5/3"
+    assert StationCLI(listed).ok("normalize", text).strip() == "Huyện Ê a Hơ leo họp ngày năm tháng ba"
+    assert "Ea H'leo" in StationCLI(plain).ok("normalize", text)
+    keys = {Voicing(Station.open(config)).key(text) for config in (plain, listed)}
+    assert len(keys) == 2  # the speech rendered before the list changed is not reused
+
+
 def test_normalize_one_text_and_stdin_lines(sqlite_cli: StationCLI) -> None:
     assert "ủy ban nhân dân" in sqlite_cli.ok("normalize", "UBND xã Sơn Kim 1").lower()
     out = sqlite_cli.ok("normalize", input="Ngày 12/4\nHTX Sơn Kim\n").splitlines()

@@ -86,6 +86,8 @@ class SpeechConfig:
     render_ahead_hours: float = ranged(48.0, 1, 24 * 31, unit="hours")
     render_on_add: bool = True
     abbreviations: dict[str, str] = field(default_factory=dict)
+    # how to say words an engine gets wrong (place and people's names), applied after normalization
+    pronunciations: dict[str, str] = field(default_factory=dict)
     gtts: GttsSettings = field(default_factory=GttsSettings)
     espeak: EspeakSettings = field(default_factory=EspeakSettings)
     piper: PiperSettings | None = None  # Piper has no default voice: no table, no Piper

@@ -102,7 +102,8 @@ class Voicing:
     # ------------------------------------------------------------ text
 
     def spoken(self, text: str) -> str:
-        return normalize(text, self.station.config.speech.abbreviations)
+        speech = self.station.config.speech
+        return normalize(text, speech.abbreviations, speech.pronunciations)
 
     def key(self, text: str) -> str:
         return cache_key(self.spoken(text), self.chain.engines, self.mastering)
