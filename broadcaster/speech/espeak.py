@@ -12,7 +12,7 @@ from pathlib import Path
 
 from broadcaster.config.rules import ranged
 from broadcaster.errors import SpeechError
-from broadcaster.i18n import _
+from broadcaster.i18n import N_, _
 from broadcaster.speech.engine import EngineSpec, atomic_output, nfc
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ SPEC = EngineSpec(
     label="espeak-ng (offline voice)",
     settings=EspeakSettings,
     build=_build,
-    ready="installed, with the Vietnamese voice",
+    ready=N_("installed, with the Vietnamese voice"),
     check=_check,
     problems=_problems,
 )

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from broadcaster.config.rules import ranged
 from broadcaster.errors import SpeechError
+from broadcaster.i18n import N_
 from broadcaster.speech.engine import EngineSpec, atomic_output, nfc
 
 if TYPE_CHECKING:
@@ -243,7 +244,7 @@ SPEC = EngineSpec(
     label="gTTS (online voice)",
     settings=GttsSettings,
     build=_build,
-    ready="Google's speech service answers",
+    ready=N_("Google's speech service answers"),
     check=_check,
     online=True,
 )

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from broadcaster.errors import SpeechError
-from broadcaster.i18n import _
+from broadcaster.i18n import N_, _
 from broadcaster.speech.engine import EngineSpec, atomic_output, nfc
 from broadcaster.speech.validate import validate_rendering
 
@@ -381,7 +381,7 @@ SPEC = EngineSpec(
     label="Piper (offline neural voice)",
     settings=PiperSettings,
     build=lambda settings, base_dir: PiperEngine(settings, base_dir),
-    ready="installed; the voice speaks a test sentence",
+    ready=N_("installed; the voice speaks a test sentence"),
     check=check_piper,
     problems=range_problems,
     warnings=setup_warnings,
