@@ -31,12 +31,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from broadcaster.airlog import STATUSES, AiredItem, AiringRecord, ChainHead
+from broadcaster.model import VIETNAMESE
 from broadcaster.reports.figures import (
     AIRED_STATUSES,
     PRIORITIES,
     Facts,
     GroupFigures,
     Incident,
+    LanguageFigures,
     Report,
     SeriesPoint,
     Target,
@@ -89,6 +91,9 @@ def _rollup(records: Sequence[AiringRecord], period: Period, tz: tzinfo) -> tupl
     prio_ms: dict[str, int] = {}
     prio_items: dict[str, int] = {}
     prio_airings: dict[str, int] = {}
+    lang_ms: dict[str, int] = {}
+    lang_items: dict[str, int] = {}
+    lang_airings: dict[str, int] = {}
     item_topic: dict[int, str] = {}
     statuses: dict[str, int] = {}
     incidents: list[Incident] = []
@@ -117,6 +122,7 @@ def _rollup(records: Sequence[AiringRecord], period: Period, tz: tzinfo) -> tupl
         airing_ms = n_items = 0
         topics_here: set[str] = set()
         prios_here: set[str] = set()
+        langs_here: set[str] = set()
         for item in rec.items:
             full = round(item.duration_seconds * 1000)
             ms = full if item.completed else min(max(played_ms - round(item.offset_seconds * 1000), 0), full)
@@ -127,9 +133,13 @@ def _rollup(records: Sequence[AiringRecord], period: Period, tz: tzinfo) -> tupl
             day_topic_ms[key] = day_topic_ms.get(key, 0) + ms
             prio_ms[prio] = prio_ms.get(prio, 0) + ms
             prio_items[prio] = prio_items.get(prio, 0) + 1
+            lang = item.language
+            lang_ms[lang] = lang_ms.get(lang, 0) + ms
+            lang_items[lang] = lang_items.get(lang, 0) + 1
             item_topic[item.item_id] = topic
             topics_here.add(topic)
             prios_here.add(prio)
+            langs_here.add(lang)
             airing_ms += ms
             n_items += 1
         if not n_items:
@@ -144,6 +154,8 @@ def _rollup(records: Sequence[AiringRecord], period: Period, tz: tzinfo) -> tupl
             day_topic_airings[key] = day_topic_airings.get(key, 0) + 1
         for prio in prios_here:
             prio_airings[prio] = prio_airings.get(prio, 0) + 1
+        for lang in langs_here:
+            lang_airings[lang] = lang_airings.get(lang, 0) + 1
     topic_items: dict[str, int] = {}
     for topic in item_topic.values():
         topic_items[topic] = topic_items.get(topic, 0) + 1
@@ -161,6 +173,9 @@ def _rollup(records: Sequence[AiringRecord], period: Period, tz: tzinfo) -> tupl
         distinct_items=len(item_topic),
         statuses=statuses,
         incidents=tuple(sorted(incidents, key=lambda i: (i.when, i.seq))),
+        language_ms=lang_ms,
+        language_items=lang_items,
+        language_airings=lang_airings,
     )
     return facts, kept
 
@@ -252,6 +267,24 @@ def _add(totals: dict[str, int], key: str, value: int) -> None:
     totals[key] = totals.get(key, 0) + value
 
 
+def _language_rows(facts: Facts, languages: Sequence[tuple[str, str]]) -> tuple[LanguageFigures, ...]:
+    """Vietnamese always, then each language that aired, in config.toml's order (unknown codes last)."""
+    names = dict(languages)
+    aired = set(facts.language_ms) | set(facts.language_airings)
+    known = [code for code, _ in languages if code in aired and code != VIETNAMESE]
+    codes = [VIETNAMESE, *known, *sorted(aired - set(known) - {VIETNAMESE})]
+    return tuple(
+        LanguageFigures(
+            code,
+            names.get(code, code),
+            facts.language_ms.get(code, 0) / 1000,
+            facts.language_airings.get(code, 0),
+            facts.language_items.get(code, 0),
+        )
+        for code in codes
+    )
+
+
 def report_from_facts(
     facts: Facts,
     period: Period,
@@ -261,13 +294,15 @@ def report_from_facts(
     head: ChainHead,
     tz: tzinfo,
     records: Sequence[AiringRecord] = (),
+    languages: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """Build the report from per-day facts (from `rollup` or from the database).
 
     `topics` are the plan's (code, name) pairs in the plan's order; every one of them is
     reported, even with no airtime, followed by any other topic code found. `head` is the
     log's chain head when the report is made, printed so the log can be checked later.
-    `records` (optional) are the period's airings, kept for the per-item CSV.
+    `records` (optional) are the period's airings, kept for the per-item CSV. `languages` are
+    config.toml's (code, name) pairs: they name and order the airtime per language.
     """
     daily = _Daily(
         day_airings=dict(facts.day_airings),
@@ -325,6 +360,7 @@ def report_from_facts(
         monthly=_series("month", daily, period),
         chain_head=head,
         records=tuple(records),
+        languages=_language_rows(facts, languages),
     )
 
 
@@ -336,10 +372,11 @@ def build_report(
     targets: Sequence[Target],
     head: ChainHead,
     tz: tzinfo,
+    languages: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """Aggregate the airings of `period` in one pass; records outside it are skipped.
 
     Records should come in log (time) order; any order gives the same figures, only slower.
     """
     facts, kept = _rollup(records, period, tz)
-    return report_from_facts(facts, period, topics, slots, targets, head, tz, kept)
+    return report_from_facts(facts, period, topics, slots, targets, head, tz, kept, languages)

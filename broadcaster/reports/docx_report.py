@@ -116,7 +116,14 @@ def _results(doc: DocumentObject, report: Report) -> None:
         for n, s in enumerate(report.slots, start=1)
     ]
     grid(doc, ["STT", "Khung giờ", "Số buổi", "Lượt tin", "Thời lượng (phút)"], rows, (1.5, 8.0, 2.0, 2.0, 3.0))
-    body(doc, "4. Kết quả thực hiện chỉ tiêu", bold=True)
+    # Nghị định 49/2024/NĐ-CP: essential information also in the local ethnic-minority languages
+    body(doc, "4. Kết quả theo ngôn ngữ phát thanh", bold=True)
+    rows = [
+        [str(n), f"{g.name} ({g.code})", str(g.airings), str(g.items), minutes_text(g.seconds)]
+        for n, g in enumerate(report.languages, start=1)
+    ]
+    grid(doc, ["STT", "Ngôn ngữ", "Số buổi", "Lượt tin", "Thời lượng (phút)"], rows, (1.5, 8.0, 2.0, 2.0, 3.0))
+    body(doc, "5. Kết quả thực hiện chỉ tiêu", bold=True)
     if report.targets:
         rows = [_target_row(n, r) for n, r in enumerate(report.targets, start=1)]
         grid(
