@@ -8,13 +8,12 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from broadcaster.config import ENV_VAR
 from broadcaster.config.checks import check_sections
 from broadcaster.config.rules import did_you_mean
 from broadcaster.config.sections import DEFAULT_LANGUAGES, SECTIONS, Config
 from broadcaster.config.tomlio import read_section
 from broadcaster.errors import ConfigError
-
-ENV_VAR = "BROADCASTER_CONFIG"
 
 
 def default_config_path() -> Path:

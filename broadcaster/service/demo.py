@@ -25,12 +25,13 @@ from broadcaster.service.context import SHIPPED, Station
 from broadcaster.service.evidence import Evidence, LogQuery
 from broadcaster.service.queue import NewsDesk
 from broadcaster.service.voicing import Voicing
-from broadcaster.sound.outputs import FileOutput, Output
+from broadcaster.sound.file_output import FileOutput
+from broadcaster.sound.outputs import Output
 from broadcaster.sound.registry import make_amplifier, make_output, sound_card_available
 
 log = logging.getLogger(__name__)
 
-SAMPLE_NEWS = Path(__file__).parent / "demodata" / "tin-mau.csv"
+SAMPLE_NEWS = Path(__file__).parent.parent / "demodata" / "tin-mau.csv"
 SHIPPED_CONFIG = SHIPPED / "config.toml"
 SLOT_GAP_S = 75
 SLOT_MINUTES = 1.1  # two short items per bulletin, well inside SLOT_GAP_S

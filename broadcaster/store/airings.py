@@ -317,7 +317,7 @@ def count(session: Session) -> int:
 def has_record(session: Session, slot: str, scheduled_at: datetime) -> bool:
     found = session.scalar(
         select(AiringRow.seq)
-        .where(AiringRow.slot == slot, AiringRow.scheduled_at == scheduled_at, AiringRow.kind == "slot")
+        .where(AiringRow.slot == slot, AiringRow.scheduled_at == scheduled_at, AiringRow.kind.in_(("slot", "relay")))
         .limit(1)
     )
     return found is not None
@@ -326,7 +326,9 @@ def has_record(session: Session, slot: str, scheduled_at: datetime) -> bool:
 def slot_keys_since(session: Session, since: datetime) -> set[tuple[str, datetime]]:
     """(slot, scheduled time) of the slot records scheduled after `since`."""
     rows = session.execute(
-        select(AiringRow.slot, AiringRow.scheduled_at).where(AiringRow.kind == "slot", AiringRow.scheduled_at > since)
+        select(AiringRow.slot, AiringRow.scheduled_at).where(
+            AiringRow.kind.in_(("slot", "relay")), AiringRow.scheduled_at > since
+        )
     )
     return {(slot, at) for slot, at in rows}
 
