@@ -110,6 +110,23 @@ def _results(doc: DocumentObject, report: Report) -> None:
         rows,
         (1.5, 8.0, 2.0, 2.0, 3.0),
     )
+    _slots_and_languages(doc, report)
+    body(doc, "5. Kết quả thực hiện chỉ tiêu", bold=True)
+    if report.targets:
+        rows = [_target_row(n, r) for n, r in enumerate(report.targets, start=1)]
+        grid(
+            doc,
+            ["STT", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đánh giá"],
+            rows,
+            (1.5, 4.7, 3.6, 4.2, 2.5),
+            frozenset({1, 3}),
+        )
+    else:
+        body(doc, "Kế hoạch không đặt chỉ tiêu định lượng cho kỳ này.")
+    _chain_code(doc, report)
+
+
+def _slots_and_languages(doc: DocumentObject, report: Report) -> None:
     body(doc, "3. Kết quả theo khung giờ phát", bold=True)
     rows = [
         [str(n), s.key, str(s.airings), str(s.items), minutes_text(s.seconds)]
@@ -123,18 +140,10 @@ def _results(doc: DocumentObject, report: Report) -> None:
         for n, g in enumerate(report.languages, start=1)
     ]
     grid(doc, ["STT", "Ngôn ngữ", "Số buổi", "Lượt tin", "Thời lượng (phút)"], rows, (1.5, 8.0, 2.0, 2.0, 3.0))
-    body(doc, "5. Kết quả thực hiện chỉ tiêu", bold=True)
-    if report.targets:
-        rows = [_target_row(n, r) for n, r in enumerate(report.targets, start=1)]
-        grid(
-            doc,
-            ["STT", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Đánh giá"],
-            rows,
-            (1.5, 4.7, 3.6, 4.2, 2.5),
-            frozenset({1, 3}),
-        )
-    else:
-        body(doc, "Kế hoạch không đặt chỉ tiêu định lượng cho kỳ này.")
+
+
+def _chain_code(doc: DocumentObject, report: Report) -> None:
+    """The log's chain head, to check later that the log was not changed; marked when it was not checked."""
     if report.unverified:
         body(
             doc,
