@@ -1,7 +1,8 @@
 """Time `broadcaster report` end to end over 10 years of one commune's airings, on SQLite.
 
 A station with the repo's config.toml (database in a temporary folder), 75,000 airings from
-2016 to 2025 with 3 items each (each news item airs about 4 times), sealed into a real
+2016 to 2025 with 3 items each (each news item airs about 4 times; one news item in five is a
+recording in Tày, H'Mông or Thái, so the sealed figures carry airtime per language), sealed into a real
 hash chain so `broadcaster log verify` passes, written in bulk, then the sealed airtime
 summary built from the log. Times Evidence.report for 10 years and one quarter (the sealed
 figures read and checked, the chain's links and counts checked: everything a report does
@@ -41,6 +42,7 @@ from broadcaster.store.tables import AiredItemRow, AiringRow
 
 REPO = Path(__file__).resolve().parent.parent
 N_AIRINGS = 75_000
+RECORDED_LANGUAGES = ["tyz", "hmn", "tyz", "blt", "tyz"]
 STATUSES = ["completed"] * 92 + ["interrupted"] * 3 + ["missed", "failed"] + ["empty"] * 3
 
 
@@ -50,6 +52,29 @@ def write_config(folder: Path) -> Path:
     path = folder / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def item(news: int, k: int, n: int, status: str, played: float, topics: list[str]) -> AiredItem:
+    """The `k`th item of airing `n`: news item `news`; one in five is a recording in a minority language."""
+    language = RECORDED_LANGUAGES[news // 5 % len(RECORDED_LANGUAGES)] if news % 5 == 0 else "vie"
+    recorded = language != "vie"
+    return AiredItem(
+        item_id=news + 1,  # each news item airs about 4 times
+        title=f"Tin số {news + 1}: hướng dẫn thủ tục hành chính",
+        topic=topics[news % len(topics)],
+        priority="emergency" if n % 97 == 0 else "normal",
+        offset_seconds=k * 120.0,
+        duration_seconds=115.5,
+        engine="recording" if recorded else "gtts",
+        voice=language if recorded else "vi",
+        approved_by="Cán bộ văn hóa",
+        approved_at=None,
+        completed=status == "completed" or k * 120.0 + 115.5 <= played,
+        kind="recording" if recorded else "speech",
+        language=language,
+        original_sha256=f"{news:064x}" if recorded else None,
+        audio_sha256=f"{news + 1:064x}",
+    )
 
 
 def make_drafts(station: Station) -> list[AiringDraft]:
@@ -62,22 +87,8 @@ def make_drafts(station: Station) -> list[AiringDraft]:
         at = start + span * n
         status = STATUSES[n % len(STATUSES)]
         played = 300.0 if status == "interrupted" else 360.0
-        items = tuple(
-            AiredItem(
-                item_id=(n * 3 + k) // 4 + 1,  # each news item airs about 4 times
-                title=f"Tin số {(n * 3 + k) // 4 + 1}: hướng dẫn thủ tục hành chính",
-                topic=topics[((n * 3 + k) // 4) % len(topics)],
-                priority="emergency" if n % 97 == 0 else "normal",
-                offset_seconds=k * 120.0,
-                duration_seconds=115.5,
-                engine="gtts",
-                voice="vi",
-                approved_by="Cán bộ văn hóa",
-                approved_at=None,
-                completed=status == "completed" or k * 120.0 + 115.5 <= played,
-            )
-            for k in range(3 if status != "empty" else 0)
-        )
+        count = 3 if status != "empty" else 0
+        items = tuple(item((n * 3 + k) // 4, k, n, status, played, topics) for k in range(count))
         aired = status in ("completed", "interrupted")
         drafts.append(
             AiringDraft(
@@ -151,6 +162,11 @@ def bulk_insert(station: Station, records: list[AiringRecord]) -> None:
                     "approved_by": i.approved_by,
                     "approved_at": i.approved_at,
                     "completed": i.completed,
+                    "kind": i.kind,
+                    "language": i.language,
+                    "source_id": i.source_id,
+                    "original_sha256": i.original_sha256,
+                    "audio_sha256": i.audio_sha256,
                 }
             )
     with station.db.session() as session:
@@ -293,6 +309,10 @@ def main() -> None:
         print(
             f"10-year figures: {report.total_seconds:,.1f} s on air in {report.airings:,} airings, "
             f"{report.distinct_items:,} distinct items, {len(report.incidents):,} incidents"
+        )
+        print(
+            "  by language: "
+            + ", ".join(f"{f.code} {f.seconds:,.0f} s in {f.airings:,} airings" for f in report.languages)
         )
         if not args.dir:
             later = make_drafts(station)[:50]

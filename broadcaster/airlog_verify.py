@@ -35,7 +35,7 @@ from broadcaster.airlog import record_hash as exact_hash
 RawAiring = Sequence[Any]
 # (airing_seq, position, item_id, topic, priority, offset_ms, duration_ms, completed, title, engine,
 #  voice, approved_by, approved_at, kind, language, source_id, original_sha256, audio_sha256): fields 1..7
-#  are a `reports.daybook.ItemMs`, so `log verify` can sum the log from the same rows.
+#  and 14 (the language) are a `reports.daybook.ItemMs`, so `log verify` can sum the log from the same rows.
 RawItem = Sequence[Any]
 
 AIRING_COLUMNS = (

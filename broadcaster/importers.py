@@ -22,6 +22,9 @@ from broadcaster.text.encoding import Conversion, decode_text_file, to_nfc
 
 CSV_COLUMNS = ("title", "topic", "text", "priority", "from", "until", "airings")
 REQUIRED_COLUMNS = ("title", "topic", "text")
+# The CSV beside recordings (a folder or .zip): `audio` names each file; `text` is an optional transcript.
+AUDIO_CSV_COLUMNS = ("title", "topic", "audio", "language", "priority", "from", "until", "airings", "text")
+AUDIO_REQUIRED_COLUMNS = ("title", "topic", "audio")
 _DELIMITERS = (",", ";", "\t")
 
 _ZIP = b"PK\x03\x04"
@@ -228,61 +231,67 @@ def _cell_lines(cell: Any) -> Iterator[str]:
 # ---------------------------------------------------------------- .csv
 
 
-def read_csv(path: Path) -> tuple[list[CsvRow], Conversion]:
-    """The rows of a news .csv by column name; the separator (, ; or tab) is found from the header."""
+def read_csv(
+    path: Path,
+    columns: tuple[str, ...] = CSV_COLUMNS,
+    required: tuple[str, ...] = REQUIRED_COLUMNS,
+    label: str | None = None,
+) -> tuple[list[CsvRow], Conversion]:
+    """The rows of a news .csv by column name; the separator (, ; or tab) is found from the header.
+
+    `label` names the file in messages (default: its name)."""
+    name = label or path.name
     conversion = read_bytes(path, _("Import it as a .docx file, or save the table from Excel as CSV UTF-8."))
     text = conversion.text
-    delimiter = _delimiter(text.split("\n", 1)[0])
+    delimiter = _delimiter(text.split("\n", 1)[0], columns)
     # strict: a stray quote is an error to report, not a cell that swallows the next rows
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     number = 1  # the row being read, for a message about it
     rows: list[CsvRow] = []
     try:
         header = [h.strip().lower() for h in next(reader, [])]
-        _check_header(header, path.name, delimiter)
+        _check_header(header, name, columns, required)
         number = 2
         for cells in reader:
-            values = _row_values(header, cells, path.name, number)
+            values = _row_values(header, cells, name, number, columns)
             if any(values.values()):
                 rows.append(CsvRow(number, values))
                 if len(rows) > limits.IMPORT_MAX_ITEMS:
                     raise InputError(
-                        _("{name} has more than {count:,} news rows.").format(
-                            name=path.name, count=limits.IMPORT_MAX_ITEMS
-                        ),
+                        _("{name} has more than {count:,} news rows.").format(name=name, count=limits.IMPORT_MAX_ITEMS),
                         _("Split it into several files and import them one by one."),
                     )
             number += 1
     except csv.Error as exc:
-        raise _csv_error(exc, path.name, number) from None
+        raise _csv_error(exc, name, number) from None
     if not rows:
         raise InputError(
-            _("{name} has no news rows.").format(name=path.name), _("Add one row per news item under the header.")
+            _("{name} has no news rows.").format(name=name), _("Add one row per news item under the header.")
         )
     return rows, conversion
 
 
-def _delimiter(first_line: str) -> str:
+def _delimiter(first_line: str, columns: tuple[str, ...]) -> str:
     """The separator that splits the header into known columns (Excel in a Vietnamese locale writes ';')."""
 
     def known(delimiter: str) -> int:
         cells = next(csv.reader([first_line], delimiter=delimiter), [])
-        return sum(c.strip().lower() in CSV_COLUMNS for c in cells)
+        return sum(c.strip().lower() in columns for c in cells)
 
     return max(_DELIMITERS, key=known)  # a tie keeps the first: the comma
 
 
-def _check_header(header: list[str], name: str, delimiter: str) -> None:
+def _check_header(header: list[str], name: str, columns: tuple[str, ...], required: tuple[str, ...]) -> None:
     named = [h for h in header if h]
-    missing = [c for c in REQUIRED_COLUMNS if c not in named]
-    unknown = [h for h in named if h not in CSV_COLUMNS]
+    missing = [c for c in required if c not in named]
+    unknown = [h for h in named if h not in columns]
     if missing or unknown:
         raise InputError(
             _("{name}: the header row is {header}").format(name=name, header=",".join(header) or _("empty"))
             + (_("; missing column(s) {columns}").format(columns=", ".join(missing)) if missing else "")
             + (_("; unknown column(s) {columns}").format(columns=", ".join(unknown)) if unknown else "")
             + ".",
-            _("The first row must be: {columns}.").format(columns=",".join(CSV_COLUMNS)),
+            _header_hint(columns, unknown),
         )
     for column in dict.fromkeys(named):
         if named.count(column) > 1:
@@ -290,11 +299,20 @@ def _check_header(header: list[str], name: str, delimiter: str) -> None:
                 _("{name}: the header row has the column '{column}' {count} times.").format(
                     name=name, column=column, count=named.count(column)
                 ),
-                _("Keep one column of each name: {columns}.").format(columns=",".join(CSV_COLUMNS)),
+                _("Keep one column of each name: {columns}.").format(columns=",".join(columns)),
             )
 
 
-def _row_values(header: list[str], cells: list[str], name: str, number: int) -> dict[str, str]:
+def _header_hint(columns: tuple[str, ...], unknown: list[str]) -> str:
+    if "audio" in unknown and columns == CSV_COLUMNS:
+        # a CSV of recordings given on its own: its recordings are beside it
+        return _("A CSV of recordings is imported with its folder or .zip: `broadcaster news import FOLDER`.")
+    return _("The first row must be: {columns}.").format(columns=",".join(columns))
+
+
+def _row_values(
+    header: list[str], cells: list[str], name: str, number: int, columns: tuple[str, ...]
+) -> dict[str, str]:
     extra = [c for c in cells[len(header) :] if c.strip()]
     if extra:
         raise InputError(
@@ -311,9 +329,7 @@ def _row_values(header: list[str], cells: list[str], name: str, number: int) -> 
                     _("{name} row {number} has text in a column with no name in the header.").format(
                         name=name, number=number
                     ),
-                    _("Name the column in the first row ({columns}) or empty it.").format(
-                        columns=",".join(CSV_COLUMNS)
-                    ),
+                    _("Name the column in the first row ({columns}) or empty it.").format(columns=",".join(columns)),
                 )
             continue
         values[column] = cell.strip()

@@ -24,6 +24,27 @@ class Priority(StrEnum):
         return {"emergency": 0, "priority": 1, "normal": 2}[self.value]
 
 
+class ItemKind(StrEnum):
+    """What an item sounds like on air: typed text spoken by the station's voice, or a recording."""
+
+    SPEECH = "speech"
+    RECORDING = "recording"
+
+
+# ISO 639-3 code of Vietnamese: typed news is always spoken in it.
+VIETNAMESE = "vie"
+
+
+@dataclass(frozen=True)
+class Recording:
+    """The recording a recorded item airs: the original as received (its SHA-256 names it in the
+    recordings archive) and the length of its mastered version."""
+
+    sha256: str
+    name: str
+    seconds: float
+
+
 class ItemStatus(StrEnum):
     QUEUED = "queued"
     APPROVED = "approved"
@@ -47,6 +68,14 @@ class NewsItem:
     approved_at: datetime | None
     created_at: datetime
     cancelled_at: datetime | None = None
+    kind: ItemKind = ItemKind.SPEECH
+    language: str = VIETNAMESE  # ISO 639-3, one of config.toml's [[languages]]
+    recording: Recording | None = None  # set exactly when kind is RECORDING; `text` is then its transcript
+    source_id: str | None = None  # the district bulletin it came from (hub link)
+
+    @property
+    def recorded(self) -> bool:
+        return self.kind is ItemKind.RECORDING
 
     def status(self, today: date) -> ItemStatus:
         """Status as the official sees it on `today` (station-local date)."""

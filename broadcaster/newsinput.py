@@ -11,10 +11,10 @@ import re
 from datetime import date
 
 from broadcaster import limits
-from broadcaster.config import Config
+from broadcaster.config import Config, SlotConfig
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
-from broadcaster.model import Priority
+from broadcaster.model import VIETNAMESE, Priority
 from broadcaster.text.encoding import Conversion, to_nfc
 
 # ASCII digits only: a form broadcaster reads is one the official can see on the keyboard
@@ -115,19 +115,37 @@ def check_length(text: str, what: str, limit: int, hint: str) -> None:
         )
 
 
-def check_fits(config: Config, chars: int, topic: str, priority: Priority, what: str) -> str | None:
-    """Refuse a text too long for every slot that could air it; a notice when no slot airs it at all."""
-    if priority is Priority.EMERGENCY:
-        return None  # an emergency airs at once, outside the slots
-    slots = [
+def _slots_for(config: Config, topic: str, priority: Priority, language: str) -> list[SlotConfig]:
+    """The slots that may air an item of this topic, priority and language."""
+    return [
         s
         for s in config.slots
-        if (not s.topics or topic in s.topics) and (not s.priorities or priority.value in s.priorities)
+        if (not s.topics or topic in s.topics)
+        and (not s.priorities or priority.value in s.priorities)
+        and (not s.languages or language in s.languages)
     ]
-    if not slots:
+
+
+def _no_slot(config: Config, topic: str, priority: Priority, language: str) -> str:
+    if language == VIETNAMESE and not any(s.languages for s in config.slots):
         return _(
             "no slot in config.toml airs topic '{topic}' with priority {priority}: the item waits until one does."
         ).format(topic=topic, priority=priority.value)
+    return _(
+        "no slot in config.toml airs topic '{topic}' with priority {priority} in language '{language}': "
+        "the item waits until one does."
+    ).format(topic=topic, priority=priority.value, language=language)
+
+
+def check_fits(
+    config: Config, chars: int, topic: str, priority: Priority, what: str, language: str = VIETNAMESE
+) -> str | None:
+    """Refuse a text too long for every slot that could air it; a notice when no slot airs it at all."""
+    if priority is Priority.EMERGENCY:
+        return None  # an emergency airs at once, outside the slots
+    slots = _slots_for(config, topic, priority, language)
+    if not slots:
+        return _no_slot(config, topic, priority, language)
     longest = max(slots, key=lambda s: s.max_minutes)
     speech = config.speech
     rate = limits.chars_per_second(speech.chain, speech.espeak.speed, config.mastering.tempo)
@@ -139,5 +157,26 @@ def check_fits(config: Config, chars: int, topic: str, priority: Priority, what:
                 "is {max:g} minutes."
             ).format(what=what, minutes=minutes, slot=longest.name, max=longest.max_minutes),
             _("Split it into shorter news items, or make that slot longer (max_minutes in config.toml)."),
+        )
+    return None
+
+
+def check_recording_fits(
+    config: Config, seconds: float, topic: str, priority: Priority, language: str, what: str
+) -> str | None:
+    """Refuse a recording longer than every slot that could air it; a notice when no slot airs it at all."""
+    if priority is Priority.EMERGENCY:
+        return None
+    slots = _slots_for(config, topic, priority, language)
+    if not slots:
+        return _no_slot(config, topic, priority, language)
+    longest = max(slots, key=lambda s: s.max_minutes)
+    if seconds > longest.max_minutes * 60:
+        raise InputError(
+            _(
+                "{what} lasts {minutes:.1f} minutes once mastered; the longest slot it can air in, '{slot}', "
+                "is {max:g} minutes."
+            ).format(what=what, minutes=seconds / 60, slot=longest.name, max=longest.max_minutes),
+            _("Split the recording into shorter ones, or make that slot longer (max_minutes in config.toml)."),
         )
     return None

@@ -25,6 +25,7 @@ class SlotSpec:
     max_seconds: float = 1800.0
     topics: frozenset[str] = frozenset()
     priorities: frozenset[Priority] = frozenset()
+    languages: frozenset[str] = frozenset()  # ISO 639-3 codes; empty: any
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class WaitReason(StrEnum):
     EXPIRED = "validity window passed"
     OTHER_TOPIC = "topic not in this slot"
     OTHER_PRIORITY = "priority not in this slot"
+    OTHER_LANGUAGE = "language not in this slot"
     NO_SPEECH = "no speech rendered"
     DOES_NOT_FIT = "does not fit in the slot's length"
     OUTSIDE_HOURS = "outside broadcast hours"
@@ -137,6 +139,8 @@ def why_not(item: NewsItem, slot: SlotSpec, day: date, require_approval: bool) -
         return WaitReason.OTHER_TOPIC
     if slot.priorities and item.priority not in slot.priorities:
         return WaitReason.OTHER_PRIORITY
+    if slot.languages and item.language not in slot.languages:
+        return WaitReason.OTHER_LANGUAGE
     return None
 
 
@@ -153,7 +157,7 @@ def plan_slot(
     """Which items air in this slot occurrence, in order, and why the others wait.
 
     `items` are live items (not cancelled, airings still wanted); `durations`
-    gives each item's spoken length (title + text) or None when it has no speech.
+    gives each item's length on air (title + text, or its recording) or None when it is not ready.
     """
     local = occurrence.at.astimezone(tz)
     day = local.date()

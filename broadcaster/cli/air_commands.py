@@ -61,6 +61,11 @@ def schedule(ctx: click.Context, days: int, as_json: bool) -> None:
                 f"    {_minutes(planned.seconds):>6}  #{planned.item.id} [{planned.item.priority.value}] "
                 f"{planned.item.title}"
             )
+        waiting: dict[str, list[str]] = {}
+        for item_id, reason in plan.waiting:
+            waiting.setdefault(reason.value, []).append(f"#{item_id}")
+        for why, ids in waiting.items():
+            click.echo(f"    waiting ({why}): {', '.join(ids)}")
         if plan.exemption:
             click.echo(f"    exemption: {plan.exemption}")
 

@@ -27,8 +27,17 @@ def _item_options(required: bool) -> Callable[[Callable[..., Any]], Callable[...
         options = [
             click.option("--title", required=required, help="Short title, read before the text."),
             click.option("--topic", required=required, help="Topic code of the plan (see `broadcaster topics`)."),
-            click.option("--text", help="The news text."),
+            click.option("--text", help="The news text (with --audio: its transcript, optional)."),
             click.option("--file", "file_", help="Read the text from a UTF-8 file ('-' for standard input)."),
+            click.option(
+                "--audio",
+                type=click.Path(path_type=Path),
+                help="A recording to air instead of speaking the text: mp3, m4a, aac, ogg, opus, amr, wav, flac, webm.",
+            ),
+            click.option(
+                "--language",
+                help="ISO 639-3 code of the recording's language (default vie; see [[languages]] in config.toml).",
+            ),
             click.option(
                 "--priority",
                 type=PRIORITY,
@@ -105,8 +114,30 @@ def _print_item(item: NewsItem, desk: NewsDesk) -> None:
     approved = f"{item.approved_by} at {station.local(item.approved_at):%Y-%m-%d %H:%M}" if item.approved_at else "no"
     click.echo(f"  approved:  {approved}")
     click.echo(f"  created:   {station.local(item.created_at):%Y-%m-%d %H:%M}")
+    if item.recording is not None:
+        language = station.config.language_names().get(item.language, item.language)
+        click.echo(f"  recording: {item.recording.name}, {_duration(item.recording.seconds)}, in {language}")
+        click.echo(f"  SHA-256:   {item.recording.sha256} (the file as received)")
+        click.echo("")
+        click.echo(f"Transcript: {item.text}" if item.text else "No transcript.")
+        return
     click.echo("")
     click.echo(item.text)
+
+
+def _duration(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _recording_line(item: NewsItem, names: dict[str, str]) -> str:
+    """The second line `news list` gives a recorded item: its language, length and transcript."""
+    assert item.recording is not None
+    line = f"{'':>6}recording in {names.get(item.language, item.language)}, {_duration(item.recording.seconds)}"
+    if not item.text:
+        return line + "; no transcript"
+    transcript = " ".join(item.text.split())
+    return line + ": " + (transcript if len(transcript) <= 70 else transcript[:69] + "…")
 
 
 @click.group()
@@ -124,6 +155,8 @@ def news_add(
     topic: str,
     text: str | None,
     file_: str | None,
+    audio: Path | None,
+    language: str | None,
     priority: str | None,
     valid_from: str | None,
     valid_until: str | None,
@@ -132,9 +165,30 @@ def news_add(
     """Queue a news item; prints its id.
 
     Dates are YYYY-MM-DD or DD/MM/YYYY (day first: 03/01/2021 is 3 January).
+    With --audio the recording airs as it is (no title is read before it); --text is then its transcript.
     """
-    body, source, notes = _text_from(text, file_, required=True)
+    body, source, notes = _text_from(text, file_, required=audio is None)
     desk = _desk(ctx)
+    if audio is not None or language is not None:
+        from broadcaster.service.recorded import RecordedNews
+
+        item, added = RecordedNews(desk).add(
+            audio=audio,
+            language=language,
+            title=title,
+            topic=topic,
+            text=body,
+            priority=priority,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            airings=airings,
+            text_label=source,
+        )
+        for note in [*notes, *added]:
+            notice(note)
+        click.echo(item.id)
+        _after_add(ctx, desk, [item])
+        return
     draft = desk.draft(
         title=title,
         topic=topic,
@@ -188,12 +242,15 @@ def news_list(ctx: click.Context, status: str, topic: str | None, as_json: bool)
         click.echo("No news items" + (f" with status {status}." if status != "all" else "."))
         return
     click.echo(f"{'id':>4}  {'status':<9} {'priority':<9} {'aired':>5}  {'topic':<18} title")
+    languages = desk.station.config.language_names()
     for item in items:
         aired = f"{item.airings_done}/{item.airings_wanted}"
         click.echo(
             f"{item.id:>4}  {item.status(today).value:<9} {item.priority.value:<9} {aired:>5}  "
             f"{item.topic:<18} {item.title}"
         )
+        if item.recording is not None:
+            click.echo(_recording_line(item, languages))
 
 
 @news.command("show")
@@ -217,6 +274,12 @@ def news_show(ctx: click.Context, item_id: int, as_json: bool) -> None:
     for part in speech:
         click.echo("")
         stale = "" if part["current"] else " (out of date: the text or settings changed; run `broadcaster render`)"
+        if part["part"] == "recording":
+            click.echo(
+                f"  mastered:  {part['duration_seconds']:.1f} s, SHA-256 {part['audio_sha256']}"
+                + ("" if part["current"] else " (out of date: the settings changed; run `broadcaster render`)")
+            )
+            continue
         click.echo(
             f"  speech ({part['part']}): {part['engine']} voice {part['voice']}, {part['duration_seconds']:.1f} s"
             + (f"; {part['notes']}" if part.get("notes") else "")
@@ -236,27 +299,39 @@ def news_edit(
     topic: str | None,
     text: str | None,
     file_: str | None,
+    audio: Path | None,
+    language: str | None,
     priority: str | None,
     valid_from: str | None,
     valid_until: str | None,
     airings: int | None,
 ) -> None:
-    """Change a news item; options not given keep their values."""
+    """Change a news item; options not given keep their values.
+
+    --audio gives the item a new recording (a typed item becomes a recorded one; its text, the transcript).
+    """
     body, source, notes = _text_from(text, file_, required=False)
     for note in notes:
         notice(note)
     desk = _desk(ctx)
-    item = desk.edit(
-        item_id,
-        title=title,
-        topic=topic,
-        text=body,
-        priority=priority,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        airings=airings,
-        text_label=source,
-    )
+    changes: dict[str, Any] = {
+        "title": title,
+        "topic": topic,
+        "text": body,
+        "priority": priority,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+        "airings": airings,
+        "text_label": source,
+    }
+    if audio is not None or language is not None:
+        from broadcaster.service.recorded import RecordedNews
+
+        item, added = RecordedNews(desk).edit(item_id, audio=audio, language=language, **changes)
+        for note in added:
+            notice(note)
+    else:
+        item = desk.edit(item_id, **changes)
     click.echo(f"News item {item.id} changed.")
     _after_add(ctx, desk, [item])
 
@@ -289,7 +364,7 @@ def news_approve(ctx: click.Context, item_id: int, by: str) -> None:
 
 @news.command("import")
 @config_option
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), metavar="FILE|FOLDER")
 @click.option("--topic", help="Topic code for .txt and .docx files (a .csv has a topic column).")
 @click.option("--priority", type=PRIORITY, default=None, help="Priority for .txt and .docx files.")
 @click.option(
@@ -297,9 +372,12 @@ def news_approve(ctx: click.Context, item_id: int, by: str) -> None:
 )
 @click.pass_context
 def news_import(ctx: click.Context, file: Path, topic: str | None, priority: str | None, airings: int | None) -> None:
-    """Import news from .txt (title on line 1), .docx (title = first paragraph) or .csv (all or nothing).
+    """Import news from .txt (title on line 1), .docx (title = first paragraph) or .csv (all or nothing),
+    or recordings: a folder or .zip holding them and one .csv describing them (all or nothing).
 
     CSV header: title,topic,text,priority,from,until,airings (separated by commas, semicolons or tabs).
+    For recordings: title,topic,audio,language,priority,from,until,airings (text: an optional transcript),
+    where audio is the file's name in the folder.
     Dates are YYYY-MM-DD or DD/MM/YYYY (day first: 03/01/2021 is 3 January).
     """
     desk = _desk(ctx)

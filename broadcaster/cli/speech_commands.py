@@ -129,7 +129,9 @@ def preview(ctx: click.Context, item_id: int, output: Path) -> None:
     item = NewsDesk(station).get(item_id)
     speech = Voicing(station).preview_to(item, output)
     seconds = speech.seconds(station.config.mastering.pause_ms / 1000)
-    click.echo(f"Wrote {output} (about {seconds:.0f} s, {speech.engine} voice {speech.voice}).")
+    recorded = speech.engine == "recording"
+    made_by = f"a recording in {speech.voice}" if recorded else f"{speech.engine} voice {speech.voice}"
+    click.echo(f"Wrote {output} (about {seconds:.0f} s, {made_by}).")
 
 
 def check_wav_name(output: Path) -> None:

@@ -19,6 +19,7 @@ from broadcaster.config.sections import (
     LanguageConfig,
     MasteringConfig,
     OutputConfig,
+    RecordingsConfig,
     SlotConfig,
     SpeechConfig,
     StationConfig,
@@ -148,6 +149,9 @@ def _check_languages(cfg: dict[str, Any], problems: list[str]) -> None:
         for code in slot.languages if slot is not None else []:
             if code not in codes:
                 problems.append(f"slots[{i}].languages: unknown language '{code}'.{did_you_mean(code, codes)}")
+    recordings: RecordingsConfig | None = cfg.get("recordings")
+    if recordings is not None and recordings.min_seconds >= recordings.max_minutes * 60:
+        problems.append("recordings.min_seconds: must be shorter than max_minutes, or no recording could be accepted")
 
 
 def _check_relays(cfg: dict[str, Any], problems: list[str]) -> None:

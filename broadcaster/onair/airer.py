@@ -240,13 +240,15 @@ class Airer:
             audio = self.voicing.audio_for(item)
             if audio is None:
                 # The cache was deleted or is on a new disk: the offline voice makes it now, well under a second.
+                # A recording mastered under other settings is mastered again from its kept original.
+                what = "recording" if item.recorded else "speech"
                 try:
                     audio = self.voicing.prepare(item, offline_only=True)
                 except BroadcasterError as exc:
-                    notes.append(f"item {item.id} not aired: its speech was missing and could not be made: {exc}")
+                    notes.append(f"item {item.id} not aired: its {what} was missing and could not be made: {exc}")
                     continue
                 notes.append(
-                    f"item {item.id}: its speech was missing from the cache and was made at air time by {audio.engine}"
+                    f"item {item.id}: its {what} was missing from the cache and was made at air time by {audio.engine}"
                 )
             ready.append((item, audio))
         return ready, notes

@@ -46,6 +46,12 @@ def cue_items(ready: Sequence[tuple[NewsItem, ItemAudio]], sheet: CueSheet) -> l
                 "voice": audio.voice,
                 "approved_by": item.approved_by,
                 "approved_at": item.approved_at.isoformat() if item.approved_at else None,
+                # what the record seals about the item's audio (canonical version 2)
+                "kind": audio.kind.value,
+                "language": item.language,
+                "source_id": item.source_id,
+                "original_sha256": audio.original_sha256,
+                "audio_sha256": audio.audio_sha256,
             }
         )
     return items
@@ -65,6 +71,12 @@ def _aired_item(cue: dict[str, Any], offset: float, on_air: float, completed: bo
         approved_by=cue.get("approved_by"),
         approved_at=approved_at,
         completed=completed,
+        # a cue journalled by an older version (a crash across an upgrade) has none of these
+        kind=cue.get("kind", "speech"),
+        language=cue.get("language", "vie"),
+        source_id=cue.get("source_id"),
+        original_sha256=cue.get("original_sha256"),
+        audio_sha256=cue.get("audio_sha256"),
     )
 
 

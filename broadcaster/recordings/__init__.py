@@ -13,6 +13,7 @@ from broadcaster.recordings.intake import (
     inspect_recording,
     kept_recording,
     recording_mastering,
+    remaster,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "inspect_recording",
     "kept_recording",
     "recording_mastering",
+    "remaster",
 ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ RECORDINGS = "recordings"
 PIPELINE_VERSION = 1
 MANIFEST_VERSION = 1
 COPY_CHUNK = 1 << 20
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def settings_key(settings: MasteringSettings) -> str:
@@ -59,6 +61,14 @@ def archive_paths(archive_dir: Path, sha256: str, ext: str, key: str) -> Archive
 def find_manifest(archive_dir: Path, sha256: str, key: str) -> Path | None:
     path = archive_dir / RECORDINGS / f"{sha256}-{key}.json"
     return path if path.is_file() else None
+
+
+def find_original(archive_dir: Path, sha256: str) -> Path | None:
+    """The kept original with this SHA-256, whatever extension it was kept under."""
+    if not _SHA256.fullmatch(sha256):
+        return None
+    found = sorted(p for p in (archive_dir / ORIGINALS).glob(f"{sha256}.*") if p.is_file())
+    return found[0] if found else None
 
 
 def copy_in(source: Path, dest: Path, name: str, limits: RecordingLimits) -> tuple[str, int]:

@@ -283,15 +283,21 @@ def _reuse(
     return _accepted(name, kept.paths, kept.manifest, kept.probe, kept.figures, key, notices, reused=True)
 
 
-def kept_recording(archive_dir: Path, original_sha256: str, mastering: MasteringSettings) -> AcceptedRecording:
+def kept_recording(
+    archive_dir: Path, original_sha256: str, mastering: MasteringSettings, *, check_hash: bool = True
+) -> AcceptedRecording:
     """A recording accepted earlier, its mastered file checked against its SHA-256: what airs.
 
     NotFoundError when the archive holds no version mastered with these
-    settings (they changed since: accept_recording on `original_path` masters
-    it again); AudioError when the mastered file was changed or damaged.
+    settings (they changed since: `remaster` masters it again); AudioError
+    when the mastered file was changed or damaged. Without `check_hash` the
+    mastered file is only looked for, not read: planning asks for every
+    item's audio, and hashing a 30-minute recording each time would take a second.
     """
     key = archive.settings_key(mastering)
     kept = _load_kept(archive_dir, original_sha256, key)
+    if kept is not None and not check_hash and not kept.paths.mastered.is_file():
+        kept = None
     if kept is None:
         raise NotFoundError(
             _("No recording {sha} mastered with the station's current settings is kept in {folder}.").format(
@@ -299,7 +305,7 @@ def kept_recording(archive_dir: Path, original_sha256: str, mastering: Mastering
             ),
             _("Import the recording again: its kept original is mastered again with the current settings."),
         )
-    if not _mastered_intact(kept):
+    if check_hash and not _mastered_intact(kept):
         raise AudioError(
             _(
                 "The mastered recording {file} does not match its SHA-256: it was changed or the disk is failing."
@@ -309,6 +315,30 @@ def kept_recording(archive_dir: Path, original_sha256: str, mastering: Mastering
     return _accepted(
         kept.paths.original.name, kept.paths, kept.manifest, kept.probe, kept.figures, key, [], reused=True
     )
+
+
+def remaster(
+    archive_dir: Path, original_sha256: str, limits: RecordingLimits, mastering: MasteringSettings, *, name: str
+) -> AcceptedRecording:
+    """Master the kept original of `original_sha256` again (the settings changed, or the mastered
+    file was damaged), checked under today's `limits`; `name` is the file's name as received."""
+    original = archive.find_original(archive_dir, original_sha256)
+    if original is None:
+        raise NotFoundError(
+            _("The original of the recording {name} ({sha}) is no longer in the recordings folder {folder}.").format(
+                name=name, sha=original_sha256[:12], folder=archive_dir
+            ),
+            _("Restore the recordings folder from the backup, or give the item its recording again with --audio."),
+        )
+    accepted = accept_recording(original, archive_dir, limits, mastering, original_name=name)
+    if accepted.original_sha256 != original_sha256:
+        raise AudioError(
+            _("The kept original of the recording {name} was changed: its SHA-256 is no longer {sha}.").format(
+                name=name, sha=original_sha256[:12]
+            ),
+            _("Restore the recordings folder from the backup, or give the item its recording again with --audio."),
+        )
+    return accepted
 
 
 def _accepted(

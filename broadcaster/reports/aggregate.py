@@ -28,15 +28,15 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, tzinfo
 
-from broadcaster.airlog import STATUSES, AiredItem, AiringRecord, ChainHead
+from broadcaster.airlog import STATUSES, AiringRecord, ChainHead
+from broadcaster.model import VIETNAMESE
 from broadcaster.reports.figures import (
-    AIRED_STATUSES,
     PRIORITIES,
     Facts,
     GroupFigures,
-    Incident,
+    LanguageFigures,
     Report,
     SeriesPoint,
     Target,
@@ -46,6 +46,7 @@ from broadcaster.reports.figures import (
 )
 from broadcaster.reports.periods import Period, parse_period, period_between, units
 from broadcaster.reports.report_json import report_to_json
+from broadcaster.reports.rollup import item_airtime_ms, rollup, rollup_kept
 
 __all__ = [
     "Facts",
@@ -62,112 +63,6 @@ __all__ = [
 ]
 
 _EPS = 1e-9
-
-
-def item_airtime_ms(record: AiringRecord, item: AiredItem) -> int:
-    """Milliseconds of `item` that went out on air in `record` (see the module docstring)."""
-    if record.status not in AIRED_STATUSES:
-        return 0
-    full = round(item.duration_seconds * 1000)
-    if item.completed:
-        return max(full, 0)
-    played = round(record.duration_seconds * 1000) - round(item.offset_seconds * 1000)
-    return min(max(played, 0), full)
-
-
-# --- from records to facts: the single pass ------------------------------------
-
-
-def _rollup(records: Sequence[AiringRecord], period: Period, tz: tzinfo) -> tuple[Facts, list[AiringRecord]]:
-    # The hot loop of a long report: locals, string keys and inlined airtime on purpose (bench/).
-    day_topic_ms: dict[tuple[date, str], int] = {}
-    day_topic_airings: dict[tuple[date, str], int] = {}
-    day_airings: dict[date, int] = {}
-    slot_ms: dict[str, int] = {}
-    slot_items: dict[str, int] = {}
-    slot_airings: dict[str, int] = {}
-    prio_ms: dict[str, int] = {}
-    prio_items: dict[str, int] = {}
-    prio_airings: dict[str, int] = {}
-    item_topic: dict[int, str] = {}
-    statuses: dict[str, int] = {}
-    incidents: list[Incident] = []
-    kept: list[AiringRecord] = []
-    first, last = period.start, period.end
-    aired = AIRED_STATUSES
-    # Records come in time order: reuse the local date while inside the same local day.
-    day_from = day_to = datetime.min.replace(tzinfo=UTC)
-    day = first
-    for rec in records:
-        at = rec.scheduled_at
-        if not day_from <= at < day_to:
-            day = at.astimezone(tz).date()
-            day_from = datetime.combine(day, time(0), tz).astimezone(UTC)
-            day_to = datetime.combine(day + timedelta(days=1), time(0), tz).astimezone(UTC)
-        if day < first or day > last:
-            continue
-        kept.append(rec)
-        status = rec.status
-        statuses[status] = statuses.get(status, 0) + 1
-        if status != "completed":
-            incidents.append(Incident(at.astimezone(tz), rec.seq, rec.slot, rec.kind, status, rec.reason))
-        if status not in aired:
-            continue
-        played_ms = round(rec.duration_seconds * 1000)
-        airing_ms = n_items = 0
-        topics_here: set[str] = set()
-        prios_here: set[str] = set()
-        for item in rec.items:
-            full = round(item.duration_seconds * 1000)
-            ms = full if item.completed else min(max(played_ms - round(item.offset_seconds * 1000), 0), full)
-            if ms <= 0:
-                continue
-            topic, prio = item.topic, item.priority
-            key = (day, topic)
-            day_topic_ms[key] = day_topic_ms.get(key, 0) + ms
-            prio_ms[prio] = prio_ms.get(prio, 0) + ms
-            prio_items[prio] = prio_items.get(prio, 0) + 1
-            item_topic[item.item_id] = topic
-            topics_here.add(topic)
-            prios_here.add(prio)
-            airing_ms += ms
-            n_items += 1
-        if not n_items:
-            continue
-        slot = rec.slot
-        slot_ms[slot] = slot_ms.get(slot, 0) + airing_ms
-        slot_items[slot] = slot_items.get(slot, 0) + n_items
-        slot_airings[slot] = slot_airings.get(slot, 0) + 1
-        day_airings[day] = day_airings.get(day, 0) + 1
-        for topic in topics_here:
-            key = (day, topic)
-            day_topic_airings[key] = day_topic_airings.get(key, 0) + 1
-        for prio in prios_here:
-            prio_airings[prio] = prio_airings.get(prio, 0) + 1
-    topic_items: dict[str, int] = {}
-    for topic in item_topic.values():
-        topic_items[topic] = topic_items.get(topic, 0) + 1
-    facts = Facts(
-        day_topic_ms=day_topic_ms,
-        day_topic_airings=day_topic_airings,
-        day_airings=day_airings,
-        slot_ms=slot_ms,
-        slot_items=slot_items,
-        slot_airings=slot_airings,
-        priority_ms=prio_ms,
-        priority_items=prio_items,
-        priority_airings=prio_airings,
-        topic_items=topic_items,
-        distinct_items=len(item_topic),
-        statuses=statuses,
-        incidents=tuple(sorted(incidents, key=lambda i: (i.when, i.seq))),
-    )
-    return facts, kept
-
-
-def rollup(records: Sequence[AiringRecord], period: Period, tz: tzinfo) -> Facts:
-    """Sum the airings of `period` (by station-local scheduled date) into per-day Facts."""
-    return _rollup(records, period, tz)[0]
 
 
 # --- from facts to a report ------------------------------------------------------
@@ -252,6 +147,76 @@ def _add(totals: dict[str, int], key: str, value: int) -> None:
     totals[key] = totals.get(key, 0) + value
 
 
+def _language_rows(facts: Facts, languages: Sequence[tuple[str, str]]) -> tuple[LanguageFigures, ...]:
+    """Vietnamese always, then each language that aired, in config.toml's order (unknown codes last)."""
+    names = dict(languages)
+    aired = set(facts.language_ms) | set(facts.language_airings)
+    known = [code for code, _ in languages if code in aired and code != VIETNAMESE]
+    codes = [VIETNAMESE, *known, *sorted(aired - set(known) - {VIETNAMESE})]
+    return tuple(
+        LanguageFigures(
+            code,
+            names.get(code, code),
+            facts.language_ms.get(code, 0) / 1000,
+            facts.language_airings.get(code, 0),
+            facts.language_items.get(code, 0),
+        )
+        for code in codes
+    )
+
+
+def _daily(facts: Facts) -> _Daily:
+    """The per-day figures, with each day's airtime over all topics."""
+    daily = _Daily(
+        day_airings=dict(facts.day_airings),
+        day_topic_ms=dict(facts.day_topic_ms),
+        day_topic_airings=dict(facts.day_topic_airings),
+    )
+    for (day, _), ms in facts.day_topic_ms.items():
+        daily.day_ms[day] = daily.day_ms.get(day, 0) + ms
+    return daily
+
+
+def _topic_rows(facts: Facts, topics: Sequence[tuple[str, str]]) -> tuple[TopicFigures, ...]:
+    """Every topic of the plan in its order, even with no airtime, then any other code found."""
+    topic_ms: dict[str, int] = {}
+    for (_, topic), ms in facts.day_topic_ms.items():
+        _add(topic_ms, topic, ms)
+    topic_airings: dict[str, int] = {}
+    for (_, topic), n in facts.day_topic_airings.items():
+        _add(topic_airings, topic, n)
+    names = dict(topics)
+    return tuple(
+        TopicFigures(
+            code,
+            names.get(code, code),
+            topic_ms.get(code, 0) / 1000,
+            topic_airings.get(code, 0),
+            facts.topic_items.get(code, 0),
+        )
+        for code in _ordered([c for c, _ in topics], [*topic_ms, *facts.topic_items])
+    )
+
+
+def _slot_rows(facts: Facts, slots: Sequence[str]) -> tuple[GroupFigures, ...]:
+    return tuple(
+        GroupFigures(s, facts.slot_ms.get(s, 0) / 1000, facts.slot_airings.get(s, 0), facts.slot_items.get(s, 0))
+        for s in _ordered(list(slots), list(facts.slot_ms))
+    )
+
+
+def _priority_rows(facts: Facts) -> tuple[GroupFigures, ...]:
+    return tuple(
+        GroupFigures(
+            p,
+            facts.priority_ms.get(p, 0) / 1000,
+            facts.priority_airings.get(p, 0),
+            facts.priority_items.get(p, 0),
+        )
+        for p in _ordered(PRIORITIES, list(facts.priority_ms))
+    )
+
+
 def report_from_facts(
     facts: Facts,
     period: Period,
@@ -261,53 +226,18 @@ def report_from_facts(
     head: ChainHead,
     tz: tzinfo,
     records: Sequence[AiringRecord] = (),
+    languages: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """Build the report from per-day facts (from `rollup` or from the database).
 
     `topics` are the plan's (code, name) pairs in the plan's order; every one of them is
     reported, even with no airtime, followed by any other topic code found. `head` is the
     log's chain head when the report is made, printed so the log can be checked later.
-    `records` (optional) are the period's airings, kept for the per-item CSV.
+    `records` (optional) are the period's airings, kept for the per-item CSV. `languages` are
+    config.toml's (code, name) pairs: they name and order the airtime per language.
     """
-    daily = _Daily(
-        day_airings=dict(facts.day_airings),
-        day_topic_ms=dict(facts.day_topic_ms),
-        day_topic_airings=dict(facts.day_topic_airings),
-    )
-    topic_ms: dict[str, int] = {}
-    for (day, topic), ms in facts.day_topic_ms.items():
-        _add(topic_ms, topic, ms)
-        daily.day_ms[day] = daily.day_ms.get(day, 0) + ms
-    topic_airings: dict[str, int] = {}
-    for (_, topic), n in facts.day_topic_airings.items():
-        _add(topic_airings, topic, n)
-
-    names = dict(topics)
+    daily = _daily(facts)
     plan_codes = [c for c, _ in topics]
-    topic_rows = tuple(
-        TopicFigures(
-            code,
-            names.get(code, code),
-            topic_ms.get(code, 0) / 1000,
-            topic_airings.get(code, 0),
-            facts.topic_items.get(code, 0),
-        )
-        for code in _ordered(plan_codes, [*topic_ms, *facts.topic_items])
-    )
-    slot_rows = tuple(
-        GroupFigures(s, facts.slot_ms.get(s, 0) / 1000, facts.slot_airings.get(s, 0), facts.slot_items.get(s, 0))
-        for s in _ordered(list(slots), list(facts.slot_ms))
-    )
-    prio_rows = tuple(
-        GroupFigures(
-            p,
-            facts.priority_ms.get(p, 0) / 1000,
-            facts.priority_airings.get(p, 0),
-            facts.priority_items.get(p, 0),
-        )
-        for p in _ordered(PRIORITIES, list(facts.priority_ms))
-    )
-    statuses = tuple((s, facts.statuses.get(s, 0)) for s in _ordered(STATUSES, list(facts.statuses)))
     return Report(
         period=period,
         tz=tz,
@@ -315,16 +245,17 @@ def report_from_facts(
         airings=sum(facts.day_airings.values()),
         item_airings=sum(facts.slot_items.values()),
         distinct_items=facts.distinct_items,
-        topics=topic_rows,
-        slots=slot_rows,
-        priorities=prio_rows,
-        statuses=statuses,
+        topics=_topic_rows(facts, topics),
+        slots=_slot_rows(facts, slots),
+        priorities=_priority_rows(facts),
+        statuses=tuple((s, facts.statuses.get(s, 0)) for s in _ordered(STATUSES, list(facts.statuses))),
         incidents=facts.incidents,
         targets=tuple(_evaluate(t, daily, period, plan_codes) for t in targets),
         weekly=_series("week", daily, period),
         monthly=_series("month", daily, period),
         chain_head=head,
         records=tuple(records),
+        languages=_language_rows(facts, languages),
     )
 
 
@@ -336,10 +267,11 @@ def build_report(
     targets: Sequence[Target],
     head: ChainHead,
     tz: tzinfo,
+    languages: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """Aggregate the airings of `period` in one pass; records outside it are skipped.
 
     Records should come in log (time) order; any order gives the same figures, only slower.
     """
-    facts, kept = _rollup(records, period, tz)
-    return report_from_facts(facts, period, topics, slots, targets, head, tz, kept)
+    facts, kept = rollup_kept(records, period, tz)
+    return report_from_facts(facts, period, topics, slots, targets, head, tz, kept, languages)

@@ -1,4 +1,4 @@
-"""Report charts as PNG: airtime per week against the target, and airtime per topic.
+"""Report charts as PNG: airtime per week against the target, per topic, and per language.
 
 Uses matplotlib's object API with the Agg canvas directly (no pyplot global state, works
 without a display). DejaVu Sans ships with matplotlib and has the Vietnamese glyphs.
@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -40,15 +41,18 @@ def _series(report: Report) -> tuple[tuple[SeriesPoint, ...], str, float]:
 
 def render_png(report: Report, dpi: int = 100) -> bytes:
     points, unit, unit_days = _series(report)
-    topics = report.topics
+    topics, languages = report.topics, report.languages
     with matplotlib.rc_context({"font.family": FONT, "font.size": 10}):
-        fig = Figure(figsize=(11, 5 + 0.45 * max(len(topics), 1)), dpi=dpi, layout="constrained")
+        rows_high = 0.45 * (max(len(topics), 1) + max(len(languages), 1))
+        fig = Figure(figsize=(11, 6.5 + rows_high), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
         if report.unverified and report.check is not None:
             warning = unverified_lines(report.check.problems)
             text = "\n".join([warning[0], *(textwrap.shorten(w, 150) for w in warning[1:3])])
             fig.suptitle(text, color="#c00000", fontweight="bold", fontsize=11)
-        top, bottom = fig.subplots(2, 1, height_ratios=[1, max(len(topics), 1) * 0.14 + 0.4])
+        top, bottom, by_language = fig.subplots(
+            3, 1, height_ratios=[1, max(len(topics), 1) * 0.14 + 0.4, max(len(languages), 1) * 0.14 + 0.4]
+        )
 
         minutes = [p.seconds / 60 for p in points]
         positions = list(range(len(points)))
@@ -89,10 +93,32 @@ def render_png(report: Report, dpi: int = 100) -> bytes:
                 fontsize=8,
             )
         bottom.margins(x=0.15)
+        _language_bars(by_language, report)
 
         out = io.BytesIO()
         fig.savefig(out, format="png")
     return out.getvalue()
+
+
+def _language_bars(axes: Axes, report: Report) -> None:
+    """Airtime per language: Vietnamese and each minority language that aired (Nghị định 49/2024)."""
+    languages = report.languages
+    rows = list(range(len(languages)))
+    bars = axes.barh(rows, [g.seconds / 60 for g in languages], color="#b7791f")
+    axes.set_yticks(rows, [f"{g.name} ({g.code})" for g in languages], fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlabel("Phút")
+    axes.set_title("Thời lượng theo ngôn ngữ (số lượt tin ghi ở cuối thanh)")
+    for bar, g in zip(bars, languages, strict=True):
+        axes.annotate(
+            f"{g.items} lượt tin",
+            (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    axes.margins(x=0.15)
 
 
 def write_png(report: Report, path: Path) -> Path:

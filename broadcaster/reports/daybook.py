@@ -47,7 +47,8 @@ from typing import Any, NamedTuple
 
 from broadcaster.reports.figures import AIRED_STATUSES
 
-SEAL_VERSION = "airtime-day/1"
+# 2: the figures gained a language dimension (migration 0010 sums every day again)
+SEAL_VERSION = "airtime-day/2"
 Sums = list[int]  # [ms of items on air, item airings, airings with an item on air]
 
 
@@ -63,6 +64,7 @@ class ItemMs(NamedTuple):
     offset_ms: int
     duration_ms: int
     completed: bool
+    language: str  # ISO 639-3
 
 
 def airtime_ms(status: str, played_ms: int, item: ItemMs) -> int:
@@ -92,6 +94,7 @@ class Day:
     slot: dict[str, Sums] = field(default_factory=dict)
     topic: dict[str, Sums] = field(default_factory=dict)
     priority: dict[str, Sums] = field(default_factory=dict)
+    language: dict[str, Sums] = field(default_factory=dict)
     status: dict[str, int] = field(default_factory=dict)  # every airing, by status
     lasts: dict[tuple[str, str], int] = field(default_factory=dict)  # (topic, next on-air day or "") -> items
 
@@ -99,6 +102,7 @@ class Day:
         """The canonical JSON the seal covers (sorted keys, no spaces, UTF-8 text)."""
         doc = {
             "all": self.all,
+            "language": self.language,
             "lasts": sorted([t, n, c] for (t, n), c in self.lasts.items()),
             "priority": self.priority,
             "slot": self.slot,
@@ -115,6 +119,7 @@ class Day:
             slot=doc["slot"],
             topic=doc["topic"],
             priority=doc["priority"],
+            language=doc["language"],
             status=doc["status"],
             lasts={(t, n): c for t, n, c in doc["lasts"]},
         )
@@ -123,7 +128,12 @@ class Day:
         """Add another day's figures to these (a run is the sum of its days)."""
         for i, value in enumerate(other.all):
             self.all[i] += value
-        for mine, theirs in ((self.slot, other.slot), (self.topic, other.topic), (self.priority, other.priority)):
+        for mine, theirs in (
+            (self.slot, other.slot),
+            (self.topic, other.topic),
+            (self.priority, other.priority),
+            (self.language, other.language),
+        ):
             for key, (ms, items, airings) in theirs.items():
                 sums = mine.setdefault(key, [0, 0, 0])
                 sums[0] += ms
@@ -262,8 +272,8 @@ class Daybook:
         touched = [day]
         if status in AIRED_STATUSES:
             total = n = 0
-            topic_table, priority_table = figures.topic, figures.priority
-            seen: list[str] = []  # topics and priorities already counted as aired in this airing
+            topic_table, priority_table, language_table = figures.topic, figures.priority, figures.language
+            seen: list[str] = []  # topics, priorities and languages already counted as aired in this airing
             on_air = []
             for item in items:
                 full = item[5]
@@ -275,6 +285,7 @@ class Daybook:
                 for table, key, mark in (
                     (topic_table, item[2], "t" + item[2]),
                     (priority_table, item[3], "p" + item[3]),
+                    (language_table, item[7], "l" + item[7]),
                 ):
                     sums = table.get(key)
                     if sums is None:

@@ -47,6 +47,7 @@ def period_facts(days: Iterable[tuple[date, Day]], period: Period, incidents: tu
     groups: dict[str, tuple[dict[str, int], dict[str, int], dict[str, int]]] = {
         "slot": ({}, {}, {}),
         "priority": ({}, {}, {}),
+        "language": ({}, {}, {}),
     }
     statuses: dict[str, int] = {}
     topic_items: dict[str, int] = {}
@@ -59,7 +60,7 @@ def period_facts(days: Iterable[tuple[date, Day]], period: Period, incidents: tu
             at = (segment, topic)
             day_topic_ms[at] = day_topic_ms.get(at, 0) + ms
             day_topic_airings[at] = day_topic_airings.get(at, 0) + airings
-        for name, table in (("slot", figures.slot), ("priority", figures.priority)):
+        for name, table in (("slot", figures.slot), ("priority", figures.priority), ("language", figures.language)):
             by_ms, by_items, by_airings = groups[name]
             for key, (ms, items, airings) in table.items():
                 by_ms[key] = by_ms.get(key, 0) + ms
@@ -84,4 +85,7 @@ def period_facts(days: Iterable[tuple[date, Day]], period: Period, incidents: tu
         distinct_items=sum(topic_items.values()),
         statuses=statuses,
         incidents=incidents,
+        language_ms=groups["language"][0],
+        language_items=groups["language"][1],
+        language_airings=groups["language"][2],
     )

@@ -110,13 +110,8 @@ def _results(doc: DocumentObject, report: Report) -> None:
         rows,
         (1.5, 8.0, 2.0, 2.0, 3.0),
     )
-    body(doc, "3. Kết quả theo khung giờ phát", bold=True)
-    rows = [
-        [str(n), s.key, str(s.airings), str(s.items), minutes_text(s.seconds)]
-        for n, s in enumerate(report.slots, start=1)
-    ]
-    grid(doc, ["STT", "Khung giờ", "Số buổi", "Lượt tin", "Thời lượng (phút)"], rows, (1.5, 8.0, 2.0, 2.0, 3.0))
-    body(doc, "4. Kết quả thực hiện chỉ tiêu", bold=True)
+    _slots_and_languages(doc, report)
+    body(doc, "5. Kết quả thực hiện chỉ tiêu", bold=True)
     if report.targets:
         rows = [_target_row(n, r) for n, r in enumerate(report.targets, start=1)]
         grid(
@@ -128,6 +123,27 @@ def _results(doc: DocumentObject, report: Report) -> None:
         )
     else:
         body(doc, "Kế hoạch không đặt chỉ tiêu định lượng cho kỳ này.")
+    _chain_code(doc, report)
+
+
+def _slots_and_languages(doc: DocumentObject, report: Report) -> None:
+    body(doc, "3. Kết quả theo khung giờ phát", bold=True)
+    rows = [
+        [str(n), s.key, str(s.airings), str(s.items), minutes_text(s.seconds)]
+        for n, s in enumerate(report.slots, start=1)
+    ]
+    grid(doc, ["STT", "Khung giờ", "Số buổi", "Lượt tin", "Thời lượng (phút)"], rows, (1.5, 8.0, 2.0, 2.0, 3.0))
+    # Nghị định 49/2024/NĐ-CP: essential information also in the local ethnic-minority languages
+    body(doc, "4. Kết quả theo ngôn ngữ phát thanh", bold=True)
+    rows = [
+        [str(n), f"{g.name} ({g.code})", str(g.airings), str(g.items), minutes_text(g.seconds)]
+        for n, g in enumerate(report.languages, start=1)
+    ]
+    grid(doc, ["STT", "Ngôn ngữ", "Số buổi", "Lượt tin", "Thời lượng (phút)"], rows, (1.5, 8.0, 2.0, 2.0, 3.0))
+
+
+def _chain_code(doc: DocumentObject, report: Report) -> None:
+    """The log's chain head, to check later that the log was not changed; marked when it was not checked."""
     if report.unverified:
         body(
             doc,

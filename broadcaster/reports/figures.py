@@ -65,6 +65,17 @@ class GroupFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguageFigures:
+    """Airtime in one language (ISO 639-3 code and its name in config.toml); `items` are item airings."""
+
+    code: str
+    name: str
+    seconds: float
+    airings: int
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
 class Incident:
     """An airing that did not complete, with its station-local scheduled time."""
 
@@ -134,6 +145,7 @@ class Report:
     chain_head: ChainHead
     records: tuple[AiringRecord, ...] = field(default=(), repr=False)  # in-period, for CSV
     check: LogCheck | None = None  # what was checked about the log before the report was made (None: nothing)
+    languages: tuple[LanguageFigures, ...] = ()  # Vietnamese first, then every other language that aired
 
     @property
     def unverified(self) -> bool:
@@ -167,6 +179,9 @@ class Facts:
     distinct_items: int
     statuses: Mapping[str, int]  # every airing of the period, by status
     incidents: tuple[Incident, ...] = field(default=())  # airings not completed, station-local time
+    language_ms: Mapping[str, int] = field(default_factory=dict)  # by ISO 639-3 code
+    language_items: Mapping[str, int] = field(default_factory=dict)  # item airings
+    language_airings: Mapping[str, int] = field(default_factory=dict)  # airings with >= 1 item in the language
 
 
 @dataclass(frozen=True, slots=True)

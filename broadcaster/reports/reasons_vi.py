@@ -26,6 +26,7 @@ _WAITS = {
     "validity window passed": "đã hết thời hạn phát",
     "topic not in this slot": "chủ đề không thuộc khung giờ này",
     "priority not in this slot": "mức ưu tiên không thuộc khung giờ này",
+    "language not in this slot": "ngôn ngữ không thuộc khung giờ này",
     "no speech rendered": "chưa tạo giọng đọc",
     "does not fit in the slot's length": "không đủ thời lượng trong khung giờ",
     "outside broadcast hours": "ngoài giờ phát thanh",

@@ -77,6 +77,16 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "priorities": [
             {"priority": p.key, "seconds": p.seconds, "airings": p.airings, "items": p.items} for p in report.priorities
         ],
+        "languages": [
+            {
+                "language": lang.code,
+                "name": lang.name,
+                "seconds": lang.seconds,
+                "airings": lang.airings,
+                "items": lang.items,
+            }
+            for lang in report.languages
+        ],
         "statuses": dict(report.statuses),
         "incidents": [
             {

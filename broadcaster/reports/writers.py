@@ -46,6 +46,8 @@ CSV_COLUMNS = (
     "seconds",
     "status",
     "engine",
+    "language",  # ISO 639-3 (vie: Vietnamese)
+    "kind",  # speech, or recording
 )
 
 
@@ -123,6 +125,8 @@ def render_csv(report: Report) -> str:
                     f"{ms / 1000:.3f}",
                     rec.status,
                     item.engine,
+                    item.language,
+                    item.kind,
                     *((warning,) if warning else ()),
                 )
             )
@@ -202,6 +206,9 @@ def render_text(report: Report) -> str:
         (PRIORITY_LABELS.get(g.key, g.key), minutes_text(g.seconds), str(g.airings), str(g.items))
         for g in report.priorities
     ]
+    lines += [*_table(rows, {1, 2, 3}), "", "Theo ngôn ngữ:"]
+    rows = [("Ngôn ngữ", "Phút", "Buổi", "Lượt tin")]
+    rows += [(f"{g.name} ({g.code})", minutes_text(g.seconds), str(g.airings), str(g.items)) for g in report.languages]
     lines += [*_table(rows, {1, 2, 3}), "", "Tình trạng các buổi phát:"]
     lines += [f"  {STATUS_LABELS.get(s, s)}: {n}" for s, n in report.statuses]
     lines += ["", "Chỉ tiêu:", *_target_lines(report), "", "Buổi phát không trọn vẹn:"]

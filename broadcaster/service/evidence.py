@@ -245,6 +245,7 @@ class Evidence:
             ChainHead(hash=last, count=count),
             config.tz,
             records,
+            [(language.code, language.name) for language in config.languages],
         )
         return replace(built, check=check)
 
@@ -320,9 +321,15 @@ def _summing(book: Daybook, tz: Any) -> Any:
     day_of = summary.DayOf(tz)
 
     def add(airing: RawAiring, items: list[RawItem]) -> None:
-        # Fields 1..7 of an item row are an ItemMs (airlog_verify.ITEM_COLUMNS).
+        # Fields 1..7 of an item row are an ItemMs (airlog_verify.ITEM_COLUMNS), and field 14 its language.
         book.add(
-            airing[0], airing[15], day_of.of_text(airing[3]), airing[2], airing[7], airing[6], [i[1:8] for i in items]
+            airing[0],
+            airing[15],
+            day_of.of_text(airing[3]),
+            airing[2],
+            airing[7],
+            airing[6],
+            [(*i[1:8], i[14]) for i in items],
         )
 
     return add

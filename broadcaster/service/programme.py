@@ -40,6 +40,7 @@ def slot_spec(slot: SlotConfig) -> SlotSpec:
         max_seconds=slot.max_minutes * 60,
         topics=frozenset(slot.topics),
         priorities=frozenset(Priority(p) for p in slot.priorities),
+        languages=frozenset(slot.languages),
     )
 
 

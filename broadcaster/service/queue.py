@@ -10,7 +10,7 @@ import difflib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,9 @@ from broadcaster import limits, newsinput
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import _
 from broadcaster.importers import CSV_COLUMNS, CsvRow, read_bytes, read_csv, read_docx, read_txt
-from broadcaster.model import ItemStatus, NewsItem, Priority
+from broadcaster.model import VIETNAMESE, ItemStatus, NewsItem, Priority, Recording
 from broadcaster.service.context import Station
+from broadcaster.service.news_json import item_json
 from broadcaster.store import news as news_store
 
 __all__ = ["CSV_COLUMNS", "Draft", "NewsDesk", "item_json", "read_bytes"]
@@ -39,6 +40,8 @@ class Draft:
     valid_until: date | None
     airings_wanted: int
     notices: tuple[str, ...] = ()
+    language: str = VIETNAMESE
+    recording: Recording | None = None  # a recorded item: `text` is its transcript, and may be empty
 
 
 def parse_date(text: str, what: str) -> date:
@@ -102,11 +105,13 @@ class NewsDesk:
         csv_row: bool = False,
         text_label: str | None = None,
         check_past: bool = True,
+        recorded: bool = False,
     ) -> Draft:
         """Check raw values; `where` prefixes messages (e.g. "news.csv row 3: ").
 
         `text_label` names where the text came from (e.g. a file) in messages about it;
-        `check_past`: refuse a last day already gone (off when an edit leaves --until as it was).
+        `check_past`: refuse a last day already gone (off when an edit leaves --until as it was);
+        `recorded`: the text is a recording's transcript, optional, and the recording's length is what must fit.
         """
 
         def name(option: str) -> str:
@@ -118,7 +123,7 @@ class NewsDesk:
         clean_text, text_notices = _unicode((text or "").strip(), "text", text_name)
         if not clean_title.strip():
             raise InputError(f"{where}The title is empty.", "Give a short title with --title.")
-        if not clean_text.strip():
+        if not clean_text.strip() and not recorded:
             raise InputError(f"{where}The news text is empty.", "Give the text with --text, or --file PATH.")
         clean_title, clean_text = " ".join(clean_title.split()), clean_text.strip()
         newsinput.check_length(
@@ -128,9 +133,11 @@ class NewsDesk:
         start, end, date_notices = self._window(valid_from, valid_until, name, where, check_past)
         checked_topic = self.check_topic(topic, f"{name('topic')}: " if where else "")
         checked_priority = self.check_priority(priority, name("priority"))
-        fit = newsinput.check_fits(
-            self.station.config, len(clean_title) + len(clean_text), checked_topic, checked_priority, text_name
-        )
+        fit = None
+        if not recorded:
+            fit = newsinput.check_fits(
+                self.station.config, len(clean_title) + len(clean_text), checked_topic, checked_priority, text_name
+            )
         return Draft(
             title=clean_title,
             topic=checked_topic,
@@ -190,6 +197,7 @@ class NewsDesk:
                     valid_until=d.valid_until,
                     airings_wanted=d.airings_wanted,
                     source_note=_note(source_note or "; ".join(d.notices)),
+                    **news_store.audio_columns(d.language, d.recording),
                 )
                 for d in drafts
             ]
@@ -233,9 +241,31 @@ class NewsDesk:
         wanted = ItemStatus(status)
         return [i for i in items if i.status(today) is wanted]
 
-    def edit(self, item_id: int, **changes: Any) -> NewsItem:
-        """Change some fields; the rest keep their values. Checked as a whole before saving."""
+    def edit(
+        self, item_id: int, *, language: str | None = None, recording: Recording | None = None, **changes: Any
+    ) -> NewsItem:
+        """Change some fields; the rest keep their values. Checked as a whole before saving.
+
+        `language` and `recording` come checked (service/recorded.py): a new recording makes a
+        text item a recorded one, whose text becomes its transcript."""
         current = self.get(item_id)
+        recording = recording or current.recording
+        draft = self.edited_draft(current, changes, recorded=recording is not None)
+        with self.station.db.session() as session:
+            row = news_store.get_row(session, item_id)
+            row.title, row.topic, row.text = draft.title, draft.topic, draft.text
+            row.priority = draft.priority.value
+            row.valid_from, row.valid_until = draft.valid_from, draft.valid_until
+            row.airings_wanted = draft.airings_wanted
+            for column, value in news_store.audio_columns(language or current.language, recording).items():
+                setattr(row, column, value)
+            row.updated_at = self.station.now()
+            item = news_store.to_item(row)
+        self._tell_daemon()
+        return item
+
+    def edited_draft(self, current: NewsItem, changes: dict[str, Any], *, recorded: bool) -> Draft:
+        """`current` with `changes` (None: unchanged), checked as a whole as `draft` checks a new item."""
         merged: dict[str, Any] = {
             "title": current.title,
             "topic": current.topic,
@@ -247,17 +277,7 @@ class NewsDesk:
         }
         merged.update({k: v for k, v in changes.items() if v is not None})
         # An item whose last day has passed may still be corrected; a new last day must not be past.
-        draft = self.draft(**merged, check_past=changes.get("valid_until") is not None)
-        with self.station.db.session() as session:
-            row = news_store.get_row(session, item_id)
-            row.title, row.topic, row.text = draft.title, draft.topic, draft.text
-            row.priority = draft.priority.value
-            row.valid_from, row.valid_until = draft.valid_from, draft.valid_until
-            row.airings_wanted = draft.airings_wanted
-            row.updated_at = self.station.now()
-            item = news_store.to_item(row)
-        self._tell_daemon()
-        return item
+        return self.draft(**merged, check_past=changes.get("valid_until") is not None, recorded=recorded)
 
     def cancel(self, item_id: int) -> NewsItem:
         self.station.ready()
@@ -306,10 +326,12 @@ class NewsDesk:
     def import_file(
         self, path: Path, topic: str | None, priority: str | None = None, airings: int | None = None
     ) -> tuple[list[NewsItem], list[str]]:
-        """Import .txt, .docx or .csv; returns the new items and conversion notices."""
+        """Import .txt, .docx or .csv, or recordings (a folder or .zip with their .csv); returns the
+        new items and conversion notices."""
         self.station.ready()
         suffix = path.suffix.lower()
-        if suffix == ".csv":
+        bundle = path.is_dir() or suffix == ".zip"
+        if suffix == ".csv" or bundle:
             options = (("--topic", topic), ("--priority", priority), ("--airings", airings))
             given = [option for option, value in options if value is not None]
             if given:
@@ -318,6 +340,11 @@ class NewsDesk:
                     _("{options} cannot be used with a .csv file.").format(options=" and ".join(given)),
                     _("A .csv gives each row's topic, priority and airings in its own columns."),
                 )
+        if bundle:
+            from broadcaster.service.recorded import RecordedNews
+
+            return RecordedNews(self).import_bundle(path)
+        if suffix == ".csv":
             drafts = self._csv_drafts(path)
         elif suffix in (".txt", ".docx"):
             title, text, notices = read_docx(path) if suffix == ".docx" else read_txt(path)
@@ -364,32 +391,4 @@ def _import_hint(suffix: str) -> str:
         return _("Save the sheet as CSV UTF-8 (File > Save As) and import the .csv file.")
     if suffix in (".doc", ".odt", ".rtf"):
         return _("Save it as .docx (File > Save As) and import the .docx file.")
-    return _("Use a .txt, .docx or .csv file.")
-
-
-def item_json(item: NewsItem, station: Station, speech: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """The documented, stable JSON shape of a news item (docs/json.md); times in station time."""
-    today = station.today()
-    topic_names = station.config.topic_names()
-
-    def iso(moment: datetime | None) -> str | None:
-        return station.local(moment).isoformat() if moment else None
-
-    return {
-        "id": item.id,
-        "title": item.title,
-        "topic": item.topic,
-        "topic_name": topic_names.get(item.topic, item.topic),
-        "priority": item.priority.value,
-        "status": item.status(today).value,
-        "text": item.text,
-        "valid_from": item.valid_from.isoformat() if item.valid_from else None,
-        "valid_until": item.valid_until.isoformat() if item.valid_until else None,
-        "airings_wanted": item.airings_wanted,
-        "airings_done": item.airings_done,
-        "approved_by": item.approved_by,
-        "approved_at": iso(item.approved_at),
-        "created_at": iso(item.created_at),
-        "cancelled_at": iso(item.cancelled_at),
-        "speech": speech or [],
-    }
+    return _("Use a .txt, .docx or .csv file, or a folder or .zip of recordings with their .csv.")

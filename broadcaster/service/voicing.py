@@ -1,8 +1,9 @@
 """The station's voicing: what each news item sounds like on air, made ahead of air time.
 
 An item's audio is behind one abstraction, `ItemAudio` (its parts in order, ready to play):
-today spoken text (normalized, synthesized with fallback, mastered, cached); a recorded file
-is another kind of item with the same shape. Durations, planning and the airer ask for an
+spoken text (normalized, synthesized with fallback, mastered, cached: a title and a text part),
+or a recorded file (one part, the recording as mastered when it arrived, aired as it is: no
+title is spoken before it). Durations, planning and the airer ask for an
 item's audio and never assume it is text. Rendering happens ahead of air time (`news add`,
 `broadcaster render`, the daemon's render-ahead job); at air time only what is ready is used,
 except that speech missing from the cache is made by an offline voice at once.
@@ -16,12 +17,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.media.mastering import CompressorSettings, MasteringSettings
-from broadcaster.model import NewsItem
+from broadcaster.model import ItemKind, NewsItem
 from broadcaster.service.context import Station
+from broadcaster.service.recording_audio import RecordingAudio
 from broadcaster.sound.bulletin import BulletinPart, PartKind, assemble_bulletin
 from broadcaster.speech import (
     CachedRender,
@@ -33,6 +35,9 @@ from broadcaster.speech import (
 from broadcaster.speech.engine import SpeechEngine
 from broadcaster.store import renderings
 from broadcaster.text import normalize
+
+if TYPE_CHECKING:
+    from broadcaster.recordings import AcceptedRecording
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +57,15 @@ class ItemAudio:
     item_id: int
     parts: tuple[AudioPart, ...]
     engine: str  # what made it: a speech engine, or "recording"
-    voice: str
+    voice: str  # a speech engine's voice, or a recording's language
     fallback_notes: tuple[str, ...] = ()
+    kind: ItemKind = ItemKind.SPEECH
+    original_sha256: str | None = None  # a recording: the file as received
+
+    @property
+    def audio_sha256(self) -> str:
+        """The item's main audio as it airs: the text's speech, or the mastered recording."""
+        return self.parts[-1].sha256
 
     def seconds(self, pause_s: float) -> float:
         return sum(p.seconds for p in self.parts) + pause_s * (len(self.parts) - 1)
@@ -70,6 +82,11 @@ class ItemAudio:
             text.voice,
             tuple(dict.fromkeys(title.fallback_notes + text.fallback_notes)),
         )
+
+    @classmethod
+    def recorded(cls, item: NewsItem, kept: AcceptedRecording) -> ItemAudio:
+        part = AudioPart(PartKind.RECORDING, kept.mastered_path, kept.mastered_duration_s, kept.mastered_sha256)
+        return cls(item.id, (part,), "recording", item.language, (), ItemKind.RECORDING, kept.original_sha256)
 
 
 def build_engines(station: Station) -> list[SpeechEngine]:
@@ -98,6 +115,7 @@ class Voicing:
         self.chain = FallbackChain(list(engines) if engines is not None else build_engines(station), log)
         self.mastering = mastering_settings(station)
         self.cache = RenderCache(station.cache_dir)
+        self.recordings = RecordingAudio(station.config, self.mastering)
 
     # ------------------------------------------------------------ text
 
@@ -130,7 +148,10 @@ class Voicing:
 
         `retry_fallback`: parts a fallback voice spoke are tried with the first engine again.
         `offline_only`: at air time, only engines that need no network (a few tenths of a second).
+        A recorded item's mastered file is checked against its SHA-256, and mastered again when needed.
         """
+        if item.recorded:
+            return self._prepare_recording(item)
         title = self.render_text(item.title, retry_fallback, offline_only)
         text = self.render_text(item.text, retry_fallback, offline_only)
         with self.station.db.session() as session:
@@ -149,8 +170,29 @@ class Voicing:
                 )
         return ItemAudio.spoken(item.id, title, text)
 
+    def _prepare_recording(self, item: NewsItem) -> ItemAudio:
+        assert item.recording is not None
+        kept = self.recordings.prepare(item)
+        with self.station.db.session() as session:
+            renderings.save(
+                session,
+                item.id,
+                "recording",
+                cache_key=self.recordings.version(item.recording),
+                engine="recording",
+                voice=item.language,
+                seconds=kept.mastered_duration_s,
+                sha256=kept.mastered_sha256,
+                notes=None,
+                created_at=self.station.now(),
+            )
+        return ItemAudio.recorded(item, kept)
+
     def audio_for(self, item: NewsItem) -> ItemAudio | None:
         """The item's audio if it is ready, never making any (planning, air time)."""
+        if item.recording is not None:
+            kept = self.recordings.ready(item.recording)
+            return None if kept is None else ItemAudio.recorded(item, kept)
         title = self.cached_text(item.title)
         text = self.cached_text(item.text)
         if title is None or text is None:
@@ -165,15 +207,22 @@ class Voicing:
             try:
                 done.append(self.prepare(item, retry_fallback))
             except BroadcasterError as exc:
-                problems.append(f"News item {item.id}: speech could not be made: {exc}")
-                log.error("speech for item %s failed: %s", item.id, exc)
+                what = "its recording could not be made ready" if item.recorded else "speech could not be made"
+                problems.append(f"News item {item.id}: {what}: {exc}")
+                log.error("audio for item %s failed: %s", item.id, exc)
         return done, problems
 
     def speech_info(self, item: NewsItem) -> list[dict[str, Any]]:
         """How the item's speech was made, for `news show`; marks stale renderings."""
         with self.station.db.session() as session:
             rows = renderings.of_item(session, item.id)
-            current = {"title": self.key(item.title), "text": self.key(item.text)}
+            if item.recording is not None:
+                # its spoken parts, if it was a typed item before, are no longer what airs
+                rows = [r for r in rows if r.part == "recording"]
+                current = {"recording": self.recordings.version(item.recording)}
+            else:
+                rows = [r for r in rows if r.part != "recording"]
+                current = {"title": self.key(item.title), "text": self.key(item.text)}
             return [
                 {
                     "part": r.part,

@@ -35,8 +35,13 @@ class PartKind(StrEnum):
     IDENT = "ident"
     TITLE = "title"
     TEXT = "text"
+    RECORDING = "recording"  # a recorded item's mastered audio, aired as it is
     CLOSING = "closing"
     PAUSE = "pause"
+
+
+# The parts of a bulletin that belong to a news item.
+ITEM_PARTS = frozenset({PartKind.TITLE, PartKind.TEXT, PartKind.RECORDING})
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,8 @@ class BulletinPart:
                 raise ValueError("a pause part has pause_ms > 0 and no audio")
         elif self.audio is None:
             raise ValueError(f"a {self.kind} part needs an audio file")
-        if (self.kind in (PartKind.TITLE, PartKind.TEXT)) != (self.item_id is not None):
-            raise ValueError("title and text parts carry an item_id; other parts do not")
+        if (self.kind in ITEM_PARTS) != (self.item_id is not None):
+            raise ValueError("title, text and recording parts carry an item_id; other parts do not")
 
 
 @dataclass(frozen=True)

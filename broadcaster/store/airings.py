@@ -95,48 +95,33 @@ def head(session: Session) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
-def append(
-    session: Session,
-    draft: AiringDraft,
-    tz: tzinfo | None = None,
-    *,
-    on_air_id: int | None = None,
-    count_aired: Sequence[int] = (),
-) -> AiringRecord:
-    """Seal `draft` after the current head and store it, in the caller's transaction.
-
-    In the same transaction: the on-air journal entry is removed, the items that
-    aired in full get one more airing counted and the airtime summary (summed by
-    day in the station's time zone `tz`) is updated, so a crash leaves either all
-    of it or none of it. Without `tz` the summary is marked stale instead and the
-    next report rebuilds it from the log (correct, but slow on a long log).
-    """
-    seq, prev = head(session)
-    record = seal(draft, prev, seq + 1)
-    session.add(
-        AiringRow(
-            seq=record.seq,
-            kind=record.kind,
-            slot=record.slot,
-            scheduled_at=record.scheduled_at,
-            started_at=record.started_at,
-            ended_at=record.ended_at,
-            duration_ms=_ms(record.duration_seconds),
-            status=record.status,
-            reason=record.reason,
-            output=record.output,
-            device=record.device,
-            amplifier=record.amplifier,
-            audio_sha256=record.audio_sha256,
-            exemption=record.exemption,
-            prev_hash=record.prev_hash,
-            hash=record.hash,
-            canonical_version=record.version,
-            relay_json=None if record.relay is None else dump_canonical(dict(record.relay)).decode("utf-8"),
-        )
+def _airing_row(record: AiringRecord) -> AiringRow:
+    """The row of a sealed airing: exactly the sealed values, so the chain verifies."""
+    return AiringRow(
+        seq=record.seq,
+        kind=record.kind,
+        slot=record.slot,
+        scheduled_at=record.scheduled_at,
+        started_at=record.started_at,
+        ended_at=record.ended_at,
+        duration_ms=_ms(record.duration_seconds),
+        status=record.status,
+        reason=record.reason,
+        output=record.output,
+        device=record.device,
+        amplifier=record.amplifier,
+        audio_sha256=record.audio_sha256,
+        exemption=record.exemption,
+        prev_hash=record.prev_hash,
+        hash=record.hash,
+        canonical_version=record.version,
+        relay_json=None if record.relay is None else dump_canonical(dict(record.relay)).decode("utf-8"),
     )
-    session.flush()
-    session.add_all(
+
+
+def _item_rows(record: AiringRecord) -> list[AiredItemRow]:
+    """The rows of a sealed airing's items, in their order on air."""
+    return [
         AiredItemRow(
             airing_seq=record.seq,
             position=n,
@@ -158,7 +143,30 @@ def append(
             audio_sha256=i.audio_sha256,
         )
         for n, i in enumerate(record.items)
-    )
+    ]
+
+
+def append(
+    session: Session,
+    draft: AiringDraft,
+    tz: tzinfo | None = None,
+    *,
+    on_air_id: int | None = None,
+    count_aired: Sequence[int] = (),
+) -> AiringRecord:
+    """Seal `draft` after the current head and store it, in the caller's transaction.
+
+    In the same transaction: the on-air journal entry is removed, the items that
+    aired in full get one more airing counted and the airtime summary (summed by
+    day in the station's time zone `tz`) is updated, so a crash leaves either all
+    of it or none of it. Without `tz` the summary is marked stale instead and the
+    next report rebuilds it from the log (correct, but slow on a long log).
+    """
+    seq, prev = head(session)
+    record = seal(draft, prev, seq + 1)
+    session.add(_airing_row(record))
+    session.flush()
+    session.add_all(_item_rows(record))
     if on_air_id is not None:
         session.execute(delete(OnAirRow).where(OnAirRow.id == on_air_id))
     for item_id in count_aired:

@@ -9,11 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcaster.errors import NotFoundError
-from broadcaster.model import NewsItem, Priority
+from broadcaster.model import ItemKind, NewsItem, Priority, Recording
 from broadcaster.store.tables import NewsItemRow
 
 
 def to_item(row: NewsItemRow) -> NewsItem:
+    recording = None
+    if row.kind == ItemKind.RECORDING and row.recording_sha256:
+        recording = Recording(row.recording_sha256, row.recording_name or "", float(row.recording_seconds or 0.0))
     return NewsItem(
         id=row.id,
         title=row.title,
@@ -28,7 +31,22 @@ def to_item(row: NewsItemRow) -> NewsItem:
         approved_at=row.approved_at,
         created_at=row.created_at,
         cancelled_at=row.cancelled_at,
+        kind=ItemKind(row.kind) if recording is not None else ItemKind.SPEECH,
+        language=row.language,
+        recording=recording,
+        source_id=row.source_id,
     )
+
+
+def audio_columns(language: str, recording: Recording | None) -> dict[str, object]:
+    """The columns that say what an item sounds like: spoken text, or a recording in the archive."""
+    return {
+        "kind": (ItemKind.RECORDING if recording is not None else ItemKind.SPEECH).value,
+        "language": language,
+        "recording_sha256": recording.sha256 if recording is not None else None,
+        "recording_name": recording.name if recording is not None else None,
+        "recording_seconds": recording.seconds if recording is not None else None,
+    }
 
 
 def get_row(session: Session, item_id: int) -> NewsItemRow:

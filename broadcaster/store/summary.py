@@ -53,7 +53,9 @@ def _ms(seconds: float) -> int:
 
 def items_of(record: AiringRecord) -> list[ItemMs]:
     return [
-        ItemMs(n, i.item_id, i.topic, i.priority, _ms(i.offset_seconds), _ms(i.duration_seconds), i.completed)
+        ItemMs(
+            n, i.item_id, i.topic, i.priority, _ms(i.offset_seconds), _ms(i.duration_seconds), i.completed, i.language
+        )
         for n, i in enumerate(record.items)
     ]
 
@@ -168,6 +170,7 @@ def _earlier_days(session: Session, item_ids: Sequence[int], seq: int, tz: tzinf
             i.offset_ms,
             i.duration_ms,
             i.completed,
+            i.language,
         )
         .join(a, a.seq == i.airing_seq)
         .where(i.item_id.in_(item_ids), a.seq < seq)
@@ -236,7 +239,17 @@ def log_items(
             return
         top = airings[-1][0]
         query = (
-            select(i.airing_seq, i.position, i.item_id, i.topic, i.priority, i.offset_ms, i.duration_ms, i.completed)
+            select(
+                i.airing_seq,
+                i.position,
+                i.item_id,
+                i.topic,
+                i.priority,
+                i.offset_ms,
+                i.duration_ms,
+                i.completed,
+                i.language,
+            )
             .where(i.airing_seq > last, i.airing_seq <= top)
             .order_by(i.airing_seq, i.id)  # the order within an airing does not change its sums
         )

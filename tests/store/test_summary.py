@@ -326,7 +326,8 @@ def test_report_command_reads_the_summary_and_the_csv_still_lists_each_item(tmp_
     head = ChainHead(records[-1].hash, len(records))
 
     def expected(period: str) -> Report:
-        built = build_report(records, parse_period(period), plan, slots, targets, head, HCM)
+        languages = [(lang.code, lang.name) for lang in station.config.languages]
+        built = build_report(records, parse_period(period), plan, slots, targets, head, HCM, languages)
         return replace(built, check=LogCheck())  # every check passed
 
     got = json.loads(cli.ok("report", "--period", "2021-Q1", "--format", "json"))

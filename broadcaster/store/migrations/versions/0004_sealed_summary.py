@@ -5,14 +5,12 @@ Revises: 0003
 
 0003's per-dimension rows could be edited without any check noticing (`UPDATE airtime_daily
 SET ms = ms * 50` made reports say 50 times the airtime). They are dropped: the summary is
-derived data, summed again from the airing log, which is kept untouched. The back-fill runs
-when the station's time zone is known (`Database.upgrade(tz=...)`, as `broadcaster init`
-does); otherwise the first report or airing builds it. It calls store/summary.py: if a later
-revision changes airtime_sums, freeze a copy of that code here first.
+derived data, summed again from the airing log, which is kept untouched. The back-fill is
+0010's: the summing code reads the log's language column, which 0009 adds.
 """
 
 import sqlalchemy as sa
-from alembic import context, op
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"
@@ -33,11 +31,6 @@ def upgrade() -> None:
         sa.Column("last_hash", sa.String(64), nullable=False),
         sa.Column("seal", sa.String(64), nullable=False),
     )
-    tz = context.config.attributes.get("timezone")
-    if tz is not None:
-        from broadcaster.store import summary
-
-        summary.rebuild(op.get_bind(), tz)
 
 
 def downgrade() -> None:
