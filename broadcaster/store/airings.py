@@ -163,6 +163,28 @@ def records(
     return [to_record(r) for r in session.scalars(query)]
 
 
+def newest(
+    session: Session,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    status: str | None = None,
+    *,
+    limit: int = 50,
+    before: int | None = None,
+) -> list[AiringRecord]:
+    """A page of the log, newest first: `limit` airings numbered below `before` (for screens)."""
+    query = select(AiringRow).order_by(AiringRow.seq.desc()).limit(limit)
+    if before is not None:
+        query = query.where(AiringRow.seq < before)
+    if start is not None:
+        query = query.where(AiringRow.scheduled_at >= start)
+    if end is not None:
+        query = query.where(AiringRow.scheduled_at < end)
+    if status:
+        query = query.where(AiringRow.status == status)
+    return [to_record(r) for r in session.scalars(query)]
+
+
 def iter_all(session: Session, batch: int = 2000) -> Iterator[AiringRecord]:
     """Every record in chain order, in batches (ORM objects: for tests and small logs; `verify` streams rows)."""
     last = 0

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from broadcaster import limits
 from broadcaster.errors import NotFoundError
 from broadcaster.model import NewsItem, Priority
 from broadcaster.store.tables import NewsItemRow
@@ -32,7 +33,8 @@ def to_item(row: NewsItemRow) -> NewsItem:
 
 
 def get_row(session: Session, item_id: int) -> NewsItemRow:
-    row = session.get(NewsItemRow, item_id)
+    # an id beyond the database's integers names no item (and would overflow the driver)
+    row = session.get(NewsItemRow, item_id) if 0 < item_id <= limits.ITEM_ID_MAX else None
     if row is None:
         raise NotFoundError(
             f"There is no news item {item_id}.", "Run `broadcaster news list --status all` to see the ids."
