@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from broadcaster.service.actor import Actor as CoreActor
+from broadcaster.service.queue import NewsDesk
 from broadcaster.web.app import Console
+from broadcaster.web.permissions import Actor
 
 
 def console_of(request: Request) -> Console:
@@ -17,3 +20,17 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+def acting(actor: Actor) -> CoreActor:
+    """The console's user as the core audits them: their user name, from their address."""
+    return CoreActor(actor.username, actor.address)
+
+
+def news_desk(request: Request, actor: Actor) -> NewsDesk:
+    return NewsDesk(console_of(request).station, acting(actor))
+
+
+def wants_fragment(request: Request) -> bool:
+    """An htmx request: answer with the part of the page it swaps in."""
+    return request.headers.get("hx-request") == "true"
