@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from broadcaster import limits
 from broadcaster.errors import NotFoundError
+from broadcaster.i18n import _
 from broadcaster.model import NewsItem, Priority
 from broadcaster.store.tables import NewsItemRow
 
@@ -37,7 +38,8 @@ def get_row(session: Session, item_id: int) -> NewsItemRow:
     row = session.get(NewsItemRow, item_id) if 0 < item_id <= limits.ITEM_ID_MAX else None
     if row is None:
         raise NotFoundError(
-            f"There is no news item {item_id}.", "Run `broadcaster news list --status all` to see the ids."
+            _("There is no news item {id}.").format(id=item_id),
+            _("Run `broadcaster news list --status all` to see the ids."),
         )
     return row
 

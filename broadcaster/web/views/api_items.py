@@ -34,6 +34,16 @@ ALIASES = {
     "airings_wanted": "airings",
     "airings": "airings",
 }
+# The core names fields in its messages as the caller knows them: here, by their JSON names.
+LABELS = {
+    "title": "title",
+    "topic": "topic",
+    "text": "text",
+    "priority": "priority",
+    "from": "valid_from",
+    "until": "valid_until",
+    "airings": "airings_wanted",
+}
 
 
 def _values(body: Any) -> dict[str, Any]:
@@ -83,7 +93,7 @@ def add_item(
     """201 with the new item's JSON."""
     station = console_of(request).station
     values = {"title": "", "topic": "", "text": "", **_values(body)}
-    done = newsroom.queue_item(station, acting(actor), values)
+    done = newsroom.queue_item(station, acting(actor), values, LABELS)
     item = done.items[0]
     background.add_task(newsroom.make_speech, station, [item.id])
     data = item_json(item, station)
@@ -106,7 +116,7 @@ def edit_item(
 ) -> Response:
     """Change the fields sent; `valid_from` or `valid_until` sent as null takes that day away."""
     station = console_of(request).station
-    newsroom.edit_item(station, acting(actor), item_id, _values(body))
+    newsroom.edit_item(station, acting(actor), item_id, _values(body), LABELS)
     background.add_task(newsroom.make_speech, station, [item_id])
     return JSONResponse(_item(request, item_id))
 
