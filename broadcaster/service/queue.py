@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -154,11 +154,10 @@ class NewsDesk(Drafter):
             "valid_until": current.valid_until.isoformat() if current.valid_until else None,
             "airings": current.airings_wanted,
         }
-        old_until = merged["valid_until"]
         merged.update({k: v for k, v in changes.items() if v is not None})
         merged.update(dict.fromkeys(cleared))
         # An item whose last day has passed may still be corrected; a new last day must not be past.
-        check_past = changes.get("valid_until") not in (None, old_until)
+        check_past = changes.get("valid_until") is not None and _day(changes["valid_until"]) != current.valid_until
         draft = self.draft(**merged, check_past=check_past, labels=labels)
         now = self.station.now()
         with self.station.db.session() as session:
@@ -255,6 +254,14 @@ class NewsDesk(Drafter):
         drafts = drafts_from_file(self, path, topic, priority, airings)
         notices = [n for d in drafts for n in d.notices]
         return self.add_many(drafts, source_note=f"imported from {path.name}", imported_from=path.name), notices
+
+
+def _day(text: str) -> date | None:
+    """The day `text` names, or None when it names none (the draft then says why)."""
+    try:
+        return parse_date(text, "")
+    except InputError:
+        return None
 
 
 def _apply(row: NewsItemRow, draft: Draft) -> list[str]:

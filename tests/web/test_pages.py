@@ -129,14 +129,15 @@ def test_importing_csv_and_word_files_by_upload(
 
 def test_editing_an_item_keeps_what_is_not_changed(role: Callable[[str], TestClient]) -> None:
     official = role("official")
-    item_id = add(official, "Tin để sửa", valid_from="2099-01-01", valid_until="2099-12-31")
+    item_id = add(official, "Tin để sửa", valid_from="03/01/2099", valid_until="31/12/2099")  # as the form asks
+    page = official.get(f"/items/{item_id}")
+    assert "03/01/2099 – 31/12/2099" in text_of(page.text)  # 3 January: read day first, nothing to remark
+    assert "day first" not in page.text
     page = official.get(f"/items/{item_id}/edit")
-    assert 'value="Tin để sửa"' in page.text and 'value="2099-12-31"' in page.text
+    assert 'value="Tin để sửa"' in page.text and 'value="31/12/2099"' in page.text
     data = {"title": "Tin đã sửa", "topic": "mot-cua", "text": "Nội dung mới.", "priority": "emergency", "airings": "2"}
-    done = official.post(
-        f"/items/{item_id}/edit", data={**data, "valid_until": "2099-12-31", "csrf_token": csrf_of(page.text)}
-    )
-    assert done.status_code == 303
+    fields = {**data, "valid_from": "", "valid_until": "31/12/2099", "csrf_token": csrf_of(page.text)}
+    assert official.post(f"/items/{item_id}/edit", data=fields).status_code == 303
     words = text_of(official.get(f"/items/{item_id}").text)
     assert "Tin đã sửa" in words and "Khẩn cấp" in words and "từ nay – 31/12/2099" in words and "0/2 lần" in words
 

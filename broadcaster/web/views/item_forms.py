@@ -5,8 +5,10 @@ Registered before items.py, so /items/new and /items/import are not taken for an
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +27,7 @@ from broadcaster.web.uploads import DOCUMENTS, safe_file_name, save_upload
 from broadcaster.web.views import acting, console_of, wants_fragment
 
 router = APIRouter()
+_DAY_FIRST = re.compile(r"^\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s*$")
 EMPTY = {
     "title": "",
     "topic": "",
@@ -34,6 +37,23 @@ EMPTY = {
     "valid_until": "",
     "airings": "1",
 }
+
+
+def _day(text: str) -> str:
+    """The form asks for dd/mm/yyyy: the same day as YYYY-MM-DD for the core (which checks it), so it does
+    not remark that a day like 03/01 was read day first. Anything else goes as typed, to be explained."""
+    found = _DAY_FIRST.match(text)
+    if found is None or not (1 <= int(found[1]) <= 31 and 1 <= int(found[2]) <= 12):
+        return text
+    return f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}"
+
+
+def _days(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: _day(v) if k in ("valid_from", "valid_until") else v for k, v in values.items()}
+
+
+def _shown_day(day: date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""
 
 
 def _form_page(request: Request, values: dict[str, Any], item_id: int | None = None, **extra: Any) -> Response:
@@ -80,7 +100,7 @@ def add_item(
     }
     station = console_of(request).station
     try:
-        done = newsroom.queue_item(station, acting(actor), values, field_labels())
+        done = newsroom.queue_item(station, acting(actor), _days(values), field_labels())
     except BroadcasterError as exc:
         return _form_page(request, values, error=exc)
     item = done.items[0]
@@ -112,8 +132,8 @@ def edit_item_page(request: Request, item_id: int, actor: Annotated[Actor, requi
         "topic": item.topic,
         "text": item.text,
         "priority": item.priority.value,
-        "valid_from": item.valid_from.isoformat() if item.valid_from else "",
-        "valid_until": item.valid_until.isoformat() if item.valid_until else "",
+        "valid_from": _shown_day(item.valid_from),
+        "valid_until": _shown_day(item.valid_until),
         "airings": str(item.airings_wanted),
     }
     return _form_page(request, values, item_id)
@@ -144,7 +164,7 @@ def edit_item(
     }
     station = console_of(request).station
     try:
-        newsroom.edit_item(station, acting(actor), item_id, values, field_labels())
+        newsroom.edit_item(station, acting(actor), item_id, _days(values), field_labels())
     except BroadcasterError as exc:
         return _form_page(request, values, item_id, error=exc)
     background.add_task(newsroom.make_speech, station, [item_id])
