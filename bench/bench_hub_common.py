@@ -162,7 +162,7 @@ def exchange_request(commune: Commune, cursor: int) -> tuple[bytes, str]:
 class Server:
     """`broadcaster hub serve` in its own process, as the district runs it."""
 
-    def __init__(self, url: str, key_file: Path, log: Path) -> None:
+    def __init__(self, url: str, key_file: Path, log: Path, workers: int = 1) -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -170,7 +170,10 @@ class Server:
         script = Path(sys.executable).with_name("broadcaster")
         self.log = log.open("wb")
         self.proc = subprocess.Popen(
-            [str(script), "hub", "--database", url, "--key", str(key_file), "serve", "--port", str(self.port)],
+            [
+                *(str(script), "hub", "--database", url, "--key", str(key_file)),
+                *("serve", "--port", str(self.port), "--workers", str(workers)),
+            ],
             stdout=self.log,
             stderr=self.log,
         )
@@ -182,6 +185,11 @@ class Server:
             except httpx.HTTPError:
                 time.sleep(0.2)
         raise SystemExit(f"the hub did not start; see {log}")
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by `hub serve` and its worker processes (from /proc): a figure that
+        holds when other work shares the machine, unlike the wall clock."""
+        return sum(_cpu_of(pid) for pid in [self.proc.pid, *_children(self.proc.pid)])
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -196,3 +204,28 @@ def percentile(values: list[float], p: float) -> float:
 
 def as_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False)
+
+
+def _stat(pid: int) -> list[str]:
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2 :].split()  # the fields after the command's name
+
+
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = _stat(pid)
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat(int(entry.name))[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found

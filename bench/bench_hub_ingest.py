@@ -104,6 +104,7 @@ def main() -> None:
     parser.add_argument("--airings", type=int, default=6, help="airings per station per day")
     parser.add_argument("--threads", type=int, default=8, help="client threads sending at once")
     parser.add_argument("--days", type=int, default=1, help="days of airings each station sends in one push")
+    parser.add_argument("--workers", type=int, default=1, help="hub serve --workers N (processes serving at once)")
     args = parser.parse_args()
     url = bench_database(args.database)
     folder = Path(tempfile.mkdtemp(prefix="bench-hub-"))
@@ -117,9 +118,12 @@ def main() -> None:
     )
     sources = {777: district.id}
     day = datetime(2021, 3, 1, tzinfo=UTC) - timedelta(hours=7)
-    print(f"hub database: {hub.db.engine.url.render_as_string(hide_password=True)}; {args.stations} stations")
+    print(
+        f"hub database: {hub.db.engine.url.render_as_string(hide_password=True)}; {args.stations} stations; "
+        f"hub serve --workers {args.workers}"
+    )
 
-    server = Server(url, folder / "hub-key.pem", folder / "server.log")
+    server = Server(url, folder / "hub-key.pem", folder / "server.log", args.workers)
     try:
         rate = ceiling(server, args.threads)
         print(f"ceiling: GET {protocol.PATH_HUB} (no database) answered at {rate:,.0f} requests/s")
@@ -127,11 +131,14 @@ def main() -> None:
             jobs = [(c, days_of_records(c, day, args.days, args.airings), sources) for c in communes]
             day += timedelta(days=args.days)
             records = sum(len(j[1]) for j in jobs)
+            cpu_before = server.cpu_seconds()
             wall, latencies = round_over_http(server, jobs, args.threads, with_exchange)
+            cpu = server.cpu_seconds() - cpu_before
             print(
                 f"HTTP round ({label}, {args.threads} client threads): {records} records from {len(jobs)} stations in "
                 f"{wall:.2f} s = {records / wall:,.0f} records/s, {len(jobs) / wall:,.0f} stations/s; per station "
-                f"median {statistics.median(latencies) * 1000:.1f} ms, p95 {percentile(latencies, 95) * 1000:.1f} ms"
+                f"median {statistics.median(latencies) * 1000:.1f} ms, p95 {percentile(latencies, 95) * 1000:.1f} ms; "
+                f"hub CPU {cpu / len(jobs) * 1000:.1f} ms a station = {records / cpu:,.0f} records per CPU-second"
             )
     finally:
         server.stop()

@@ -22,17 +22,22 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from typing import Any
 
 from broadcaster.errors import InputError
 
 GENESIS = "0" * 64
-CANONICAL_VERSION = 1
-# outage: one record for a stretch the station was off; clock: the computer's clock was found wrong
-KINDS = ("slot", "emergency", "outage", "clock")
+# Version 2 adds, per item, what kind of audio it was (speech or a recording), its language, the
+# district bulletin it came from, and its audio's SHA-256s; per airing, the relay block. Records
+# sealed as version 1 keep their version-1 bytes, so every old log still verifies.
+CANONICAL_VERSION = 2
+# relay: a relayed programme (tiếp sóng); outage: one record for a stretch the station was off;
+# clock: the computer's clock was found wrong
+KINDS = ("slot", "emergency", "relay", "outage", "clock")
+ITEM_KINDS = ("speech", "recording")
 STATUSES = ("completed", "interrupted", "failed", "missed", "empty")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -52,6 +57,11 @@ class AiredItem:
     approved_by: str | None
     approved_at: datetime | None
     completed: bool
+    kind: str = "speech"  # speech | recording
+    language: str = "vie"  # ISO 639-3
+    source_id: str | None = None  # the district bulletin it came from
+    original_sha256: str | None = None  # a recording: the file as received, byte for byte
+    audio_sha256: str | None = None  # the mastered audio of the item's main part
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +82,7 @@ class AiringDraft:
     audio_sha256: str | None
     exemption: str | None
     items: tuple[AiredItem, ...] = ()
+    relay: Mapping[str, Any] | None = None  # a relay's stream, segments (relay/fallback/silence) and seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +106,8 @@ class AiringRecord:
     items: tuple[AiredItem, ...]
     prev_hash: str
     hash: str
+    relay: Mapping[str, Any] | None = None
+    version: int = CANONICAL_VERSION  # of the canonical form it was sealed in
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +172,8 @@ def _nfc(text: str | None) -> str | None:
     return None if text is None else unicodedata.normalize("NFC", text)
 
 
-def _item_canon(item: AiredItem) -> dict[str, Any]:
-    return {
+def _item_canon(item: AiredItem, version: int) -> dict[str, Any]:
+    doc = {
         "item_id": item.item_id,
         "title": _nfc(item.title),
         "topic": _nfc(item.topic),
@@ -173,12 +186,28 @@ def _item_canon(item: AiredItem) -> dict[str, Any]:
         "approved_at": _ts(item.approved_at),
         "completed": bool(item.completed),
     }
+    if version >= 2:
+        doc |= {
+            "kind": _nfc(item.kind),
+            "language": _nfc(item.language),
+            "source_id": _nfc(item.source_id),
+            "original_sha256": _nfc(item.original_sha256),
+            "audio_sha256": _nfc(item.audio_sha256),
+        }
+    return doc
+
+
+def relay_canon(relay: Mapping[str, Any] | None) -> Any:
+    """A relay block as canonical JSON data: texts in NFC, keys sorted when dumped."""
+    if relay is None:
+        return None
+    return json.loads(unicodedata.normalize("NFC", json.dumps(relay, sort_keys=True, ensure_ascii=False)))
 
 
 def canonical_doc(record: AiringRecord) -> dict[str, Any]:
     """The document `canonical_bytes` serialises: what a station sends the district hub for each record."""
-    return {
-        "v": CANONICAL_VERSION,
+    doc = {
+        "v": record.version,
         "seq": record.seq,
         "slot": _nfc(record.slot),
         "kind": _nfc(record.kind),
@@ -193,8 +222,11 @@ def canonical_doc(record: AiringRecord) -> dict[str, Any]:
         "amplifier": _nfc(record.amplifier),
         "audio_sha256": _nfc(record.audio_sha256),
         "exemption": _nfc(record.exemption),
-        "items": [_item_canon(item) for item in record.items],
+        "items": [_item_canon(item, record.version) for item in record.items],
     }
+    if record.version >= 2:
+        doc["relay"] = relay_canon(record.relay)
+    return doc
 
 
 def dump_canonical(doc: dict[str, Any]) -> bytes:
@@ -243,10 +275,15 @@ def _norm_item(item: AiredItem) -> AiredItem:
         approved_by=_nfc(item.approved_by),
         approved_at=_norm_dt(item.approved_at),
         completed=bool(item.completed),
+        kind=unicodedata.normalize("NFC", item.kind),
+        language=unicodedata.normalize("NFC", item.language),
+        source_id=_nfc(item.source_id),
+        original_sha256=_nfc(item.original_sha256),
+        audio_sha256=_nfc(item.audio_sha256),
     )
 
 
-def seal(draft: AiringDraft, prev_hash: str, seq: int) -> AiringRecord:
+def seal(draft: AiringDraft, prev_hash: str, seq: int, version: int = CANONICAL_VERSION) -> AiringRecord:
     """Chain a draft after `prev_hash` as record number `seq` (the first record is 1, after GENESIS).
 
     The returned record holds normalised values (UTC datetimes, seconds rounded to the
@@ -279,6 +316,8 @@ def seal(draft: AiringDraft, prev_hash: str, seq: int) -> AiringRecord:
         items=tuple(_norm_item(item) for item in draft.items),
         prev_hash=prev_hash,
         hash="",
+        relay=relay_canon(draft.relay),
+        version=version,  # an older version only to rebuild logs written before it (tests, migrations)
     )
     return replace(record, hash=record_hash(record))
 
@@ -356,48 +395,3 @@ def head_problem(count: int, hash_at_head: str | None, head: ChainHead) -> str |
             "the log was rewritten up to that point."
         )
     return None
-
-
-# --- JSON for `broadcaster log --json` ------------------------------------
-
-
-def _local(dt: datetime | None, tz: tzinfo) -> str | None:
-    return None if dt is None else dt.astimezone(tz).isoformat()
-
-
-def to_json(record: AiringRecord, tz: tzinfo) -> dict[str, Any]:
-    """One airing as a JSON-ready dict; times in the station's time zone with their offset."""
-    return {
-        "id": record.seq,
-        "slot": record.slot,
-        "kind": record.kind,
-        "scheduled_at": _local(record.scheduled_at, tz),
-        "started_at": _local(record.started_at, tz),
-        "ended_at": _local(record.ended_at, tz),
-        "duration_seconds": record.duration_seconds,
-        "status": record.status,
-        "reason": record.reason,
-        "output": record.output,
-        "device": record.device,
-        "amplifier": record.amplifier,
-        "audio_sha256": record.audio_sha256,
-        "exemption": record.exemption,
-        "prev_hash": record.prev_hash,
-        "hash": record.hash,
-        "items": [
-            {
-                "item_id": item.item_id,
-                "title": item.title,
-                "topic": item.topic,
-                "priority": item.priority,
-                "offset_seconds": item.offset_seconds,
-                "duration_seconds": item.duration_seconds,
-                "engine": item.engine,
-                "voice": item.voice,
-                "approved_by": item.approved_by,
-                "approved_at": _local(item.approved_at, tz),
-                "completed": item.completed,
-            }
-            for item in record.items
-        ],
-    }

@@ -25,16 +25,17 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from broadcaster.airlog import CANONICAL_VERSION, GENESIS, AiringRecord, ChainHead, VerifyResult, head_problem
+from broadcaster.airlog import GENESIS, AiringRecord, ChainHead, VerifyResult, head_problem
 from broadcaster.airlog import record_hash as exact_hash
 
 # (seq, kind, slot, scheduled_at, started_at, ended_at, duration_ms, status, reason, output,
-#  device, amplifier, audio_sha256, exemption, prev_hash, hash); times are SQLite's stored text
+#  device, amplifier, audio_sha256, exemption, prev_hash, hash, canonical_version, relay_json); times are SQLite's
+#  stored text
 # ("2021-03-01 23:00:00.000000", UTC) or aware datetimes (PostgreSQL).
 RawAiring = Sequence[Any]
 # (airing_seq, position, item_id, topic, priority, offset_ms, duration_ms, completed, title, engine,
-#  voice, approved_by, approved_at): fields 1..7 are a `reports.daybook.ItemMs`, so `log verify` can
-#  sum the log from the same rows.
+#  voice, approved_by, approved_at, kind, language, source_id, original_sha256, audio_sha256): fields 1..7
+#  are a `reports.daybook.ItemMs`, so `log verify` can sum the log from the same rows.
 RawItem = Sequence[Any]
 
 AIRING_COLUMNS = (
@@ -54,6 +55,8 @@ AIRING_COLUMNS = (
     "exemption",
     "prev_hash",
     "hash",
+    "canonical_version",
+    "relay_json",
 )
 ITEM_COLUMNS = (
     "airing_seq",
@@ -69,6 +72,11 @@ ITEM_COLUMNS = (
     "voice",
     "approved_by",
     "approved_at",
+    "kind",
+    "language",
+    "source_id",
+    "original_sha256",
+    "audio_sha256",
 )
 
 _encode: Callable[[str], str] = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
@@ -155,8 +163,25 @@ class Canon:
             parts.append(f'{first}{flag},"duration_ms":{duration}{middle}{item_id},"offset_ms":{offset}{last}')
         return ",".join(parts)
 
-    def _airing_parts(self, a: RawAiring) -> tuple[str, str, str, str, str]:
-        key = (a[11], a[10], a[1], a[9], a[2], a[7])
+    def _items_json_v2(self, items: Sequence[RawItem]) -> str:
+        # Version 2 adds kind, language, source_id and the audio's SHA-256s, in sorted key order.
+        text, parts = self.text, []
+        for i in items:
+            duration, item_id, offset, completed = i[6], i[2], i[5], i[7]
+            _ints(duration, item_id, offset)
+            if type(completed) is not bool and type(completed) is not int:
+                raise _Unusual
+            parts.append(
+                f'{{"approved_at":{_time(i[12])},"approved_by":{text(i[11])},"audio_sha256":{text(i[17])},'
+                f'"completed":{"true" if completed else "false"},"duration_ms":{duration},"engine":{text(i[9])},'
+                f'"item_id":{item_id},"kind":{text(i[13])},"language":{text(i[14])},"offset_ms":{offset},'
+                f'"original_sha256":{text(i[16])},"priority":{text(i[4])},"source_id":{text(i[15])},'
+                f'"title":{text(i[8])},"topic":{text(i[3])},"voice":{text(i[10])}}}'
+            )
+        return ",".join(parts)
+
+    def _airing_parts(self, a: RawAiring, version: int) -> tuple[str, str, str, str, str]:
+        key = (a[11], a[10], a[1], a[9], a[2], a[7], version)
         parts = self._airings.get(key)
         if parts is None:
             text = self.text
@@ -165,7 +190,7 @@ class Canon:
                 f',"device":{text(a[10])},"duration_ms":',
                 f'],"kind":{text(a[1])},"output":{text(a[9])},"reason":',
                 f',"slot":{text(a[2])},"started_at":',
-                f',"status":{text(a[7])},"v":{CANONICAL_VERSION}}}',
+                f',"status":{text(a[7])},"v":{version}}}',
             )
             if len(self._airings) < self._limit:
                 self._airings[key] = parts
@@ -176,11 +201,21 @@ class Canon:
         a, text = airing, self.text
         try:
             _ints(a[6], a[0])
-            amplifier, device, kind_output, slot, status = self._airing_parts(a)
+            version = a[16] if len(a) > 16 else 1
+            if version == 1:
+                items_json, relay = self._items_json(items), ""
+            elif version == 2:
+                relay_json = a[17]
+                if relay_json is not None and type(relay_json) is not str:
+                    raise _Unusual
+                items_json, relay = self._items_json_v2(items), f',"relay":{relay_json or "null"}'
+            else:
+                raise _Unusual
+            amplifier, device, kind_output, slot, status = self._airing_parts(a, version)
             body = (
                 f"{amplifier}{text(a[12])}{device}{a[6]},"
                 f'"ended_at":{_time(a[5])},"exemption":{text(a[13])},'
-                f'"items":[{self._items_json(items)}{kind_output}{text(a[8])},'
+                f'"items":[{items_json}{kind_output}{text(a[8])}{relay},'
                 f'"scheduled_at":{_time(a[3])},"seq":{a[0]}{slot}{_time(a[4])}{status}'
             )
             return body.encode("utf-8")

@@ -67,15 +67,18 @@ class Daemon:
         # After a stop: slots from here on that passed unaired get a job (to air late) in the first rebuild.
         self._resume_from: datetime | None = None
         self._occurrences: dict[str, Occurrence] = {}
+        # One worker airs slots, one emergencies: an emergency never queues behind a slot's job;
+        # the airer's line keeps them from overlapping and lets the emergency go first.
+        self._executors = {
+            "air": ThreadPoolExecutor(1),
+            "emergency": ThreadPoolExecutor(1),
+            "default": ThreadPoolExecutor(2),
+            # the district hub may be slow or down: its exchanges never hold up airing or housekeeping
+            "hub": ThreadPoolExecutor(1),
+        }
         self.scheduler = BackgroundScheduler(
             timezone=station.config.tz,
-            # One worker airs slots, one emergencies: an emergency never queues behind a slot's job;
-            # the airer's line keeps them from overlapping and lets the emergency go first.
-            executors={
-                "air": ThreadPoolExecutor(1),
-                "emergency": ThreadPoolExecutor(1),
-                "default": ThreadPoolExecutor(2),
-            },
+            executors=dict(self._executors),
             job_defaults={
                 "coalesce": True,
                 "max_instances": 1,
@@ -97,6 +100,8 @@ class Daemon:
         self.lock.acquire()
         try:
             self.station.ready()
+            for notice in self.station.config.notices:
+                log.warning("config.toml: %s", notice)
             if install_signals:
                 self._install_signals()
             self.duty.start_up()
@@ -161,7 +166,12 @@ class Daemon:
     def shutdown(self, reason: str) -> None:
         self.airer.interrupt(reason)
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+            # APScheduler's shutdown(wait=True) waits for the jobs while holding its job store lock,
+            # and a job that ends by touching the scheduler (sync_soon after an airing) would then
+            # wait for it forever: stop the scheduler first, then wait for the jobs.
+            self.scheduler.shutdown(wait=False)
+            for executor in self._executors.values():
+                executor.shutdown(wait=True)
         try:
             self.duty.heartbeat()
         except BroadcasterError as exc:
@@ -174,11 +184,44 @@ class Daemon:
         jobs: list[tuple[Callable[[], None], IntervalTrigger, str]] = [
             (self.duty.heartbeat, IntervalTrigger(seconds=HEARTBEAT_EVERY_S, timezone=tz), "heartbeat"),
             # a safety net only: the CLI and the console wake the daemon when the queue changes
-            (self.check_queue, IntervalTrigger(seconds=d.emergency_poll_seconds, timezone=tz), "queue"),
+            (self.check_queue, IntervalTrigger(seconds=d.queue_check_seconds, timezone=tz), "queue"),
             (self._periodic, IntervalTrigger(minutes=d.rebuild_minutes, timezone=tz), "rebuild"),
         ]
         for func, trigger, job_id in jobs:
             self.scheduler.add_job(func, trigger, id=job_id, replace_existing=True)
+        hub = self.station.config.hub
+        if hub.linked:
+            self.scheduler.add_job(
+                self.sync_with_hub,
+                IntervalTrigger(minutes=hub.sync_minutes, timezone=tz),
+                id="hub-sync",
+                executor="hub",
+                replace_existing=True,
+                next_run_time=self.station.now(),
+            )
+
+    def sync_with_hub(self) -> None:
+        """One exchange with the district hub: its bulletins in, the airing records out (never raises)."""
+        from broadcaster.hublink.sync import sync_once
+
+        hub = self.station.config.hub
+        try:
+            report = sync_once(self.station, hub)
+        except BroadcasterError as exc:
+            log.warning("sync with the district hub failed: %s", exc)
+            return
+        if report.error:
+            log.warning("sync with the district hub: %s", report.error)
+        if report.queued or report.refused:
+            log.info("district bulletins: %d queued, %d refused", len(report.queued), len(report.refused))
+            self.queue_changed()  # a district emergency airs at once
+            self.duty.render_ahead()  # their speech, made now rather than at air time
+
+    def sync_soon(self) -> None:
+        """After an airing: send its record to the hub now, on the hub's own worker."""
+        job = self.scheduler.get_job("hub-sync")
+        if job is not None:
+            job.modify(next_run_time=self.station.now())
 
     def _periodic(self) -> None:
         self.duty.render_ahead()
@@ -214,14 +257,27 @@ class Daemon:
         for job_id, occurrence in wanted.items():
             if self.scheduler.get_job(job_id) is not None:
                 continue
+            slot = self.duty.slot_config(occurrence.slot.name)
+            relay = slot is not None and slot.is_relay
+            # a relay connects to its stream and opens the player ahead (its pre-roll), a bulletin a little less
+            ahead = timedelta(seconds=self.station.config.relay.preroll_seconds + 3) if relay else lead
             self.scheduler.add_job(
                 self.air_slot,
-                DateTrigger(run_date=max(occurrence.at - lead, now), timezone=self.station.config.tz),
+                DateTrigger(run_date=max(occurrence.at - ahead, now), timezone=self.station.config.tz),
                 args=[occurrence],
                 id=job_id,
                 executor="air",
                 name=occurrence.key,
             )
+            if relay and occurrence.at > now:
+                probe_at = occurrence.at - timedelta(seconds=self.station.config.relay.probe_lead_seconds)
+                self.scheduler.add_job(
+                    self.duty.probe_relay,
+                    DateTrigger(run_date=max(probe_at, now), timezone=self.station.config.tz),
+                    args=[occurrence],
+                    id=f"probe:{occurrence.key}",
+                    replace_existing=True,
+                )
         log.info("jobs rebuilt: %d slot occurrence(s) in the next %s", len(wanted), JOB_HORIZON)
 
     def reload(self) -> None:
@@ -261,8 +317,20 @@ class Daemon:
     # ------------------------------------------------------------ airing
 
     def air_slot(self, occurrence: Occurrence) -> None:
-        if not self.duty.air_slot(occurrence):
+        done = self.duty.air_slot(occurrence)
+        self.sync_soon()
+        if done:
+            return
+        slot = self.duty.slot_config(occurrence.slot.name)
+        if slot is not None and slot.is_relay:
+            # an emergency cut the relay: the rest of the slot is relayed after it
+            self._air_after(self.resume_relay, occurrence, f"resume:{occurrence.key}")
+        else:
             self._air_after(self.air_slot, occurrence, f"late:{occurrence.key}")
+
+    def resume_relay(self, occurrence: Occurrence) -> None:
+        if not self.duty.resume_relay(occurrence):
+            self._air_after(self.resume_relay, occurrence, f"resume:{occurrence.key}")
 
     def check_queue(self) -> None:
         """The queue changed: emergencies go on air, cancelled items on air are cut."""
@@ -280,7 +348,9 @@ class Daemon:
             log.error("the queue could not be checked: %s", exc)
 
     def air_emergency(self, item_id: int) -> None:
-        if not self.duty.air_emergency(item_id):
+        done = self.duty.air_emergency(item_id)
+        self.sync_soon()
+        if not done:
             self._air_after(self.air_emergency, item_id, f"emergency:{item_id}:again", executor="emergency")
 
     def _air_after(self, func: Any, arg: Any, job_id: str, executor: str = "air") -> None:

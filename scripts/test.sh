@@ -8,6 +8,7 @@ bash scripts/setup.sh --dev
 
 eval "$(bash scripts/start-postgres.sh)"
 eval "$(bash scripts/start-audio-server.sh)"
+eval "$(bash scripts/start-icecast.sh)"
 
 echo "==> ruff"
 .venv/bin/ruff check broadcaster tests bench

@@ -16,13 +16,14 @@ from broadcaster.airlog import (
     AiringRecord,
     ChainHead,
     canonical_bytes,
+    dump_canonical,
     parse_chain_head,
     record_hash,
     seal,
-    to_json,
     verify_chain,
 )
 from broadcaster.errors import InputError
+from broadcaster.reports.airing_json import to_json
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 CHANGED = "was changed after it was written (its hash does not match its contents)."
@@ -292,7 +293,8 @@ def raw_rows(rec: AiringRecord, as_text: bool = True) -> tuple[tuple[object, ...
     airing = (
         rec.seq, rec.kind, rec.slot, _stored_time(rec.scheduled_at, as_text), _stored_time(rec.started_at, as_text),
         _stored_time(rec.ended_at, as_text), round(rec.duration_seconds * 1000), rec.status, rec.reason, rec.output,
-        rec.device, rec.amplifier, rec.audio_sha256, rec.exemption, rec.prev_hash, rec.hash,
+        rec.device, rec.amplifier, rec.audio_sha256, rec.exemption, rec.prev_hash, rec.hash, rec.version,
+        None if rec.relay is None else dump_canonical(dict(rec.relay)).decode(),
     )  # fmt: skip
     items = [
         (
@@ -309,6 +311,11 @@ def raw_rows(rec: AiringRecord, as_text: bool = True) -> tuple[tuple[object, ...
             i.voice,
             i.approved_by,
             _stored_time(i.approved_at, as_text),
+            i.kind,
+            i.language,
+            i.source_id,
+            i.original_sha256,
+            i.audio_sha256,
         )
         for n, i in enumerate(rec.items)
     ]
@@ -340,6 +347,22 @@ def odd_records() -> list[AiringRecord]:
             ),
         ),
         dataclasses.replace(base, items=(), status="empty", duration_seconds=0.0),
+        dataclasses.replace(
+            base,
+            kind="relay",
+            relay={"url": "http://huyen/live.mp3", "name": ODD_TEXTS[2], "segments": [{"kind": "relay", "why": "ổn"}]},
+            items=tuple(
+                dataclasses.replace(
+                    item,
+                    kind="recording",
+                    language="tyz",
+                    source_id="b-1",
+                    original_sha256="a" * 64,
+                    audio_sha256="b" * 64,
+                )
+                for item in base.items
+            ),
+        ),
     ]
     for seq, d in enumerate(variants, start=1):
         rec = seal(d, prev, seq)

@@ -329,9 +329,9 @@ def test_topics_lists_the_ten_codes_and_names(tmp_path: Path) -> None:
         ),
         ("value = 60", "value = nan", "targets[1].value: must be more than 0 and at most 1000000, not nan"),
         (
-            "emergency_poll_seconds = 1",
-            "emergency_poll_seconds = 0",
-            "daemon.emergency_poll_seconds: must be between 0.2 and 60 (seconds), not 0",
+            "queue_check_seconds = 60",
+            "queue_check_seconds = 0",
+            "daemon.queue_check_seconds: must be between 1 and 600 (seconds), not 0",
         ),
         (
             "gtts_timeout_seconds = 10",

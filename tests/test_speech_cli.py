@@ -207,7 +207,11 @@ def test_the_daemon_still_logs_its_warnings_and_errors(tmp_path: Path) -> None:
     StationCLI(config).ok("init")
     StationCLI(config).add("Tin", "mot-cua", "Tin.")
     daemon = broadcaster(config, "run", "--for", "1")
-    assert " ERROR broadcaster.service.voicing: speech for item 1 failed: " in daemon.stderr, daemon.stderr
+    # The daemon renders ahead in a child process and logs each of its warnings as an error.
+    assert " ERROR broadcaster.onair.duty: render ahead: Warning: News item 1: speech could not be made: " in (
+        daemon.stderr
+    ), daemon.stderr
+    assert "Voice 'xx-none' is unknown" in daemon.stderr
 
 
 def test_a_full_disk_is_said_as_such(tmp_path: Path) -> None:

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from broadcaster.airlog import AiringRecord, to_json
 from broadcaster.cli.common import config_option, echo_json, open_station
 from broadcaster.i18n import _
-from broadcaster.service.evidence import FORMATS, NEEDS_RECORDS, Evidence, LogQuery, date_range
+from broadcaster.reports.formats import FORMATS, NEEDS_RECORDS
+
+if TYPE_CHECKING:
+    from broadcaster.airlog import AiringRecord
+    from broadcaster.service.evidence import Evidence
 
 STATUSES = ["completed", "interrupted", "failed", "missed", "empty"]
+
+
+def _evidence(ctx: click.Context) -> Evidence:
+    # here, not at the top: `broadcaster --help` must not pay for the database layer
+    from broadcaster.service.evidence import Evidence
+
+    return Evidence(open_station(ctx))
 
 
 def _line(record: AiringRecord, evidence: Evidence) -> str:
@@ -35,10 +46,14 @@ def log(ctx: click.Context, start: str | None, end: str | None, status: str | No
     """The airing log: every slot and emergency airing, completed or not (tamper-evident)."""
     if ctx.invoked_subcommand is not None:
         return
-    evidence = Evidence(open_station(ctx))
+    evidence = _evidence(ctx)
+    from broadcaster.service.evidence import LogQuery, date_range
+
     query = LogQuery(*date_range(start, end), status)
     records = evidence.records(query)
     if as_json:
+        from broadcaster.reports.airing_json import to_json
+
         echo_json([to_json(r, evidence.station.config.tz) for r in records])
         return
     if not records:
@@ -56,8 +71,10 @@ def log(ctx: click.Context, start: str | None, end: str | None, status: str | No
 @click.pass_context
 def log_show(ctx: click.Context, airing_id: int, as_json: bool) -> None:
     """Show one airing with its items."""
-    evidence = Evidence(open_station(ctx))
+    evidence = _evidence(ctx)
     record = evidence.record(airing_id)
+    from broadcaster.reports.airing_json import to_json
+
     data = to_json(record, evidence.station.config.tz)
     if as_json:
         echo_json(data)
@@ -97,7 +114,7 @@ def log_show(ctx: click.Context, airing_id: int, as_json: bool) -> None:
 @click.pass_context
 def log_verify(ctx: click.Context, head: str | None) -> None:
     """Check the hash chain and the airtime figures reports read: exit 0 when intact, 1 naming the first problem."""
-    result = Evidence(open_station(ctx)).verify(head)
+    result = _evidence(ctx).verify(head)
     if not result.chain.ok:
         raise click.ClickException(f"The airing log is NOT intact: {result.problem}")
     if not result.ok:
@@ -117,7 +134,7 @@ def log_verify(ctx: click.Context, head: str | None) -> None:
 @click.pass_context
 def log_rebuild_summary(ctx: click.Context) -> None:
     """Sum the airing log again into the airtime figures reports read (when `log verify` found them changed)."""
-    result = Evidence(open_station(ctx)).rebuild_figures()
+    result = _evidence(ctx).rebuild_figures()
     if not result.ok:
         raise click.ClickException(
             _("The figures were summed again but still do not match the log: {problem}").format(problem=result.problem)
@@ -170,7 +187,7 @@ def report(
     verification (see --allow-unverified). docx is the Vietnamese administrative report
     (Nghị định 30/2020) to sign and send to the district.
     """
-    evidence = Evidence(open_station(ctx))
+    evidence = _evidence(ctx)
     built = evidence.report(
         evidence.period(period, start, end), with_records=fmt in NEEDS_RECORDS, allow_unverified=allow_unverified
     )

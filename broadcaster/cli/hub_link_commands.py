@@ -9,7 +9,7 @@ import click
 from broadcaster.cli.common import config_option, config_path, notice, warn
 
 if TYPE_CHECKING:
-    from broadcaster.hublink.settings import HubConfig
+    from broadcaster.config import HubConfig
     from broadcaster.service.context import Station
 
 
@@ -63,7 +63,8 @@ def hub_link(ctx: click.Context, url: str | None, code: str | None, hub_key: str
     from dataclasses import replace
 
     from broadcaster import signing
-    from broadcaster.hublink.settings import HubConfig, ensure_station_key, write_hub_table
+    from broadcaster.config import HubConfig
+    from broadcaster.hublink.settings import ensure_station_key, write_hub_table
 
     station, hub = _open(ctx)
     path, created = ensure_station_key(station.config)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from broadcaster import config as station_config  # its parts load on first use
 from broadcaster.cli.common import config_option, config_path, echo_json, open_station, warn
-from broadcaster.config import as_dict, lint, load_config, to_toml
 
 
 @click.command()
@@ -34,9 +34,9 @@ def config() -> None:
 def config_check(ctx: click.Context) -> None:
     """Report every problem in config.toml at once (exit 1 if there is any), then what looks unintended."""
     path = config_path(ctx)
-    cfg = load_config(path)
+    cfg = station_config.load_config(path)
     click.echo(f"{cfg.path}: ok ({len(cfg.topics)} topics, {len(cfg.slots)} slots, {len(cfg.targets)} targets).")
-    for warning in lint(cfg):
+    for warning in station_config.lint(cfg):
         warn(warning)
 
 
@@ -47,10 +47,10 @@ def config_show(ctx: click.Context) -> None:
     """Print the effective configuration, defaults included."""
     from broadcaster.store.db import describe_url
 
-    cfg = load_config(config_path(ctx))
+    cfg = station_config.load_config(config_path(ctx))
     click.echo(f"# effective configuration of {cfg.path}")
     click.echo(f"# relative paths are relative to {cfg.folder}; the database is {describe_url(cfg.database_url)}")
-    click.echo(to_toml(as_dict(cfg)), nl=False)
+    click.echo(station_config.to_toml(station_config.as_dict(cfg)), nl=False)
 
 
 @click.command()
@@ -59,7 +59,7 @@ def config_show(ctx: click.Context) -> None:
 @click.pass_context
 def topics(ctx: click.Context, as_json: bool) -> None:
     """List the plan's content topics (codes to use with --topic)."""
-    cfg = load_config(config_path(ctx))
+    cfg = station_config.load_config(config_path(ctx))
     if as_json:
         echo_json([{"code": t.code, "name": t.name} for t in cfg.topics])
         return

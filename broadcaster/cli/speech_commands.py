@@ -49,16 +49,26 @@ def normalize(ctx: click.Context, text: str | None) -> None:
 @click.argument("item_ids", nargs=-1, type=NEWS_ITEM_ID)
 @click.option("--all", "all_", is_flag=True, help="Every item that may still air.")
 @click.option(
+    "--ahead",
+    is_flag=True,
+    help="What may air within [speech] render_ahead_hours, and the station's lines (what the daemon runs).",
+)
+@click.option(
     "--retry-fallback",
     is_flag=True,
     help="Try the first voice again for speech a fallback voice made (e.g. when the internet is back).",
 )
 @click.pass_context
-def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, retry_fallback: bool) -> None:
+def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, ahead: bool, retry_fallback: bool) -> None:
     """Make the speech that is missing for items (cached: unchanged items are not spoken twice)."""
     from broadcaster.service.queue import NewsDesk
-    from broadcaster.service.voicing import Voicing
+    from broadcaster.service.voicing import Voicing, render_ahead
 
+    if ahead:
+        station = open_station(ctx)
+        for problem in render_ahead(Voicing(station), NewsDesk(station).live_items(), retry_fallback):
+            warn(problem)
+        return
     if not item_ids and not all_:
         raise InputError("Say which items to render.", "Give item ids, or --all for every item that may still air.")
     station = open_station(ctx)

@@ -1,23 +1,31 @@
-"""The hub's JSON API for stations (FastAPI). Routes parse, call one function, format.
+"""The hub's JSON API for stations (FastAPI), and the one address `hub serve` answers on.
 
 Routes are plain `def` (FastAPI runs them in its thread pool) on the synchronous session;
 only reading the body is async, because the signature covers the exact bytes received.
 Every error is JSON: {"error": code, "message": ..., "hint": ...} with the right status.
+
+`create_app(hub)` sends the stations' four endpoints to this API and everything else to the
+district's pages (hub/pages/), so the stations' requests skip the pages' cookies, CSRF and
+templates, and the pages keep their own error pages.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from broadcaster.errors import BroadcasterError, StoreError
+from broadcaster.errors import BroadcasterError, ConfigError, StoreError
 from broadcaster.hub import station_api
 from broadcaster.hub.auth import HubAPIError, SignedRequest
 from broadcaster.hub.service import Hub
+from broadcaster.hub.settings import ENV_CONFIG, ENV_DATABASE, ENV_KEY, HubSettings
 from broadcaster.hublink import protocol
 from broadcaster.i18n import _
 
@@ -37,7 +45,7 @@ async def signed_request(request: Request) -> SignedRequest:
     return SignedRequest(request.headers.get("authorization"), request.method, target, bytes(body))
 
 
-def create_app(hub: Hub) -> FastAPI:
+def create_station_api(hub: Hub) -> FastAPI:
     app = FastAPI(title="broadcaster district hub", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.exception_handler(HubAPIError)
@@ -83,11 +91,71 @@ def create_app(hub: Hub) -> FastAPI:
     return app
 
 
-def serve(hub: Hub, host: str, port: int) -> None:
-    """Run the API until interrupted (one process; uvicorn's thread pool serves stations in parallel)."""
+# The pages' own JSON routes (logging in from a script); every other /api/ address is the stations'.
+PAGES_API = frozenset({"/api/v1/login", "/api/v1/logout", "/api/v1/me"})
+
+
+class HubApp:
+    """The stations' API and the district's pages behind one address: /api/… (but the pages' login)
+    goes to the stations' API, whose errors are the JSON a station understands; the rest to the pages."""
+
+    def __init__(self, stations: ASGIApp, pages: ASGIApp) -> None:
+        self.stations = stations
+        self.pages = pages
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path.startswith(protocol.API + "/") and path not in PAGES_API:
+            await self.stations(scope, receive, send)
+        else:
+            await self.pages(scope, receive, send)  # the pages, and the server's lifespan events
+
+
+def create_app(hub: Hub) -> HubApp:
+    from broadcaster.hub.pages.app import create_pages_app
+
+    return HubApp(create_station_api(hub), create_pages_app(hub))
+
+
+def app_from_environment() -> HubApp:
+    """The app of one worker process of `hub serve --workers N` (its settings come from the environment
+    the serving process set: BROADCASTER_HUB_CONFIG, _DATABASE and _KEY)."""
+    from broadcaster.hub.settings import load
+
+    hub = Hub(load())
+    hub.ready()
+    return create_app(hub)
+
+
+def serve(hub: Hub, host: str, port: int, workers: int = 1) -> None:
+    """Run the API and the pages until interrupted: one process (uvicorn's thread pool serves stations
+    in parallel) or, on PostgreSQL, `workers` processes sharing the port.
+
+    Several processes are safe because the hub keeps nothing between requests that the database does
+    not: a station's requests take turns on its row lock, nonces are unique in the database, logins
+    are signed cookies checked against the users' table, and each process's caches only ever hold
+    facts that never change (a delivery, once made, stays made)."""
     import uvicorn
 
     hub.ready()
     # A missing or unreadable key must stop the start, not the first station's sync.
     log.info("hub key fingerprint %s", hub.fingerprint)
-    uvicorn.run(create_app(hub), host=host, port=port, log_level="info", access_log=False)
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "info", "access_log": False}
+    if workers == 1:
+        uvicorn.run(create_app(hub), **options)
+        return
+    if not hub.db.engine.dialect.name == "postgresql":
+        raise ConfigError(
+            _("A hub on SQLite serves from one process only."),
+            _("Leave out --workers, or move the hub to PostgreSQL for a province."),
+        )
+    environ_for_workers(hub.settings)
+    uvicorn.run("broadcaster.hub.api:app_from_environment", factory=True, workers=workers, **options)
+
+
+def environ_for_workers(settings: HubSettings) -> None:
+    """The settings this process was given, in the environment its worker processes read."""
+    if settings.config_file is not None:
+        os.environ[ENV_CONFIG] = str(settings.config_file)
+    os.environ[ENV_DATABASE] = settings.database
+    os.environ[ENV_KEY] = str(settings.key_file)

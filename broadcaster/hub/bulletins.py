@@ -3,7 +3,9 @@
 A bulletin is published when a district approver approves it: only then is its envelope
 signed (naming the approver) and queued for each station it is addressed to. From the CLI
 it is either created approved (`--approved-by NAME`) or left pending until
-`hub bulletins approve ID --by NAME`; the pages will add roles (editor, approver).
+`hub bulletins approve ID --by NAME`. On the hub's pages an editor composes it and an approver
+approves it: never the one who composed it (the two-person rule, checked here). Composing and
+approving are written to the hub's audit trail in their own transaction.
 """
 
 from __future__ import annotations
@@ -20,17 +22,25 @@ from typing import Any
 from sqlalchemy import case, func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from broadcaster.errors import InputError, NotFoundError
+from broadcaster.errors import BroadcasterError, InputError, NotFoundError
 from broadcaster.hub import stations as station_ops
+from broadcaster.hub.audit import AUDIT, LOCAL, bulletin_target, command_line
 from broadcaster.hub.service import Hub
 from broadcaster.hub.tables import AudioRow, BulletinDayRow, BulletinRow, DeliveryRow, StationRow, TargetRow
 from broadcaster.hublink import protocol
 from broadcaster.i18n import _
 from broadcaster.service.queue import parse_date
+from broadcaster.store.users import login_key
 from broadcaster.text.encoding import to_nfc
 
 TOPIC_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_AUDIO_BYTES = 100 * 1024 * 1024
+
+
+class OwnBulletin(BroadcasterError):
+    """The two-person rule: nobody approves a bulletin they composed."""
+
+    http_status = 403
 
 
 @dataclass(frozen=True)
@@ -46,8 +56,9 @@ class BulletinInput:
     valid_from: str | None = None
     valid_until: str | None = None
     airings: int = 1
-    created_by: str | None = None
+    created_by: str | None = None  # the login name of who composed it on the pages
     approved_by: str | None = None
+    audio_name: str | None = None  # the recording's name as the user knows it (else the file's)
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,8 @@ class BulletinInfo:
     delivered: int  # stations that have fetched it
     aired_by: int  # stations that aired it in full at least once
     airings: int  # airings in full, all stations
+    created_by: str | None = None  # who composed it on the pages (None: the command line)
+    created_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -85,22 +98,43 @@ class BulletinInfo:
             "delivered": self.delivered,
             "aired_by": self.aired_by,
             "airings": self.airings,
+            "created_by": self.created_by,
         }
 
 
-def _clean(text: str | None, what: str, limit: int) -> str:
+def _title(text: str | None) -> str:
     if text is None or not text.strip():
-        raise InputError(
-            _("The {what} is empty.").format(what=what), _("Give the bulletin's {what}.").format(what=what)
-        )
-    cleaned = to_nfc(" ".join(text.split()) if what == "title" else text.strip()).text
-    if len(cleaned) > limit:
-        raise InputError(_("The {what} is longer than {n} characters.").format(what=what, n=limit), None)
+        raise InputError(_("The bulletin has no title."), _("Give it a short title, e.g. Lịch tiếp công dân."))
+    cleaned = to_nfc(" ".join(text.split())).text
+    if len(cleaned) > 500:
+        raise InputError(_("The title is longer than {n} characters.").format(n=500), _("Shorten it."))
     return cleaned
 
 
+def _text(text: str) -> str:
+    cleaned = to_nfc(text.strip()).text
+    if not cleaned:
+        raise InputError(_("The bulletin's text is empty."), _("Write what the stations should read out."))
+    if len(cleaned) > 100_000:
+        raise InputError(_("The text is longer than {n} characters.").format(n=100_000), _("Split it in two."))
+    return cleaned
+
+
+def parse_day(text: str | None, what: str) -> date | None:
+    """A day as the district types it (dd/mm/yyyy or yyyy-mm-dd); None when empty. `what` names the field."""
+    if not text or not text.strip():
+        return None
+    try:
+        return parse_date(text, what)
+    except InputError:
+        raise InputError(
+            _("{what} '{text}' is not a date.").format(what=what, text=text.strip()),
+            _("Write it as dd/mm/yyyy, e.g. 15/03/2021."),
+        ) from None
+
+
 def _check(hub: Hub, given: BulletinInput) -> tuple[str, str, str, str | None, date | None, date | None]:
-    title = _clean(given.title, "title", 500)
+    title = _title(given.title)
     topic = given.topic.strip()
     if not TOPIC_CODE.match(topic):
         raise InputError(
@@ -110,27 +144,36 @@ def _check(hub: Hub, given: BulletinInput) -> tuple[str, str, str, str | None, d
     priority = given.priority.strip().lower()
     if priority not in protocol.PRIORITIES:
         raise InputError(
-            _("--priority '{value}' is not a priority.").format(value=given.priority),
+            _("'{value}' is not a priority.").format(value=given.priority),
             _("Use normal, priority or emergency (Thông tư 39/2020)."),
         )
     if (given.text is None) == (given.audio is None):
-        raise InputError(_("Give the bulletin's --text or its --audio file, one of the two."), None)
-    text = _clean(given.text, "text", 100_000) if given.text is not None else None
-    start = parse_date(given.valid_from, "--from") if given.valid_from else None
-    end = parse_date(given.valid_until, "--until") if given.valid_until else None
+        raise InputError(_("Give the bulletin's text or its audio file, one of the two."), None)
+    text = _text(given.text) if given.text is not None else None
+    start, end = parse_day(given.valid_from, _("The first day")), parse_day(given.valid_until, _("The last day"))
     today = hub.today()
     if end is None and priority == "emergency":
         end = today  # an emergency is never aired days late by a station that was offline
     if start and end and end < start:
-        raise InputError(_("--until {end} is before --from {start}.").format(end=end, start=start), None)
+        raise InputError(
+            _("The last day {end} is before the first day {start}.").format(
+                end=f"{end:%d/%m/%Y}", start=f"{start:%d/%m/%Y}"
+            ),
+            _("Put the earlier date first."),
+        )
     if end and end < today:
-        raise InputError(_("--until {end} is already past.").format(end=end), _("Give a date from today on."))
+        raise InputError(
+            _("The last day {end} is already past.").format(end=f"{end:%d/%m/%Y}"), _("Give a date from today on.")
+        )
     if not 1 <= given.airings <= 1000:
-        raise InputError(_("--airings must be between 1 and 1000, not {n}.").format(n=given.airings), None)
+        raise InputError(
+            _("The number of airings must be between 1 and 1000, not {n}.").format(n=given.airings),
+            _("Say how many times each commune should air it."),
+        )
     return title, topic, priority, text, start, end
 
 
-def _store_audio(session: Session, path: Path, now: datetime) -> tuple[str, int, str]:
+def _store_audio(session: Session, path: Path, now: datetime, name: str | None) -> tuple[str, int, str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -140,23 +183,26 @@ def _store_audio(session: Session, path: Path, now: datetime) -> tuple[str, int,
     if not data or len(data) > MAX_AUDIO_BYTES:
         raise InputError(_("The audio file {path} is empty or larger than 100 MB.").format(path=path), None)
     sha = hashlib.sha256(data).hexdigest()
+    shown = (name or path.name)[:200]
     if session.get(AudioRow, sha) is None:
-        session.add(AudioRow(sha256=sha, data=data, bytes=len(data), name=path.name[:200], created_at=now))
-    return sha, len(data), path.name[:200]
+        session.add(AudioRow(sha256=sha, data=data, bytes=len(data), name=shown, created_at=now))
+    return sha, len(data), shown
 
 
-def create(hub: Hub, given: BulletinInput) -> BulletinInfo:
+def create(hub: Hub, given: BulletinInput, *, actor: str | None = None, address: str = LOCAL) -> BulletinInfo:
     """Store a checked bulletin; published at once when `approved_by` is given. One transaction."""
     title, topic, priority, text, start, end = _check(hub, given)
     to_all = given.to.strip().lower() == protocol.TO_ALL
     codes = [] if to_all else sorted({c.strip() for c in given.to.split(",") if c.strip()})
     if not to_all and not codes:
-        raise InputError(_("Say which stations the bulletin is for."), _("Use --to CODE[,CODE...] or --to all."))
+        raise InputError(
+            _("Say which communes the bulletin is for."), _("Choose one or more communes, or all of them.")
+        )
     hub.ready()
     now = hub.now()
     with hub.db.session() as session:
         ids = station_ops.station_ids(session, codes)
-        audio_sha = _store_audio(session, given.audio, now)[0] if given.audio is not None else None
+        audio_sha = _store_audio(session, given.audio, now, given.audio_name)[0] if given.audio else None
         row = BulletinRow(
             id=str(uuid.uuid4()),
             title=title,
@@ -175,26 +221,54 @@ def create(hub: Hub, given: BulletinInput) -> BulletinInfo:
         session.flush()
         if ids:
             session.execute(insert(TargetRow), [{"bulletin_id": row.id, "station_id": i} for i in ids.values()])
+        details = {"title": title, "priority": priority, "to": codes or [protocol.TO_ALL]}
+        who = actor or command_line()
+        AUDIT.record(session, who, "bulletin.add", bulletin_target(row.id), details, address, at=now)
         if given.approved_by:
             _publish(hub, session, row, given.approved_by, now)
-        return _infos(session, [row])[0]
+            AUDIT.record(
+                session, who, "bulletin.approve", bulletin_target(row.id), {"by": row.approved_by}, address, at=now
+            )
+        return infos(session, [row])[0]
 
 
-def approve(hub: Hub, bulletin_id: str, approved_by: str) -> BulletinInfo:
+def approve(
+    hub: Hub,
+    bulletin_id: str,
+    approved_by: str,
+    *,
+    user: str | None = None,
+    actor: str | None = None,
+    address: str = LOCAL,
+) -> BulletinInfo:
+    """Approve a pending bulletin: sign it and queue it. `user`: the approver's login name on the pages,
+    who must not be the one who composed it."""
     if not approved_by.strip():
-        raise InputError(_("Say who approves the bulletin."), _("Give the approver's name with --by."))
+        raise InputError(_("Say who approves the bulletin."), _("Give the approver's name."))
     hub.ready()
     now = hub.now()
     with hub.db.session() as session:
-        row = _get(session, bulletin_id)
+        row = bulletin_row(session, bulletin_id, lock=True)
         if row.envelope is not None:
             raise InputError(
                 _("Bulletin {id} was already approved by {name}.").format(id=row.id, name=row.approved_by), None
             )
+        if user is not None and row.created_by and login_key(row.created_by) == login_key(user):
+            raise OwnBulletin(
+                _("You composed this bulletin, so you cannot approve it yourself."),
+                _("Another approver of the district must approve it (two-person rule)."),
+            )
         if row.valid_until is not None and row.valid_until < hub.today():
-            raise InputError(_("Bulletin {id} expired on {day}.").format(id=row.id, day=row.valid_until), None)
+            raise InputError(
+                _("Bulletin {id} expired on {day}.").format(id=row.id, day=f"{row.valid_until:%d/%m/%Y}"),
+                _("Compose it again with new dates if it is still needed."),
+            )
         _publish(hub, session, row, approved_by, now)
-        return _infos(session, [row])[0]
+        details = {"title": row.title, "by": row.approved_by}
+        AUDIT.record(
+            session, actor or command_line(), "bulletin.approve", bulletin_target(row.id), details, address, at=now
+        )
+        return infos(session, [row])[0]
 
 
 def _publish(hub: Hub, session: Session, row: BulletinRow, approved_by: str, now: datetime) -> None:
@@ -237,8 +311,9 @@ def _codes(session: Session, row: BulletinRow) -> tuple[str, ...]:
     return tuple(session.scalars(query.where(TargetRow.bulletin_id == row.id).order_by(StationRow.code)))
 
 
-def _get(session: Session, bulletin_id: str) -> BulletinRow:
-    row = session.get(BulletinRow, bulletin_id.strip())
+def bulletin_row(session: Session, bulletin_id: str, *, lock: bool = False) -> BulletinRow:
+    # Locked when approving: two approvers clicking at once publish it once.
+    row = session.get(BulletinRow, bulletin_id.strip(), with_for_update=lock)
     if row is None:
         raise NotFoundError(
             _("There is no bulletin {id}.").format(id=bulletin_id),
@@ -247,7 +322,7 @@ def _get(session: Session, bulletin_id: str) -> BulletinRow:
     return row
 
 
-def _infos(session: Session, rows: list[BulletinRow]) -> list[BulletinInfo]:
+def infos(session: Session, rows: list[BulletinRow]) -> list[BulletinInfo]:
     ids = [r.id for r in rows]
     addressed: dict[str, int] = {}
     delivered: dict[str, int] = {}
@@ -300,6 +375,8 @@ def _infos(session: Session, rows: list[BulletinRow]) -> list[BulletinInfo]:
             delivered=delivered.get(r.id, 0),
             aired_by=aired.get(r.id, (0, 0))[0],
             airings=aired.get(r.id, (0, 0))[1],
+            created_by=r.created_by,
+            created_at=r.created_at,
         )
         for r in rows
     ]
@@ -310,17 +387,4 @@ def list_bulletins(hub: Hub, limit: int = 200) -> list[BulletinInfo]:
     hub.ready()
     with hub.db.session() as session:
         rows = list(session.scalars(select(BulletinRow).order_by(BulletinRow.created_at.desc()).limit(limit)))
-        return _infos(session, rows)
-
-
-def page_for(session: Session, station: StationRow, cursor: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
-    """Signed bulletins queued for `station` after `cursor`, oldest first, and whether more wait."""
-    rows = session.execute(
-        select(DeliveryRow.id, BulletinRow.envelope)
-        .join(BulletinRow, BulletinRow.id == DeliveryRow.bulletin_id)
-        .where(DeliveryRow.station_id == station.id, DeliveryRow.id > cursor)
-        .order_by(DeliveryRow.id)
-        .limit(limit + 1)
-    ).all()
-    page = [{"cursor": delivery_id, **json.loads(envelope)} for delivery_id, envelope in rows[:limit] if envelope]
-    return page, len(rows) > limit
+        return infos(session, rows)

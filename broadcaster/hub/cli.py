@@ -91,14 +91,25 @@ def init(ctx: click.Context) -> None:
 @hub_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every network).")
 @click.option("--port", default=8470, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="Processes serving at once (PostgreSQL only): about one per CPU core. Each keeps up to 30 "
+    "database connections.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
-    """Run the hub's API for the stations until stopped (Ctrl+C)."""
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+    """Run the hub until stopped (Ctrl+C): the stations' API and the district's pages, at one address."""
     from broadcaster.hub.api import serve as run
 
     hub = open_hub(ctx)
-    click.echo(f"Hub {hub.settings.name} listening on http://{host}:{port} (key {hub.fingerprint})", err=True)
-    run(hub, host, port)
+    processes = f", {workers} processes" if workers > 1 else ""
+    click.echo(
+        f"Hub {hub.settings.name} listening on http://{host}:{port} (key {hub.fingerprint}{processes})", err=True
+    )
+    run(hub, host, port, workers)
 
 
 @hub_group.command("key")
@@ -161,6 +172,37 @@ def stations_list(ctx: click.Context, as_json: bool) -> None:
         )
         if i.problem:
             click.echo(f"{'':<15}{i.problem}")
+            click.echo(f'{"":<15}Once looked into: broadcaster hub stations unfork {i.code} --note "..."')
+
+
+@stations.command("unfork")
+@hub_options
+@click.argument("code")
+@click.option("--note", required=True, help="What the district found, e.g. 'Checked on site 12/03: log restored'.")
+@click.pass_context
+def stations_unfork(ctx: click.Context, code: str, note: str) -> None:
+    """Clear a station's FORKED flag once the district has looked into it (written to the audit trail).
+
+    The hub's copy of the station's log is kept as it is: if the station still sends a log that
+    differs from it, its next sync flags it again."""
+    from broadcaster.hub.stations import unfork
+
+    info = unfork(open_hub(ctx), code, note)
+    click.echo(f"Cleared the fork flag of {info.code} ({info.name}); the note is in the hub's audit trail.")
+    notice("if the station's log still differs from the hub's copy, its next sync flags it again.")
+
+
+@stations.command("rekey")
+@hub_options
+@click.argument("code")
+@click.option("--public-key", required=True, help="The station's new key, as `broadcaster hub-link` printed it there.")
+@click.pass_context
+def stations_rekey(ctx: click.Context, code: str, public_key: str) -> None:
+    """Replace a station's registered key (a new or restored station PC); the old key stops working."""
+    from broadcaster.hub.stations import rekey
+
+    info = rekey(open_hub(ctx), code, public_key)
+    click.echo(f"Station {info.code} ({info.name}) now signs with the key of fingerprint {info.fingerprint}.")
 
 
 @hub_group.group("bulletins")
@@ -265,3 +307,12 @@ def report(ctx: click.Context, period: str, fmt: str, output: Path | None) -> No
         return
     path = report_writers.write(built, fmt, output, section, hub.today())
     click.echo(f"Wrote {path}.")
+
+
+def _register() -> None:
+    from broadcaster.hub.cli_users import users
+
+    hub_group.add_command(users)
+
+
+_register()

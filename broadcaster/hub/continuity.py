@@ -67,16 +67,28 @@ def canonical_problem(doc: object) -> str | None:
 
 
 def _value_problem(value: object, depth: int) -> str | None:
+    # Every received record goes through here: plain loops rather than generators, and ASCII text
+    # (nearly all of it: keys, times, codes) needs no Unicode check, since ASCII is always valid NFC.
     if depth > MAX_DEPTH:
         return "the record is nested too deeply"
-    if value is None or isinstance(value, bool | int):
-        return None
     if isinstance(value, str):
-        return _text_problem(value)
-    if isinstance(value, list):
-        return next((p for v in value if (p := _value_problem(v, depth + 1))), None)
+        return None if value.isascii() else _text_problem(value)
     if isinstance(value, dict):
-        return next((p for k, v in value.items() if (p := _text_problem(k) or _value_problem(v, depth + 1))), None)
+        for key, item in value.items():
+            problem = None if isinstance(key, str) and key.isascii() else _text_problem(key)
+            if problem is None:
+                problem = _value_problem(item, depth + 1)
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(value, list):
+        for item in value:
+            problem = _value_problem(item, depth + 1)
+            if problem is not None:
+                return problem
+        return None
+    if value is None or isinstance(value, int):  # bool is an int
+        return None
     if isinstance(value, float):
         return f"the record holds a fractional number ({value!r}); canonical records hold whole numbers"
     return f"the record holds a value of type {type(value).__name__}"

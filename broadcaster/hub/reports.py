@@ -8,16 +8,20 @@ records): one grouped query per table. Each commune carries its verification cod
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from broadcaster.errors import InputError
+from broadcaster.hub.bulletins import parse_day
 from broadcaster.hub.service import Hub
 from broadcaster.hub.stations import get_row
 from broadcaster.hub.tables import BulletinDayRow, BulletinRow, DeliveryRow, StationDayRow, StationRow
-from broadcaster.reports.periods import Period
+from broadcaster.i18n import _
+from broadcaster.reports.periods import Period, month_end, parse_period, period_between
+from broadcaster.reports.vietnamese import period_phrase
 
 SUMMED: tuple[str, ...] = ("airings", "completed", "interrupted", "failed", "missed", "empty", "on_air")
 SUMMED += ("item_airings", "ms", "district_items", "district_ms")
@@ -94,7 +98,8 @@ class DistrictReport:
         }
 
 
-def _communes(session: Session, period: Period) -> list[CommuneFigures]:
+def commune_figures(session: Session, period: Period) -> list[CommuneFigures]:
+    """Every station's figures for the period, by code (stations without airings have zeros)."""
     columns = [func.sum(getattr(StationDayRow, name)).label(name) for name in SUMMED]
     sums = {
         row.station_id: row
@@ -199,7 +204,7 @@ def district_report(hub: Hub, period: Period) -> DistrictReport:
     start_utc = datetime.combine(period.start, datetime.min.time(), tzinfo=tz)
     end_utc = datetime.combine(period.end + timedelta(days=1), datetime.min.time(), tzinfo=tz)
     with hub.db.session() as session:
-        communes = _communes(session, period)
+        communes = commune_figures(session, period)
         bulletins = _bulletins(session, period, start_utc, end_utc)
     return DistrictReport(period, hub.settings.name, hub.now(), tuple(communes), tuple(bulletins))
 
@@ -226,3 +231,47 @@ def station_figures(hub: Hub, code: str, period: Period) -> CommuneFigures:
             problem=station.problem,
             **figures,
         )
+
+
+# ------------------------------------------------------------ periods as the pages choose them
+
+
+def this_month(today: date) -> Period:
+    return Period(today.replace(day=1), month_end(today.year, today.month), f"{today.year}-{today.month:02d}")
+
+
+def quick_periods(today: date) -> list[tuple[str, str]]:
+    """(what the page shows, the period's code) for the periods a district asks for most."""
+    last = today.replace(day=1) - timedelta(days=1)
+    quarter = (today.month - 1) // 3 + 1
+    last_quarter = f"{today.year}-Q{quarter - 1}" if quarter > 1 else f"{today.year - 1}-Q4"
+    codes = [
+        f"{today.year}-{today.month:02d}",
+        f"{last.year}-{last.month:02d}",
+        f"{today.year}-Q{quarter}",
+        last_quarter,
+        str(today.year),
+    ]
+    phrases = [period_phrase(parse_period(code)) for code in codes]
+    return [(phrase[:1].upper() + phrase[1:], code) for phrase, code in zip(phrases, codes, strict=True)]
+
+
+def page_period(code: str | None, start: str | None, end: str | None, today: date) -> Period:
+    """The period a page asks for: a code (2021-03, 2021-Q1, 2021) or two dates (dd/mm/yyyy); this month
+    when none is given."""
+    if start or end:
+        if not (start and end):
+            raise InputError(_("Give both the first and the last day of the period."), _("Write them as dd/mm/yyyy."))
+        first, last = parse_day(start, _("The first day")), parse_day(end, _("The last day"))
+        assert first is not None and last is not None
+        if last < first:
+            raise InputError(_("The period ends before it starts."), _("Put the earlier date first."))
+        return period_between(first, last)
+    if not code:
+        return this_month(today)
+    try:
+        return parse_period(code)
+    except InputError:
+        raise InputError(
+            _("'{code}' is not a report period.").format(code=code), _("Choose one of the periods on the page.")
+        ) from None

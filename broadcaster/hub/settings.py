@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from broadcaster.config_rules import did_you_mean
-from broadcaster.config_toml import read_table
+from broadcaster.config.rules import did_you_mean
+from broadcaster.config.tomlio import read_table
 from broadcaster.errors import ConfigError
 from broadcaster.i18n import _
 
@@ -24,6 +24,7 @@ ENV_CONFIG = "BROADCASTER_HUB_CONFIG"
 ENV_DATABASE = "BROADCASTER_HUB_DATABASE"
 ENV_KEY = "BROADCASTER_HUB_KEY"
 DEFAULT_KEY_FILE = "hub-key.pem"
+DEFAULT_WEB_SECRET = "hub-web-secret"  # noqa: S105 (a file name, not a secret)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,16 @@ class HubReportSection:
 
 
 @dataclass(frozen=True)
+class HubWebSection:
+    """[web] in hub.toml: the district's pages, served by `hub serve` next to the stations' API."""
+
+    secret_file: str = ""  # signs the login cookies; default: hub-web-secret next to the signing key
+    session_hours: float = 12.0  # a login lasts this long without use
+    upload_limit_mb: float = 20.0  # the largest recorded bulletin the pages accept
+    language: str = "vi"
+
+
+@dataclass(frozen=True)
 class HubSettings:
     database: str
     key_file: Path
@@ -62,16 +73,23 @@ class HubSettings:
     page_size: int = HubFileSection.page_size
     max_records: int = HubFileSection.max_records
     report: HubReportSection = field(default_factory=HubReportSection)
+    web: HubWebSection = field(default_factory=HubWebSection)
+    web_secret_file: Path | None = None  # None: hub-web-secret next to the key file
+    config_file: Path | None = None  # the hub.toml these settings were read from
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def web_secret_path(self) -> Path:
+        return self.web_secret_file or self.key_file.parent / DEFAULT_WEB_SECRET
 
-_SECTIONS: dict[str, Any] = {"hub": HubFileSection, "report": HubReportSection}
+
+_SECTIONS: dict[str, Any] = {"hub": HubFileSection, "report": HubReportSection, "web": HubWebSection}
 
 
-def _read_file(path: Path) -> tuple[HubFileSection, HubReportSection]:
+def _read_file(path: Path) -> tuple[HubFileSection, HubReportSection, HubWebSection]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -89,10 +107,22 @@ def _read_file(path: Path) -> tuple[HubFileSection, HubReportSection]:
             problems.append(f"{key}: unknown section.{did_you_mean(key, _SECTIONS)}")
     hub = read_table(HubFileSection, raw.get("hub", {}), "hub", problems) or HubFileSection()
     report = read_table(HubReportSection, raw.get("report", {}), "report", problems) or HubReportSection()
-    problems += check(hub)
+    web = read_table(HubWebSection, raw.get("web", {}), "web", problems) or HubWebSection()
+    problems += check(hub) + check_web(web)
     if problems:
         raise ConfigError(_("{path} has {n} problem(s):").format(path=path, n=len(problems)), None, problems)
-    return hub, report
+    return hub, report, web
+
+
+def check_web(web: HubWebSection) -> list[str]:
+    problems = []
+    if not 0.1 <= web.session_hours <= 24 * 30:
+        problems.append("web.session_hours: must be between 0.1 and 720")
+    if not 1 <= web.upload_limit_mb <= 100:
+        problems.append("web.upload_limit_mb: must be between 1 and 100 (the largest recorded bulletin)")
+    if web.language not in ("vi", "en"):
+        problems.append(f'web.language: \'{web.language}\' is not a language; use "vi" or "en"')
+    return problems
 
 
 def check(hub: HubFileSection) -> list[str]:
@@ -122,12 +152,12 @@ def load(
 ) -> HubSettings:
     """Settings from options (None: not given), the environment and the hub config file."""
     chosen = config_file or os.environ.get(ENV_CONFIG)
+    path = Path(chosen).expanduser() if chosen else Path()
     if chosen:
-        path = Path(chosen).expanduser()
-        section, report = _read_file(path)
+        section, report, web = _read_file(path)
         folder = path.resolve().parent
     else:
-        section, report, folder = HubFileSection(), HubReportSection(), Path.cwd()
+        section, report, web, folder = HubFileSection(), HubReportSection(), HubWebSection(), Path.cwd()
     url = database or os.environ.get(ENV_DATABASE) or _sqlite_relative(section.database, folder)
     if not url:
         raise ConfigError(
@@ -137,6 +167,7 @@ def load(
             ),
         )
     key = Path(key_file or os.environ.get(ENV_KEY) or section.key_file).expanduser()
+    secret = Path(web.secret_file).expanduser() if web.secret_file else None
     return HubSettings(
         database=url,
         key_file=key if key.is_absolute() else folder / key,
@@ -146,6 +177,9 @@ def load(
         page_size=section.page_size,
         max_records=section.max_records,
         report=report,
+        web=web,
+        web_secret_file=None if secret is None else (secret if secret.is_absolute() else folder / secret),
+        config_file=path.resolve() if chosen else None,
     )
 
 

@@ -9,13 +9,13 @@ import json
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from broadcaster import __version__
-from broadcaster.hub import bulletins
 from broadcaster.hub.auth import HubAPIError, SignedRequest, authenticate, forget_nonces
 from broadcaster.hub.ingest import ingest
 from broadcaster.hub.service import Hub
-from broadcaster.hub.tables import AudioRow, BulletinRow, DeliveryRow
+from broadcaster.hub.tables import AudioRow, BulletinRow, DeliveryRow, StationRow
 from broadcaster.hublink import protocol
 from broadcaster.i18n import _
 
@@ -71,7 +71,7 @@ def exchange(hub: Hub, request: SignedRequest) -> dict[str, Any]:
         count = head.get("count")
         if isinstance(count, int) and not isinstance(count, bool):
             station.station_count = count
-        page, more = bulletins.page_for(session, station, cursor, limit)
+        page, more = page_for(session, station, cursor, limit)
         answer: dict[str, Any] = {
             "bulletins": page,
             "more": more,
@@ -121,3 +121,16 @@ def audio(hub: Hub, request: SignedRequest, sha256: str) -> bytes:
         if stored is None:
             raise HubAPIError(404, "not_found", _("No bulletin for this station has that audio."))
         return stored.data
+
+
+def page_for(session: Session, station: StationRow, cursor: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+    """Signed bulletins queued for `station` after `cursor`, oldest first, and whether more wait."""
+    rows = session.execute(
+        select(DeliveryRow.id, BulletinRow.envelope)
+        .join(BulletinRow, BulletinRow.id == DeliveryRow.bulletin_id)
+        .where(DeliveryRow.station_id == station.id, DeliveryRow.id > cursor)
+        .order_by(DeliveryRow.id)
+        .limit(limit + 1)
+    ).all()
+    page = [{"cursor": delivery_id, **json.loads(envelope)} for delivery_id, envelope in rows[:limit] if envelope]
+    return page, len(rows) > limit

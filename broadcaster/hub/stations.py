@@ -1,4 +1,6 @@
-"""The district's stations: registering a commune's key, listing them with their state."""
+"""The district's stations: registering a commune's key, listing them with their state, clearing a
+fork flag once the district has looked into it, and replacing a station's key. Every change is
+written to the hub's audit trail in its own transaction."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 from broadcaster import signing
 from broadcaster.airlog import GENESIS
 from broadcaster.errors import InputError, NotFoundError
+from broadcaster.hub.audit import AUDIT, LOCAL, command_line, station_target
 from broadcaster.hub.service import Hub
 from broadcaster.hub.tables import BulletinRow, DeliveryRow, StationRow
 from broadcaster.hublink.protocol import STATION_CODE, TO_ALL
@@ -37,6 +40,7 @@ class StationInfo:
     problem: str | None
     problem_at: datetime | None
     waiting: int  # bulletins published to it and not yet fetched
+    problem_seq: int | None = None  # the airing where its log first differed from the hub's copy
 
     @property
     def verification_code(self) -> str:
@@ -72,7 +76,9 @@ def check_code(code: str) -> str:
     return code
 
 
-def add_station(hub: Hub, code: str, name: str, public_key: str) -> StationInfo:
+def add_station(
+    hub: Hub, code: str, name: str, public_key: str, *, actor: str | None = None, address: str = LOCAL
+) -> StationInfo:
     """Register a commune's station by the public key it printed; it receives bulletins from now on,
     including those to all stations that are still valid."""
     code = check_code(code)
@@ -87,14 +93,7 @@ def add_station(hub: Hub, code: str, name: str, public_key: str) -> StationInfo:
                 _("Station {code} is already registered.").format(code=code),
                 _("Run `broadcaster hub stations list` to see it."),
             )
-        same_key = session.scalar(select(StationRow.code).where(StationRow.public_key == key_text))
-        if same_key is not None:
-            raise InputError(
-                _("This key is already registered for station {other}.").format(other=same_key),
-                _("Each station has its own key: copy the key printed by `broadcaster hub-link` at {code}.").format(
-                    code=code
-                ),
-            )
+        _key_unused(session, key_text, code)
         row = StationRow(
             code=code,
             name=" ".join(name.split()),
@@ -108,7 +107,20 @@ def add_station(hub: Hub, code: str, name: str, public_key: str) -> StationInfo:
         session.add(row)
         session.flush()
         _deliver_standing(session, row.id, now, hub.today())
+        details = {"name": row.name, "fingerprint": signing.fingerprint(key_text)}
+        AUDIT.record(session, actor or command_line(), "station.add", station_target(code), details, address, at=now)
         return _info(session, row)
+
+
+def _key_unused(session: Session, key_text: str, code: str) -> None:
+    same_key = session.scalar(select(StationRow.code).where(StationRow.public_key == key_text))
+    if same_key is not None:
+        raise InputError(
+            _("This key is already registered for station {other}.").format(other=same_key),
+            _("Each station has its own key: copy the key printed by `broadcaster hub-link` at {code}.").format(
+                code=code
+            ),
+        )
 
 
 def _deliver_standing(session: Session, station_id: int, now: datetime, today: Any) -> None:
@@ -144,6 +156,7 @@ def _info(session: Session, row: StationRow, waiting: int | None = None) -> Stat
         problem=row.problem,
         problem_at=row.problem_at,
         waiting=waiting or 0,
+        problem_seq=row.problem_seq,
     )
 
 
@@ -162,8 +175,16 @@ def list_stations(hub: Hub) -> list[StationInfo]:
         return [_info(session, row, waiting.get(row.id, 0)) for row in rows]
 
 
-def get_row(session: Session, code: str) -> StationRow:
-    row = session.scalar(select(StationRow).where(StationRow.code == code))
+def get_station(hub: Hub, code: str) -> StationInfo:
+    hub.ready()
+    with hub.db.session() as session:
+        return _info(session, get_row(session, code.strip()))
+
+
+def get_row(session: Session, code: str, *, lock: bool = False) -> StationRow:
+    """The station of `code` (locked for this transaction with `lock`: a sync may be writing it)."""
+    query = select(StationRow).where(StationRow.code == code)
+    row = session.scalar(query.with_for_update() if lock else query)
     if row is None:
         codes = list(session.scalars(select(StationRow.code)))
         close = difflib.get_close_matches(code, codes, n=1, cutoff=0.6)
@@ -182,3 +203,58 @@ def station_ids(session: Session, codes: list[str]) -> dict[str, int]:
         if code not in found:
             get_row(session, code)  # raises with did-you-mean
     return found
+
+
+def unfork(hub: Hub, code: str, note: str, *, actor: str | None = None, address: str = LOCAL) -> StationInfo:
+    """Clear a station's fork flag once the district has looked into it. The problem it showed and the
+    district's note go to the audit trail. It does not change the hub's copy of the log: if the
+    station still sends a log that differs from it, its next sync flags it again."""
+    note = " ".join(note.split())
+    if not note:
+        raise InputError(
+            _("Say what the district found before clearing the flag."),
+            _("Write a note, e.g. who checked the station and what they found."),
+        )
+    if len(note) > 1000:
+        raise InputError(_("The note is longer than {n} characters.").format(n=1000), None)
+    hub.ready()
+    now = hub.now()
+    with hub.db.session() as session:
+        row = get_row(session, code.strip(), lock=True)
+        if row.problem is None:
+            raise InputError(
+                _("Station {code} is not flagged as forked: there is nothing to clear.").format(code=row.code), None
+            )
+        details = {
+            "problem": row.problem,
+            "seq": row.problem_seq,
+            "flagged_at": row.problem_at.isoformat() if row.problem_at else None,
+            "note": note,
+        }
+        AUDIT.record(
+            session, actor or command_line(), "station.unfork", station_target(row.code), details, address, at=now
+        )
+        row.problem = row.problem_at = row.problem_seq = None
+        return _info(session, row)
+
+
+def rekey(hub: Hub, code: str, public_key: str, *, actor: str | None = None, address: str = LOCAL) -> StationInfo:
+    """Register a new key for a station (a new or restored station PC): from now on only requests signed
+    with the new key are accepted. The old and new fingerprints go to the audit trail."""
+    key_text = signing.public_text(signing.parse_public_key(public_key))
+    hub.ready()
+    now = hub.now()
+    with hub.db.session() as session:
+        row = get_row(session, code.strip(), lock=True)
+        if row.public_key == key_text:
+            raise InputError(
+                _("Station {code} already has this key; nothing was changed.").format(code=row.code),
+                _("Copy the new key that `broadcaster hub-link` printed at the station."),
+            )
+        _key_unused(session, key_text, row.code)
+        details = {"old": signing.fingerprint(row.public_key), "new": signing.fingerprint(key_text)}
+        AUDIT.record(
+            session, actor or command_line(), "station.rekey", station_target(row.code), details, address, at=now
+        )
+        row.public_key = key_text
+        return _info(session, row)

@@ -25,6 +25,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from broadcaster.store.account_tables import (
+    AuditColumns,
+    AuditHeadColumns,
+    LoginFailureColumns,
+    LoginLockColumns,
+    UserColumns,
+)
 from broadcaster.store.tables import UTCDateTime
 
 BIG = BigInteger().with_variant(Integer, "sqlite")  # SQLite: INTEGER PRIMARY KEY is the rowid, 64-bit anyway
@@ -189,3 +196,37 @@ class NonceRow(HubBase):
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), primary_key=True)
     nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# ------------------------------------------------------------ the district's users and their audit trail
+# The same columns as the station console's (store/account_tables.py): web/accounts.py serves both.
+
+
+class HubUserRow(UserColumns, HubBase):
+    """A district officer who logs in to the hub's pages (editor, approver or viewer)."""
+
+    __tablename__ = "users"
+
+
+class HubLoginFailureRow(LoginFailureColumns, HubBase):
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "login_key", "at"),)
+
+
+class HubLoginLockRow(LoginLockColumns, HubBase):
+    __tablename__ = "login_locks"
+
+
+class HubAuditRow(AuditColumns, HubBase):
+    """What the district's users did (log in, compose, approve, clear a fork, re-key a station), chained."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_actor", "actor"),
+        Index("ix_audit_log_target", "target"),  # a commune's page lists what was done to its station
+    )
+
+
+class HubAuditHeadRow(AuditHeadColumns, HubBase):
+    __tablename__ = "audit_head"

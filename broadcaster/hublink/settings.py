@@ -1,9 +1,5 @@
-"""[hub] in the station's config.toml: reading it, and writing it without touching the rest.
-
-`HubConfig` is a plain dataclass so config.py can take it as one more section (the lead
-wires it: `"hub": HubConfig` in `_SECTIONS`, `hub: HubConfig` on `Config`, `check_hub` in the
-cross-checks). Until then `load_station` reads the [hub] table itself and hands the rest of
-the file to config.py, which does not know the section yet.
+"""[hub] in the station's config.toml (the section itself is config.HubConfig): the station's key,
+and writing the table without touching the rest of the file.
 
 `write_hub_table` replaces (or appends) the [hub] table only: every other byte of the file
 stays as the official wrote it, comments included; the result is parsed back and compared
@@ -16,62 +12,16 @@ import os
 import re
 import tempfile
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from broadcaster import config as station_config
-from broadcaster.config import Config, parse_config
-from broadcaster.config_toml import read_table, toml_string
+from broadcaster.config import Config, HubConfig, load_config
+from broadcaster.config.tomlio import toml_string
 from broadcaster.errors import ConfigError
 from broadcaster.i18n import _
 
 KEY_FILE = "station-key.pem"
-
-
-@dataclass(frozen=True)
-class HubConfig:
-    url: str = ""  # empty: the station is not linked to a district hub
-    station: str = ""  # this station's code at the hub
-    hub_key: str = ""  # the hub's public key, pinned by `broadcaster hub-link`
-    sync_minutes: float = 2.0
-    timeout_seconds: float = 20.0
-    require_local_approval: bool = False  # district items wait for the commune's approval (not emergencies)
-    emergency_max_age_hours: float = 6.0  # an older emergency is recorded as expired, never aired late
-    page_size: int = 50
-    batch_size: int = 500
-
-    @property
-    def linked(self) -> bool:
-        return bool(self.url and self.station and self.hub_key)
-
-
-def check_hub(hub: HubConfig) -> list[str]:
-    """Problems in [hub], in config.py's style (for its cross-checks)."""
-    from broadcaster.hublink.protocol import STATION_CODE
-
-    problems = []
-    if hub.url and not re.match(r"^https?://[^\s/]+", hub.url):
-        problems.append(f"hub.url: '{hub.url}' is not a web address; write e.g. \"https://hub.huyen.vn\"")
-    if hub.station and not STATION_CODE.match(hub.station):
-        problems.append(f"hub.station: '{hub.station}' is not a station code (letters, digits, '-', '_', '.')")
-    if hub.hub_key:
-        from broadcaster.errors import InputError
-        from broadcaster.signing import parse_public_key
-
-        try:
-            parse_public_key(hub.hub_key)
-        except InputError:
-            problems.append("hub.hub_key: not an Ed25519 public key; run `broadcaster hub-link` again")
-    if hub.url and not hub.hub_key:
-        problems.append("hub.hub_key: missing; run `broadcaster hub-link` to pin the hub's key")
-    if not 0.1 <= hub.sync_minutes <= 1440:
-        problems.append("hub.sync_minutes: must be between 0.1 and 1440")
-    if not 1 <= hub.timeout_seconds <= 300:
-        problems.append("hub.timeout_seconds: must be between 1 and 300")
-    if not 1 <= hub.page_size <= 500 or not 1 <= hub.batch_size <= 20000:
-        problems.append("hub.page_size / hub.batch_size: 1-500 / 1-20000")
-    return problems
 
 
 def key_path(config: Config) -> Path:
@@ -107,34 +57,10 @@ def _span(text: str) -> tuple[int, int] | None:
     return (start, offset) if start is not None else None
 
 
-def read_hub(raw: Any, problems: list[str]) -> HubConfig:
-    if raw is None:
-        return HubConfig()
-    return read_table(HubConfig, raw, "hub", problems) or HubConfig()
-
-
 def load_station(path: Path) -> tuple[Config, HubConfig]:
-    """The station's config and its [hub] table, every problem reported at once."""
-    config = station_config.load_config(path) if "hub" in station_config._SECTIONS else None
-    if config is not None:
-        hub = getattr(config, "hub", HubConfig())
-        return config, hub
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    span = _span(text)
-    rest = text if span is None else text[: span[0]] + text[span[1] :]
-    if span is None:
-        config = station_config.load_config(path)
-        return config, HubConfig()
-    problems: list[str] = []
-    hub = read_hub(tomllib.loads(text[span[0] : span[1]]).get("hub"), problems)
-    problems += check_hub(hub)
-    try:
-        config = parse_config(rest, path)
-    except ConfigError as exc:
-        raise ConfigError(exc.message, exc.hint, exc.problems + problems) from exc
-    if problems:
-        raise ConfigError(_("{path} has {n} problem(s):").format(path=path, n=len(problems)), None, problems)
-    return config, hub
+    """The station's config and its [hub] table."""
+    config = load_config(path)
+    return config, config.hub
 
 
 # --- writing ---------------------------------------------------------------------------

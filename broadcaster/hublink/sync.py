@@ -26,11 +26,12 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from broadcaster import signing
+from broadcaster.config import HubConfig
 from broadcaster.errors import ConfigError
 from broadcaster.hublink import inbox, protocol
 from broadcaster.hublink import status as station_status
 from broadcaster.hublink.client import HubClient, HubError
-from broadcaster.hublink.settings import HubConfig, key_path
+from broadcaster.hublink.settings import key_path
 from broadcaster.i18n import _
 from broadcaster.service.context import Station
 

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from broadcaster.airlog import AiredItem, AiringDraft, AiringRecord
 from broadcaster.errors import AmplifierError, BroadcasterError, StoreError
 from broadcaster.model import NewsItem
-from broadcaster.onair.journal import Progress, cue_items, played_items
+from broadcaster.onair.journal import Progress
 from broadcaster.onair.unwritten import SPILL_NAME, SpillFile, UnwrittenRecords
 from broadcaster.service.context import Station
 from broadcaster.service.voicing import ItemAudio, Voicing
@@ -30,6 +29,10 @@ from broadcaster.sound.outputs import Output, PlaybackResult
 from broadcaster.sound.stream import BulletinStream
 from broadcaster.speech.cache import CachedRender
 from broadcaster.store import airings as log_store
+
+if TYPE_CHECKING:
+    from broadcaster.onair.relaying import RelayPlan
+    from broadcaster.relay import RelayResult, RelaySession
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +54,6 @@ class AiringRequest:
     notes: tuple[str, ...] = ()  # why some items wait, for the record's reason
 
 
-def _safe_name(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", text, flags=re.UNICODE).strip("-")[:60]
-
-
 class Airer:
     def __init__(self, station: Station, voicing: Voicing, output: Output, amplifier: Amplifier) -> None:
         self.station = station
@@ -68,6 +67,8 @@ class Airer:
         self._emergencies_waiting = 0
         self._stream: BulletinStream | None = None
         self._next_equipment: tuple[Output, Amplifier] | None = None
+        self._relay: RelaySession | None = None
+        self._cut_for_emergency = False
         # Records the database refused (disk full, database unreachable), kept across a stop.
         self.records = UnwrittenRecords(station, SpillFile(station.config.data_dir / SPILL_NAME))
 
@@ -83,8 +84,17 @@ class Airer:
             # the first cause is the one the log names (SIGTERM, then the shutdown that follows it)
             if self._interrupt_reason is None:
                 self._interrupt_reason = reason
+            relay = self._relay
         self.output.stop()
+        if relay is not None:
+            relay.stop(reason)
         return True
+
+    def hold_relay(self, session: RelaySession | None) -> str | None:
+        """The relay on air now (None: it ended), so interrupt() cuts it; returns an interrupt that came first."""
+        with self._state:
+            self._relay = session
+            return self._interrupt_reason
 
     # ------------------------------------------------------------ the log
 
@@ -129,8 +139,14 @@ class Airer:
         and let no slot take the line before it."""
         with self._state:
             self._emergencies_waiting += 1
+            self._cut_for_emergency = cut and self._on_air is not None
         if cut:
             self.interrupt(reason)
+
+    def cut_for_emergency(self) -> bool:
+        """Whether the last airing was cut (or called off) because an emergency took the line."""
+        with self._state:
+            return self._cut_for_emergency
 
     def withdraw_emergency(self) -> None:
         """An announced emergency will not air after all (it failed before taking the line)."""
@@ -151,7 +167,7 @@ class Airer:
             status=status,
             reason=reason,
             output=self.output.name,
-            device=self._device(),
+            device=self.device(),
             amplifier=self.amplifier.state,
             audio_sha256=None,
             exemption=request.exemption,
@@ -160,7 +176,7 @@ class Airer:
         log.warning("%s at %s: %s (%s)", request.slot, request.scheduled_at, status, reason)
         return record
 
-    def _device(self) -> str:
+    def device(self) -> str:
         # from the output itself, not the config: after a reload the two may differ until the swap
         return str(getattr(self.output, "device", "") or getattr(self.output, "folder", "") or self.output.name)
 
@@ -189,24 +205,38 @@ class Airer:
 
     # ------------------------------------------------------------ airing
 
-    def air(self, request: AiringRequest, start_at: datetime | None = None) -> AiringRecord | None:
+    def air(
+        self,
+        request: AiringRequest | Callable[[], AiringRequest],
+        start_at: datetime | None = None,
+        relay: RelayPlan | None = None,
+    ) -> AiringRecord | None:
         """Air `request` (blocking), starting at `start_at` or at once; returns its log record.
+        A callable is planned once the line is ours: the airing that held the line may have aired
+        some of its items. With `relay`, the slot relays that stream instead (onair/relaying.py).
 
         Raises Preempted when interrupted before the pre-roll ended, or when an announced
         emergency is waiting for the line (no record written)."""
         with self._line:
             self._swap_equipment()
+            if not isinstance(request, AiringRequest):
+                request = request()
             with self._state:
                 if request.kind == "emergency":
                     self._emergencies_waiting = max(0, self._emergencies_waiting - 1)
                 elif self._emergencies_waiting:
                     raise Preempted("an emergency is waiting to go on air")
-            return self._air(request, start_at)
+            return self._air(request, start_at, relay)
 
-    def _gather(self, request: AiringRequest) -> tuple[list[tuple[NewsItem, ItemAudio]], list[str]]:
+    def gather_request(self, request: AiringRequest) -> tuple[list[tuple[NewsItem, ItemAudio]], list[str]]:
+        ready, notes = self.gather(request.items)
+        return ready, list(request.notes) + notes
+
+    def gather(self, items: Sequence[NewsItem]) -> tuple[list[tuple[NewsItem, ItemAudio]], list[str]]:
+        """Each item's audio, ready to play (made now by the offline voice if it went missing)."""
         ready: list[tuple[NewsItem, ItemAudio]] = []
-        notes = list(request.notes)
-        for item in request.items:
+        notes: list[str] = []
+        for item in items:
             audio = self.voicing.audio_for(item)
             if audio is None:
                 # The cache was deleted or is on a new disk: the offline voice makes it now, well under a second.
@@ -221,7 +251,7 @@ class Airer:
             ready.append((item, audio))
         return ready, notes
 
-    def _station_lines(self, notes: list[str]) -> tuple[CachedRender, CachedRender] | None:
+    def station_lines(self, notes: list[str]) -> tuple[CachedRender, CachedRender] | None:
         lines = self.voicing.station_lines(render_missing=False)
         if lines is not None:
             return lines
@@ -233,90 +263,38 @@ class Airer:
         notes.append("station ident was missing from the cache and was made at air time")
         return lines
 
-    def _air(self, request: AiringRequest, start_at: datetime | None) -> AiringRecord | None:
+    def _air(self, request: AiringRequest, start_at: datetime | None, relay: RelayPlan | None) -> AiringRecord | None:
         # Busy from the moment the line is taken: an interrupt during assembly or the
         # pre-roll wait must cancel this airing, not be lost and leave an emergency queued behind it.
         with self._state:
-            self._on_air, self._interrupt_reason = request, None
+            self._on_air, self._interrupt_reason, self._cut_for_emergency = request, None, False
         try:
-            return self._build_and_play(request, start_at)
+            if relay is not None:
+                from broadcaster.onair.relaying import play_relay
+
+                return play_relay(self, request, relay)
+            from broadcaster.onair.bulletins import play_bulletin
+
+            return play_bulletin(self, request, start_at)
         finally:
             with self._state:
                 self._on_air = None
 
-    def _build_and_play(self, request: AiringRequest, start_at: datetime | None) -> AiringRecord | None:
-        ready, notes = self._gather(request)
-        if not ready:
-            reason = "; ".join(notes) or "no news item was waiting for this slot"
-            return self.record_without_sound(request, "empty", reason)
-        lines = self._station_lines(notes)
-        try:
-            # Played from the rendered parts: nothing is written at air time, so a full disk cannot stop it.
-            parts = self.voicing.bulletin_parts([s for _, s in ready], lines)
-            name = f"{self.station.local(request.scheduled_at):%Y%m%dT%H%M%S}_{_safe_name(request.slot)}"
-            stream = BulletinStream.from_parts(
-                parts, self.station.config.mastering.pause_ms, self.voicing.mastering.sample_rate, name
-            )
-        except BroadcasterError as exc:
-            return self.record_without_sound(request, "failed", f"the bulletin could not be built: {exc}")
-        return self._play(request, stream, cue_items(ready, stream.cue_sheet()), notes, start_at)
-
-    def _interrupted(self) -> str | None:
+    def interrupted(self) -> str | None:
         with self._state:
             return self._interrupt_reason
 
-    def _wait_until(self, moment: datetime) -> bool:
+    def wait_until(self, moment: datetime) -> bool:
         """Sleep on the station clock until `moment`; False as soon as an interrupt comes."""
         clock = self.station.clock
-        while self._interrupted() is None:
+        while self.interrupted() is None:
             remaining = (moment - clock.now()).total_seconds()
             if remaining <= 0:
                 return True
             clock.sleep(min(remaining, WAIT_SLICE_S))
         return False
 
-    def _play(
-        self,
-        request: AiringRequest,
-        stream: BulletinStream,
-        cue: list[dict[str, Any]],
-        notes: list[str],
-        start_at: datetime | None,
-    ) -> AiringRecord | None:
-        clock = self.station.clock
-        begin = start_at or clock.now()
-        try:
-            # Pre-roll: open the sound device now, not on the second the bulletin is due.
-            self.output.prepare(stream)
-        except BroadcasterError as exc:
-            log.warning("output not ready ahead of air time (%s); trying again at air time", exc)
-        if not self._wait_until(begin - timedelta(seconds=self.amplifier.warmup_s)):
-            raise Preempted(self._interrupted() or "interrupted")
-        on_air_id = self._open_journal(request, cue)
-        try:
-            self.amplifier.switch_on()
-        except AmplifierError as exc:
-            return self._close(request, on_air_id, None, [], "failed", f"the amplifier did not switch on: {exc}", notes)
-        progress = Progress(self.station, on_air_id)
-        try:
-            result = self._sound(stream, begin if start_at is not None else clock.now(), progress)
-        except BroadcasterError as exc:
-            return self._close(request, on_air_id, None, [], "failed", f"the output failed: {exc}", notes)
-        finally:
-            progress.stop()
-            self._switch_off()
-        with self._state:
-            cut_by = self._interrupt_reason
-        status = "completed" if result.completed else "interrupted"
-        reason = (
-            None
-            if result.completed
-            else f"cut short after {result.played_seconds:.1f} s: {cut_by or 'playback stopped'}"
-        )
-        items, cut_notes = played_items(cue, stream, result.played_seconds)
-        return self._close(request, on_air_id, result, items, status, reason, notes + stream.problems + cut_notes)
-
-    def _open_journal(self, request: AiringRequest, cue: list[dict[str, Any]]) -> int | None:
+    def open_journal(self, request: AiringRequest, cue: list[dict[str, Any]]) -> int | None:
         """The on-air entry, committed before the first sound, so a crash mid-airing is found at the next start."""
         try:
             with self.station.db.session() as session:
@@ -328,7 +306,7 @@ class Airer:
                     started_at=None,
                     progress_at=None,
                     output=self.output.name,
-                    device=self._device(),
+                    device=self.device(),
                     amplifier=self.amplifier.state,
                     audio_sha256=None,
                     exemption=request.exemption,
@@ -339,7 +317,8 @@ class Airer:
             log.error("on-air entry not written (%s); airing anyway", exc)
             return None
 
-    def _sound(self, stream: BulletinStream, begin: datetime, progress: Progress) -> PlaybackResult:
+    def sound(self, stream: BulletinStream, begin: datetime, progress: Progress) -> PlaybackResult:
+        """Play `stream` on the output from `begin`; cut_items() reaches it while it plays."""
         self.output.prepare(stream)
         with self._state:
             # prepare() starts a new airing on the output, forgetting a stop() that came before it
@@ -352,25 +331,24 @@ class Airer:
             with self._state:
                 self._stream = None
 
-    def _switch_off(self) -> None:
+    def switch_off(self) -> None:
         try:
             self.amplifier.switch_off()
         except AmplifierError as exc:
             log.error("amplifier did not switch off: %s", exc)
 
-    def _close(
+    def close(
         self,
         request: AiringRequest,
         on_air_id: int | None,
-        result: PlaybackResult | None,
+        result: PlaybackResult | RelayResult | None,
         items: list[AiredItem],
         status: str,
         reason: str | None,
-        notes: list[str],
+        relay: dict[str, Any] | None = None,
     ) -> AiringRecord | None:
+        """The airing's record, closing its on-air entry; the items heard to the end are counted."""
         played = result.played_seconds if result else 0.0
-        full = [i.item_id for i in items if i.completed]
-        reason_text = "; ".join([r for r in [reason, *notes] if r]) or None
         draft = AiringDraft(
             slot=request.slot,
             kind=request.kind,
@@ -379,14 +357,17 @@ class Airer:
             ended_at=result.ended_at if result else None,
             duration_seconds=played,
             status=status,
-            reason=reason_text,
+            reason=reason,
             output=self.output.name,
-            device=self._device(),
+            device=self.device(),
             amplifier=self.amplifier.state,
             audio_sha256=result.sha256 if result else None,
             exemption=request.exemption,
             items=tuple(items),
+            relay=relay,
         )
-        record = self._log(draft, on_air_id, full)
+        # a relay counted as news of its topic is not a news item of the queue
+        counted = [i.item_id for i in items if i.completed and i.kind != "relay"]
+        record = self._log(draft, on_air_id, counted)
         log.info("%s %s: %s, %.1f s, %d item(s)", request.kind, request.slot, status, played, len(items))
         return record

@@ -10,25 +10,32 @@ these duties to APScheduler, so they can be run in tests one by one on a fake cl
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from broadcaster.airlog import AiringDraft
+from broadcaster.config import Config, SlotConfig
 from broadcaster.decisions import catch_up, emergencies_due
 from broadcaster.errors import BroadcasterError
 from broadcaster.model import Priority
 from broadcaster.onair.airer import Airer, AiringRequest, Preempted
 from broadcaster.onair.journal import aired_items
-from broadcaster.planning import Occurrence, Overdue, overdue_decision
+from broadcaster.planning import Occurrence, Overdue, Plan, WaitReason, overdue_decision
 from broadcaster.service.context import Station
 from broadcaster.service.programme import CLOCK_SLOT, EMERGENCY_SLOT, OUTAGE_SLOT, Programme
-from broadcaster.service.voicing import Voicing
+from broadcaster.service.voicing import Voicing, render_ahead
 from broadcaster.sound.amplifier import Amplifier
 from broadcaster.sound.outputs import Output
 from broadcaster.store import airings as log_store
 from broadcaster.store import news as news_store
 from broadcaster.store import state
+
+if TYPE_CHECKING:
+    from broadcaster.onair.relaying import RelayPlan
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +54,7 @@ class OnAirDuty:
         # emergencies sent to air and not yet ended: a second request for one must not restart it
         self._emergencies_waiting: set[int] = set()
         self._emergency_lock = threading.Lock()
+        self.render_in_child = False  # the service daemon renders ahead in a child process (see render_ahead)
 
     @property
     def grace(self) -> timedelta:
@@ -158,24 +166,36 @@ class OnAirDuty:
             log.error("heartbeat not written (%s); airing goes on", exc)
 
     def render_ahead(self) -> None:
-        """Speech for every item that may air within [speech] render_ahead_hours, rendered now.
+        """Speech for what may air soon, made now; at air time only what is missing is made (offline).
 
-        Cached, so cheap when nothing changed; at air time nothing is synthesized.
-        """
-        try:
-            self.voicing.station_lines()
-        except BroadcasterError as exc:
-            log.error("station ident could not be rendered: %s", exc)
-        horizon = self.station.now() + timedelta(hours=self.station.config.speech.render_ahead_hours)
-        last_day = self.station.local(horizon).date()
-        soon = [i for i in self.programme.live_items() if i.valid_from is None or i.valid_from <= last_day]
+        In the service daemon this runs as a child process (`broadcaster render --ahead`): synthesis
+        and mastering load libraries that would otherwise stay in the idle daemon's memory."""
         now = self.station.now()
         retry = self._last_fallback_retry is None or now - self._last_fallback_retry >= FALLBACK_RETRY_EVERY
         if retry:
             self._last_fallback_retry = now
-        _, problems = self.voicing.prepare_all(soon, retry_fallback=retry)
-        for problem in problems:
+        if self.render_in_child:
+            self._render_in_child(retry)
+            return
+        for problem in render_ahead(self.voicing, self.programme.live_items(), retry):
             log.error("%s", problem)
+
+    def _render_in_child(self, retry: bool) -> None:
+        command = [sys.executable, "-m", "broadcaster", "--config", str(self.station.config.path), "render", "--ahead"]
+        try:
+            done = subprocess.run(
+                [*command, *(["--retry-fallback"] if retry else [])],
+                capture_output=True,
+                text=True,
+                timeout=3600,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            log.error("rendering ahead failed to run (%s); speech missing at air time is made then", exc)
+            return
+        for line in (done.stderr or "").splitlines():
+            if line.startswith(("Error:", "Warning:")):
+                log.error("render ahead: %s", line)
 
     # ------------------------------------------------------------ slots
 
@@ -202,18 +222,74 @@ class OnAirDuty:
                 f"{self.grace_text()} grace period (another airing was still on air, or the station stalled)",
             )
             return True
+        slot = self.slot_config(occurrence.slot.name)
+        try:
+            if slot is not None and slot.is_relay:
+                return self._air_relay(occurrence, slot, self.plan(occurrence))
+            start_at = max(occurrence.at, self.station.now())
+            self.airer.air(lambda: self.programme.request(self.plan(occurrence)), start_at=start_at)
+        except Preempted as exc:
+            log.warning("%s was called off before it began (%s); it airs after", occurrence.key, exc)
+            return False
+        return True
+
+    def plan(self, occurrence: Occurrence) -> Plan:
+        """What the slot carries now. Airings a full disk kept out of the log count; an item that would
+        air but has no speech yet (just queued, or the cache lost) gets it now from the offline voice."""
         pending = self.airer.records.pending_airings()
         items = [
             replace(item, airings_done=item.airings_done + pending[item.id]) if pending[item.id] else item
             for item in self.programme.live_items()
         ]
         plan = self.programme.plan(occurrence, items)
+        silent = {item_id for item_id, reason in plan.waiting if reason is WaitReason.NO_SPEECH}
+        if not silent:
+            return plan
+        for item in items:
+            if item.id in silent:
+                try:
+                    self.voicing.prepare(item, offline_only=True)
+                except BroadcasterError as exc:
+                    log.error("speech for item %s could not be made for %s: %s", item.id, occurrence.key, exc)
+        return self.programme.plan(occurrence, items)
+
+    def slot_config(self, name: str) -> SlotConfig | None:
+        return next((s for s in self.station.config.slots if s.name == name), None)
+
+    def _air_relay(self, occurrence: Occurrence, slot: SlotConfig, plan: Plan) -> bool:
+        """Relay the slot's stream to its end; the station's own bulletin is the fallback. False when an
+        emergency cut it with time left: the daemon resumes the relay after the emergency."""
+        now = self.station.now()
+        end_at = occurrence.at + timedelta(minutes=slot.max_minutes)
+        if now >= end_at - timedelta(seconds=5):
+            return True  # nothing left of the slot to relay
+        relay = relay_plan(self.station.config, slot, max(occurrence.at, now), end_at, plan)
+        request = AiringRequest(kind="relay", slot=slot.name, scheduled_at=occurrence.at, items=())
+        record = self.airer.air(request, relay=relay)
+        cut = record is not None and record.status == "interrupted" and self.airer.cut_for_emergency()
+        return not (cut and end_at - self.station.now() > timedelta(seconds=10))
+
+    def resume_relay(self, occurrence: Occurrence) -> bool:
+        """The rest of a relay an emergency cut (a second record for the same slot says so)."""
+        slot = self.slot_config(occurrence.slot.name)
+        if slot is None or not slot.is_relay:
+            return True
         try:
-            self.airer.air(self.programme.request(plan), start_at=max(occurrence.at, self.station.now()))
-        except Preempted as exc:
-            log.warning("%s was called off before it began (%s); it airs after", occurrence.key, exc)
+            return self._air_relay(occurrence, slot, self.plan(occurrence))
+        except Preempted:
             return False
-        return True
+
+    def probe_relay(self, occurrence: Occurrence) -> None:
+        """Before a relay slot: is the stream there? A warning now, so the technician can act before air time
+        (the relay itself switches to the fallback whatever this finds)."""
+        from broadcaster.relay import probe_stream
+
+        slot = self.slot_config(occurrence.slot.name)
+        if slot is None or not slot.relay_url:
+            return
+        found = probe_stream(slot.relay_url, timeout=15.0)
+        if not found.ok:
+            log.warning("the relay stream of %s (%s) is not airable now: %s", slot.name, slot.relay_url, found.why)
 
     def record_failure(self, request: AiringRequest, exc: Exception) -> None:
         with self.station.db.session() as session:
@@ -292,6 +368,26 @@ class OnAirDuty:
             self.airer.announce_emergency(f"emergency item {item_id} waits for another emergency", cut=False)
             return False
         return True
+
+
+def relay_plan(config: Config, slot: SlotConfig, start_at: datetime, end_at: datetime, plan: Plan) -> RelayPlan:
+    from broadcaster.onair.relaying import RelayPlan
+    from broadcaster.relay import RelaySettings, Thresholds
+
+    r = config.relay
+    thresholds = Thresholds(
+        silence_dbfs=r.silence_dbfs, silence_s=r.silence_seconds, stall_s=r.stall_seconds, recover_s=r.recover_seconds
+    )
+    return RelayPlan(
+        url=slot.relay_url,
+        name=slot.relay_name or slot.name,
+        start_at=start_at,
+        end_at=end_at,
+        settings=RelaySettings(thresholds=thresholds, preroll_s=r.preroll_seconds),
+        notice_text=r.notice,
+        fallback_items=tuple(p.item for p in plan.items),
+        topic=slot.relay_topic or None,
+    )
 
 
 def slot_request(occurrence: Occurrence) -> AiringRequest:

@@ -85,6 +85,10 @@ class Station:
             # a heartbeat before this is a wrong clock, not years of missed slots
             if state.get_time(session, state.CREATED) is None:
                 state.set_time(session, state.CREATED, state.station_created(session) or self.now())
+        # the key the station signs its evidence with, for the district hub (readable by the station's user only)
+        from broadcaster.hublink.settings import ensure_station_key
+
+        ensure_station_key(self.config)
         return result
 
     def ready(self) -> None:

@@ -21,6 +21,7 @@ from broadcaster.i18n import _, language, ngettext
 from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
 from broadcaster.reports.daybook import Daybook, SumRow
 from broadcaster.reports.figures import ReportHeader
+from broadcaster.reports.formats import NEEDS_RECORDS
 from broadcaster.reports.periods import check_reach
 from broadcaster.reports.reasons_vi import problem_vi
 from broadcaster.reports.verification import (
@@ -42,13 +43,11 @@ from broadcaster.verify_process import ChainJob
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("text", "csv", "json", "docx", "png")
 # `log verify` on two cores: a child checks this share of the chain while this process sums the
 # figures and checks the rest (the two take about as long: bench/bench_verify.py). Below
 # MIN_SPLIT airings a second process is not worth starting.
 CHILD_SHARE = 0.88
 MIN_SPLIT = 5000
-NEEDS_RECORDS = ("csv",)  # formats that list every airing, not only the figures
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ def run_daemon(station: Station, run_for: float | None, on_started: Callable[[st
 
     output, amplifier = make_equipment(station)
     daemon = Daemon(station, output, amplifier, equipment=make_equipment)
+    daemon.duty.render_in_child = True  # keeps synthesis libraries out of the long-running process
     daemon.run(run_for=run_for, on_started=lambda: on_started(output.name))
 
 

@@ -110,6 +110,12 @@ class NewsDesk(Drafter):
         with self.station.db.session() as session:
             return news_store.to_item(news_store.get_row(session, item_id))
 
+    def live_items(self) -> list[NewsItem]:
+        """Items that may still air (not cancelled, airings still wanted)."""
+        self.station.ready()
+        with self.station.db.session() as session:
+            return [news_store.to_item(r) for r in news_store.live_rows(session)]
+
     def list_items(self, status: str = "all", topic: str | None = None, priority: str | None = None) -> list[NewsItem]:
         self.station.ready()
         if topic:

@@ -16,6 +16,7 @@ import logging
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -380,3 +381,20 @@ def _copy_wav(source: Path, out_path: Path) -> None:
         raise SpeechError(
             f"Cannot write {out_path}: {exc.strerror}.", "Check the folder exists and is writable."
         ) from exc
+
+
+def render_ahead(voicing: Voicing, items: Iterable[NewsItem], retry_fallback: bool) -> list[str]:
+    """Speech for the station's lines, the relay notice and every item that may air within
+    [speech] render_ahead_hours, made now (cached: cheap when nothing changed). Returns the problems."""
+    station = voicing.station
+    problems: list[str] = []
+    try:
+        voicing.station_lines()
+        if any(slot.is_relay for slot in station.config.slots):
+            voicing.render_text(station.config.relay.notice)  # spoken while a relay is down
+    except BroadcasterError as exc:
+        problems.append(f"station ident or relay notice could not be rendered: {exc}")
+    horizon = station.now() + timedelta(hours=station.config.speech.render_ahead_hours)
+    last_day = station.local(horizon).date()
+    soon = [i for i in items if i.valid_from is None or i.valid_from <= last_day]
+    return problems + voicing.prepare_all(soon, retry_fallback=retry_fallback)[1]

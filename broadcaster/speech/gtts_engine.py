@@ -18,10 +18,12 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-
-import requests
+from typing import TYPE_CHECKING
 
 from broadcaster.errors import SpeechError
+
+if TYPE_CHECKING:
+    import requests
 from broadcaster.speech.engine import atomic_output, nfc
 
 log = logging.getLogger(__name__)
@@ -119,6 +121,8 @@ class GttsEngine:
         text = nfc(text).strip()
         if not text:
             raise SpeechError("There is no text to speak.", "Give the news item some text.")
+        import requests  # here: the daemon and the CLI load it only when Google's voice is used
+
         with atomic_output(out_path) as tmp, requests.Session() as session, tmp.open("wb") as fp:
             for piece in split_for_gtts(text):
                 try:
@@ -154,6 +158,8 @@ class GttsEngine:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send_once(self, session: requests.Session, prepared: requests.PreparedRequest) -> bytes:
+        import requests
+
         assert prepared.url is not None
         env = session.merge_environment_settings(prepared.url, {}, None, None, None)
         verify = env.get("verify")
@@ -201,6 +207,8 @@ def _retry_after(value: str | None) -> float | None:
 
 def check_gtts_reachable(tld: str = "com", timeout_s: float = 5.0) -> str | None:
     """None when Google's speech endpoint answers, otherwise why not (for `broadcaster doctor`)."""
+    import requests
+
     url = f"https://translate.google.{tld}/"
     try:
         reply = requests.head(url, timeout=timeout_s, allow_redirects=True)

@@ -18,7 +18,16 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from broadcaster.airlog import GENESIS, AiredItem, AiringDraft, AiringRecord, ChainHead, VerifyResult, seal
+from broadcaster.airlog import (
+    GENESIS,
+    AiredItem,
+    AiringDraft,
+    AiringRecord,
+    ChainHead,
+    VerifyResult,
+    dump_canonical,
+    seal,
+)
 from broadcaster.airlog_verify import AIRING_COLUMNS, ITEM_COLUMNS, ChainScan, RawAiring, RawItem
 from broadcaster.errors import NotFoundError
 from broadcaster.store import summary
@@ -66,11 +75,18 @@ def to_record(row: AiringRow) -> AiringRecord:
                 approved_by=i.approved_by,
                 approved_at=i.approved_at,
                 completed=i.completed,
+                kind=i.kind,
+                language=i.language,
+                source_id=i.source_id,
+                original_sha256=i.original_sha256,
+                audio_sha256=i.audio_sha256,
             )
             for i in row.items
         ),
         prev_hash=row.prev_hash,
         hash=row.hash,
+        relay=json.loads(row.relay_json) if row.relay_json is not None else None,
+        version=row.canonical_version,
     )
 
 
@@ -115,6 +131,8 @@ def append(
             exemption=record.exemption,
             prev_hash=record.prev_hash,
             hash=record.hash,
+            canonical_version=record.version,
+            relay_json=None if record.relay is None else dump_canonical(dict(record.relay)).decode("utf-8"),
         )
     )
     session.flush()
@@ -133,6 +151,11 @@ def append(
             approved_by=i.approved_by,
             approved_at=i.approved_at,
             completed=i.completed,
+            kind=i.kind,
+            language=i.language,
+            source_id=i.source_id,
+            original_sha256=i.original_sha256,
+            audio_sha256=i.audio_sha256,
         )
         for n, i in enumerate(record.items)
     )
@@ -316,7 +339,7 @@ def count(session: Session) -> int:
 def has_record(session: Session, slot: str, scheduled_at: datetime) -> bool:
     found = session.scalar(
         select(AiringRow.seq)
-        .where(AiringRow.slot == slot, AiringRow.scheduled_at == scheduled_at, AiringRow.kind == "slot")
+        .where(AiringRow.slot == slot, AiringRow.scheduled_at == scheduled_at, AiringRow.kind.in_(("slot", "relay")))
         .limit(1)
     )
     return found is not None
@@ -325,7 +348,9 @@ def has_record(session: Session, slot: str, scheduled_at: datetime) -> bool:
 def slot_keys_since(session: Session, since: datetime) -> set[tuple[str, datetime]]:
     """(slot, scheduled time) of the slot records scheduled after `since`."""
     rows = session.execute(
-        select(AiringRow.slot, AiringRow.scheduled_at).where(AiringRow.kind == "slot", AiringRow.scheduled_at > since)
+        select(AiringRow.slot, AiringRow.scheduled_at).where(
+            AiringRow.kind.in_(("slot", "relay")), AiringRow.scheduled_at > since
+        )
     )
     return {(slot, at) for slot, at in rows}
 

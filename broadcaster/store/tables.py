@@ -70,6 +70,12 @@ class NewsItemRow(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source_note: Mapped[str | None] = mapped_column(String(500))
     source_id: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)  # district bulletin id (0008)
+    # what the item sounds like (0009): spoken text, or a recording kept in [recordings] folder
+    kind: Mapped[str] = mapped_column(String(16), default="speech", server_default="speech")
+    language: Mapped[str] = mapped_column(String(8), default="vie", server_default="vie")
+    recording_sha256: Mapped[str | None] = mapped_column(String(64))  # the original file, byte for byte
+    recording_name: Mapped[str | None] = mapped_column(String(255))  # as received, for the evidence
+    recording_seconds: Mapped[float | None] = mapped_column(Float)  # mastered, silence trimmed
 
     renderings: Mapped[list[RenderingRow]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="RenderingRow.id"
@@ -130,6 +136,9 @@ class AiringRow(Base):
     exemption: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # the canonical form the record was sealed in (1: before recordings, relays and district bulletins)
+    canonical_version: Mapped[int] = mapped_column(Integer, default=2, server_default="1")
+    relay_json: Mapped[str | None] = mapped_column(Text)  # canonical JSON of the relay block (version 2)
 
     items: Mapped[list[AiredItemRow]] = relationship(
         back_populates="airing", order_by="AiredItemRow.position", lazy="selectin"
@@ -159,6 +168,12 @@ class AiredItemRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(200))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed: Mapped[bool] = mapped_column(Boolean)
+    # canonical version 2
+    kind: Mapped[str] = mapped_column(String(16), default="speech", server_default="speech")
+    language: Mapped[str] = mapped_column(String(8), default="vie", server_default="vie")
+    source_id: Mapped[str | None] = mapped_column(String(64))
+    original_sha256: Mapped[str | None] = mapped_column(String(64))
+    audio_sha256: Mapped[str | None] = mapped_column(String(64))
 
     airing: Mapped[AiringRow] = relationship(back_populates="items")
 

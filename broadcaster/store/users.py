@@ -1,14 +1,23 @@
-"""Queries on users, login throttling and who queued an item. Rules live in web/accounts.py."""
+"""Queries on users, login throttling and who queued an item. Rules live in web/accounts.py.
+
+`UserQueries` runs on the tables it is given: the station's (`STATION`) or the district hub's
+(hub/users.py), which have the same columns (store/account_tables.py).
+"""
 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from broadcaster.store.account_tables import LoginFailureColumns, LoginLockColumns, UserColumns
 from broadcaster.store.tables_web import ItemAuthorRow, LoginFailureRow, LoginLockRow, UserRow
+
+U = TypeVar("U", bound=UserColumns)
 
 
 def login_key(username: str) -> str:
@@ -16,79 +25,77 @@ def login_key(username: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", username.strip()).casefold())
 
 
-def by_name(session: Session, username: str) -> UserRow | None:
-    return session.scalar(select(UserRow).where(UserRow.login_key == login_key(username)))
+@dataclass(frozen=True)
+class UserQueries(Generic[U]):
+    """The queries on one schema's users, wrong passwords and login locks."""
+
+    user: type[U]
+    failure: type[LoginFailureColumns]
+    lock_row: type[LoginLockColumns]
+
+    def new_user(self, **values: Any) -> U:
+        return self.user(**values)
+
+    def by_name(self, session: Session, username: str) -> U | None:
+        return session.scalar(select(self.user).where(self.user.login_key == login_key(username)))
+
+    def by_id(self, session: Session, user_id: int) -> U | None:
+        return session.get(self.user, user_id)
+
+    def by_token_hash(self, session: Session, token_hash: str) -> U | None:
+        return session.scalar(select(self.user).where(self.user.token_hash == token_hash))
+
+    def all_users(self, session: Session) -> list[U]:
+        return list(session.scalars(select(self.user).order_by(self.user.login_key)))
+
+    def count_active(self, session: Session, role: str | None = None) -> int:
+        query = select(func.count()).select_from(self.user).where(self.user.active.is_(True))
+        if role is not None:
+            query = query.where(self.user.role == role)
+        return int(session.scalar(query) or 0)
+
+    # ------------------------------------------------------------ throttling
+
+    def add_failure(self, session: Session, key: str, at: datetime, address: str | None) -> None:
+        session.add(self.failure(login_key=key, at=at, address=(address or "")[:100] or None))
+        session.flush()
+
+    def failures_since(self, session: Session, key: str, since: datetime) -> int:
+        row = self.failure
+        query = select(func.count()).select_from(row).where(row.login_key == key, row.at > since)
+        return int(session.scalar(query) or 0)
+
+    def clear_failures(self, session: Session, key: str) -> None:
+        session.execute(delete(self.failure).where(self.failure.login_key == key))
+
+    def forget_failures_before(self, session: Session, before: datetime) -> None:
+        """Old failures no longer count for anything; keep the table small."""
+        session.execute(delete(self.failure).where(self.failure.at < before))
+
+    def lock(self, session: Session, key: str) -> LoginLockColumns | None:
+        return session.get(self.lock_row, key)
+
+    def set_lock(self, session: Session, key: str, at: datetime, until: datetime) -> None:
+        row = session.get(self.lock_row, key)
+        if row is None:
+            session.add(self.lock_row(login_key=key, locked_at=at, locked_until=until))
+        else:
+            row.locked_at, row.locked_until = at, until
+        session.flush()
+
+    def locks_in_force(self, session: Session, now: datetime) -> dict[str, datetime]:
+        """login_key -> until when, for the names locked now."""
+        rows = session.scalars(select(self.lock_row).where(self.lock_row.locked_until > now))
+        return {row.login_key: row.locked_until for row in rows}
+
+    def clear_lock(self, session: Session, key: str) -> None:
+        session.execute(delete(self.lock_row).where(self.lock_row.login_key == key))
 
 
-def by_id(session: Session, user_id: int) -> UserRow | None:
-    return session.get(UserRow, user_id)
+STATION: UserQueries[UserRow] = UserQueries(UserRow, LoginFailureRow, LoginLockRow)
 
 
-def by_token_hash(session: Session, token_hash: str) -> UserRow | None:
-    return session.scalar(select(UserRow).where(UserRow.token_hash == token_hash))
-
-
-def all_users(session: Session) -> list[UserRow]:
-    return list(session.scalars(select(UserRow).order_by(UserRow.login_key)))
-
-
-def count_active(session: Session, role: str | None = None) -> int:
-    query = select(func.count()).select_from(UserRow).where(UserRow.active.is_(True))
-    if role is not None:
-        query = query.where(UserRow.role == role)
-    return int(session.scalar(query) or 0)
-
-
-# ------------------------------------------------------------ throttling
-
-
-def add_failure(session: Session, key: str, at: datetime, address: str | None) -> None:
-    session.add(LoginFailureRow(login_key=key, at=at, address=(address or "")[:100] or None))
-    session.flush()
-
-
-def failures_since(session: Session, key: str, since: datetime) -> int:
-    query = (
-        select(func.count())
-        .select_from(LoginFailureRow)
-        .where(LoginFailureRow.login_key == key, LoginFailureRow.at > since)
-    )
-    return int(session.scalar(query) or 0)
-
-
-def clear_failures(session: Session, key: str) -> None:
-    session.execute(delete(LoginFailureRow).where(LoginFailureRow.login_key == key))
-
-
-def forget_failures_before(session: Session, before: datetime) -> None:
-    """Old failures no longer count for anything; keep the table small."""
-    session.execute(delete(LoginFailureRow).where(LoginFailureRow.at < before))
-
-
-def lock(session: Session, key: str) -> LoginLockRow | None:
-    return session.get(LoginLockRow, key)
-
-
-def set_lock(session: Session, key: str, at: datetime, until: datetime) -> None:
-    row = session.get(LoginLockRow, key)
-    if row is None:
-        session.add(LoginLockRow(login_key=key, locked_at=at, locked_until=until))
-    else:
-        row.locked_at, row.locked_until = at, until
-    session.flush()
-
-
-def locks_in_force(session: Session, now: datetime) -> dict[str, datetime]:
-    """login_key -> until when, for the names locked now."""
-    rows = session.scalars(select(LoginLockRow).where(LoginLockRow.locked_until > now))
-    return {row.login_key: row.locked_until for row in rows}
-
-
-def clear_lock(session: Session, key: str) -> None:
-    session.execute(delete(LoginLockRow).where(LoginLockRow.login_key == key))
-
-
-# ------------------------------------------------------------ authors
+# ------------------------------------------------------------ authors (the station's news items)
 
 
 def record_author(session: Session, item_id: int, username: str, at: datetime) -> None:

@@ -1,226 +1,118 @@
 """Users of the console: adding them, their passwords and tokens, and logging in with throttling.
 
 The command line (`broadcaster users ...`) and the console's pages call these same functions;
-every change is written to the audit trail in the same transaction.
+every change is written to the audit trail in the same transaction. The district hub's users
+(`broadcaster hub users ...`, the hub's pages) are the same code on the hub's own tables, audit
+trail and roles: an `Accounts` is given its `UserDirectory`.
 
-Passwords are hashed with argon2id. The cost is OWASP's recommendation for argon2id
-(19 MiB, 2 passes, 1 lane): about 30 ms on a station PC and light on memory, which the
-console's 100 MB budget needs; hashes carry their parameters, so raising them later
-re-hashes each password at its next login.
+The values and rules (UserInfo, the errors, password checks, hashing) are in account_rules.py.
 """
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import logging
 import secrets
 import unicodedata
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
 from broadcaster.clock import Clock, SystemClock
-from broadcaster.errors import BroadcasterError, InputError, NotFoundError
+from broadcaster.errors import InputError, NotFoundError
 from broadcaster.i18n import _
-from broadcaster.store import audit
-from broadcaster.store import users as store
-from broadcaster.store.db import Database
-from broadcaster.store.tables_web import UserRow
-from broadcaster.web.permissions import ROLES, role_label
+from broadcaster.store.account_tables import UserColumns
+from broadcaster.store.users import login_key
+from broadcaster.web.account_rules import (
+    CONSOLE_USERS,
+    FAILURE_WINDOW,
+    HASHER,
+    LOCK_FOR,
+    MAX_FAILURES,
+    TOKEN_PREFIX,
+    USERNAME_MAX,
+    LoginRefused,
+    LoginThrottled,
+    NotAllowed,
+    Sessions,
+    UserDirectory,
+    UserExists,
+    UserInfo,
+    check_password,
+    check_role,
+    check_username,
+    cli_actor,
+    dummy_hash,
+    one_time_password,
+    token_hash,
+    user_info,
+)
+from broadcaster.web.account_rules import verify_password as _verify
+
+__all__ = [
+    "FAILURE_WINDOW",
+    "HASHER",
+    "LOCK_FOR",
+    "MAX_FAILURES",
+    "Accounts",
+    "LoginRefused",
+    "LoginThrottled",
+    "NotAllowed",
+    "UserDirectory",
+    "UserExists",
+    "UserInfo",
+    "check_password",
+    "check_role",
+    "check_username",
+    "cli_actor",
+]
 
 log = logging.getLogger(__name__)
 
-HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-PASSWORD_MIN = 8
-PASSWORD_MAX = 256
-USERNAME_MAX = 64
-MAX_FAILURES = 10  # wrong passwords for one login name ...
-FAILURE_WINDOW = timedelta(minutes=15)  # ... within this long lock it ...
-LOCK_FOR = timedelta(minutes=15)  # ... for this long
-TOKEN_PREFIX = "bct_"  # noqa: S105 (a prefix that marks broadcaster API tokens, not a secret)
-_ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud over the phone
-
-
-class LoginRefused(BroadcasterError):
-    """Wrong user name or password (or a disabled account)."""
-
-    http_status = 401
-
-
-class LoginThrottled(BroadcasterError):
-    """Too many wrong passwords: the login name is locked for a while."""
-
-    http_status = 429
-
-    def __init__(self, message: str, hint: str | None, until: datetime) -> None:
-        super().__init__(message, hint)
-        self.until = until
-
-
-class UserExists(InputError):
-    http_status = 409
-
-
-class NotAllowed(BroadcasterError):
-    http_status = 403
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    id: int
-    username: str
-    full_name: str
-    role: str
-    active: bool
-    must_change_password: bool
-    has_token: bool
-    session_epoch: int
-    created_at: datetime
-    last_login_at: datetime | None
-    locked_until: datetime | None = None  # logging in is paused after too many wrong passwords
-
-    @property
-    def role_label(self) -> str:
-        return role_label(self.role)
-
-    @property
-    def display_name(self) -> str:
-        return self.full_name or self.username
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "username": self.username,
-            "full_name": self.full_name,
-            "role": self.role,
-            "active": self.active,
-            "must_change_password": self.must_change_password,
-            "has_token": self.has_token,
-            "created_at": self.created_at.isoformat(),
-            "last_login_at": self.last_login_at.isoformat() if self.last_login_at else None,
-            "locked_until": self.locked_until.isoformat() if self.locked_until else None,
-        }
-
-
-def _info(row: UserRow, locked_until: datetime | None = None) -> UserInfo:
-    return UserInfo(
-        id=row.id,
-        username=row.username,
-        full_name=row.full_name,
-        role=row.role,
-        active=row.active,
-        must_change_password=row.must_change_password,
-        has_token=row.token_hash is not None,
-        session_epoch=row.session_epoch,
-        created_at=row.created_at,
-        last_login_at=row.last_login_at,
-        locked_until=locked_until,
-    )
-
-
-def cli_actor() -> str:
-    """How the command line appears in the audit trail: cli:<system user>."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
-
-
-def one_time_password() -> str:
-    """12 letters and digits in three groups (about 58 bits), easy to read out: k7pm-3xqa-9fze."""
-    groups = ("".join(secrets.choice(_ONE_TIME_ALPHABET) for _ in range(4)) for _ in range(3))
-    return "-".join(groups)
-
-
-def token_hash(token: str) -> str:
-    # Tokens are 256 random bits: a plain SHA-256 is enough and lets a request find its user by index.
-    return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
-
-
-@cache
-def _dummy_hash() -> str:
-    return HASHER.hash(secrets.token_urlsafe(16))
-
-
-def check_username(username: str) -> str:
-    name = unicodedata.normalize("NFC", username).strip()
-    if not name:
-        raise InputError(_("The user name is empty."), _("Type a user name, e.g. vanhoa."))
-    if len(name) > USERNAME_MAX:
-        raise InputError(
-            _("The user name is longer than {n} characters.").format(n=USERNAME_MAX), _("Choose a shorter one.")
-        )
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
-        raise InputError(_("The user name contains invisible characters."), _("Type it again by hand."))
-    return name
-
-
-def check_password(password: str, username: str = "") -> str:
-    if len(password) < PASSWORD_MIN:
-        raise InputError(
-            _("The password is too short: it needs at least {n} characters.").format(n=PASSWORD_MIN),
-            _("Choose a longer password."),
-        )
-    if len(password) > PASSWORD_MAX:
-        raise InputError(
-            _("The password is longer than {n} characters.").format(n=PASSWORD_MAX), _("Choose a shorter one.")
-        )
-    if username and store.login_key(password) == store.login_key(username):
-        raise InputError(_("The password must not be the user name."), _("Choose another password."))
-    return password
-
-
-def check_role(role: str) -> str:
-    if role not in ROLES:
-        raise InputError(
-            _("Unknown role '{role}'.").format(role=role),
-            _("Use one of: {roles}.").format(roles=", ".join(ROLES)),
-        )
-    return role
-
 
 class Accounts:
-    """The users of one station."""
+    """The users of one station (or of the district hub, with the hub's `directory`)."""
 
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+    def __init__(self, db: Sessions, clock: Clock | None = None, directory: UserDirectory = CONSOLE_USERS) -> None:
         self.db = db
         self.clock = clock or SystemClock()
+        self.directory = directory
+        self.realm = directory.realm
+        self.users = directory.queries
+        self.audit = directory.audit
+
+    def _info(self, row: UserColumns, locked_until: datetime | None = None) -> UserInfo:
+        return user_info(row, self.realm, locked_until)
 
     # ------------------------------------------------------------ reading
 
     def list(self) -> list[UserInfo]:
         with self.db.session() as session:
-            locks = store.locks_in_force(session, self.clock.now())
-            return [_info(row, locks.get(row.login_key)) for row in store.all_users(session)]
+            locks = self.users.locks_in_force(session, self.clock.now())
+            return [self._info(row, locks.get(row.login_key)) for row in self.users.all_users(session)]
 
     def get(self, user_id: int) -> UserInfo:
         with self.db.session() as session:
-            return _info(self._row_by_id(session, user_id))
+            return self._info(self._row_by_id(session, user_id))
 
     def find(self, username: str) -> UserInfo:
         with self.db.session() as session:
-            return _info(self._row_by_name(session, username))
+            return self._info(self._row_by_name(session, username))
 
     def session_user(self, user_id: int, epoch: int) -> UserInfo | None:
         """The user a session cookie names, if still active and not logged out by a password change."""
         with self.db.session() as session:
-            row = store.by_id(session, user_id)
+            row = self.users.by_id(session, user_id)
             if row is None or not row.active or row.session_epoch != epoch:
                 return None
-            return _info(row)
+            return self._info(row)
 
     def by_token(self, token: str) -> UserInfo | None:
         if not token.startswith(TOKEN_PREFIX):
             return None
         with self.db.session() as session:
-            row = store.by_token_hash(session, token_hash(token))
-            return _info(row) if row is not None and row.active else None
+            row = self.users.by_token_hash(session, token_hash(token))
+            return self._info(row) if row is not None and row.active else None
 
     # ------------------------------------------------------------ changes
 
@@ -236,7 +128,7 @@ class Accounts:
     ) -> tuple[UserInfo, str | None]:
         """Add a user; without a password one is generated, returned once, and must be changed at first login."""
         name = check_username(username)
-        check_role(role)
+        check_role(role, self.realm)
         one_time = None
         if password is None:
             password = one_time = one_time_password()
@@ -246,13 +138,13 @@ class Accounts:
         now = self.clock.now()
         full_name = unicodedata.normalize("NFC", full_name).strip()[:200]
         with self.db.session() as session:
-            if store.by_name(session, name) is not None:
+            if self.users.by_name(session, name) is not None:
                 raise UserExists(
                     _("There is already a user named '{name}'.").format(name=name), _("Choose another user name.")
                 )
-            row = UserRow(
+            row = self.users.new_user(
                 username=name,
-                login_key=store.login_key(name),
+                login_key=login_key(name),
                 full_name=full_name,
                 role=role,
                 password_hash=hashed,
@@ -264,10 +156,10 @@ class Accounts:
             )
             session.add(row)
             session.flush()
-            audit.record(
+            self.audit.record(
                 session, actor, "user.add", f"user:{name}", {"role": role, "full_name": full_name}, address, at=now
             )
-            return _info(row), one_time
+            return self._info(row), one_time
 
     def set_password(
         self, user_id: int, password: str | None = None, *, actor: str, address: str | None = None
@@ -286,9 +178,9 @@ class Accounts:
             row.must_change_password = one_time is not None
             row.session_epoch += 1
             row.updated_at = now
-            store.clear_failures(session, row.login_key)
-            store.clear_lock(session, row.login_key)
-            audit.record(
+            self.users.clear_failures(session, row.login_key)
+            self.users.clear_lock(session, row.login_key)
+            self.audit.record(
                 session,
                 actor,
                 "user.password",
@@ -317,8 +209,10 @@ class Accounts:
             row.must_change_password = False
             row.session_epoch += 1
             row.updated_at = now
-            audit.record(session, row.username, "user.password", f"user:{row.username}", {"own": True}, address, at=now)
-            return _info(row)
+            self.audit.record(
+                session, row.username, "user.password", f"user:{row.username}", {"own": True}, address, at=now
+            )
+            return self._info(row)
 
     def set_active(self, user_id: int, active: bool, *, actor: str, address: str | None = None) -> UserInfo:
         """Disable (their sessions and token stop working at once) or enable a user."""
@@ -326,13 +220,13 @@ class Accounts:
         with self.db.session() as session:
             row = self._row_by_id(session, user_id)
             if row.active == active:
-                return _info(row)
+                return self._info(row)
             row.active = active
             row.session_epoch += 1
             row.updated_at = now
             action = "user.enable" if active else "user.disable"
-            audit.record(session, actor, action, f"user:{row.username}", None, address, at=now)
-            return _info(row)
+            self.audit.record(session, actor, action, f"user:{row.username}", None, address, at=now)
+            return self._info(row)
 
     def issue_token(self, user_id: int, *, actor: str, address: str | None = None) -> str:
         """A new API token for the user (replacing any earlier one); only its hash is stored."""
@@ -343,7 +237,7 @@ class Accounts:
             row.token_hash = token_hash(token)
             row.token_created_at = now
             row.updated_at = now
-            audit.record(session, actor, "user.token", f"user:{row.username}", {"issued": True}, address, at=now)
+            self.audit.record(session, actor, "user.token", f"user:{row.username}", {"issued": True}, address, at=now)
         return token
 
     def revoke_token(self, user_id: int, *, actor: str, address: str | None = None) -> None:
@@ -355,7 +249,7 @@ class Accounts:
             row.token_hash = None
             row.token_created_at = None
             row.updated_at = now
-            audit.record(session, actor, "user.token", f"user:{row.username}", {"issued": False}, address, at=now)
+            self.audit.record(session, actor, "user.token", f"user:{row.username}", {"issued": False}, address, at=now)
 
     # ------------------------------------------------------------ logging in
 
@@ -366,17 +260,17 @@ class Accounts:
         if not username.strip() or not password:
             raise InputError(_("Enter your user name and password."), None)
         typed = unicodedata.normalize("NFC", username).strip()[:USERNAME_MAX]
-        key = store.login_key(typed)
+        key = login_key(typed)
         now = self.clock.now()
         with self.db.session() as session:
-            lock = store.lock(session, key)
+            lock = self.users.lock(session, key)
             if lock is not None and lock.locked_until > now:
                 raise self._throttled(lock.locked_until)
-            row = store.by_name(session, typed)
+            row = self.users.by_name(session, typed)
             found = (row.id, row.password_hash, row.active) if row is not None else None
             lock_end = lock.locked_until if lock is not None else None
         # The slow hash runs outside any transaction; an unknown name costs the same time as a known one.
-        ok = _verify(found[1] if found else _dummy_hash(), password) and found is not None
+        ok = _verify(found[1] if found else dummy_hash(), password) and found is not None
         if not ok:
             self._failed(typed, key, address, now, lock_end)
             raise LoginRefused(
@@ -388,7 +282,7 @@ class Accounts:
         if not active:
             with self.db.session() as session:
                 row = self._row_by_id(session, user_id)
-                audit.record(
+                self.audit.record(
                     session,
                     row.username,
                     "login.refused",
@@ -398,35 +292,37 @@ class Accounts:
                     at=now,
                 )
             # Raised after the commit: the refusal stays in the audit trail.
-            raise NotAllowed(_("This account is disabled."), _("Ask the station's technician to enable it again."))
+            raise NotAllowed(_("This account is disabled."), _(self.realm.texts.disabled))
         with self.db.session() as session:
             row = self._row_by_id(session, user_id)
             if HASHER.check_needs_rehash(stored):
                 row.password_hash = HASHER.hash(password)
             row.last_login_at = now
-            store.clear_failures(session, key)
-            store.clear_lock(session, key)
-            audit.record(session, row.username, "login", f"user:{row.username}", {"role": row.role}, address, at=now)
-            return _info(row)
+            self.users.clear_failures(session, key)
+            self.users.clear_lock(session, key)
+            self.audit.record(
+                session, row.username, "login", f"user:{row.username}", {"role": row.role}, address, at=now
+            )
+            return self._info(row)
 
     def logout(self, user: UserInfo, address: str | None = None) -> None:
         now = self.clock.now()
         with self.db.session() as session:
-            audit.record(session, user.username, "logout", f"user:{user.username}", None, address, at=now)
+            self.audit.record(session, user.username, "logout", f"user:{user.username}", None, address, at=now)
 
     def _failed(self, typed: str, key: str, address: str | None, now: datetime, lock_end: datetime | None) -> None:
         since = now - FAILURE_WINDOW
         if lock_end is not None and lock_end > since:
             since = lock_end  # wrong passwords before the last lock ended were paid for by that lock
         with self.db.session() as session:
-            store.forget_failures_before(session, now - timedelta(days=1))
-            store.add_failure(session, key, now, address)
-            failures = store.failures_since(session, key, since - timedelta(microseconds=1))
-            audit.record(session, typed, "login.failed", f"user:{typed}", {"failures": failures}, address, at=now)
+            self.users.forget_failures_before(session, now - timedelta(days=1))
+            self.users.add_failure(session, key, now, address)
+            failures = self.users.failures_since(session, key, since - timedelta(microseconds=1))
+            self.audit.record(session, typed, "login.failed", f"user:{typed}", {"failures": failures}, address, at=now)
             if failures >= MAX_FAILURES:
                 until = now + LOCK_FOR
-                store.set_lock(session, key, now, until)
-                audit.record(
+                self.users.set_lock(session, key, now, until)
+                self.audit.record(
                     session,
                     typed,
                     "login.locked",
@@ -448,32 +344,23 @@ class Accounts:
             _("Too many wrong passwords: logging in with this name is paused for {minutes} minutes.").format(
                 minutes=int(LOCK_FOR.total_seconds() // 60)
             ),
-            _("Try again later, or ask the station's technician to set a new password."),
+            _(self.realm.texts.locked),
             until,
         )
 
     # ------------------------------------------------------------ helpers
 
-    @staticmethod
-    def _row_by_id(session: Session, user_id: int) -> UserRow:
-        row = store.by_id(session, user_id)
+    def _row_by_id(self, session: Session, user_id: int) -> Any:
+        row = self.users.by_id(session, user_id)
         if row is None:
             raise NotFoundError(_("There is no such user."), _("Open the users page again to see who there is."))
         return row
 
-    @staticmethod
-    def _row_by_name(session: Session, username: str) -> UserRow:
-        row = store.by_name(session, username)
+    def _row_by_name(self, session: Session, username: str) -> Any:
+        row = self.users.by_name(session, username)
         if row is None:
             raise NotFoundError(
                 _("There is no user named '{name}'.").format(name=username.strip()),
-                _("Run `broadcaster users list` to see the user names."),
+                _(self.realm.texts.no_such_user),
             )
         return row
-
-
-def _verify(stored: str, password: str) -> bool:
-    try:
-        return HASHER.verify(stored, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False

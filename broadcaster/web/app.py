@@ -19,11 +19,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from broadcaster import i18n
 from broadcaster.config import Config
-from broadcaster.i18n import _
+from broadcaster.i18n import N_, _
 from broadcaster.service.context import Station
 from broadcaster.web import errors
 from broadcaster.web.accounts import Accounts
 from broadcaster.web.errors import error_response
+from broadcaster.web.permissions import CONSOLE, Realm
 from broadcaster.web.security import SameOriginOnly, SessionCookies, load_or_create_secret
 from broadcaster.web.templating import STATIC, Templates
 from broadcaster.web.uploads import BodyLimit
@@ -50,13 +51,23 @@ class Console:
     def config(self) -> Config:
         return self.station.config
 
+    @property
+    def realm(self) -> Realm:
+        return CONSOLE
+
+
+CRASH_HINT = N_("Try again; if it happens again, tell the station's technician (details are in the console's log).")
+
 
 class LanguageAndLastResort:
-    """Speaks the station's language for the whole request, and turns an unexpected error into a page."""
+    """Speaks the site's language for the whole request, and turns an unexpected error into a page.
 
-    def __init__(self, app: ASGIApp, language: str) -> None:
+    `hint`: who to tell (an N_ text; the hub's pages name whoever runs the hub)."""
+
+    def __init__(self, app: ASGIApp, language: str, hint: str = CRASH_HINT) -> None:
         self.app = app
         self.language = language
+        self.hint = hint
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,10 +92,7 @@ class LanguageAndLastResort:
                     Request(scope),
                     500,
                     _("Something went wrong inside the console; nothing more was changed."),
-                    _(
-                        "Try again; if it happens again, tell the station's technician "
-                        "(details are in the console's log)."
-                    ),
+                    _(self.hint),
                 )
                 await response(scope, receive, send)
 
@@ -149,6 +157,7 @@ def create_app(config_path: Path | None = None, *, station: Station | None = Non
         ],
     )
     app.state.console = console
+    app.state.site = console  # what security, errors and templates reach (web/site.py)
     errors.install(app)
     from broadcaster.web.views import account, admin, api_items, evidence, item_forms, items, onair, reports
 

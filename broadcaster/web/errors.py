@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from broadcaster.errors import BroadcasterError, InputError, NotFoundError, StoreError
 from broadcaster.i18n import N_, _
+from broadcaster.web.site import maybe_site
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX)
 
 
-def _titles() -> dict[int, str]:
+def _titles(database_down: str) -> dict[int, str]:
     return {
         400: _("The request cannot be done"),
         401: _("Please log in"),
@@ -58,7 +59,7 @@ def _titles() -> dict[int, str]:
         413: _("File too large"),
         429: _("Too many attempts"),
         500: _("Something went wrong"),
-        503: _("The station database is not available"),
+        503: _(database_down),
     }
 
 
@@ -69,14 +70,15 @@ def error_response(
     text = f"{message} {hint}" if hint else message
     if is_api(request):
         return JSONResponse({"error": text}, status_code=status, headers=headers)
-    console = getattr(request.app.state, "console", None)
-    if console is None:  # pragma: no cover - only before the app is built
+    site = maybe_site(request)
+    if site is None:  # pragma: no cover - only before the app is built
         return JSONResponse({"error": text}, status_code=status, headers=headers)
     if getattr(request.state, "actor", None) is None and "session" in request.scope:
         _show_who(request)  # a 404 never reached a permission check: still show the menu of who is logged in
     name = "error_fragment.html" if request.headers.get("hx-request") == "true" else "error.html"
-    context = {"status": status, "title": _titles().get(status, _("Error")), "message": message, "hint": hint}
-    response: Response = console.templates.page(request, name, context, status_code=status, headers=headers)
+    title = _titles(site.realm.texts.database_down).get(status, _("Error"))
+    context = {"status": status, "title": title, "message": message, "hint": hint}
+    response: Response = site.templates.page(request, name, context, status_code=status, headers=headers)
     return response
 
 

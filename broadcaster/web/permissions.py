@@ -3,11 +3,16 @@
 Every console page and API route declares one permission (`security.require(...)`);
 this table is the only place that says which roles hold it. Pure: no web imports,
 so the command line can read the roles too.
+
+A `Realm` bundles one such matrix with its menu and the words its pages use for "who to
+ask": the station's console is `CONSOLE` (below); the district hub's pages are another
+realm (broadcaster/hub/roles.py) served by the same security, accounts and templates.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from broadcaster.i18n import N_, _
 
@@ -88,39 +93,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def allowed(role: str, permission: str) -> bool:
-    if permission not in PERMISSIONS:
-        raise KeyError(f"unknown permission {permission!r}; add it to broadcaster/web/permissions.py")
-    return permission in ROLE_PERMISSIONS.get(role, frozenset())
-
-
-def roles_with(permission: str) -> frozenset[str]:
-    return frozenset(role for role in ROLES if allowed(role, permission))
-
-
-def role_label(role: str) -> str:
-    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is asking: what every console route gets from `require(...)` and passes to the core."""
-
-    user_id: int
-    username: str
-    role: str
-    full_name: str = ""
-    address: str | None = None  # the client's IP address
-    via: str = "session"  # session | token
-
-    def can(self, permission: str) -> bool:
-        return allowed(self.role, permission)
-
-    @property
-    def display_name(self) -> str:
-        return self.full_name or self.username
-
-
 # The console's menu: (permission, path, label), in the order shown.
 NAVIGATION = (
     ("dashboard.view", "/", N_("Overview")),  # Tổng quan
@@ -132,3 +104,105 @@ NAVIGATION = (
     ("devices.view", "/devices", N_("Devices")),  # Thiết bị
     ("audit.view", "/audit", N_("Audit trail")),  # Nhật ký thao tác
 )
+
+
+@dataclass(frozen=True)
+class RealmTexts:
+    """What a realm's pages and errors say about who can help (N_ texts, translated where shown)."""
+
+    not_allowed: str  # a role lacks a permission
+    disabled: str  # a disabled account tries to log in
+    locked: str  # logging in is paused after wrong passwords
+    forgot: str  # under the login form
+    no_such_user: str  # the command line names a user that does not exist
+    bad_token: str  # an API token that is not valid
+    database_down: str  # the title of a 503 page
+
+
+_REALMS: dict[str, Realm] = {}
+
+
+@dataclass(frozen=True)
+class Realm:
+    """One set of users and what they may do: roles, permissions, the matrix, the menu."""
+
+    name: str
+    roles: tuple[str, ...]
+    role_labels: Mapping[str, str]
+    permissions: Mapping[str, str]  # permission -> what it allows (N_)
+    role_permissions: Mapping[str, frozenset[str]]
+    navigation: tuple[tuple[str, str, str], ...]  # (permission, path, label)
+    texts: RealmTexts = field(repr=False)
+
+    def __post_init__(self) -> None:
+        for role, held in self.role_permissions.items():
+            unknown = held - set(self.permissions)
+            assert not unknown, f"{self.name}: role {role} holds unknown permissions {unknown}"
+        _REALMS[self.name] = self
+
+    def allowed(self, role: str, permission: str) -> bool:
+        if permission not in self.permissions:
+            raise KeyError(f"unknown permission {permission!r} in the {self.name} realm")
+        return permission in self.role_permissions.get(role, frozenset())
+
+    def roles_with(self, permission: str) -> frozenset[str]:
+        return frozenset(role for role in self.roles if self.allowed(role, permission))
+
+    def role_label(self, role: str) -> str:
+        return _(self.role_labels[role]) if role in self.role_labels else role
+
+    def permissions_of(self, role: str) -> list[str]:
+        return sorted(p for p in self.permissions if p in self.role_permissions.get(role, frozenset()))
+
+
+def known_permission(permission: str) -> bool:
+    """Whether any realm defines `permission` (routes are checked when they are declared)."""
+    return any(permission in realm.permissions for realm in _REALMS.values())
+
+
+CONSOLE = Realm(
+    name="console",
+    roles=ROLES,
+    role_labels=ROLE_LABELS,
+    permissions=PERMISSIONS,
+    role_permissions=ROLE_PERMISSIONS,
+    navigation=NAVIGATION,
+    texts=RealmTexts(
+        not_allowed=N_("Log in with an account that may, or ask the station's technician."),
+        disabled=N_("Ask the station's technician to enable it again."),
+        locked=N_("Try again later, or ask the station's technician to set a new password."),
+        forgot=N_("Forgot your password? Ask the station's technician to set a new one."),
+        no_such_user=N_("Run `broadcaster users list` to see the user names."),
+        bad_token=N_("Ask the technician for a new one: broadcaster users token NAME."),
+        database_down=N_("The station database is not available"),
+    ),
+)
+
+# The console's realm as plain functions (the console's code and tests use these).
+allowed = CONSOLE.allowed
+roles_with = CONSOLE.roles_with
+role_label = CONSOLE.role_label
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: what every route gets from `require(...)` and passes to the core."""
+
+    user_id: int
+    username: str
+    role: str
+    full_name: str = ""
+    address: str | None = None  # the client's IP address
+    via: str = "session"  # session | token
+    realm: Realm = field(default=CONSOLE, compare=False, repr=False)
+
+    def can(self, permission: str) -> bool:
+        return self.realm.allowed(self.role, permission)
+
+    @property
+    def role_label(self) -> str:
+        return self.realm.role_label(self.role)
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username

@@ -30,7 +30,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from broadcaster.errors import ConfigError
 from broadcaster.i18n import _
 from broadcaster.web.errors import LoginRequired, PasswordChangeRequired, WebError, error_response
-from broadcaster.web.permissions import PERMISSIONS, Actor, role_label
+from broadcaster.web.permissions import Actor, known_permission
+from broadcaster.web.site import site_of
 
 SESSION_COOKIE = "broadcaster_session"
 CSRF_FIELD = "csrf_token"
@@ -140,23 +141,21 @@ def end_session(request: Request) -> None:
 
 def identify(request: Request) -> Actor | None:
     """Who sent the request (bearer token or session cookie), or None; sets request.state.actor and .user."""
-    console = request.app.state.console
+    site = site_of(request)
     authorization = request.headers.get("authorization")
     if authorization:
         scheme, _sep, token = authorization.partition(" ")
-        user = console.accounts.by_token(token.strip()) if scheme.lower() == "bearer" else None
+        user = site.accounts.by_token(token.strip()) if scheme.lower() == "bearer" else None
         if user is None:
             raise WebError(
-                401,
-                _("The API token is not valid (or its user is disabled)."),
-                _("Ask the technician for a new one: broadcaster users token NAME."),
+                401, _("The API token is not valid (or its user is disabled)."), _(site.realm.texts.bad_token)
             )
         via = "token"
     else:
         uid, epoch = request.session.get("uid"), request.session.get("epoch")
         if not isinstance(uid, int) or not isinstance(epoch, int):
             return None
-        user = console.accounts.session_user(uid, epoch)
+        user = site.accounts.session_user(uid, epoch)
         if user is None:
             request.session.clear()  # password changed, disabled or deleted: log in again
             return None
@@ -171,6 +170,7 @@ def identify(request: Request) -> Actor | None:
         full_name=user.full_name,
         address=client_address(request),
         via=via,
+        realm=site.realm,
     )
     request.state.actor = actor
     request.state.user = user
@@ -206,9 +206,10 @@ def require(permission: str) -> Any:
     """The dependency every non-public route declares: `actor: Actor = require("items.approve")`.
 
     401 (or the login page) without a login; 403 when the request changes something without the
-    session's CSRF token, or when the actor's role lacks `permission`."""
-    if permission not in PERMISSIONS:
-        raise KeyError(f"unknown permission {permission!r}; add it to broadcaster/web/permissions.py")
+    session's CSRF token, or when the actor's role lacks `permission` in the realm of the app
+    serving the request (the console's, or the hub's)."""
+    if not known_permission(permission):
+        raise KeyError(f"unknown permission {permission!r}; add it to the realm's matrix (web/permissions.py)")
 
     async def check(request: Request, actor: Annotated[Actor, Depends(_logged_in)]) -> Actor:
         user = request.state.user
@@ -217,8 +218,8 @@ def require(permission: str) -> Any:
         if not actor.can(permission):
             raise WebError(
                 403,
-                _("Your account ({role}) may not do this.").format(role=role_label(actor.role)),
-                _("Log in with an account that may, or ask the station's technician."),
+                _("Your account ({role}) may not do this.").format(role=actor.role_label),
+                _(actor.realm.texts.not_allowed),
             )
         return actor
 

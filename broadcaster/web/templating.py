@@ -3,6 +3,8 @@
 A page is a template that extends "base.html" and fills `{% block content %}`; a view returns
 `render(request, "name.html", {...})`. Every template gets `actor` (who is logged in, or None),
 `nav` (the menu entries this actor may open), `csrf_token`, `flashes`, `station` and `lang`.
+The district hub's pages use the same class with their realm and their own template folder
+searched first (base.html, login.html and the error pages come from here).
 
 Dates are dd/mm/yyyy and times 24-hour, in the station's time zone; weeks start on Monday
 ("Thứ 2" ... "Chủ nhật"); numbers use "." for thousands and "," for decimals (1.234,5).
@@ -11,7 +13,7 @@ Dates are dd/mm/yyyy and times 24-hour, in the station's time zone; weeks start 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -23,8 +25,9 @@ from starlette.responses import HTMLResponse
 from broadcaster import i18n, limits
 from broadcaster.i18n import N_, _
 from broadcaster.web import labels
-from broadcaster.web.permissions import NAVIGATION, Actor, role_label
+from broadcaster.web.permissions import CONSOLE, Actor, Realm
 from broadcaster.web.security import csrf_token
+from broadcaster.web.site import site_of
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -77,13 +80,16 @@ def _file_version(path: Path) -> str:
 
 
 class Templates:
-    """The console's templates for one station (its time zone and name)."""
+    """The templates of one site: the console of a station, or the hub's pages (its time zone and name).
 
-    def __init__(self, tz: tzinfo, station_name: str) -> None:
+    `folders` are searched before the console's own templates."""
+
+    def __init__(self, tz: tzinfo, station_name: str, *, realm: Realm = CONSOLE, folders: Sequence[Path] = ()) -> None:
         self.tz = tz
         self.station_name = station_name
+        self.realm = realm
         self.env = Environment(
-            loader=FileSystemLoader(TEMPLATES),
+            loader=FileSystemLoader([*folders, TEMPLATES]),
             autoescape=select_autoescape(["html"], default_for_string=True, default=True),
             undefined=StrictUndefined,
             extensions=["jinja2.ext.i18n"],
@@ -99,7 +105,8 @@ class Templates:
         versions = {p.name: _file_version(p) for p in STATIC.iterdir() if p.is_file()}
         self.env.globals.update(
             static=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
-            role_label=role_label,
+            role_label=realm.role_label,
+            realm=realm,
             priority_label=lambda code: labels.label(labels.PRIORITIES, code),
             item_status_label=lambda code: labels.label(labels.ITEM_STATUSES, code),
             airing_status_label=lambda code: labels.label(labels.AIRING_STATUSES, code),
@@ -139,7 +146,9 @@ class Templates:
         full: dict[str, Any] = {
             "request": request,
             "actor": actor,
-            "nav": [(path, _(label)) for perm, path, label in NAVIGATION if menu and actor and actor.can(perm)],
+            "nav": [
+                (path, _(label)) for perm, path, label in self.realm.navigation if menu and actor and actor.can(perm)
+            ],
             "path": request.url.path,
             "csrf_token": csrf_token(request) if session is not None else "",
             "flashes": flashes,
@@ -158,9 +167,8 @@ def render(
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
-    """Render a console template as the response to `request` (see the module's docstring)."""
-    templates: Templates = request.app.state.console.templates
-    return templates.page(request, name, context, status_code, headers)
+    """Render a template of the site serving `request` (see the module's docstring)."""
+    return site_of(request).templates.page(request, name, context, status_code, headers)
 
 
 def flash(request: Request, text: str, kind: str = "ok") -> None:

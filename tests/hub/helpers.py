@@ -25,11 +25,12 @@ from sqlalchemy.engine import make_url
 from broadcaster import signing
 from broadcaster.airlog import AiredItem, AiringDraft, AiringRecord
 from broadcaster.clock import Clock, SystemClock
+from broadcaster.config import HubConfig
 from broadcaster.hub.auth import SignedRequest
 from broadcaster.hub.service import Hub
 from broadcaster.hub.settings import HubSettings
 from broadcaster.hublink import protocol
-from broadcaster.hublink.settings import HubConfig, key_path, load_station
+from broadcaster.hublink.settings import key_path, load_station
 from broadcaster.service.context import Station
 from broadcaster.store import airings as log_store
 from broadcaster.store.db import Database
@@ -198,10 +199,10 @@ class HubServer:
             args += ["--hub-config", str(self.hub_config)]
         return [*args, *command]
 
-    def start(self, timeout: float = 30) -> HubServer:
+    def start(self, timeout: float = 30, *options: str) -> HubServer:
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                self.args("serve", "--port", str(self.port)),
+                self.args("serve", "--port", str(self.port), *options),
                 stdout=log,
                 stderr=log,
                 stdin=subprocess.DEVNULL,

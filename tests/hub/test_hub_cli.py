@@ -92,7 +92,7 @@ def test_stations_and_bulletins(hub_cli: HubCLI, tmp_path: Path) -> None:
         "stations", "add", "SK1", "--name", "Sơn Kim 1", "--public-key", station.public_key
     )
     add = ["bulletins", "add", "--title", "Tin", "--topic", "thu-tuc", "--to", "SK1"]
-    assert hub_cli.fails(*add) == "Error: Give the bulletin's --text or its --audio file, one of the two."
+    assert hub_cli.fails(*add) == "Error: Give the bulletin's text or its audio file, one of the two."
     assert "is already past" in hub_cli.fails(*add, "--text", "x", "--until", "2020-01-01")
     assert "There is no station SK2 at this hub. Did you mean 'SK1'?" in hub_cli.fails(*add[:-1], "SK2", "--text", "x")
 

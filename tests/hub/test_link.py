@@ -99,7 +99,7 @@ def test_the_api_answers_bad_requests_with_clear_json(server: HubServer, tmp_pat
     wrong = httpx.post(f"{server.url}{protocol.PATH_RECORDS}", content=body, headers={"authorization": auth})
     assert wrong.status_code == 422 and "fractional number" in wrong.json()["message"]
 
-    assert httpx.get(f"{server.url}/nowhere").json()["error"] == "http"
+    assert httpx.get(f"{server.url}/api/v1/nowhere").json()["error"] == "http"  # other addresses are the pages'
     too_big = httpx.post(f"{server.url}{protocol.PATH_EXCHANGE}", content=b"x" * (protocol.MAX_BODY_BYTES + 1))
     assert too_big.status_code == 413
 

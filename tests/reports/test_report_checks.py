@@ -245,6 +245,9 @@ def test_log_verify_in_two_processes_says_what_one_scan_says(
         return job
 
     monkeypatch.setattr(ChainJob, "start", classmethod(start))
+    # Threads other tests left in this pytest process (servers, pools) would keep the check in one
+    # process, as they must in a real one (test_a_threaded_process_checks_in_one_process).
+    monkeypatch.setattr("broadcaster.verify_process.threading.active_count", lambda: 1)
     heads = [json.loads(station.ok("report", "--period", "2021", "--format", "json"))["chain_head"]]
     codes = [f"{h['count']}:{h['hash']}" for h in heads] + ["2:" + "a" * 64, "0:" + "0" * 64]
     for statement in TAMPERING[case]:
@@ -257,3 +260,19 @@ def test_log_verify_in_two_processes_says_what_one_scan_says(
         answers[split_from] = [(r.exit_code, r.stdout, r.stderr) for r in runs]
     assert answers[1] == answers[10**9]
     assert started == [True] * len(answers[1])  # the second round did run in two processes
+
+
+def test_a_threaded_process_checks_in_one_process() -> None:
+    """Forking a process that runs other threads can copy a lock they hold: no second process then."""
+    import threading
+
+    from broadcaster.verify_process import ChainJob
+
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        assert ChainJob.start("sqlite:///unused.db", None, 1) is None
+    finally:
+        release.set()
+        worker.join()

@@ -11,9 +11,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
-from broadcaster.airlog import AiringDraft, AiringRecord, ChainHead, verify_chain
+from broadcaster.airlog import GENESIS, AiringDraft, AiringRecord, ChainHead, seal, verify_chain
 from broadcaster.reports import daybook
 from broadcaster.reports.aggregate import (
     Facts,
@@ -33,7 +34,7 @@ from broadcaster.reports.writers import render_csv, render_json
 from broadcaster.service.context import Station
 from broadcaster.store import airings, summary, summary_read
 from broadcaster.store.db import Database
-from broadcaster.store.tables import AiredItemRow, AiringRow, StationStateRow
+from broadcaster.store.tables import StationStateRow, UTCDateTime
 from tests.conftest import StationCLI, write_config
 from tests.reports.factory import HCM, SLOTS, TOPICS, chain, draft, item, local
 
@@ -219,50 +220,42 @@ def test_summary_airtime_is_item_airtime_ms_to_the_millisecond() -> None:
 # --- upgrading a station whose log was written before the summary existed -------------------
 
 
+OLD_AIRING_COLUMNS = (
+    "seq", "kind", "slot", "scheduled_at", "started_at", "ended_at", "duration_ms", "status", "reason", "output",
+    "device", "amplifier", "audio_sha256", "exemption", "prev_hash", "hash",
+)  # fmt: skip
+OLD_ITEM_COLUMNS = (
+    "airing_seq", "position", "item_id", "title", "topic", "priority", "offset_ms", "duration_ms", "engine", "voice",
+    "approved_by", "approved_at", "completed",
+)  # fmt: skip
+
+
+def _old_table(name: str, columns: tuple[str, ...]) -> sa.TableClause:
+    """The table as schema 0002 had it: only its columns, times stored as the store stores them."""
+    return sa.table(name, *(sa.column(c, UTCDateTime()) if c.endswith("_at") else sa.column(c) for c in columns))
+
+
 def write_old_log(db: Database, drafts: list[AiringDraft]) -> list[AiringRecord]:
-    """The rows schema 0002 wrote: airings and their items, no summary."""
-    records = chain(drafts)
+    """The rows schema 0002 wrote: airings (sealed in canonical version 1) and their items, no summary."""
+    records, prev = [], GENESIS
+    for seq, d in enumerate(drafts, start=1):
+        records.append(seal(d, prev, seq, version=1))
+        prev = records[-1].hash
+    airings_table, items_table = _old_table("airings", OLD_AIRING_COLUMNS), _old_table("aired_items", OLD_ITEM_COLUMNS)
     with db.session() as session:
         for rec in records:
-            session.add(
-                AiringRow(
-                    seq=rec.seq,
-                    kind=rec.kind,
-                    slot=rec.slot,
-                    scheduled_at=rec.scheduled_at,
-                    started_at=rec.started_at,
-                    ended_at=rec.ended_at,
-                    duration_ms=round(rec.duration_seconds * 1000),
-                    status=rec.status,
-                    reason=rec.reason,
-                    output=rec.output,
-                    device=rec.device,
-                    amplifier=rec.amplifier,
-                    audio_sha256=rec.audio_sha256,
-                    exemption=rec.exemption,
-                    prev_hash=rec.prev_hash,
-                    hash=rec.hash,
-                )
-            )
-            session.flush()
-            session.add_all(
-                AiredItemRow(
-                    airing_seq=rec.seq,
-                    position=n,
-                    item_id=i.item_id,
-                    title=i.title,
-                    topic=i.topic,
-                    priority=i.priority,
-                    offset_ms=round(i.offset_seconds * 1000),
-                    duration_ms=round(i.duration_seconds * 1000),
-                    engine=i.engine,
-                    voice=i.voice,
-                    approved_by=i.approved_by,
-                    approved_at=i.approved_at,
-                    completed=i.completed,
-                )
-                for n, i in enumerate(rec.items)
-            )
+            values = {c: getattr(rec, c, None) for c in OLD_AIRING_COLUMNS}
+            values["duration_ms"] = round(rec.duration_seconds * 1000)
+            session.execute(sa.insert(airings_table).values(**values))
+            for n, i in enumerate(rec.items):
+                item_values = {c: getattr(i, c, None) for c in OLD_ITEM_COLUMNS}
+                item_values |= {
+                    "airing_seq": rec.seq,
+                    "position": n,
+                    "offset_ms": round(i.offset_seconds * 1000),
+                    "duration_ms": round(i.duration_seconds * 1000),
+                }
+                session.execute(sa.insert(items_table).values(**item_values))
     return records
 
 

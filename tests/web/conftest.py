@@ -5,7 +5,7 @@ logged in per role, a live uvicorn server on a free port and Playwright driving 
   Tests that change users use names of their own, so they do not disturb each other.
 - `app`, `client`, `as_role(role)`: FastAPI's TestClient, logged in through POST /api/v1/login.
 - `live_server`: the same app served by uvicorn in a thread; its base URL.
-- `browser`, `page_as(role, viewport=...)`: a chromium page logged in as that role (skipped
+- `browser` (tests/conftest.py), `page_as(role, viewport=...)`: a chromium page logged in as that role (skipped
   when /usr/bin/chromium is missing); `shoot(page, name)` writes test-artifacts/screenshots/NAME.png.
 """
 
@@ -31,15 +31,6 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note about httpx versions
     from fastapi.testclient import TestClient
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 
 # role -> (user name, password)
@@ -160,18 +151,6 @@ def serve(app: Any) -> Iterator[str]:
 def live_server(app: Any) -> Iterator[str]:
     with serve(app) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 PHONE = {"width": 360, "height": 740}

@@ -29,7 +29,7 @@ def catalog(language: str):  # type: ignore[no-untyped-def]
 
 
 def source_messages() -> set[str]:
-    method_map = [("**.py", "python"), ("web/templates/**.html", "jinja2")]
+    method_map = [("**.py", "python"), ("web/templates/**.html", "jinja2"), ("hub/pages/templates/**.html", "jinja2")]
     found: set[str] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(PACKAGE), method_map, keywords={**DEFAULT_KEYWORDS, "N_": None}

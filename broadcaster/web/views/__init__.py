@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import Request
 
-from broadcaster.service.actor import Actor as CoreActor
-from broadcaster.service.queue import NewsDesk
-from broadcaster.web.app import Console
-from broadcaster.web.permissions import Actor
+if TYPE_CHECKING:  # the hub's pages import the shared views without the station's app
+    from broadcaster.service.actor import Actor as CoreActor
+    from broadcaster.service.queue import NewsDesk
+    from broadcaster.web.app import Console
+    from broadcaster.web.permissions import Actor
 
 
 def console_of(request: Request) -> Console:
@@ -24,10 +27,14 @@ def safe_next(target: str | None) -> str:
 
 def acting(actor: Actor) -> CoreActor:
     """The console's user as the core audits them: their user name, from their address."""
+    from broadcaster.service.actor import Actor as CoreActor
+
     return CoreActor(actor.username, actor.address)
 
 
 def news_desk(request: Request, actor: Actor) -> NewsDesk:
+    from broadcaster.service.queue import NewsDesk
+
     return NewsDesk(console_of(request).station, acting(actor))
 
 

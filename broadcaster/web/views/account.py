@@ -1,4 +1,7 @@
-"""Logging in and out, and changing one's own password (pages and /api/v1)."""
+"""Logging in and out, and changing one's own password (pages and /api/v1).
+
+Shared by the station's console and the hub's pages: the views reach their users through
+`site_of(request)`."""
 
 from __future__ import annotations
 
@@ -12,10 +15,11 @@ from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import N_, _
 from broadcaster.web.accounts import UserInfo
 from broadcaster.web.errors import WebError, status_of
-from broadcaster.web.permissions import PERMISSIONS, ROLE_PERMISSIONS, Actor
+from broadcaster.web.permissions import Actor
 from broadcaster.web.security import client_address, csrf_token, end_session, public, require, start_session
+from broadcaster.web.site import site_of
 from broadcaster.web.templating import flash, render
-from broadcaster.web.views import console_of, safe_next
+from broadcaster.web.views import safe_next
 
 router = APIRouter()
 SEND_JSON = N_('Send {"username": "...", "password": "..."}.')
@@ -44,7 +48,7 @@ def login_form(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     try:
-        user = console_of(request).accounts.authenticate(username, password, client_address(request))
+        user = site_of(request).accounts.authenticate(username, password, client_address(request))
     except BroadcasterError as exc:
         return _login_page(request, next, username, exc)
     start_session(request, user.id, user.session_epoch)
@@ -55,7 +59,7 @@ def login_form(
 
 @router.post("/logout")
 def logout(request: Request, actor: Annotated[Actor, require("account")]) -> Response:
-    console_of(request).accounts.logout(request.state.user, actor.address)
+    site_of(request).accounts.logout(request.state.user, actor.address)
     end_session(request)
     flash(request, _("You are logged out."))
     return RedirectResponse("/login", status_code=303)
@@ -78,7 +82,7 @@ def password_change(
     try:
         if new != repeat:
             raise InputError(_("The two new passwords differ."), _("Type the same new password twice."))
-        user = console_of(request).accounts.change_own_password(actor.user_id, current, new, actor.address)
+        user = site_of(request).accounts.change_own_password(actor.user_id, current, new, actor.address)
     except BroadcasterError as exc:
         context = {"error": exc, "forced": request.state.user.must_change_password}
         return render(request, "password.html", context, status_code=status_of(exc))
@@ -110,11 +114,7 @@ async def _credentials(request: Request) -> tuple[str, str]:
 
 
 def _me(user: UserInfo, token: str) -> dict[str, Any]:
-    return {
-        "csrf_token": token,
-        "user": user.to_json(),
-        "permissions": sorted(p for p in PERMISSIONS if p in ROLE_PERMISSIONS.get(user.role, frozenset())),
-    }
+    return {"csrf_token": token, "user": user.to_json(), "permissions": user.realm.permissions_of(user.role)}
 
 
 @router.post("/api/v1/login")
@@ -123,16 +123,14 @@ async def api_login(request: Request, _public: Annotated[None, public()]) -> Res
     from starlette.concurrency import run_in_threadpool
 
     username, password = await _credentials(request)
-    user = await run_in_threadpool(
-        console_of(request).accounts.authenticate, username, password, client_address(request)
-    )
+    user = await run_in_threadpool(site_of(request).accounts.authenticate, username, password, client_address(request))
     token = start_session(request, user.id, user.session_epoch)
     return JSONResponse(_me(user, token))
 
 
 @router.post("/api/v1/logout")
 def api_logout(request: Request, actor: Annotated[Actor, require("account")]) -> Response:
-    console_of(request).accounts.logout(request.state.user, actor.address)
+    site_of(request).accounts.logout(request.state.user, actor.address)
     end_session(request)
     return JSONResponse({"ok": True})
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from broadcaster.airlog import to_json
 from broadcaster.i18n import language
+from broadcaster.reports.airing_json import to_json
 from broadcaster.reports.reasons_vi import problem_vi
 from broadcaster.reports.verification import LogVerdict
 from broadcaster.service.evidence import Evidence, LogQuery, date_range

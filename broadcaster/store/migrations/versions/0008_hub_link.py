@@ -2,7 +2,7 @@
 news items remember the district bulletin they came from.
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0006
 """
 
 import sqlalchemy as sa

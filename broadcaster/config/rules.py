@@ -23,7 +23,7 @@ from broadcaster import limits
 from broadcaster.i18n import _
 
 if typing.TYPE_CHECKING:
-    from broadcaster.config import Config, SlotConfig
+    from broadcaster.config.sections import Config, SlotConfig
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -234,8 +234,9 @@ def slot_problems(slots: Sequence[SlotConfig | None]) -> list[str]:
 
 
 def lint(config: Config) -> list[str]:
-    """What is allowed but probably not meant, one sentence each (shown by `config check`)."""
-    warnings: list[str] = []
+    """What is allowed but probably not meant, one sentence each (shown by `config check`); keys renamed
+    since the file was written come first."""
+    warnings: list[str] = list(config.notices)
     slots: list[SlotConfig | None] = list(config.slots)
     starts = _starts(slots)
     overlaps: dict[tuple[int, int], list[str]] = {}

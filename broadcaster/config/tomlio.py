@@ -8,7 +8,7 @@ import typing
 from dataclasses import MISSING, fields, is_dataclass
 from typing import Any, TypeVar
 
-from broadcaster.config_rules import check_limits, did_you_mean
+from broadcaster.config.rules import check_limits, did_you_mean
 
 _T = TypeVar("_T")
 
@@ -96,7 +96,7 @@ def read_section(name: str, spec: Any, raw: Any, problems: list[str]) -> Any:
 def as_dict(value: Any) -> Any:
     """The effective config as plain TOML-able data (for `config show`)."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: as_dict(getattr(value, f.name)) for f in fields(value) if f.name != "path"}
+        return {f.name: as_dict(getattr(value, f.name)) for f in fields(value) if f.name not in ("path", "notices")}
     if isinstance(value, list):
         return [as_dict(v) for v in value]
     if isinstance(value, dict):

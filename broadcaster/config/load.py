@@ -1,0 +1,75 @@
+"""Reading config.toml: every problem in the file collected and reported at once ("did you mean");
+only the CLI decides to exit. Relative paths resolve against the folder of the config file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from broadcaster.config import ENV_VAR
+from broadcaster.config.checks import check_sections
+from broadcaster.config.rules import did_you_mean
+from broadcaster.config.sections import DEFAULT_LANGUAGES, SECTIONS, Config
+from broadcaster.config.tomlio import read_section
+from broadcaster.errors import ConfigError
+
+
+def default_config_path() -> Path:
+    env = os.environ.get(ENV_VAR)
+    return Path(env) if env else Path("config.toml")
+
+
+def _renamed(raw: dict[str, Any], notices: list[str]) -> None:
+    """Keys renamed since: still read, so existing stations keep working, with a notice saying the new name."""
+    daemon = raw.get("daemon")
+    if isinstance(daemon, dict) and "emergency_poll_seconds" in daemon:
+        old = daemon.pop("emergency_poll_seconds")
+        notices.append(
+            "daemon.emergency_poll_seconds is now daemon.queue_check_seconds (a safety net: the CLI and the "
+            "console wake the daemon at once); rename it in config.toml"
+        )
+        if "queue_check_seconds" not in daemon and isinstance(old, int | float) and not isinstance(old, bool):
+            daemon["queue_check_seconds"] = max(float(old), 1.0)
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """Parse config text; raise ConfigError listing every problem found."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}.", "Fix the line it names and try again.") from exc
+    problems: list[str] = []
+    notices: list[str] = []
+    _renamed(raw, notices)
+    for key in raw:
+        if key not in SECTIONS:
+            problems.append(f"{key}: unknown config section.{did_you_mean(key, SECTIONS)}")
+    sections = {name: read_section(name, spec, raw.get(name), problems) for name, spec in SECTIONS.items()}
+    if "languages" not in raw:
+        sections["languages"] = list(DEFAULT_LANGUAGES)
+    check_sections(sections, problems)
+    if problems:
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        raise ConfigError(f"{path} has {count}:", None, problems)
+    return Config(path=path.resolve(), notices=tuple(notices), **sections)
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or default_config_path()
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder, not a config file.", "Give the path of the config.toml inside it.")
+    if not path.exists():
+        raise ConfigError(
+            f"Config file {path} does not exist.",
+            f"Pass --config PATH, set {ENV_VAR}, or copy config.toml from the broadcaster folder.",
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"Config file {path} cannot be read: {exc}.", "Check its permissions and that it is UTF-8."
+        ) from exc
+    # Windows Notepad saves UTF-8 with a byte order mark, which TOML does not allow
+    return parse_config(text.removeprefix("\ufeff"), path)
