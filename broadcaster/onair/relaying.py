@@ -96,7 +96,7 @@ def _prepare(airer: Airer, request: AiringRequest, plan: RelayPlan) -> _Prepared
     try:
         notice = airer.voicing.render_text(plan.notice_text, offline_only=True).path
     except BroadcasterError as exc:
-        notes.append(f"the relay notice could not be spoken ({exc}); a tone airs instead while the relay is down")
+        notes.append(f"the relay notice could not be spoken ({exc}), a tone airs instead while the relay is down")
     bulletin, cue = None, []
     ready, gathered = airer.gather(plan.fallback_items)
     notes += gathered

@@ -2,7 +2,7 @@
 
 The airing log keeps its reasons in English as the code wrote them (they are hashed, so they
 stay as written). The Vietnamese report must not show them in English: each reason follows
-one of a small set of templates (broadcaster/onair.py, daemon.py, programme.py), matched here
+one of a small set of templates (broadcaster/onair/, decisions.py, relay/, sound/stream.py), matched here
 by pattern. A reason joins several parts with "; " and each part is translated on its own.
 A part in no template keeps its original text in parentheses; a part already in Vietnamese
 (typed by the official) is kept as it is.
@@ -67,8 +67,29 @@ _CUT_RULES = _rules(
         ),
         (r"the station was stopped \((\w+)\)", lambda m: f"đài bị tắt ({m[1]})"),
         (r"the station daemon stopped", lambda m: "chương trình điều khiển đài dừng"),
+        (
+            r"cancelled by the official while its bulletin was on air",
+            lambda m: "bị cán bộ hủy trong lúc bản tin đang phát",
+        ),
     ]
 )
+
+_RELAY_PARTS = {"relay": "tiếp sóng", "fallback": "phát thay thế", "silence": "im lặng"}
+_RELAY_PIECES = {"bulletin": "bản tin của đài", "notice": "lời thông báo"}
+
+
+def _why(text: str) -> str:
+    """A relay's reason for a switch: the monitor's messages, in whatever language the daemon spoke."""
+    from broadcaster.i18n import translations
+
+    vietnamese = translations("vi").gettext(text)
+    return vietnamese if vietnamese != text else _unknown(text)
+
+
+def _relay_part(m: re.Match[str]) -> str:
+    piece = f" ({_RELAY_PIECES.get(m[2], m[2])})" if m[2] else ""
+    return f"{_RELAY_PARTS[m[1]]}{piece} {_number(m[3])} giây: {_why(m[4])}"
+
 
 _REASON_RULES = _rules(
     [
@@ -89,6 +110,57 @@ _REASON_RULES = _rules(
             r"the station stopped during this airing \(crash or power cut\)",
             lambda m: "đài ngừng hoạt động giữa buổi phát (sự cố hoặc mất điện)",
         ),
+        (
+            r"the daemon was last alive at (.+), which is after the current time (.+): "
+            r"the computer's clock was wrong then or is wrong now",
+            lambda m: (
+                f"chương trình điều khiển đài hoạt động lần cuối lúc {m[1]}, sau thời điểm hiện tại {m[2]}: "
+                "đồng hồ của máy tính đã sai lúc đó hoặc đang sai"
+            ),
+        ),
+        (
+            r"the daemon was last alive at (.+), before this station was set up \((.+)\): "
+            r"the computer's clock was wrong",
+            lambda m: (
+                f"chương trình điều khiển đài hoạt động lần cuối lúc {m[1]}, trước khi đài được cài đặt ({m[2]}): "
+                "đồng hồ của máy tính bị sai"
+            ),
+        ),
+        (
+            r"(.+): (\d+) slot occurrences passed unaired, from (.+) at (.+) to (.+) at (.+)",
+            lambda m: (
+                f"{reason_vi(m[1])}: {m[2]} lượt phát theo lịch đã trôi qua mà không phát, "
+                f"từ khung giờ {m[3]} lúc {m[4]} đến khung giờ {m[5]} lúc {m[6]}"
+            ),
+        ),
+        (
+            r"item (\d+): its speech was missing from the cache and was made at air time by (.+)",
+            lambda m: f"tin số {m[1]}: giọng đọc bị mất khỏi bộ nhớ đệm và được tạo lại lúc phát bằng {m[2]}",
+        ),
+        (
+            r"station ident was missing from the cache and was made at air time",
+            lambda m: "lời giới thiệu của đài bị mất khỏi bộ nhớ đệm và được tạo lại lúc phát",
+        ),
+        (
+            r"station ident was not aired: it was not rendered and could not be made: (.+)",
+            lambda m: f"không phát lời giới thiệu của đài: chưa được tạo và không tạo được (lỗi: {m[1]})",
+        ),
+        (r"item (\d+) not aired: (.+) before its turn", lambda m: f"tin số {m[1]} không được phát: {_cut_by(m[2])}"),
+        (
+            r"item (\d+) cut after ([\d.]+) s: (.+)",
+            lambda m: f"tin số {m[1]} bị ngắt sau {_number(m[2])} giây: {_cut_by(m[3])}",
+        ),
+        (
+            r"part (.+) could not be read \((.+)\), silence aired instead",
+            lambda m: f"không đọc được tệp {m[1]} (lỗi: {m[2]}); phát khoảng lặng thay thế",
+        ),
+        (
+            r"the relay notice could not be spoken \((.+)\), a tone airs instead while the relay is down",
+            lambda m: f"không đọc được lời thông báo tiếp sóng (lỗi: {m[1]}); phát tiếng báo hiệu khi mất tiếp sóng",
+        ),
+        (r"completed", lambda m: "phát trọn"),
+        (r"interrupted \((.+)\)", lambda m: f"bị ngắt ({_cut_by(m[1])})"),
+        (r"(relay|fallback|silence)(?:/(\w+))? ([\d.]+) s \((.+)\)", _relay_part),
         (r"it had been on air for about (\d+) s when last seen", lambda m: f"đã phát được khoảng {m[1]} giây"),
         (
             r"could start only (\d+) s late, past the (.+) grace period "

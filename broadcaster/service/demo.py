@@ -26,7 +26,8 @@ from broadcaster.service.context import SHIPPED, Station
 from broadcaster.service.evidence import Evidence, LogQuery
 from broadcaster.service.queue import NewsDesk
 from broadcaster.service.voicing import Voicing
-from broadcaster.sound.outputs import FileOutput, Output
+from broadcaster.sound.file_output import FileOutput
+from broadcaster.sound.outputs import Output
 from broadcaster.sound.registry import make_amplifier, make_output, sound_card_available
 
 log = logging.getLogger(__name__)

@@ -12,19 +12,17 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
-import re
 import shutil
 import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.errors import OutputError
-from broadcaster.media.pcm import patch_sizes, wav_header
 from broadcaster.sound.devices import (
     PACKAGE_OF,
     Backend,
@@ -69,7 +67,7 @@ def as_source(audio: Playable) -> PcmSource:
     return WavSource(audio) if isinstance(audio, Path) else audio
 
 
-class _Waiter:
+class StopAwareWait:
     """Waits on the injected clock for a wall-clock instant, giving up when stopped."""
 
     def __init__(self, clock: Clock, stopped: threading.Event) -> None:
@@ -93,7 +91,7 @@ class _Waiter:
         return False
 
 
-class _Stoppable:
+class StoppableOutput:
     """stop() cuts the airing in progress, or the one prepared and about to start.
 
     prepare() opens a new airing, so a stop() meant for the one before it is
@@ -118,7 +116,7 @@ class _Stoppable:
 # --------------------------------------------------------------------------- device
 
 
-class DeviceOutput(_Stoppable):
+class DeviceOutput(StoppableOutput):
     """Plays to a sound card through PulseAudio/PipeWire (pacat) or ALSA (aplay).
 
     prepare() starts the player early with its stdin open; play() writes the
@@ -228,7 +226,7 @@ class DeviceOutput(_Stoppable):
         start_at: datetime | None,
         on_started: Callable[[datetime], None] | None,
     ) -> PlaybackResult:
-        waiter = _Waiter(self.clock, self._stopped)
+        waiter = StopAwareWait(self.clock, self._stopped)
         digest = hashlib.sha256()
         chunk_frames = max(1, round(source.rate * self.chunk_s))
         # the first chunk is read before the start second: a part read late would delay the first sound
@@ -298,105 +296,3 @@ class DeviceOutput(_Stoppable):
 
 
 # --------------------------------------------------------------------------- file
-
-
-class FileOutput(_Stoppable):
-    """Writes exactly what would have aired, one WAV per airing, named by its start time.
-
-    With `realtime` the file grows at the speed sound would play and start_at
-    is waited for, so dry runs keep the station's timing and stop() truncates
-    the file where the horns would have gone quiet.
-    """
-
-    def __init__(
-        self,
-        folder: Path,
-        clock: Clock | None = None,
-        *,
-        tz: tzinfo = UTC,
-        realtime: bool = True,
-        chunk_s: float = 0.05,
-    ) -> None:
-        self.folder = Path(folder)
-        self.clock: Clock = clock or SystemClock()
-        self.tz = tz
-        self.realtime = realtime
-        self.chunk_s = chunk_s
-        self.name = f"file:{self.folder}"
-        self._stopped = threading.Event()
-
-    def prepare(self, audio: Playable) -> None:
-        as_source(audio)
-        self._make_folder()
-        self._arm()
-
-    def _make_folder(self) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(
-                f"Cannot create the output folder {self.folder}: {exc.strerror}.",
-                "Check [output] dir in config.toml and the folder's permissions.",
-            ) from exc
-
-    def path_for(self, name: str, when: datetime) -> Path:
-        stamp = when.astimezone(self.tz).isoformat(timespec="seconds").replace(":", "-")
-        stem = re.sub(r"[^\w.-]+", "_", name)
-        path = self.folder / f"{stamp}_{stem}.wav"
-        n = 2
-        while path.exists():
-            path = self.folder / f"{stamp}_{stem}-{n}.wav"
-            n += 1
-        return path
-
-    def play(
-        self, audio: Playable, start_at: datetime | None, on_started: Callable[[datetime], None] | None = None
-    ) -> PlaybackResult:
-        source = as_source(audio)
-        if not self._take_arming():
-            now = self.clock.now()
-            return PlaybackResult(now, now, False, 0.0, hashlib.sha256().hexdigest())
-        self._make_folder()
-        waiter = _Waiter(self.clock, self._stopped)
-        digest = hashlib.sha256()
-        if self.realtime and not waiter.until(start_at):
-            now = self.clock.now()
-            return PlaybackResult(now, now, False, 0.0, digest.hexdigest())
-        started_at = self.clock.now()
-        target = self.path_for(_name_of(audio), start_at or started_at)
-        bytes_per_s = source.rate * 2 * source.channels
-        t0 = self.clock.monotonic()
-        written = 0
-        completed = True
-        header = source.header if isinstance(source, WavSource) else wav_header(source.rate, source.channels)
-        try:
-            with target.open("wb") as out:
-                out.write(header)
-                if on_started is not None:
-                    on_started(started_at)
-                for block in source.chunks(max(1, round(source.rate * self.chunk_s))):
-                    if self.realtime and not waiter.until_monotonic(t0 + written / bytes_per_s):
-                        completed = False
-                        break
-                    if self._stopped.is_set():
-                        completed = False
-                        break
-                    out.write(block)
-                    digest.update(block)
-                    written += len(block)
-                patch_sizes(out, len(header), written)
-        except OSError as exc:
-            raise OutputError(
-                f"Cannot write {target}: {exc.strerror}.", "Check free disk space and [output] dir in config.toml."
-            ) from exc
-        log.info("wrote %s (%s)", target, "complete" if completed else "stopped")
-        return PlaybackResult(
-            started_at, self.clock.now(), completed, round(written / bytes_per_s, 3), digest.hexdigest()
-        )
-
-    def stop(self) -> None:
-        self._stopped.set()
-
-
-def _name_of(audio: Playable) -> str:
-    return audio.stem if isinstance(audio, Path) else str(getattr(audio, "name", "bulletin"))

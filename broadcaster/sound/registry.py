@@ -7,7 +7,8 @@ from pathlib import Path
 from broadcaster.service.context import Station
 from broadcaster.sound.amplifier import Amplifier, CommandAmplifier, NoAmplifier
 from broadcaster.sound.devices import pulse_reachable
-from broadcaster.sound.outputs import DeviceOutput, FileOutput, Output
+from broadcaster.sound.file_output import FileOutput
+from broadcaster.sound.outputs import DeviceOutput, Output
 
 
 def make_output(station: Station, kind: str | None = None) -> Output:

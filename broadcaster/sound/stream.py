@@ -278,7 +278,7 @@ class _SegmentReader:
             data = self._file.read(frames * SAMPLE_WIDTH) if self._file is not None else b""
         except OSError as exc:
             self._file = None
-            self.problems.append(f"part {segment.path.name} could not be read ({exc.strerror}); silence aired instead")
+            self.problems.append(f"part {segment.path.name} could not be read ({exc.strerror}), silence aired instead")
             data = b""
         if len(data) < frames * SAMPLE_WIDTH:
             # a part shorter than its header said: keep the timing with silence rather than stop the bulletin

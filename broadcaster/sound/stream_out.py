@@ -22,7 +22,8 @@ from typing import BinaryIO, Protocol
 from broadcaster.errors import OutputError
 from broadcaster.i18n import _
 from broadcaster.sound.devices import PACKAGE_OF, Backend, Player, ResolvedBackend, player_command, resolve_backend
-from broadcaster.sound.outputs import DeviceOutput, FileOutput, Output
+from broadcaster.sound.file_output import FileOutput
+from broadcaster.sound.outputs import DeviceOutput, Output
 
 log = logging.getLogger(__name__)
 

@@ -148,7 +148,7 @@ def in_process_airer(tmp_path: Path, real_clock: bool = False) -> InProcess:
     from broadcaster.service.programme import Programme
     from broadcaster.service.voicing import Voicing
     from broadcaster.sound.amplifier import NoAmplifier
-    from broadcaster.sound.outputs import FileOutput
+    from broadcaster.sound.file_output import FileOutput
     from tests.fakes import FakeAmplifier, FakeClock, FakeOutput, ToneEngine
 
     cli = make_station(tmp_path)

@@ -14,7 +14,7 @@ from broadcaster.service.context import Station
 from broadcaster.service.programme import Programme
 from broadcaster.service.voicing import Voicing
 from broadcaster.sound.amplifier import NoAmplifier
-from broadcaster.sound.outputs import FileOutput
+from broadcaster.sound.file_output import FileOutput
 from broadcaster.store import state
 from tests.conftest import StationCLI
 from tests.fakes import FakeClock, ToneEngine

@@ -15,7 +15,8 @@ import pytest
 
 from broadcaster.relay import Fallback, probe_stream
 from broadcaster.relay.source import check_stream
-from broadcaster.sound.outputs import DeviceOutput, FileOutput
+from broadcaster.sound.file_output import FileOutput
+from broadcaster.sound.outputs import DeviceOutput
 from broadcaster.sound.stream_out import PlayerSink, WavSink, pcm_sink_for
 from tests.audio_server import read_wav, tone, write_wav
 from tests.relay.helpers import NOTICE_HZ, RELAY_HZ, at, dominant_hz, session, sleep_until, whole_second

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -150,3 +150,67 @@ def test_the_documents_give_reasons_in_vietnamese(tmp_path: Path) -> None:
     assert (
         "#1 05/03/2021 06:00 sáng - Bị gián đoạn: bị ngắt sau 12,5 giây: tin khẩn cấp số 9 được phát chen vào" in text
     )
+
+
+@pytest.mark.parametrize(
+    ("reason", "vietnamese"),
+    [
+        (
+            "the station was off (daemon not running) from 2021-03-01 06:00:00 until 2021-03-10 17:31:00, longer "
+            "than the 15-minute grace period: 17 slot occurrences passed unaired, from Sáng at 2021-03-02 06:00 "
+            "to Chiều at 2021-03-10 06:00",
+            "đài tắt (chương trình điều khiển không chạy) từ 2021-03-01 06:00:00 đến 2021-03-10 17:31:00, quá "
+            "thời gian chờ cho phép 15 phút: 17 lượt phát theo lịch đã trôi qua mà không phát, từ khung giờ Sáng "
+            "lúc 2021-03-02 06:00 đến khung giờ Chiều lúc 2021-03-10 06:00",
+        ),
+        (
+            "item 4: its speech was missing from the cache and was made at air time by espeak-ng",
+            "tin số 4: giọng đọc bị mất khỏi bộ nhớ đệm và được tạo lại lúc phát bằng espeak-ng",
+        ),
+        (
+            "station ident was missing from the cache and was made at air time",
+            "lời giới thiệu của đài bị mất khỏi bộ nhớ đệm và được tạo lại lúc phát",
+        ),
+        (
+            "item 3 cut after 4.2 s: cancelled by the official while its bulletin was on air",
+            "tin số 3 bị ngắt sau 4,2 giây: bị cán bộ hủy trong lúc bản tin đang phát",
+        ),
+        (
+            "item 5 not aired: cancelled by the official while its bulletin was on air before its turn",
+            "tin số 5 không được phát: bị cán bộ hủy trong lúc bản tin đang phát",
+        ),
+        (
+            "part 3f2a.wav could not be read (Input/output error), silence aired instead",
+            "không đọc được tệp 3f2a.wav (lỗi: Input/output error); phát khoảng lặng thay thế",
+        ),
+        ("interrupted (the station daemon stopped)", "bị ngắt (chương trình điều khiển đài dừng)"),
+        (
+            "fallback/bulletin 12.5 s (no sound from the stream)",
+            "phát thay thế (bản tin của đài) 12,5 giây: lý do khác (nguyên văn: no sound from the stream)",
+        ),
+    ],
+)
+def test_the_reasons_of_outages_missing_speech_cancelled_items_and_relays_are_in_vietnamese(
+    reason: str, vietnamese: str
+) -> None:
+    assert reason_vi(reason) == vietnamese
+
+
+def test_a_clock_fault_the_daemon_writes_is_said_in_vietnamese() -> None:
+    from tests.test_decisions import NOW, plan
+
+    for last_seen in (datetime(2019, 1, 1, tzinfo=UTC), NOW + timedelta(days=2)):
+        fault = plan(last_seen).clock_fault
+        assert fault is not None
+        said = reason_vi(fault)
+        assert said.startswith("chương trình điều khiển đài hoạt động lần cuối lúc "), said
+        assert "đồng hồ của máy tính" in said and "nguyên văn" not in said
+
+
+def test_a_relay_switch_is_said_in_vietnamese_whatever_language_the_daemon_ran_in() -> None:
+    from broadcaster.i18n import translations
+
+    why = translations("vi").gettext("the relay is on air")
+    assert why != "the relay is on air"  # the monitor's messages are in the Vietnamese catalog
+    assert reason_vi("relay 60.0 s (the relay is on air)") == f"tiếp sóng 60,0 giây: {why}"
+    assert reason_vi(f"relay 60.0 s ({why})") == f"tiếp sóng 60,0 giây: {why}"

@@ -15,7 +15,8 @@ import pytest
 
 from broadcaster.clock import SystemClock
 from broadcaster.media.pcm import pcm_sha256
-from broadcaster.sound.outputs import DeviceOutput, FileOutput, Output
+from broadcaster.sound.file_output import FileOutput
+from broadcaster.sound.outputs import DeviceOutput, Output
 from tests.audio_server import audio_server, tone, write_wav  # noqa: F401
 from tests.fakes import FakeClock, FakeOutput
 

@@ -22,7 +22,8 @@ from broadcaster.clock import SystemClock
 from broadcaster.errors import AudioError, OutputError
 from broadcaster.media.pcm import pcm_sha256
 from broadcaster.sound.devices import check_device, list_devices
-from broadcaster.sound.outputs import DeviceOutput, FileOutput
+from broadcaster.sound.file_output import FileOutput
+from broadcaster.sound.outputs import DeviceOutput
 from tests.audio_server import (  # noqa: F401  (fixtures)
     RATE,
     SinkRecorder,
