@@ -109,7 +109,7 @@ def test_an_item_and_its_audit_entry_are_stored_together_or_not_at_all(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the audit trail cannot be written")
 
-    monkeypatch.setattr(audit, "append", broken)
+    monkeypatch.setattr(audit.AuditTrail, "append", broken)  # the station's trail and any other
     with pytest.raises(RuntimeError):
         official.add(draft)
     assert [i.title for i in official.list_items()] == []
