@@ -10,8 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from broadcaster.media.mastering import master
 from broadcaster.sound.bulletin import assemble_bulletin, standard_parts
-from broadcaster.sound.mastering import master
 from broadcaster.speech import EspeakEngine
 
 REPO = Path(__file__).resolve().parent.parent

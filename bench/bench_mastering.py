@@ -11,7 +11,7 @@ import time
 import wave
 from pathlib import Path
 
-from broadcaster.sound.mastering import MasteringSettings, master, measure_loudness
+from broadcaster.media.mastering import MasteringSettings, master, measure_loudness
 from broadcaster.speech import EspeakEngine
 
 TEXT = (

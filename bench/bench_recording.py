@@ -25,11 +25,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from broadcaster.media.mastering import MasteringSettings, master
 from broadcaster.recordings import RecordingLimits, accept_recording, recording_mastering
 from broadcaster.recordings.checks import check_probe, check_sound, summarize
 from broadcaster.recordings.pcm import wav_figures, write_float_wav
 from broadcaster.recordings.probe import measure_sound, probe_file
-from broadcaster.sound.mastering import MasteringSettings, master
 from broadcaster.speech import EspeakEngine
 
 TEXT = (

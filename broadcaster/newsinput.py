@@ -130,7 +130,7 @@ def check_fits(config: Config, chars: int, topic: str, priority: Priority, what:
         ).format(topic=topic, priority=priority.value)
     longest = max(slots, key=lambda s: s.max_minutes)
     speech = config.speech
-    rate = limits.chars_per_second([speech.engine, *speech.fallback], speech.espeak_speed, config.mastering.tempo)
+    rate = limits.chars_per_second(speech.chain, speech.espeak.speed, config.mastering.tempo)
     minutes = limits.spoken_seconds(chars, rate) / 60
     if minutes > longest.max_minutes:
         raise InputError(

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Set everything up and run a short demo day on the embedded defaults:
-# a demo station in ./demo-station (SQLite, offline voice espeak-ng, sample news written by the project),
+# a demo station in ./demo-station (SQLite, offline voice, sample news written by the project),
 # three slots a few seconds apart, an emergency, then the airing log and the airtime report.
-# Safe to run again (the demo station is recreated).
+# Then the web console of the demo station is served on http://127.0.0.1:8080/ (Ctrl-C stops it;
+# BROADCASTER_DEMO_CONSOLE=0 skips it). Safe to run again (the demo station is recreated).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/broadcaster demo --dir demo-station
+.venv/bin/broadcaster demo --dir demo-station
+if [ "${BROADCASTER_DEMO_CONSOLE:-1}" != "0" ]; then
+  echo
+  echo "==> Web console: open http://127.0.0.1:8080/ in a browser on this computer (Ctrl-C to stop)"
+  exec .venv/bin/broadcaster --config demo-station/config.toml web
+fi

@@ -50,13 +50,14 @@ def test_all_checks_pass_on_a_ready_station(station_cli: StationCLI) -> None:
     folder = station_cli.config.parent
     assert lines[0] == f"ok       config: {station_cli.config} (10 topics, 3 slots)"
     assert lines[1].startswith(f"ok       database: {Database.head_revision()} at ")
-    assert lines[2:5] == [
+    assert lines[2:6] == [
         "ok       ffmpeg: installed",
-        "ok       espeak-ng (offline voice): installed, with the Vietnamese voice",
         "ok       gTTS (online voice): not used by this station's config",
+        "ok       espeak-ng (offline voice): installed, with the Vietnamese voice",
+        "ok       Piper (offline neural voice): not used by this station's config",
     ]
-    assert lines[5].startswith("ok       disk space: ") and lines[5].endswith(f"GiB free on the disk holding {folder}")
-    assert lines[6:] == [
+    assert lines[6].startswith("ok       disk space: ") and lines[6].endswith(f"GiB free on the disk holding {folder}")
+    assert lines[7:] == [
         f"ok       audio output: dry run: airings are written as WAV files to {folder / 'aired'}",
         "ok       amplifier control: not configured (the amplifier is switched by hand)",
         "All checks passed.",

@@ -19,7 +19,7 @@ import requests
 import responses
 
 from broadcaster.errors import SpeechError
-from broadcaster.sound.mastering import measure_loudness
+from broadcaster.media.mastering import measure_loudness
 from broadcaster.text.legacy import to_tcvn3
 from tests.conftest import StationCLI, write_config
 
@@ -39,6 +39,25 @@ def wav_seconds(path: Path) -> float:
 
 def cache_files(station: StationCLI) -> dict[Path, int]:
     return {p: p.stat().st_mtime_ns for p in (station.config.parent / "data" / "audio" / "cache").rglob("*.wav")}
+
+
+def test_the_communes_pronunciation_list_is_said_and_changes_the_speech(tmp_path: Path) -> None:
+    """`[speech.pronunciations]` is applied after normalization: `normalize` shows it and the speech uses it."""
+    from broadcaster.service.context import Station
+    from broadcaster.service.voicing import Voicing
+
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "listed").mkdir()
+    plain = write_config(tmp_path / "plain")
+    listed = write_config(
+        tmp_path / "listed",
+        replace={"[speech.pronunciations]\n": '[speech.pronunciations]\n"Ea H\'leo" = "Ê a Hơ leo"\n'},
+    )
+    text = "Huyện Ea H'leo họp ngày 5/3"
+    assert StationCLI(listed).ok("normalize", text).strip() == "Huyện Ê a Hơ leo họp ngày năm tháng ba"
+    assert "Ea H'leo" in StationCLI(plain).ok("normalize", text)
+    keys = {Voicing(Station.open(config)).key(text) for config in (plain, listed)}
+    assert len(keys) == 2  # the speech rendered before the list changed is not reused
 
 
 def test_normalize_one_text_and_stdin_lines(sqlite_cli: StationCLI) -> None:
@@ -120,7 +139,7 @@ def test_when_google_is_unreachable_the_offline_voice_speaks_and_the_official_is
         replace={
             'engine = "espeak"            #': 'engine = "gtts"            #',
             "fallback = []        #": 'fallback = ["espeak"]        #',
-            "gtts_retries = 3": "gtts_retries = 1",
+            "retries = 3": "retries = 1",
         },
     )
     responses.add(
@@ -140,7 +159,7 @@ def test_when_google_is_unreachable_the_offline_voice_speaks_and_the_official_is
 
 
 def test_speech_failure_on_add_keeps_the_item_and_says_what_to_do(tmp_path: Path) -> None:
-    config = write_config(tmp_path, render_on_add=True, replace={'espeak_voice = "vi"': 'espeak_voice = "xx-none"'})
+    config = write_config(tmp_path, render_on_add=True, replace={'voice = "vi"': 'voice = "xx-none"'})
     station = StationCLI(config)
     station.ok("init")
     result = station("news", "add", "--title", "Tin", "--topic", "mot-cua", "--text", "Nội dung tin.")
@@ -164,7 +183,7 @@ def broadcaster(config: Path, *args: str, timeout: float = 120) -> subprocess.Co
 
 
 def test_a_speech_failure_is_one_warning_naming_each_engine_once(tmp_path: Path) -> None:
-    config = write_config(tmp_path, render_on_add=True, replace={'espeak_voice = "vi"': 'espeak_voice = "xx-none"'})
+    config = write_config(tmp_path, render_on_add=True, replace={'voice = "vi"': 'voice = "xx-none"'})
     StationCLI(config).ok("init")
     added = broadcaster(config, "news", "add", "--title", "Tin", "--topic", "mot-cua", "--text", "Nội dung tin.")
     assert added.returncode == 0, added.stderr
@@ -186,10 +205,10 @@ def test_the_internet_is_blamed_only_when_the_online_voice_failed(tmp_path: Path
         replace={
             'engine = "espeak"            #': 'engine = "gtts"            #',
             "fallback = []        #": 'fallback = ["espeak"]        #',
-            'espeak_voice = "vi"': 'espeak_voice = "xx-none"',
-            "gtts_retries = 3": "gtts_retries = 1",
-            "gtts_timeout_seconds = 10": "gtts_timeout_seconds = 0.5",
-            'gtts_tld = "com.vn"': 'gtts_tld = "invalid"',  # translate.google.invalid never resolves
+            'voice = "vi"': 'voice = "xx-none"',
+            "retries = 3": "retries = 1",
+            "timeout_seconds = 10         # per request": "timeout_seconds = 0.5 # per request",
+            'tld = "com.vn"': 'tld = "invalid"',  # translate.google.invalid never resolves
         },
     )
     StationCLI(config).ok("init")
@@ -203,7 +222,7 @@ def test_the_internet_is_blamed_only_when_the_online_voice_failed(tmp_path: Path
 
 
 def test_the_daemon_still_logs_its_warnings_and_errors(tmp_path: Path) -> None:
-    config = write_config(tmp_path, replace={'espeak_voice = "vi"': 'espeak_voice = "xx-none"'})
+    config = write_config(tmp_path, replace={'voice = "vi"': 'voice = "xx-none"'})
     StationCLI(config).ok("init")
     StationCLI(config).add("Tin", "mot-cua", "Tin.")
     daemon = broadcaster(config, "run", "--for", "1")

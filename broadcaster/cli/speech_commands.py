@@ -24,14 +24,16 @@ def normalize(ctx: click.Context, text: str | None) -> None:
     from broadcaster.text import normalize as spoken_form
     from broadcaster.text.encoding import to_nfc
 
-    extra: dict[str, str] = {}
+    abbreviations: dict[str, str] = {}
+    pronunciations: dict[str, str] = {}
     path = config_path(ctx)
     if path.exists():
         from broadcaster.config import load_config
 
-        extra = load_config(path).speech.abbreviations
+        speech = load_config(path).speech
+        abbreviations, pronunciations = speech.abbreviations, speech.pronunciations
     if text is not None:
-        click.echo(spoken_form(to_nfc(text_argument(text, "TEXT")).text, extra))
+        click.echo(spoken_form(to_nfc(text_argument(text, "TEXT")).text, abbreviations, pronunciations))
         return
     for number, raw in enumerate(click.get_binary_stream("stdin"), start=1):
         try:
@@ -41,7 +43,7 @@ def normalize(ctx: click.Context, text: str | None) -> None:
                 _("Line {number} of standard input is not UTF-8 text.").format(number=number),
                 _("Save the text as UTF-8 (in Notepad: Save as…, Encoding: UTF-8) and try again."),
             ) from None
-        click.echo(spoken_form(to_nfc(line.rstrip("\r\n")).text, extra))
+        click.echo(spoken_form(to_nfc(line.rstrip("\r\n")).text, abbreviations, pronunciations))
 
 
 @click.command()

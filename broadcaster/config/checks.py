@@ -26,7 +26,6 @@ from broadcaster.config.sections import (
     WebConfig,
 )
 
-ENGINES = ("gtts", "espeak")
 _STATION_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{3}$")
 
@@ -90,10 +89,10 @@ def _check_station_and_programme(cfg: dict[str, Any], problems: list[str]) -> No
 
 
 def _check_sound_and_targets(cfg: dict[str, Any], problems: list[str], codes: list[str]) -> None:
+    from broadcaster.speech.registry import chain_problems
+
     speech: SpeechConfig = cfg["speech"]
-    for engine in [speech.engine, *speech.fallback]:
-        if engine not in ENGINES:
-            problems.append(f"speech: unknown engine '{engine}'.{did_you_mean(engine, ENGINES)} Known: gtts, espeak")
+    problems += chain_problems(speech)
     mastering: MasteringConfig = cfg["mastering"]
     if mastering.sample_rate not in (16000, 22050, 24000, 32000, 44100, 48000):
         problems.append("mastering.sample_rate: use 16000, 22050, 24000, 32000, 44100 or 48000")

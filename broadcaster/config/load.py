@@ -14,6 +14,16 @@ from broadcaster.config.rules import did_you_mean
 from broadcaster.config.sections import DEFAULT_LANGUAGES, SECTIONS, Config
 from broadcaster.config.tomlio import read_section
 from broadcaster.errors import ConfigError
+from broadcaster.i18n import _
+
+# [speech] keys of before the per-engine sub-tables: old key -> (sub-table, key)
+_SPEECH_MOVED = {
+    "espeak_voice": ("espeak", "voice"),
+    "espeak_speed": ("espeak", "speed"),
+    "gtts_tld": ("gtts", "tld"),
+    "gtts_timeout_seconds": ("gtts", "timeout_seconds"),
+    "gtts_retries": ("gtts", "retries"),
+}
 
 
 def default_config_path() -> Path:
@@ -32,6 +42,45 @@ def _renamed(raw: dict[str, Any], notices: list[str]) -> None:
         )
         if "queue_check_seconds" not in daemon and isinstance(old, int | float) and not isinstance(old, bool):
             daemon["queue_check_seconds"] = max(float(old), 1.0)
+    speech = raw.get("speech")
+    if isinstance(speech, dict):
+        _speech_moved(speech, notices)
+
+
+def _speech_moved(speech: dict[str, Any], notices: list[str]) -> None:
+    """speech.espeak_speed and the like move into their engine's sub-table ([speech.espeak] speed)."""
+    for old, (table, key) in _SPEECH_MOVED.items():
+        if old not in speech:
+            continue
+        value = speech.pop(old)
+        sub = speech.setdefault(table, {})
+        if not isinstance(sub, dict):
+            continue  # [speech.espeak] that is no table: reported when the table is read
+        if key in sub:
+            notices.append(
+                _(
+                    "speech.{old} is set twice: the old way and as {key} in [speech.{table}]; the value in "
+                    "[speech.{table}] is used. Delete the line speech.{old} from config.toml"
+                ).format(old=old, key=key, table=table)
+            )
+            continue
+        sub[key] = value
+        notices.append(
+            _(
+                "speech.{old} is now {key} in the [speech.{table}] table; the old key is still read, but move it "
+                "there in config.toml: [speech.{table}] {key} = ..."
+            ).format(old=old, key=key, table=table)
+        )
+
+
+def _speech_defaults(raw: dict[str, Any]) -> None:
+    """With a [speech.piper] table and no fallback named, Piper speaks before espeak-ng."""
+    speech = raw.get("speech")
+    if isinstance(speech, dict) and "fallback" not in speech and isinstance(speech.get("piper"), dict):
+        from broadcaster.speech.registry import default_fallback
+
+        engine = speech.get("engine", "gtts")
+        speech["fallback"] = default_fallback(engine if isinstance(engine, str) else "gtts", list(speech))
 
 
 def parse_config(text: str, path: Path) -> Config:
@@ -43,6 +92,7 @@ def parse_config(text: str, path: Path) -> Config:
     problems: list[str] = []
     notices: list[str] = []
     _renamed(raw, notices)
+    _speech_defaults(raw)
     for key in raw:
         if key not in SECTIONS:
             problems.append(f"{key}: unknown config section.{did_you_mean(key, SECTIONS)}")

@@ -236,7 +236,10 @@ def slot_problems(slots: Sequence[SlotConfig | None]) -> list[str]:
 def lint(config: Config) -> list[str]:
     """What is allowed but probably not meant, one sentence each (shown by `config check`); keys renamed
     since the file was written come first."""
+    from broadcaster.speech.registry import chain_warnings
+
     warnings: list[str] = list(config.notices)
+    warnings += chain_warnings(config.speech, config.folder)
     slots: list[SlotConfig | None] = list(config.slots)
     starts = _starts(slots)
     overlaps: dict[tuple[int, int], list[str]] = {}

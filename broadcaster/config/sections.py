@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo
 
 from broadcaster import limits
 from broadcaster.config.rules import WEEKDAYS, engine_url, parse_time, ranged, sized
+from broadcaster.speech.espeak import EspeakSettings
+from broadcaster.speech.gtts_engine import GttsSettings
+from broadcaster.speech.piper import PiperSettings
 
 PRIORITIES = ("normal", "priority", "emergency")
 TARGET_KINDS = ("minutes", "segments", "topic_coverage")
@@ -73,17 +76,25 @@ class BroadcastHoursConfig:
 
 @dataclass(frozen=True)
 class SpeechConfig:
+    """[speech]: the engines in the order they are tried, each with its own sub-table
+    ([speech.gtts], [speech.espeak], [speech.piper]; broadcaster/speech/registry.py knows them)."""
+
     engine: str = "gtts"
+    # when the file names none: ["piper", "espeak"] with a [speech.piper] table, else ["espeak"] (load.py)
     fallback: list[str] = field(default_factory=lambda: ["espeak"])
-    espeak_voice: str = "vi"
-    espeak_speed: int = ranged(150, 80, 450, unit="words per minute")
-    gtts_tld: str = "com.vn"
-    gtts_timeout_seconds: float = ranged(10.0, 0, 120, above=True, unit="seconds")
-    gtts_retries: int = ranged(3, 1, 10, unit="tries, the first one included")
     # at air time only speech rendered ahead is used: at least an hour ahead
     render_ahead_hours: float = ranged(48.0, 1, 24 * 31, unit="hours")
     render_on_add: bool = True
     abbreviations: dict[str, str] = field(default_factory=dict)
+    # how to say words an engine gets wrong (place and people's names), applied after normalization
+    pronunciations: dict[str, str] = field(default_factory=dict)
+    gtts: GttsSettings = field(default_factory=GttsSettings)
+    espeak: EspeakSettings = field(default_factory=EspeakSettings)
+    piper: PiperSettings | None = None  # Piper has no default voice: no table, no Piper
+
+    @property
+    def chain(self) -> list[str]:
+        return [self.engine, *self.fallback]
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ config written back as TOML for `config show` (a file that loads back to the sam
 from __future__ import annotations
 
 import re
+import types
 import typing
 from dataclasses import MISSING, fields, is_dataclass
 from typing import Any, TypeVar
@@ -22,7 +23,19 @@ def _type_name(tp: Any) -> str:
     return {str: "text", int: "a whole number", float: "a number", bool: "true or false"}.get(tp, str(tp))
 
 
+def _optional_inner(tp: Any) -> Any:
+    """`X | None` -> X: TOML has no null, a value that is there is an X (left out, it stays None)."""
+    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
 def _check_value(value: Any, tp: Any, where: str, problems: list[str]) -> Any:
+    tp = _optional_inner(tp)
+    if is_dataclass(tp):  # a sub-table such as [speech.espeak]: its keys checked like a section's
+        return read_table(tp, value, where, problems)  # type: ignore[arg-type]
     origin = typing.get_origin(tp)
     if origin is list:
         (inner,) = typing.get_args(tp)
@@ -96,7 +109,12 @@ def read_section(name: str, spec: Any, raw: Any, problems: list[str]) -> Any:
 def as_dict(value: Any) -> Any:
     """The effective config as plain TOML-able data (for `config show`)."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: as_dict(getattr(value, f.name)) for f in fields(value) if f.name not in ("path", "notices")}
+        # TOML has no null: a value left out (None) is left out again
+        return {
+            f.name: as_dict(getattr(value, f.name))
+            for f in fields(value)
+            if f.name not in ("path", "notices") and getattr(value, f.name) is not None
+        }
     if isinstance(value, list):
         return [as_dict(v) for v in value]
     if isinstance(value, dict):
@@ -119,12 +137,20 @@ def to_toml(data: dict[str, Any]) -> str:
             return "{ " + ", ".join(f"{_key(k)} = {scalar(x)}" for k, x in v.items()) + " }"
         return toml_string(str(v))
 
+    def table(name: str, body: dict[str, Any]) -> None:
+        # scalars first, then each sub-table ([speech.espeak]) under its own header
+        lines.extend(["", f"[{name}]"])
+        lines.extend(f"{_key(k)} = {scalar(v)}" for k, v in body.items() if not isinstance(v, dict))
+        for k, v in body.items():
+            if isinstance(v, dict):
+                table(f"{name}.{_key(k)}", v)
+
     for section, body in data.items():
         if isinstance(body, list):
             for entry in body:
                 lines += ["", f"[[{section}]]"] + [f"{k} = {scalar(v)}" for k, v in entry.items()]
         else:
-            lines += ["", f"[{section}]"] + [f"{k} = {scalar(v)}" for k, v in body.items()]
+            table(section, body)
     return "\n".join(lines).lstrip() + "\n"
 
 

@@ -1,1 +1,1 @@
-"""Low-level audio that speech/, sound/, recordings/ and relay/ stand on: ffmpeg, PCM and WAV, files."""
+"""Low-level audio that speech/, sound/, recordings/ and relay/ stand on: ffmpeg, PCM and WAV, files, mastering."""

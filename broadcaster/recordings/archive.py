@@ -21,10 +21,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from broadcaster.media.mastering import MasteringSettings
 from broadcaster.recordings.checks import check_size
 from broadcaster.recordings.figures import ProbeResult, RecordingLimits, SoundFigures, StreamInfo
 from broadcaster.recordings.pcm import sha256_file
-from broadcaster.sound.mastering import MasteringSettings
 
 ORIGINALS = "originals"
 RECORDINGS = "recordings"

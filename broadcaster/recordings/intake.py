@@ -16,6 +16,7 @@ from typing import Any
 
 from broadcaster.errors import AudioError, InputError, NotFoundError, OutputError
 from broadcaster.i18n import _
+from broadcaster.media.mastering import MasteringSettings, master
 from broadcaster.recordings import archive
 from broadcaster.recordings.checks import (
     archive_extension,
@@ -29,7 +30,6 @@ from broadcaster.recordings.checks import (
 from broadcaster.recordings.figures import ProbeResult, RecordingLimits, SoundFigures
 from broadcaster.recordings.pcm import WavFigures, sha256_file, wav_figures, write_float_wav
 from broadcaster.recordings.probe import measure_sound, probe_file
-from broadcaster.sound.mastering import MasteringSettings, master
 
 log = logging.getLogger(__name__)
 

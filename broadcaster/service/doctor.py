@@ -6,10 +6,14 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from broadcaster.config import Config, lint, load_config
 from broadcaster.errors import BroadcasterError
 from broadcaster.i18n import _
+
+if TYPE_CHECKING:
+    from broadcaster.speech.engine import EngineSpec
 
 MIN_FREE_BYTES = 1 << 30  # a year of bulletins and reports fits easily in 1 GiB
 INIT_FIX = "Run `broadcaster init` to create it."
@@ -89,26 +93,29 @@ def check_ffmpeg_binary(_config: Config) -> Check:
     return _problem_check("ffmpeg", check_ffmpeg(), "installed")
 
 
-def check_espeak(config: Config) -> Check:
-    from broadcaster.speech import check_espeak_vietnamese
+def check_speech_engines(config: Config) -> list[Check]:
+    """One check per engine broadcaster knows (broadcaster/speech/registry.py), in the registry's order."""
+    from broadcaster.speech.registry import ENGINES, settings_of
 
-    needed = "espeak" in [config.speech.engine, *config.speech.fallback]
-    problem = check_espeak_vietnamese()
-    if problem and not needed:
-        return Check("espeak-ng (offline voice)", True, "not used by this station's config")
-    return _problem_check("espeak-ng (offline voice)", problem, "installed, with the Vietnamese voice")
+    return [_check_engine(config, spec, settings_of(config.speech, name)) for name, spec in ENGINES.items()]
 
 
-def check_gtts(config: Config) -> Check:
-    from broadcaster.speech.gtts_engine import check_gtts_reachable
-
-    if "gtts" not in [config.speech.engine, *config.speech.fallback]:
-        return Check("gTTS (online voice)", True, "not used by this station's config")
-    problem = check_gtts_reachable(config.speech.gtts_tld, timeout_s=5)
-    if problem is None:
-        return Check("gTTS (online voice)", True, "Google's speech service answers")
-    fallback = ", ".join(config.speech.fallback) or "none"
-    return Check("gTTS (online voice)", True, f"unreachable ({problem}); the fallback voice is used: {fallback}")
+def _check_engine(config: Config, spec: EngineSpec, settings: object) -> Check:
+    chain = config.speech.chain
+    if spec.name not in chain or settings is None:
+        return Check(spec.label, True, _("not used by this station's config"))
+    problem = spec.check(settings, config.folder)
+    if problem is not None and spec.online:
+        # an online voice out of reach is no fault: the offline ones speak, and it is tried again next time
+        fallback = ", ".join(name for name in chain if name != spec.name) or _("none")
+        return Check(
+            spec.label,
+            True,
+            _("unreachable ({problem}); the fallback voice is used: {fallback}").format(
+                problem=problem, fallback=fallback
+            ),
+        )
+    return _problem_check(spec.label, problem, _(spec.ready))
 
 
 def check_output(config: Config) -> Check:
@@ -142,11 +149,10 @@ def check_amplifier_control(config: Config) -> Check:
     )
 
 
-CHECKS: list[Callable[[Config], Check]] = [
+CHECKS: list[Callable[[Config], Check | list[Check]]] = [
     check_database,
     check_ffmpeg_binary,
-    check_espeak,
-    check_gtts,
+    check_speech_engines,
     check_disk,
     check_output,
     check_amplifier_control,
@@ -165,7 +171,8 @@ def run_checks(config_path: Path) -> list[Check]:
     results = [Check("config", True, detail)]
     for check in CHECKS:
         try:
-            results.append(check(config))
+            found = check(config)
+            results.extend(found if isinstance(found, list) else [found])
         except BroadcasterError as exc:
             results.append(Check(check.__name__.removeprefix("check_"), False, exc.message, _fix(exc.hint)))
     return results

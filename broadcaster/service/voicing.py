@@ -21,16 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from broadcaster.errors import BroadcasterError, SpeechError
+from broadcaster.media.mastering import CompressorSettings, MasteringSettings
 from broadcaster.model import NewsItem
 from broadcaster.service.context import Station
 from broadcaster.service.memo import Memo
 from broadcaster.sound.bulletin import BulletinPart, PartKind, assemble_bulletin
-from broadcaster.sound.mastering import CompressorSettings, MasteringSettings
 from broadcaster.speech import (
     CachedRender,
-    EspeakEngine,
     FallbackChain,
-    GttsEngine,
     RenderCache,
     cache_key,
     render,
@@ -81,18 +79,10 @@ class ItemAudio:
 
 
 def build_engines(station: Station) -> list[SpeechEngine]:
-    speech = station.config.speech
-    engines: list[SpeechEngine] = []
-    for name in [speech.engine, *speech.fallback]:
-        if name == "gtts":
-            engines.append(
-                GttsEngine(
-                    lang="vi", tld=speech.gtts_tld, timeout_s=speech.gtts_timeout_seconds, retries=speech.gtts_retries
-                )
-            )
-        elif name == "espeak":
-            engines.append(EspeakEngine(voice=speech.espeak_voice, speed_wpm=speech.espeak_speed))
-    return engines
+    """The engines config.toml names, in its order (broadcaster/speech/registry.py builds each)."""
+    from broadcaster.speech.registry import build_chain
+
+    return build_chain(station.config.speech, station.config.folder)
 
 
 def mastering_settings(station: Station) -> MasteringSettings:
@@ -128,7 +118,8 @@ class Voicing:
     # ------------------------------------------------------------ text
 
     def spoken(self, text: str) -> str:
-        return normalize(text, self.station.config.speech.abbreviations)
+        speech = self.station.config.speech
+        return normalize(text, speech.abbreviations, speech.pronunciations)
 
     def key(self, text: str) -> str:
         """The cache key of `text`'s speech. Normalizing a long text takes about a millisecond and a

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from broadcaster.sound.mastering import MasteringSettings, master
+from broadcaster.media.mastering import MasteringSettings, master
 
 C5, E5, G5 = 523.25, 659.25, 783.99
 # (frequency ratio, relative amplitude, decay time constant in s): harmonic

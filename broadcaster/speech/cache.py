@@ -23,7 +23,7 @@ from pathlib import Path
 
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.errors import AudioError, SpeechError
-from broadcaster.sound.mastering import MasteringSettings, master
+from broadcaster.media.mastering import MasteringSettings, master
 from broadcaster.speech.chain import FallbackChain
 from broadcaster.speech.engine import SpeechEngine, nfc
 

@@ -17,14 +17,17 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from broadcaster.config.rules import ranged
 from broadcaster.errors import SpeechError
+from broadcaster.i18n import N_
+from broadcaster.speech.engine import EngineSpec, atomic_output, nfc
 
 if TYPE_CHECKING:
     import requests
-from broadcaster.speech.engine import atomic_output, nfc
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,15 @@ _CLAUSE_END = re.compile(r"(?<=[.,;:!?])\s+")
 
 # Said only when gTTS failed; whether another voice spoke instead is the fallback chain's to say.
 OFFLINE_HINT = "Check the internet connection (gtts is Google's online voice)."
+
+
+@dataclass(frozen=True)
+class GttsSettings:
+    """`[speech.gtts]` in config.toml."""
+
+    tld: str = "com.vn"  # translate.google.<tld>
+    timeout_seconds: float = ranged(10.0, 0, 120, above=True, unit="seconds")
+    retries: int = ranged(3, 1, 10, unit="tries, the first one included")
 
 
 class GttsFailure(SpeechError):
@@ -217,3 +229,22 @@ def check_gtts_reachable(tld: str = "com", timeout_s: float = 5.0) -> str | None
     if reply.status_code >= 500:
         return f"{url} answers HTTP {reply.status_code}"
     return None
+
+
+def _build(settings: GttsSettings, _base_dir: Path) -> GttsEngine:
+    return GttsEngine(lang="vi", tld=settings.tld, timeout_s=settings.timeout_seconds, retries=settings.retries)
+
+
+def _check(settings: GttsSettings, _base_dir: Path) -> str | None:
+    return check_gtts_reachable(settings.tld, timeout_s=5)
+
+
+SPEC = EngineSpec(
+    name="gtts",
+    label="gTTS (online voice)",
+    settings=GttsSettings,
+    build=_build,
+    ready=N_("Google's speech service answers"),
+    check=_check,
+    online=True,
+)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from broadcaster.errors import AudioError, InputError, NotFoundError, OutputError
+from broadcaster.media.mastering import MasteringSettings, measure_loudness
 from broadcaster.recordings import (
     AcceptedRecording,
     RecordingLimits,
@@ -22,7 +23,6 @@ from broadcaster.recordings import (
 )
 from broadcaster.recordings import probe as probe_module
 from broadcaster.recordings.pcm import float_wav_header
-from broadcaster.sound.mastering import MasteringSettings, measure_loudness
 from tests.recordings.conftest import LEAD_S, TAIL_S, Speech
 from tests.speech.helpers import wav_info
 

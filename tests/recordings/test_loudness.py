@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from broadcaster.media.mastering import MasteringSettings, master, measure_loudness
 from broadcaster.recordings.loudness import block_powers, integrated_lufs
 from broadcaster.recordings.pcm import wav_figures, write_float_wav
-from broadcaster.sound.mastering import MasteringSettings, master, measure_loudness
 from tests.recordings.conftest import Speech
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from broadcaster.errors import AudioError
 from broadcaster.media.ffmpeg import check_ffmpeg, decode_mono
+from broadcaster.media.mastering import CompressorSettings, MasteringSettings, filter_chain, master, measure_loudness
 from broadcaster.sound.jingles import make_jingles
-from broadcaster.sound.mastering import MasteringSettings, filter_chain, master, measure_loudness
 from tests.speech.helpers import LONG_TEXT, espeak_wav, tone, wav_info, write_wav
 
 REPO = Path(__file__).resolve().parents[2]
@@ -102,6 +102,35 @@ def test_highpass_removes_rumble_that_horns_cannot_play(tmp_path: Path) -> None:
     assert 20 * np.log10(before / after) > 9  # 100 Hz at least 9 dB lower relative to speech range
 
 
+def test_a_click_is_limited_without_ducking_the_speech_around_it(tmp_path: Path) -> None:
+    # a steady voice-like tone with one sharp click 20 dB above it (a dropped microphone)
+    voice = tone(440, 6.0, 0.1) + tone(880, 6.0, 0.05)
+    voice[3 * 44100 : 3 * 44100 + 20] = 1.0
+    src = write_wav(voice, tmp_path / "click.wav")
+    settings = replace(MasteringSettings(), tempo=1.0, trim_silence=False)
+    master(src, tmp_path / "out.wav", settings)
+    out = decode_mono(tmp_path / "out.wav", 44100)
+    # every sample under the limit, 0.5 dB under the ceiling (a click's true peak can
+    # overshoot that margin, unlike speech's; alimiter's did the same)
+    assert 20 * np.log10(np.max(np.abs(out))) <= -2.0 + 0.01
+
+    def rms(start_s: float) -> float:
+        part = out[int(start_s * 44100) : int((start_s + 0.1) * 44100)]
+        return float(np.sqrt(np.mean(np.square(part))))
+
+    # 50 ms after the click the voice is back at the level it has a second away from it
+    assert rms(3.05) == pytest.approx(rms(2.0), rel=0.05)
+    assert rms(2.85) == pytest.approx(rms(2.0), rel=0.05)
+
+
+def test_stereo_is_limited_on_both_channels_together(speech: Path, tmp_path: Path) -> None:
+    master(speech, tmp_path / "out.wav", replace(MasteringSettings(), channels=2))
+    lufs, peak = measure_loudness(tmp_path / "out.wav")
+    assert wav_info(tmp_path / "out.wav")[:3] == (2, 2, 44100)
+    assert lufs == pytest.approx(-16, abs=1.0)
+    assert peak <= -1.5
+
+
 def test_leading_silence_is_trimmed(speech: Path, tmp_path: Path) -> None:
     src = tmp_path / "late.wav"
     subprocess.run(["ffmpeg", "-loglevel", "error", "-i", str(speech), "-af", "adelay=3000", str(src)], check=True)
@@ -109,6 +138,64 @@ def test_leading_silence_is_trimmed(speech: Path, tmp_path: Path) -> None:
     samples = decode_mono(tmp_path / "out.wav", 16000)
     first_sound = int(np.argmax(np.abs(samples) > 0.01)) / 16000
     assert first_sound < 0.2
+
+
+def test_speech_over_steady_background_noise_is_mastered_whole(speech: Path, tmp_path: Path) -> None:
+    # A recording with hiss under it and no quiet moment: nothing is silence, nothing may be cut.
+    # (ffmpeg 5.1's silenceremove with RMS detection dropped all of it.)
+    src = tmp_path / "noisy.wav"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(speech), "-f", "lavfi", "-i", "anoisesrc=d=60:a=0.1:r=22050:seed=1",
+         "-filter_complex", "[0][1]amix=inputs=2:duration=first:normalize=0", "-c:a", "pcm_s16le", str(src)],
+        check=True,
+    )  # fmt: skip
+    master(src, tmp_path / "out.wav", replace(MasteringSettings(), tempo=1.0))
+    assert wav_info(tmp_path / "out.wav")[3] == pytest.approx(wav_info(src)[3], abs=0.05)
+
+
+def test_speech_keeps_every_word_and_loses_only_silence(speech: Path, tmp_path: Path) -> None:
+    # ffmpeg 5.1's silenceremove dropped 30-70 ms of every espeak-ng sentence, mid-word
+    src = tmp_path / "paused.wav"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "anullsrc=r=22050:cl=mono:d=1.5",
+            "-i",
+            str(speech),
+            "-i",
+            str(speech),
+            "-filter_complex",
+            "[0][1][0][2]concat=n=4:v=0:a=1",
+            "-c:a",
+            "pcm_s16le",
+            str(src),
+        ],
+        check=True,
+    )  # fmt: skip: 1.5 s lead-in, the text, a 1.5 s pause, the text again
+    # no compression, tempo or high-pass: what comes out is the input, louder, minus silence
+    plain = replace(MasteringSettings(), tempo=1.0, highpass_hz=20, compressor=CompressorSettings(ratio=1))
+    master(src, tmp_path / "out.wav", plain)
+    text = decode_mono(speech, 16000)
+    voiced = np.flatnonzero(np.abs(text) > 0.003)  # -50 dBFS, the silence threshold
+    text = text[voiced[0] : voiced[-1] + 1]
+    out = decode_mono(tmp_path / "out.wav", 16000)
+    assert np.flatnonzero(np.abs(out) > 0.01)[0] / 16000 < 0.01  # no lead-in
+    gap = 0.6 + (len(decode_mono(speech, 16000)) - 1 - voiced[-1] + voiced[0]) / 16000
+    assert len(out) / 16000 < 2 * len(text) / 16000 + 0.6 + 0.6  # the pauses cut to one sentence pause each
+
+    def match(at: int) -> float:
+        """How well the whole text fits the output from about `at` on (1.0: every sample in place)."""
+        best = max(range(max(0, at - 800), at + 800), key=lambda k: float(np.dot(out[k : k + 16000], text[:16000])))
+        part = out[best : best + len(text)]
+        return float(np.dot(part, text[: len(part)]) / np.linalg.norm(part) / np.linalg.norm(text[: len(part)]))
+
+    assert match(0) > 0.9  # ~0.95: resampling and the limiter; a sample dropped mid-text: ~0
+    assert match(len(text) + int(min(gap, 0.6) * 16000)) > 0.9
 
 
 def test_silence_cannot_be_mastered(tmp_path: Path) -> None:
@@ -128,11 +215,12 @@ def test_filter_chain_is_one_readable_string() -> None:
     chain = filter_chain(MasteringSettings(), gain_db=6.5)
     assert chain.startswith("highpass=f=200")
     for name in (
-        "silenceremove",
+        "trim=threshold=-50dB:pause=600ms",
         "acompressor=threshold=-20dB:ratio=3:attack=5:release=100",
         "atempo=0.92",
-        "volume=6.50dB",
-        "alimiter",
+        "aresample=44100",
+        "gain=6.50dB",
+        "limiter=limit=0.7943",  # -2 dBFS: 0.5 dB under the -1.5 dBTP ceiling
     ):
         assert name in chain
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from broadcaster.errors import SpeechError
-from broadcaster.sound.mastering import MasteringSettings
+from broadcaster.media.mastering import MasteringSettings
 from broadcaster.speech import EspeakEngine, FallbackChain, RenderCache, cache_key, render
 from broadcaster.speech.cache import RenderMeta
 from tests.speech.helpers import SENTENCE, wav_info

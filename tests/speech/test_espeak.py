@@ -3,9 +3,11 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from broadcaster.errors import SpeechError
+from broadcaster.media.ffmpeg import decode_mono
 from broadcaster.speech import EspeakEngine, check_espeak_vietnamese, validate_rendering
 from tests.speech.helpers import SENTENCE, wav_info
 
@@ -55,3 +57,58 @@ def test_doctor_check() -> None:
     assert check_espeak_vietnamese() is None
     problem = check_espeak_vietnamese("espeak-ng-not-here")
     assert problem is not None and "apt-get install espeak-ng" in problem
+
+
+def dominant_hz(path: Path, low: float = 60, high: float = 500) -> float:
+    """The strongest frequency of the voice in its pitch range."""
+    samples = decode_mono(path, 16000)
+    spectrum = np.abs(np.fft.rfft(samples))
+    bins = np.fft.rfftfreq(len(samples), 1 / 16000)
+    band = (bins >= low) & (bins <= high)
+    return float(bins[band][np.argmax(spectrum[band])])
+
+
+def test_higher_pitch_raises_the_voice(tmp_path: Path) -> None:
+    EspeakEngine(pitch=20).synthesize(SENTENCE, tmp_path / "low.wav")
+    EspeakEngine(pitch=80).synthesize(SENTENCE, tmp_path / "high.wav")
+    assert dominant_hz(tmp_path / "high.wav") > 1.2 * dominant_hz(tmp_path / "low.wav")
+
+
+def test_word_gap_adds_pauses_between_words(tmp_path: Path) -> None:
+    EspeakEngine().synthesize(SENTENCE, tmp_path / "plain.wav")
+    EspeakEngine(word_gap=10).synthesize(SENTENCE, tmp_path / "gaps.wav")
+    gaps = len(SENTENCE.split()) - 1
+    added = wav_info(tmp_path / "gaps.wav")[3] - wav_info(tmp_path / "plain.wav")[3]
+    assert 0.1 * gaps < added < 0.2 * gaps  # ~15 ms per unit at 150 wpm
+
+
+def test_a_voice_variant_changes_the_voice(tmp_path: Path) -> None:
+    EspeakEngine().synthesize(SENTENCE, tmp_path / "plain.wav")
+    EspeakEngine(variant="f2").synthesize(SENTENCE, tmp_path / "female.wav")
+    assert dominant_hz(tmp_path / "female.wav") > 1.3 * dominant_hz(tmp_path / "plain.wav")
+
+
+def test_every_setting_that_changes_the_sound_is_in_the_cache_settings() -> None:
+    base = dict(EspeakEngine().settings)
+    for change in ({"speed_wpm": 130}, {"pitch": 40}, {"word_gap": 2}, {"variant": "m3"}):
+        assert dict(EspeakEngine(**change).settings) != base, change  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"speed_wpm": 60}, "speed_wpm"),
+        ({"pitch": 120}, "pitch"),
+        ({"word_gap": -1}, "word_gap"),
+        ({"variant": "m3 --stdout"}, "variant"),
+    ],
+)
+def test_impossible_settings_are_refused(setting: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        EspeakEngine(**setting)  # type: ignore[arg-type]
+
+
+def test_doctor_knows_the_voice_variants() -> None:
+    assert check_espeak_vietnamese(variant="m3") is None
+    problem = check_espeak_vietnamese(variant="no-such-variant")
+    assert problem is not None and "espeak-ng --voices=variant" in problem

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from broadcaster.sound.mastering import MasteringSettings
+from broadcaster.media.mastering import MasteringSettings
 from broadcaster.speech import FallbackChain, RenderCache, render
 from tests.fakes import ToneEngine
 
