@@ -115,8 +115,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
 def air_now(ctx: click.Context, item_id: int, again: bool) -> None:
     """Air a news item at once, interrupting any bulletin that is playing (emergencies, khẩn cấp)."""
     from broadcaster.service import onair
+    from broadcaster.service.actor import Actor
 
-    result = onair.air_now(open_station(ctx), item_id, again)
+    result = onair.air_now(open_station(ctx), item_id, again, Actor.command_line())
     for problem in result.problems:
         warn(problem)
     if result.outcome == "on air already":

@@ -20,12 +20,10 @@ def audit(ctx: click.Context, limit: int, actor: str | None, action: str | None,
     if ctx.invoked_subcommand is not None:
         return
     from broadcaster.auditlog import to_json
-    from broadcaster.store import audit as store
+    from broadcaster.service import audit_trail
 
     station = open_station(ctx)
-    station.ready()
-    with station.db.session() as session:
-        entries = store.entries(session, limit=limit, actor=actor, action=action)
+    entries = audit_trail.entries(station, limit=limit, actor=actor, action=action)
     tz = station.config.tz
     if as_json:
         echo_json([to_json(e, tz) for e in entries])
@@ -49,13 +47,10 @@ def audit(ctx: click.Context, limit: int, actor: str | None, action: str | None,
 def audit_verify(ctx: click.Context, head: str | None) -> None:
     """Check the audit trail's hash chain: exit 0 when intact, 1 naming the first bad entry."""
     from broadcaster.auditlog import parse_head
-    from broadcaster.store import audit as store
+    from broadcaster.service import audit_trail
 
     written_down = parse_head(head) if head else None
-    station = open_station(ctx)
-    station.ready()
-    with station.db.session() as session:
-        result = store.verify(session, written_down)
+    result = audit_trail.verify(open_station(ctx), written_down)
     if not result.ok:
         raise click.ClickException(_("The audit trail is NOT intact: {problem}").format(problem=result.problem))
     click.echo(

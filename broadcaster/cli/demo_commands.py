@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+from broadcaster.i18n import _
+from broadcaster.web.permissions import role_label
+
+if TYPE_CHECKING:
+    from broadcaster.service.context import Station
 
 
 @click.command()
@@ -36,6 +43,20 @@ def demo(folder: Path, quick: bool) -> None:
     for fmt, path in files.items():
         click.echo(f"{fmt:>5}: {path}")
     click.echo(f"Try: broadcaster --config {plan.folder / 'config.toml'} log")
+    _console(station, plan.folder)
+
+
+def _console(station: Station, folder: Path) -> None:
+    """How to open the web console on the demo station, with the users the demo made for it."""
+    from broadcaster.web.demo_users import console_address, create_demo_users
+
+    logins, path = create_demo_users(station, folder)
+    click.echo("\n== " + _("Web console") + " ==")
+    click.echo(_("Start it:   broadcaster --config {config} web").format(config=folder / "config.toml"))
+    click.echo(_("Then open:  {url} in a browser on this computer").format(url=console_address(station)))
+    click.echo(_("Log in as one of (these passwords are also in {path}):").format(path=path))
+    for login in logins:
+        click.echo(f"  {login.username:<10} {login.password:<14} {role_label(login.role)}")
 
 
 COMMANDS = [demo]

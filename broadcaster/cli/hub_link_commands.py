@@ -14,14 +14,10 @@ if TYPE_CHECKING:
 
 
 def _open(ctx: click.Context) -> tuple[Station, HubConfig]:
-    from broadcaster.hublink.settings import load_station
-    from broadcaster.service.context import Station
-    from broadcaster.store.db import Database
+    from broadcaster.service.hub_link import open_linked
 
-    config, hub = load_station(config_path(ctx))
-    station = Station(config=config, db=Database(config.database_url))
+    station, hub = open_linked(config_path(ctx))
     ctx.call_on_close(station.db.dispose)
-    station.ready()
     return station, hub
 
 
@@ -78,10 +74,9 @@ def hub_link(ctx: click.Context, url: str | None, code: str | None, hub_key: str
     linked = replace(hub if hub.linked else HubConfig(), url=url.rstrip("/"), station=code.strip(), hub_key=pinned)
     write_hub_table(station.config.path, linked, "The district hub (broadcaster hub-link); docs/hub.md")
     if (hub.url, hub.station, hub.hub_key) != (linked.url, linked.station, linked.hub_key):
-        from broadcaster.store import hublink as store
+        from broadcaster.service.hub_link import forget_exchange
 
-        with station.db.session() as session:
-            store.reset(session)
+        forget_exchange(station)
     if created:
         notice(f"created this station's key pair in {path}")
     click.echo(f"Wrote [hub] in {station.config.path}.")
@@ -94,33 +89,30 @@ def hub_link(ctx: click.Context, url: str | None, code: str | None, hub_key: str
 
 def _show(station: Station, hub: HubConfig, public: str) -> None:
     from broadcaster import signing
-    from broadcaster.store import hublink as store
+    from broadcaster.service.hub_link import link_state
 
     click.echo(f"Station public key: {public} (fingerprint {signing.fingerprint(public)})")
     if not hub.linked:
         click.echo("Not linked to a district hub. Link it with: broadcaster hub-link --url URL --station CODE")
         return
     click.echo(f"Linked to {hub.url} as {hub.station}; hub key fingerprint {signing.fingerprint(hub.hub_key)}")
-    with station.db.session() as session:
-        link = store.link_row(session)
-        receipt = store.last_receipt(session)
-        refusals = store.refusals(session, 20)
-        received = store.inbox(session, 10)
-        when = station.local(link.last_success_at).strftime("%Y-%m-%d %H:%M") if link.last_success_at else "never"
-        click.echo(f"Last successful sync: {when}; bulletins received up to position {link.cursor}")
-        if link.last_error:
-            warn(f"last sync failed: {link.last_error}")
-        if link.hub_problem:
-            warn(f"the hub reports: {link.hub_problem}")
-        if receipt is not None:
-            click.echo(
-                f"Last receipt from the hub: {receipt.count}:{receipt.hash} ({receipt.issued_at:%Y-%m-%d %H:%M} UTC)"
-            )
-        for row in received:
-            click.echo(f"  received  {row.state:<8} {row.priority:<9} {row.title}  ({row.source_id})")
-        for r in refusals:
-            times = f" ×{r.times}" if r.times > 1 else ""
-            click.echo(f"  REFUSED   {r.title or r.source_id or '?'}: {r.reason}{times}")
+    state = link_state(station)
+    link, receipt = state.link, state.receipt
+    when = station.local(link.last_success_at).strftime("%Y-%m-%d %H:%M") if link.last_success_at else "never"
+    click.echo(f"Last successful sync: {when}; bulletins received up to position {link.cursor}")
+    if link.last_error:
+        warn(f"last sync failed: {link.last_error}")
+    if link.hub_problem:
+        warn(f"the hub reports: {link.hub_problem}")
+    if receipt is not None:
+        click.echo(
+            f"Last receipt from the hub: {receipt.count}:{receipt.hash} ({receipt.issued_at:%Y-%m-%d %H:%M} UTC)"
+        )
+    for row in state.received:
+        click.echo(f"  received  {row.state:<8} {row.priority:<9} {row.title}  ({row.source_id})")
+    for r in state.refusals:
+        times = f" ×{r.times}" if r.times > 1 else ""
+        click.echo(f"  REFUSED   {r.title or r.source_id or '?'}: {r.reason}{times}")
 
 
 @click.command("sync")

@@ -89,9 +89,11 @@ def _text_from(text: str | None, file_: str | None, required: bool) -> tuple[str
 
 
 def _desk(ctx: click.Context) -> NewsDesk:
+    from broadcaster.service.actor import Actor
     from broadcaster.service.queue import NewsDesk  # the database layer loads only when a command runs
 
-    return NewsDesk(open_station(ctx))
+    # what is typed here is audited as the computer's user (cli:<login>) from "local"
+    return NewsDesk(open_station(ctx), Actor.command_line())
 
 
 def _word_hint(name: str) -> str:

@@ -45,11 +45,11 @@ def config_check(ctx: click.Context) -> None:
 @click.pass_context
 def config_show(ctx: click.Context) -> None:
     """Print the effective configuration, defaults included."""
-    from broadcaster.store.db import describe_url
+    from broadcaster.service.context import describe_database
 
     cfg = station_config.load_config(config_path(ctx))
     click.echo(f"# effective configuration of {cfg.path}")
-    click.echo(f"# relative paths are relative to {cfg.folder}; the database is {describe_url(cfg.database_url)}")
+    click.echo(f"# relative paths are relative to {cfg.folder}; the database is {describe_database(cfg.database_url)}")
     click.echo(station_config.to_toml(station_config.as_dict(cfg)), nl=False)
 
 

@@ -94,3 +94,10 @@ class Station:
     def ready(self) -> None:
         """Raise a clear error unless the database is set up at the current schema."""
         self.db.require_current()
+
+
+def describe_database(url: str) -> str:
+    """The database URL without its password, for messages (a SQLite file by its real path)."""
+    from broadcaster.store.db import describe_url
+
+    return describe_url(url)

@@ -21,6 +21,7 @@ from broadcaster.daemon import Daemon
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
 from broadcaster.reports.aggregate import period_between
+from broadcaster.service.actor import Actor
 from broadcaster.service.context import SHIPPED, Station
 from broadcaster.service.evidence import Evidence, LogQuery
 from broadcaster.service.queue import NewsDesk
@@ -116,7 +117,7 @@ def _clear(folder: Path) -> None:
 def run(plan: DemoPlan, say: Callable[[str], None]) -> Station:
     station = Station.open(plan.folder / "config.toml")
     station.init()
-    desk = NewsDesk(station)
+    desk = NewsDesk(station, Actor.command_line())
     items, _notices = desk.import_file(SAMPLE_NEWS, topic=None)
     if plan.quick:
         items = items[:1]
@@ -156,7 +157,7 @@ def run(plan: DemoPlan, say: Callable[[str], None]) -> Station:
 
 
 def _queue_emergency(station: Station, say: Callable[[str], None]) -> None:
-    desk = NewsDesk(station)
+    desk = NewsDesk(station, Actor.command_line())
     draft = desk.draft(title=EMERGENCY[0], topic="mot-cua", text=EMERGENCY[1], priority="emergency")
     item = desk.add(draft)
     say(f"Emergency item {item.id} queued (khẩn cấp): it interrupts what is on air.")

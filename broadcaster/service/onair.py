@@ -12,10 +12,14 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from broadcaster.airlog import AiringRecord
-from broadcaster.errors import InputError, StoreError
+from broadcaster.errors import BroadcasterError, InputError, StoreError
+from broadcaster.i18n import _
 from broadcaster.model import NewsItem
 from broadcaster.planning import Plan
+from broadcaster.service.actor import Actor
 from broadcaster.service.context import Station
 
 log = logging.getLogger(__name__)
@@ -56,6 +60,7 @@ class StationStatus:
     next_plan: Plan | None
     waiting_for_speech: tuple[int, ...]
     waiting_for_approval: tuple[int, ...]
+    live: tuple[NewsItem, ...] = ()  # the items that may still air
 
     @property
     def daemon_running(self) -> bool:
@@ -65,6 +70,7 @@ class StationStatus:
 def status(station: Station) -> StationStatus:
     """Is the daemon running, what is on air, what the next slot carries, what waits for speech or approval."""
     from broadcaster.onair.lock import daemon_holder
+    from broadcaster.planning import occurrences
     from broadcaster.service.programme import Programme
     from broadcaster.service.voicing import Voicing
     from broadcaster.store import airings as log_store
@@ -82,31 +88,52 @@ def status(station: Station) -> StationStatus:
             )
             for r in log_store.on_air_rows(session)
         )
-    programme = Programme(station, Voicing(station))
+    programme = Programme(station, Voicing(station, check_audio=False))
     items = programme.live_items()
+    durations = programme.durations(items)
     on_air_items = {i for a in journal for i in a.item_ids} if holder else set()
     # what is on air now is assumed to finish: it is not the next slot's news
     assumed = [replace(i, airings_done=i.airings_done + 1) if i.id in on_air_items else i for i in items]
-    upcoming = programme.upcoming(station.now() + timedelta(days=8), items=assumed)
+    # a week and a day ahead finds the next slot even of a programme that airs once a week
+    now = station.now()
+    coming = occurrences(programme.slots, now, now + timedelta(days=8), station.config.tz)
     require_approval = station.config.station.require_approval
     return StationStatus(
         daemon_pid=holder.pid if holder else None,
         daemon_where=holder.describe() if holder else None,
         on_air=journal if holder else (),
         cut_by_stop=() if holder else journal,
-        next_plan=upcoming[0] if upcoming else None,
-        waiting_for_speech=tuple(i.id for i in items if programme.voicing.audio_for(i) is None),
+        next_plan=programme.plan(coming[0], assumed, durations) if coming else None,
+        waiting_for_speech=tuple(i.id for i in items if durations.get(i.id) is None),
         waiting_for_approval=tuple(i.id for i in items if i.approved_at is None) if require_approval else (),
+        live=tuple(items),
     )
 
 
-def schedule(station: Station, days: int) -> list[Plan]:
-    """The coming slots over `days` and what would air in each, each assuming those before aired."""
+@dataclass(frozen=True)
+class Agenda:
+    """The coming slots and what each would carry, with the items they name and the hours allowed."""
+
+    plans: tuple[Plan, ...]
+    items: dict[int, NewsItem]  # every live item, by id (the plans name waiting items by id)
+    hours: tuple[str, ...]  # broadcast-hours windows in station time ("05:00-21:00"); empty: no limit
+
+
+def agenda(station: Station, days: int) -> Agenda:
+    """The next `days` of the programme, each slot assuming those before it aired as planned."""
     from broadcaster.service.programme import Programme
     from broadcaster.service.voicing import Voicing
 
     station.ready()
-    return Programme(station, Voicing(station)).upcoming(station.now() + timedelta(days=days))
+    programme = Programme(station, Voicing(station, check_audio=False))
+    items = programme.live_items()
+    plans = programme.upcoming(station.now() + timedelta(days=days), items=items)
+    return Agenda(tuple(plans), {i.id: i for i in items}, tuple(station.config.broadcast_hours.allowed))
+
+
+def schedule(station: Station, days: int) -> list[Plan]:
+    """The coming slots over `days` and what would air in each, each assuming those before aired."""
+    return list(agenda(station, days).plans)
 
 
 def plan_json(station: Station, plan: Plan) -> dict[str, Any]:
@@ -158,10 +185,20 @@ class AirNowResult:
     problems: tuple[str, ...] = ()
 
 
-def air_now(station: Station, item_id: int, again: bool = False) -> AirNowResult:
+class DaemonDown(BroadcasterError):
+    """Air-now asked of a front end that must not play sound itself, while no daemon runs."""
+
+    http_status = 503
+
+
+def air_now(
+    station: Station, item_id: int, again: bool = False, actor: Actor | None = None, *, here: bool = True
+) -> AirNowResult:
     """Air an item at once (khẩn cấp), cutting the bulletin on air. Through the running daemon,
-    or by this process itself when none runs. An item on air is not started again; an item that
-    aired as often as wanted airs again only with `again`."""
+    or by this process itself when none runs (`here=False`: never; the console is no sound
+    player and must not hold a request for a whole bulletin). An item on air is not started
+    again; an item that aired as often as wanted airs again only with `again`. With an `actor`
+    the request is written to the audit trail (with the daemon's request, in its transaction)."""
     from broadcaster.onair.lock import daemon_holder, wake_daemon
     from broadcaster.service.queue import NewsDesk
     from broadcaster.store import airings as log_store
@@ -170,25 +207,49 @@ def air_now(station: Station, item_id: int, again: bool = False) -> AirNowResult
     _check_may_air(station, item, again)
     if on_air:
         # asking again must not cut it and start it over: villagers would hear it cut
+        _audit_air_now(station, actor, item, "on air already")
         return AirNowResult(item_id, "on air already")
     if daemon_holder(station.db):
         with station.db.session() as session:
             log_store.request_emergency(session, item_id, station.now())
+            _audit_air_now(station, actor, item, "asked the daemon", session)
         return AirNowResult(item_id, "asked the daemon", told_at_once=wake_daemon(station.db))
+    if not here:
+        raise DaemonDown(
+            _("The station is not running, so nothing can be aired now."),
+            _("Check the station PC: start the broadcaster service (systemctl start broadcaster), then try again."),
+        )
+    _audit_air_now(station, actor, item, "aired by this process")
     return _air_here(station, item)
+
+
+def _audit_air_now(
+    station: Station, actor: Actor | None, item: NewsItem, outcome: str, session: Session | None = None
+) -> None:
+    if actor is None:
+        return
+    details = {"title": item.title, "outcome": outcome}
+    if session is not None:
+        actor.record(session, "item.air_now", f"item:{item.id}", details, station.now())
+        return
+    with station.db.session() as own:
+        actor.record(own, "item.air_now", f"item:{item.id}", details, station.now())
 
 
 def _check_may_air(station: Station, item: NewsItem, again: bool) -> None:
     if item.cancelled_at is not None:
-        raise InputError(f"News item {item.id} is cancelled.", "Add it again if it must air.")
+        raise InputError(_("News item {id} is cancelled.").format(id=item.id), _("Add it again if it must air."))
     if station.config.station.require_approval and item.approved_at is None:
         raise InputError(
-            f"News item {item.id} is not approved.", f"Approve it first: broadcaster news approve {item.id} --by NAME"
+            _("News item {id} is not approved.").format(id=item.id),
+            _("Approve it first: broadcaster news approve {id} --by NAME").format(id=item.id),
         )
     if item.airings_done >= item.airings_wanted and not again:
         raise InputError(
-            f"News item {item.id} has aired already ({item.airings_done} of {item.airings_wanted}).",
-            f"To air it once more, run: broadcaster air-now {item.id} --again",
+            _("News item {id} has aired already ({done} of {wanted}).").format(
+                id=item.id, done=item.airings_done, wanted=item.airings_wanted
+            ),
+            _("To air it once more, run: broadcaster air-now {id} --again").format(id=item.id),
         )
 
 

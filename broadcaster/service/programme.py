@@ -62,7 +62,7 @@ class Programme:
             return [news_store.to_item(r) for r in news_store.live_rows(session)]
 
     def durations(self, items: list[NewsItem]) -> dict[int, float | None]:
-        return {i.id: self.voicing.item_seconds(i) for i in items}
+        return self.voicing.seconds_of(items)
 
     def timing(self) -> Timing:
         opening, closing = self.voicing.fixed_seconds()

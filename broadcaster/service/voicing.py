@@ -11,6 +11,8 @@ except that speech missing from the cache is made by an offline voice at once.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -23,6 +25,7 @@ from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.media.mastering import CompressorSettings, MasteringSettings
 from broadcaster.model import ItemKind, NewsItem
 from broadcaster.service.context import Station
+from broadcaster.service.memo import Memo
 from broadcaster.service.recording_audio import RecordingAudio
 from broadcaster.sound.bulletin import BulletinPart, PartKind, assemble_bulletin
 from broadcaster.speech import (
@@ -40,6 +43,9 @@ if TYPE_CHECKING:
     from broadcaster.recordings import AcceptedRecording
 
 log = logging.getLogger(__name__)
+
+_KEYS: Memo[tuple[str, bytes], str] = Memo(8192)  # (settings, sha256 of the text) -> cache key
+_LENGTHS: Memo[tuple[str, int, int], float] = Memo(8192)  # (key, record's mtime and size) -> seconds
 
 
 @dataclass(frozen=True)
@@ -110,12 +116,25 @@ def mastering_settings(station: Station) -> MasteringSettings:
 
 
 class Voicing:
-    def __init__(self, station: Station, engines: Sequence[SpeechEngine] | None = None) -> None:
+    """`check_audio=False` is for what only shows the programme (status, schedule, the console): an
+    item counts as ready when its cached speech is there, read from the cache's small records
+    without re-hashing every audio file. What airs (the daemon, air-now) always checks each hit."""
+
+    def __init__(
+        self, station: Station, engines: Sequence[SpeechEngine] | None = None, *, check_audio: bool = True
+    ) -> None:
         self.station = station
         self.chain = FallbackChain(list(engines) if engines is not None else build_engines(station), log)
         self.mastering = mastering_settings(station)
         self.cache = RenderCache(station.cache_dir)
         self.recordings = RecordingAudio(station.config, self.mastering)
+        self.check_audio = check_audio
+        # what, besides the text, shapes a cache key: keys are remembered per text under it
+        speech = station.config.speech
+        word_lists = json.dumps(
+            [sorted(speech.abbreviations.items()), sorted(speech.pronunciations.items())], ensure_ascii=False
+        )
+        self._settings = cache_key(word_lists, self.chain.engines, self.mastering)
 
     # ------------------------------------------------------------ text
 
@@ -124,7 +143,14 @@ class Voicing:
         return normalize(text, speech.abbreviations, speech.pronunciations)
 
     def key(self, text: str) -> str:
-        return cache_key(self.spoken(text), self.chain.engines, self.mastering)
+        """The cache key of `text`'s speech. Normalizing a long text takes about a millisecond and a
+        page may ask for a thousand items' keys, so keys are remembered (pure: same text, same key)."""
+        memo = (self._settings, hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
+        found = _KEYS.get(memo)
+        if found is None:
+            found = cache_key(self.spoken(text), self.chain.engines, self.mastering)
+            _KEYS.put(memo, found)
+        return found
 
     def render_text(self, text: str, retry_fallback: bool = False, offline_only: bool = False) -> CachedRender:
         return render(
@@ -239,8 +265,31 @@ class Voicing:
 
     def item_seconds(self, item: NewsItem) -> float | None:
         """How long the item airs (its parts and the pauses between them); None when not ready."""
+        if not self.check_audio:
+            parts = [self._cached_seconds(self.key(item.title)), self._cached_seconds(self.key(item.text))]
+            return None if None in parts else sum(p for p in parts if p is not None) + self.pause_s
         audio = self.audio_for(item)
         return None if audio is None else audio.seconds(self.pause_s)
+
+    def seconds_of(self, items: Iterable[NewsItem]) -> dict[int, float | None]:
+        return {item.id: self.item_seconds(item) for item in items}
+
+    def _cached_seconds(self, key: str) -> float | None:
+        """The length of a cached rendering from its record (no hashing); None when there is none."""
+        meta = self.cache.meta_path(key)
+        try:
+            stat = meta.stat()
+        except OSError:
+            return None
+        memo = (key, stat.st_mtime_ns, stat.st_size)
+        found = _LENGTHS.get(memo)
+        if found is None:
+            try:
+                found = float(json.loads(meta.read_text(encoding="utf-8"))["duration_s"])
+            except (OSError, ValueError, KeyError, TypeError):
+                return None
+            _LENGTHS.put(memo, found)
+        return found
 
     @property
     def pause_s(self) -> float:
@@ -333,12 +382,34 @@ class Voicing:
 
     def preview_to(self, item: NewsItem, out_path: Path) -> ItemAudio:
         audio = self.prepare(item)
-        parts = [BulletinPart(part.kind, item.id, part.path) for part in audio.parts]
         with tempfile.TemporaryDirectory() as tmp:
             built = Path(tmp) / "preview.wav"
-            assemble_bulletin(parts, built, self.station.config.mastering.pause_ms, self.mastering.sample_rate)
+            self._assemble(audio, built)
             _copy_wav(built, out_path)
         return audio
+
+    def preview_file(self, item: NewsItem) -> Path:
+        """The item as it will sound on air (its parts and the pause between them) in one WAV kept
+        for listening (the console's player asks for it in pieces): made once per rendering, and
+        again when the text or its speech changes."""
+        audio = self.audio_for(item) or self.prepare(item)
+        mark = "|".join([*(p.sha256 for p in audio.parts), str(self.station.config.mastering.pause_ms)])
+        folder = self.station.config.audio_dir / "previews"
+        path = folder / f"item-{item.id}-{hashlib.sha256(mark.encode()).hexdigest()[:16]}.wav"
+        if path.exists():
+            return path
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(f"item-{item.id}-*.wav"):
+            old.unlink(missing_ok=True)
+        with tempfile.TemporaryDirectory(dir=folder) as tmp:
+            built = Path(tmp) / "preview.wav"
+            self._assemble(audio, built)
+            built.replace(path)  # whole or not at all: another request may be reading it
+        return path
+
+    def _assemble(self, audio: ItemAudio, out_path: Path) -> None:
+        parts = [BulletinPart(part.kind, audio.item_id, part.path) for part in audio.parts]
+        assemble_bulletin(parts, out_path, self.station.config.mastering.pause_ms, self.mastering.sample_rate)
 
 
 def _copy_wav(source: Path, out_path: Path) -> None:

@@ -18,19 +18,11 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from broadcaster.airlog import (
-    GENESIS,
-    AiredItem,
-    AiringDraft,
-    AiringRecord,
-    ChainHead,
-    VerifyResult,
-    dump_canonical,
-    seal,
-)
+from broadcaster.airlog import GENESIS, AiringDraft, AiringRecord, ChainHead, VerifyResult, seal
 from broadcaster.airlog_verify import AIRING_COLUMNS, ITEM_COLUMNS, ChainScan, RawAiring, RawItem
 from broadcaster.errors import NotFoundError
 from broadcaster.store import summary
+from broadcaster.store.airing_rows import airing_row, item_rows, to_record
 from broadcaster.store.plain import fetch, plain_time
 from broadcaster.store.tables import (
     AiredItemRow,
@@ -42,108 +34,9 @@ from broadcaster.store.tables import (
 )
 
 
-def _ms(seconds: float) -> int:
-    return round(seconds * 1000)
-
-
-def to_record(row: AiringRow) -> AiringRecord:
-    return AiringRecord(
-        seq=row.seq,
-        slot=row.slot,
-        kind=row.kind,
-        scheduled_at=row.scheduled_at,
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        duration_seconds=row.duration_ms / 1000,
-        status=row.status,
-        reason=row.reason,
-        output=row.output,
-        device=row.device,
-        amplifier=row.amplifier,
-        audio_sha256=row.audio_sha256,
-        exemption=row.exemption,
-        items=tuple(
-            AiredItem(
-                item_id=i.item_id,
-                title=i.title,
-                topic=i.topic,
-                priority=i.priority,
-                offset_seconds=i.offset_ms / 1000,
-                duration_seconds=i.duration_ms / 1000,
-                engine=i.engine,
-                voice=i.voice,
-                approved_by=i.approved_by,
-                approved_at=i.approved_at,
-                completed=i.completed,
-                kind=i.kind,
-                language=i.language,
-                source_id=i.source_id,
-                original_sha256=i.original_sha256,
-                audio_sha256=i.audio_sha256,
-            )
-            for i in row.items
-        ),
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-        relay=json.loads(row.relay_json) if row.relay_json is not None else None,
-        version=row.canonical_version,
-    )
-
-
 def head(session: Session) -> tuple[int, str]:
     row = session.execute(select(AiringRow.seq, AiringRow.hash).order_by(AiringRow.seq.desc()).limit(1)).first()
     return (row[0], row[1]) if row else (0, GENESIS)
-
-
-def _airing_row(record: AiringRecord) -> AiringRow:
-    """The row of a sealed airing: exactly the sealed values, so the chain verifies."""
-    return AiringRow(
-        seq=record.seq,
-        kind=record.kind,
-        slot=record.slot,
-        scheduled_at=record.scheduled_at,
-        started_at=record.started_at,
-        ended_at=record.ended_at,
-        duration_ms=_ms(record.duration_seconds),
-        status=record.status,
-        reason=record.reason,
-        output=record.output,
-        device=record.device,
-        amplifier=record.amplifier,
-        audio_sha256=record.audio_sha256,
-        exemption=record.exemption,
-        prev_hash=record.prev_hash,
-        hash=record.hash,
-        canonical_version=record.version,
-        relay_json=None if record.relay is None else dump_canonical(dict(record.relay)).decode("utf-8"),
-    )
-
-
-def _item_rows(record: AiringRecord) -> list[AiredItemRow]:
-    """The rows of a sealed airing's items, in their order on air."""
-    return [
-        AiredItemRow(
-            airing_seq=record.seq,
-            position=n,
-            item_id=i.item_id,
-            title=i.title,
-            topic=i.topic,
-            priority=i.priority,
-            offset_ms=_ms(i.offset_seconds),
-            duration_ms=_ms(i.duration_seconds),
-            engine=i.engine,
-            voice=i.voice,
-            approved_by=i.approved_by,
-            approved_at=i.approved_at,
-            completed=i.completed,
-            kind=i.kind,
-            language=i.language,
-            source_id=i.source_id,
-            original_sha256=i.original_sha256,
-            audio_sha256=i.audio_sha256,
-        )
-        for n, i in enumerate(record.items)
-    ]
 
 
 def append(
@@ -164,9 +57,9 @@ def append(
     """
     seq, prev = head(session)
     record = seal(draft, prev, seq + 1)
-    session.add(_airing_row(record))
+    session.add(airing_row(record))
     session.flush()
-    session.add_all(_item_rows(record))
+    session.add_all(item_rows(record))
     if on_air_id is not None:
         session.execute(delete(OnAirRow).where(OnAirRow.id == on_air_id))
     for item_id in count_aired:
@@ -181,16 +74,34 @@ def append(
     return record
 
 
-def records(
-    session: Session, start: datetime | None = None, end: datetime | None = None, status: str | None = None
-) -> list[AiringRecord]:
-    query = select(AiringRow).order_by(AiringRow.seq)
+def _within(query: Any, start: datetime | None, end: datetime | None, status: str | None) -> Any:
     if start is not None:
         query = query.where(AiringRow.scheduled_at >= start)
     if end is not None:
         query = query.where(AiringRow.scheduled_at < end)
-    if status:
-        query = query.where(AiringRow.status == status)
+    return query.where(AiringRow.status == status) if status else query
+
+
+def records(
+    session: Session, start: datetime | None = None, end: datetime | None = None, status: str | None = None
+) -> list[AiringRecord]:
+    query = _within(select(AiringRow).order_by(AiringRow.seq), start, end, status)
+    return [to_record(r) for r in session.scalars(query)]
+
+
+def newest(
+    session: Session,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    status: str | None = None,
+    *,
+    limit: int = 50,
+    before: int | None = None,
+) -> list[AiringRecord]:
+    """A page of the log, newest first: `limit` airings numbered below `before` (for screens)."""
+    query = _within(select(AiringRow).order_by(AiringRow.seq.desc()).limit(limit), start, end, status)
+    if before is not None:
+        query = query.where(AiringRow.seq < before)
     return [to_record(r) for r in session.scalars(query)]
 
 

@@ -29,6 +29,7 @@ from broadcaster.airlog import GENESIS, AiringRecord
 from broadcaster.hublink.inbox import Refused, Taken
 from broadcaster.store import airings as log_store
 from broadcaster.store import news as news_store
+from broadcaster.store.airing_rows import to_record
 from broadcaster.store.tables import AiringRow, Base, NewsItemRow, UTCDateTime
 
 _BIG = BigInteger().with_variant(Integer, "sqlite")
@@ -182,7 +183,7 @@ def _refusal(session: Session, refused: Refused, now: datetime) -> None:
 
 def records_from(session: Session, first_seq: int, limit: int) -> list[AiringRecord]:
     rows = session.scalars(select(AiringRow).where(AiringRow.seq >= first_seq).order_by(AiringRow.seq).limit(limit))
-    return [log_store.to_record(r) for r in rows]
+    return [to_record(r) for r in rows]
 
 
 def sources_for(session: Session, item_ids: set[int]) -> dict[int, str]:

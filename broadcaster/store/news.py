@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from broadcaster import limits
 from broadcaster.errors import NotFoundError
+from broadcaster.i18n import _
 from broadcaster.model import ItemKind, NewsItem, Priority, Recording
 from broadcaster.store.tables import NewsItemRow
 
@@ -50,10 +52,12 @@ def audio_columns(language: str, recording: Recording | None) -> dict[str, objec
 
 
 def get_row(session: Session, item_id: int) -> NewsItemRow:
-    row = session.get(NewsItemRow, item_id)
+    # an id beyond the database's integers names no item (and would overflow the driver)
+    row = session.get(NewsItemRow, item_id) if 0 < item_id <= limits.ITEM_ID_MAX else None
     if row is None:
         raise NotFoundError(
-            f"There is no news item {item_id}.", "Run `broadcaster news list --status all` to see the ids."
+            _("There is no news item {id}.").format(id=item_id),
+            _("Run `broadcaster news list --status all` to see the ids."),
         )
     return row
 

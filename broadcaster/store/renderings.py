@@ -36,3 +36,16 @@ def of_item(session: Session, item_id: int) -> Sequence[RenderingRow]:
     return session.scalars(
         select(RenderingRow).where(RenderingRow.item_id == item_id).order_by(RenderingRow.part.desc())
     ).all()
+
+
+def with_notes(session: Session, item_ids: Sequence[int]) -> Sequence[RenderingRow]:
+    """The renderings of these items that a fallback voice made (their notes say why)."""
+    if not item_ids:
+        return []
+    query = select(RenderingRow).where(RenderingRow.notes.is_not(None), RenderingRow.item_id.in_(list(item_ids)))
+    return session.scalars(query.order_by(RenderingRow.item_id)).all()
+
+
+def newest(session: Session) -> RenderingRow | None:
+    """The most recent rendering of any item: which voice spoke last, and when."""
+    return session.scalar(select(RenderingRow).order_by(RenderingRow.created_at.desc()).limit(1))

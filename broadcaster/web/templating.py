@@ -22,8 +22,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from broadcaster import i18n
+from broadcaster import i18n, limits
 from broadcaster.i18n import N_, _
+from broadcaster.web import labels
 from broadcaster.web.permissions import CONSOLE, Actor, Realm
 from broadcaster.web.security import csrf_token
 from broadcaster.web.site import site_of
@@ -106,6 +107,15 @@ class Templates:
             static=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
             role_label=realm.role_label,
             realm=realm,
+            priority_label=lambda code: labels.label(labels.PRIORITIES, code),
+            item_status_label=lambda code: labels.label(labels.ITEM_STATUSES, code),
+            airing_status_label=lambda code: labels.label(labels.AIRING_STATUSES, code),
+            airing_kind_label=lambda code: labels.label(labels.AIRING_KINDS, code),
+            wait_label=lambda code: labels.label(labels.WAIT_REASONS, code),
+            target_kind_label=lambda code: labels.label(labels.TARGET_KINDS, code),
+            period_label=lambda code: labels.label(labels.PERIODS, code),
+            reason_text=labels.reason_text,
+            limits=limits,
         )
         self.env.filters.update(
             date=lambda v: format_date(v, tz),
@@ -113,6 +123,7 @@ class Templates:
             time=lambda v: format_time(v, tz),
             weekday=lambda v: weekday(v, tz),
             number=format_number,
+            duration=labels.duration,
         )
 
     def render_text(self, name: str, context: Mapping[str, Any]) -> str:

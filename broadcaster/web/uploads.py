@@ -234,3 +234,12 @@ class BodyLimit:
         error = too_large(self.limit)
         response = error_response(Request(scope), 413, error.message, error.hint, {"Connection": "close"})
         await response(scope, receive, send)
+
+
+def safe_file_name(shown: str, extension: str) -> str:
+    """A name for an upload, to keep it under inside a folder of its own, close to what the person called
+    it (messages about the file then name it as they know it): no folders, no leading dot, only
+    letters, digits, spaces and -_.(), and the extension from the allow-list."""
+    stem = PurePosixPath(shown).stem if shown.lower().endswith(extension) else shown
+    clean = "".join(ch if ch.isalnum() or ch in " -_.()" else "_" for ch in stem).strip(" .")[:100]
+    return (clean or "tep") + extension

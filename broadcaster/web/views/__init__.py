@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 from fastapi import Request
 
 if TYPE_CHECKING:  # the hub's pages import the shared views without the station's app
+    from broadcaster.service.actor import Actor as CoreActor
+    from broadcaster.service.queue import NewsDesk
     from broadcaster.web.app import Console
+    from broadcaster.web.permissions import Actor
 
 
 def console_of(request: Request) -> Console:
@@ -20,3 +23,21 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+def acting(actor: Actor) -> CoreActor:
+    """The console's user as the core audits them: their user name, from their address."""
+    from broadcaster.service.actor import Actor as CoreActor
+
+    return CoreActor(actor.username, actor.address)
+
+
+def news_desk(request: Request, actor: Actor) -> NewsDesk:
+    from broadcaster.service.queue import NewsDesk
+
+    return NewsDesk(console_of(request).station, acting(actor))
+
+
+def wants_fragment(request: Request) -> bool:
+    """An htmx request: answer with the part of the page it swaps in."""
+    return request.headers.get("hx-request") == "true"
