@@ -23,7 +23,8 @@ from broadcaster.model import NewsItem
 from broadcaster.onair.journal import Progress
 from broadcaster.onair.unwritten import SPILL_NAME, SpillFile, UnwrittenRecords
 from broadcaster.service.context import Station
-from broadcaster.service.voicing import ItemAudio, Voicing
+from broadcaster.service.item_audio import ItemAudio
+from broadcaster.service.voicing import Voicing
 from broadcaster.sound.amplifier import Amplifier
 from broadcaster.sound.outputs import Output, PlaybackResult
 from broadcaster.sound.stream import BulletinStream

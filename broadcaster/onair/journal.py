@@ -20,7 +20,7 @@ from broadcaster.sound.stream import BulletinStream
 
 if TYPE_CHECKING:
     from broadcaster.service.context import Station
-    from broadcaster.service.voicing import ItemAudio
+    from broadcaster.service.item_audio import ItemAudio
 
 log = logging.getLogger(__name__)
 

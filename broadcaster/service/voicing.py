@@ -16,15 +16,15 @@ import json
 import logging
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.media.mastering import CompressorSettings, MasteringSettings
-from broadcaster.model import ItemKind, NewsItem
+from broadcaster.model import NewsItem
 from broadcaster.service.context import Station
+from broadcaster.service.item_audio import ItemAudio
 from broadcaster.service.memo import Memo
 from broadcaster.service.recording_audio import RecordingAudio
 from broadcaster.sound.bulletin import BulletinPart, PartKind, assemble_bulletin
@@ -40,59 +40,12 @@ from broadcaster.store import renderings
 from broadcaster.text import normalize
 
 if TYPE_CHECKING:
-    from broadcaster.recordings import AcceptedRecording
+    pass
 
 log = logging.getLogger(__name__)
 
 _KEYS: Memo[tuple[str, bytes], str] = Memo(8192)  # (settings, sha256 of the text) -> cache key
 _LENGTHS: Memo[tuple[str, int, int], float] = Memo(8192)  # (key, record's mtime and size) -> seconds
-
-
-@dataclass(frozen=True)
-class AudioPart:
-    kind: PartKind
-    path: Path
-    seconds: float
-    sha256: str
-
-
-@dataclass(frozen=True)
-class ItemAudio:
-    """What one news item sounds like on air: its parts in order (a pause between them), ready to play."""
-
-    item_id: int
-    parts: tuple[AudioPart, ...]
-    engine: str  # what made it: a speech engine, or "recording"
-    voice: str  # a speech engine's voice, or a recording's language
-    fallback_notes: tuple[str, ...] = ()
-    kind: ItemKind = ItemKind.SPEECH
-    original_sha256: str | None = None  # a recording: the file as received
-
-    @property
-    def audio_sha256(self) -> str:
-        """The item's main audio as it airs: the text's speech, or the mastered recording."""
-        return self.parts[-1].sha256
-
-    def seconds(self, pause_s: float) -> float:
-        return sum(p.seconds for p in self.parts) + pause_s * (len(self.parts) - 1)
-
-    @classmethod
-    def spoken(cls, item_id: int, title: CachedRender, text: CachedRender) -> ItemAudio:
-        return cls(
-            item_id,
-            (
-                AudioPart(PartKind.TITLE, title.path, title.duration_s, title.sha256),
-                AudioPart(PartKind.TEXT, text.path, text.duration_s, text.sha256),
-            ),
-            text.engine,
-            text.voice,
-            tuple(dict.fromkeys(title.fallback_notes + text.fallback_notes)),
-        )
-
-    @classmethod
-    def recorded(cls, item: NewsItem, kept: AcceptedRecording) -> ItemAudio:
-        part = AudioPart(PartKind.RECORDING, kept.mastered_path, kept.mastered_duration_s, kept.mastered_sha256)
-        return cls(item.id, (part,), "recording", item.language, (), ItemKind.RECORDING, kept.original_sha256)
 
 
 def build_engines(station: Station) -> list[SpeechEngine]:
