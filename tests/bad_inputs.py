@@ -344,16 +344,18 @@ def _imports() -> list[Case]:
         Case("import-missing", ("news", "import", "/nonexistent/tin.csv"),
              "Error: File /nonexistent/tin.csv does not exist. Check the path and the file name."),
         Case("import-folder", ("news", "import", "{dir}"),
-             "Error: {dirname}: cannot import 'no extension' files. Use a .txt, .docx or .csv file."),
+             "Error: {dirname} has no .csv file describing its recordings. Put a .csv in it with the columns "
+             "title,topic,audio,language,priority,from,until,airings."),
         Case("import-xlsx", ("news", "import", "{file}"), "Error: tin.xlsx: cannot import '.xlsx' files. "
              "Save the sheet as CSV UTF-8 (File > Save As) and import the .csv file.",
              file=("tin.xlsx", zip_bytes("xl/workbook.xml"))),
         Case("import-doc", imp, "Error: tin.doc: cannot import '.doc' files. "
              "Save it as .docx (File > Save As) and import the .docx file.", file=("tin.doc", b"\xd0\xcf\x11\xe0")),
-        Case("import-pdf", imp, "Error: tin.pdf: cannot import '.pdf' files. Use a .txt, .docx or .csv file.",
+        Case("import-pdf", imp, "Error: tin.pdf: cannot import '.pdf' files. Use a .txt, .docx or "
+             ".csv file, or a folder or .zip of recordings with their .csv.",
              file=("tin.pdf", b"%PDF-1.4")),
         Case("import-no-extension", imp, "Error: tin: cannot import 'no extension' files. "
-             "Use a .txt, .docx or .csv file.", file=("tin", "Tin\nNội dung".encode())),
+             "Use a .txt, .docx or .csv file, or a folder or .zip of recordings with their .csv.", file=("tin", "Tin\nNội dung".encode())),
         Case("txt-empty", imp, "Error: tin.txt is empty. Put the title on the first line and the news text below it.",
              file=("tin.txt", b"")),
         Case("txt-title-only", imp, "Error: tin.txt has a title but no news text. "
