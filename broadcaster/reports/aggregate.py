@@ -45,6 +45,7 @@ from broadcaster.reports.figures import (
     UnitResult,
 )
 from broadcaster.reports.periods import Period, parse_period, period_between, units
+from broadcaster.reports.relays import RelayFigures, relay_rows
 from broadcaster.reports.report_json import report_to_json
 from broadcaster.reports.rollup import item_airtime_ms, rollup, rollup_kept
 
@@ -227,6 +228,7 @@ def report_from_facts(
     tz: tzinfo,
     records: Sequence[AiringRecord] = (),
     languages: Sequence[tuple[str, str]] = (),
+    relays: Sequence[RelayFigures] = (),
 ) -> Report:
     """Build the report from per-day facts (from `rollup` or from the database).
 
@@ -234,7 +236,8 @@ def report_from_facts(
     reported, even with no airtime, followed by any other topic code found. `head` is the
     log's chain head when the report is made, printed so the log can be checked later.
     `records` (optional) are the period's airings, kept for the per-item CSV. `languages` are
-    config.toml's (code, name) pairs: they name and order the airtime per language.
+    config.toml's (code, name) pairs: they name and order the airtime per language. `relays` are
+    the period's relays per source (`relays.relay_rows` of its relay records), reported apart.
     """
     daily = _daily(facts)
     plan_codes = [c for c, _ in topics]
@@ -256,6 +259,7 @@ def report_from_facts(
         chain_head=head,
         records=tuple(records),
         languages=_language_rows(facts, languages),
+        relays=tuple(relays),
     )
 
 
@@ -274,4 +278,4 @@ def build_report(
     Records should come in log (time) order; any order gives the same figures, only slower.
     """
     facts, kept = rollup_kept(records, period, tz)
-    return report_from_facts(facts, period, topics, slots, targets, head, tz, kept, languages)
+    return report_from_facts(facts, period, topics, slots, targets, head, tz, kept, languages, relay_rows(kept))

@@ -30,6 +30,7 @@ from broadcaster.reports.docx_layout import (
     warning_box,
     warning_on_every_page,
 )
+from broadcaster.reports.docx_relays import relay_section
 from broadcaster.reports.figures import Report, ReportHeader, TargetResult
 from broadcaster.reports.reasons_vi import reason_vi, unverified_lines
 from broadcaster.reports.vietnamese import (
@@ -123,6 +124,7 @@ def _results(doc: DocumentObject, report: Report) -> None:
         )
     else:
         body(doc, "Kế hoạch không đặt chỉ tiêu định lượng cho kỳ này.")
+    relay_section(doc, report, 6)
     _chain_code(doc, report)
 
 

@@ -12,6 +12,7 @@ from broadcaster.errors import InputError
 from broadcaster.reports.periods import UNITS, Period
 
 if TYPE_CHECKING:
+    from broadcaster.reports.relays import RelayFigures
     from broadcaster.reports.verification import LogCheck
 
 AIRED_STATUSES = frozenset({"completed", "interrupted"})
@@ -146,6 +147,7 @@ class Report:
     records: tuple[AiringRecord, ...] = field(default=(), repr=False)  # in-period, for CSV
     check: LogCheck | None = None  # what was checked about the log before the report was made (None: nothing)
     languages: tuple[LanguageFigures, ...] = ()  # Vietnamese first, then every other language that aired
+    relays: tuple[RelayFigures, ...] = ()  # relays of the period per source, apart from the news (reports/relays.py)
 
     @property
     def unverified(self) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from broadcaster.reports.figures import Report, TargetResult, UnitResult
 from broadcaster.reports.periods import Period
 from broadcaster.reports.reasons_vi import problem_vi, reason_vi
+from broadcaster.reports.relays import relay_json
 from broadcaster.reports.vietnamese import partial_basis
 
 
@@ -105,4 +106,6 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "monthly": [{"month": p.label, "seconds": p.seconds} for p in report.monthly],
         "chain_head": {"hash": report.chain_head.hash, "count": report.chain_head.count},
         "verification": _verification_json(report),
+        # relays (tiếp sóng) per source, apart from the news above: an empty list when none aired
+        "relays": relay_json(report.relays),
     }

@@ -15,9 +15,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from broadcaster.airlog import AiringRecord
 from broadcaster.errors import OutputError
 from broadcaster.reports.aggregate import Report, item_airtime_ms, report_to_json
 from broadcaster.reports.reasons_vi import reason_vi, unverified_lines
+from broadcaster.reports.relays import KIND as RELAY_KIND
+from broadcaster.reports.relays import relay_airing
 from broadcaster.reports.vietnamese import (
     KIND_LABELS,
     PRIORITY_LABELS,
@@ -90,23 +93,31 @@ def write_json(report: Report, path: Path) -> Path:
 
 
 UNVERIFIED_COLUMN = "log_verification"
+RELAY_COLUMNS = ("relay_seconds", "fallback_seconds")  # only when the period has relays
 
 
 def render_csv(report: Report) -> str:
     """One row per news item that went out on air, in log order.
 
+    A period with relays (tiếp sóng) has two more columns, `relay_seconds` and `fallback_seconds`,
+    and one row per relay airing, before its items: kind "relay", no item id and no `seconds` (a
+    relay is not the commune's news; a relay counted in a topic also has its item row, as today).
     A report made from a log that failed verification has one more column, on every row,
     saying so (and a row of its own when no item aired)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     warning = f"FAILED: {'; '.join(report.check.problems)}" if report.unverified and report.check else None
-    writer.writerow(CSV_COLUMNS + ((UNVERIFIED_COLUMN,) if warning else ()))
+    relays = bool(report.relays)
+    writer.writerow(CSV_COLUMNS + (RELAY_COLUMNS if relays else ()) + ((UNVERIFIED_COLUMN,) if warning else ()))
     rows = 0
     names = {t.code: t.name for t in report.topics}
     tz = report.tz
     for rec in report.records:
         local = rec.scheduled_at.astimezone(tz)
         day, clock = local.date().isoformat(), local.strftime("%H:%M:%S")
+        if relays and rec.kind == RELAY_KIND:
+            writer.writerow((*_relay_row(rec, day, clock, names), *((warning,) if warning else ())))
+            rows += 1
         for item in rec.items:
             ms = item_airtime_ms(rec, item)
             if ms <= 0:
@@ -127,13 +138,39 @@ def render_csv(report: Report) -> str:
                     item.engine,
                     item.language,
                     item.kind,
+                    *(("", "") if relays else ()),
                     *((warning,) if warning else ()),
                 )
             )
             rows += 1
     if warning and not rows:
-        writer.writerow([""] * len(CSV_COLUMNS) + [warning])
+        writer.writerow([""] * (len(CSV_COLUMNS) + len(RELAY_COLUMNS) * relays) + [warning])
     return out.getvalue()
+
+
+def _relay_row(rec: AiringRecord, day: str, clock: str, names: dict[str, str]) -> tuple[object, ...]:
+    """A relay airing's row of the CSV: its source, the topic it counted toward, and its seconds."""
+    one = relay_airing(rec)
+    topic = ", ".join(one.topics)
+    name = ", ".join(names.get(t, t) for t in one.topics)
+    return (
+        rec.seq,
+        day,
+        clock,
+        rec.slot,
+        "",
+        one.source,
+        topic,
+        name,
+        "",
+        "",
+        rec.status,
+        "relay",
+        "",
+        RELAY_KIND,
+        f"{one.relay_seconds:.3f}",
+        f"{one.fallback_seconds:.3f}",
+    )
 
 
 def write_csv(report: Report, path: Path) -> Path:
@@ -179,6 +216,30 @@ def _target_lines(report: Report) -> list[str]:
     return lines or ["  (không có chỉ tiêu)"]
 
 
+def relay_topics_vi(topics: tuple[str, ...]) -> str:
+    """Whether a relay counted as the commune's news: 'có (T4)' or 'không'."""
+    return f"có ({', '.join(topics)})" if topics else "không"
+
+
+def _relay_lines(report: Report) -> list[str]:
+    """The relays (tiếp sóng), apart from the commune's news: per source, or '(không có)'."""
+    lines = ["Tiếp sóng (không tính vào thời lượng tin của xã, trừ khi tính vào một chủ đề):"]
+    if not report.relays:
+        return [*lines, "  (không có)"]
+    rows: list[tuple[str, ...]] = [("Nguồn", "Buổi", "Phút tiếp sóng", "Phút phát thay thế", "Tính vào chủ đề")]
+    rows += [
+        (
+            r.source,
+            str(r.airings),
+            minutes_text(r.relay_seconds),
+            minutes_text(r.fallback_seconds),
+            relay_topics_vi(r.topics),
+        )
+        for r in report.relays
+    ]
+    return [*lines, *_table(rows, {1, 2, 3})]
+
+
 def render_text(report: Report) -> str:
     p = report.period
     warning = unverified_lines(report.check.problems) if report.unverified and report.check else []
@@ -209,7 +270,7 @@ def render_text(report: Report) -> str:
     lines += [*_table(rows, {1, 2, 3}), "", "Theo ngôn ngữ:"]
     rows = [("Ngôn ngữ", "Phút", "Buổi", "Lượt tin")]
     rows += [(f"{g.name} ({g.code})", minutes_text(g.seconds), str(g.airings), str(g.items)) for g in report.languages]
-    lines += [*_table(rows, {1, 2, 3}), "", "Tình trạng các buổi phát:"]
+    lines += [*_table(rows, {1, 2, 3}), "", *_relay_lines(report), "", "Tình trạng các buổi phát:"]
     lines += [f"  {STATUS_LABELS.get(s, s)}: {n}" for s, n in report.statuses]
     lines += ["", "Chỉ tiêu:", *_target_lines(report), "", "Buổi phát không trọn vẹn:"]
     if not report.incidents:

@@ -24,6 +24,7 @@ from broadcaster.reports.figures import ReportHeader
 from broadcaster.reports.formats import NEEDS_RECORDS
 from broadcaster.reports.periods import check_reach
 from broadcaster.reports.reasons_vi import problem_vi
+from broadcaster.reports.relays import relay_rows
 from broadcaster.reports.verification import (
     REPORT_CHECKS,
     LogCheck,
@@ -278,8 +279,14 @@ class Evidence:
             problems += count_problems(read.facts.statuses, read.airings, read.facts.incidents)
             problems += [p for p in [last_failure(log_store.last_verdict(session))] if p]
             records = self._period_records(session, period) if with_records else []
+            # The relay section is read from the period's relay records, not from the sealed figures:
+            # they are links of the chain, and each is re-hashed here (as the CSV's records are), so a
+            # changed relay record is refused like any changed record.
+            relays = summary_read.relay_records(session, period, config.tz)
         checks = REPORT_CHECKS if links else tuple(c for c in REPORT_CHECKS if not c.startswith("chain"))
-        check = LogCheck(tuple(problems) + _changed(records), checks, allowed=allow_unverified)
+        check = LogCheck(
+            tuple(problems) + _changed(records if with_records else relays), checks, allowed=allow_unverified
+        )
         if not check.ok and not allow_unverified:
             raise refusal(check)
         built = report_from_facts(
@@ -292,6 +299,7 @@ class Evidence:
             config.tz,
             records,
             [(language.code, language.name) for language in config.languages],
+            relay_rows(relays),
         )
         return replace(built, check=check)
 
@@ -304,7 +312,7 @@ class Evidence:
         with self.station.db.session() as session:
             records = self._period_records(session, report.period)
         check = report.check or LogCheck()
-        changed = _changed(records)
+        changed = tuple(p for p in _changed(records) if p not in check.problems)  # relay records: already checked
         if changed:
             check = replace(check, problems=check.problems + changed)
             if not check.allowed:

@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import String, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from broadcaster.airlog import STATUSES
+from broadcaster.airlog import STATUSES, AiringRecord
 from broadcaster.reports.daybook import Day, SumRow, check_row
 from broadcaster.reports.daybook_period import period_facts, period_parts
 from broadcaster.reports.figures import Facts, Incident
 from broadcaster.reports.periods import Period
+from broadcaster.store.airing_rows import to_record
 from broadcaster.store.summary import dialect, ensure
 from broadcaster.store.tables import AiringRow, AirtimeSumRow
 
@@ -117,3 +118,14 @@ def incidents(session: Session, period: Period, tz: tzinfo) -> tuple[Incident, .
         .all()
     )
     return tuple(Incident(as_utc(at).astimezone(tz), *rest) for at, *rest in rows)
+
+
+def relay_records(session: Session, period: Period, tz: tzinfo) -> list[AiringRecord]:
+    """The relay records (kind "relay") of the period, in log order: a few per period, read whole.
+
+    Their relay figures are not in the sealed summary; the report re-hashes these records
+    (evidence.py) so the relay section rests on the hash chain like the rest of the report."""
+    a = AiringRow
+    low, high = utc_bounds(period, tz)
+    query = select(a).where(a.kind == "relay", a.scheduled_at >= low, a.scheduled_at < high).order_by(a.seq)
+    return [to_record(row) for row in session.scalars(query)]
