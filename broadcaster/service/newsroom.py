@@ -93,6 +93,47 @@ def edit_item(
     return Done((item,), (), desk.told)
 
 
+def queue_recording(
+    station: Station,
+    actor: Actor,
+    values: Mapping[str, Any],
+    audio: Path,
+    language: str | None,
+    labels: Mapping[str, str] | None = None,
+) -> Done:
+    """Check a form's recorded item (`audio` named as the person called it, `text` its optional
+    transcript), keep its recording and queue it; nothing is stored when anything is refused."""
+    from broadcaster.service.recorded import RecordedNews
+
+    desk = NewsDesk(station, actor)
+    fields = {**_fields(values), "text": _fields(values).get("text") or None}  # a transcript is optional
+    item, notices = RecordedNews(desk).add(audio=audio, language=language or None, labels=labels, **fields)
+    return Done((item,), tuple(notices), desk.told)
+
+
+def edit_recording(
+    station: Station,
+    actor: Actor,
+    item_id: int,
+    values: Mapping[str, Any],
+    audio: Path | None,
+    language: str | None,
+    labels: Mapping[str, str] | None = None,
+) -> Done:
+    """Change a recorded item (or make a typed one recorded): a new recording when `audio` is given,
+    its language, and the fields sent as `edit_item` does."""
+    from broadcaster.service.recorded import RecordedNews
+
+    desk = NewsDesk(station, actor)
+    fields = _fields(values)
+    cleared = tuple(name for name in ("valid_from", "valid_until") if name in fields and fields[name] is None)
+    changes = {**{k: v for k, v in fields.items() if k not in cleared}, "text": fields.get("text") or None}
+    item, notices = RecordedNews(desk).edit(
+        item_id, audio=audio, language=language or None, labels=labels, cleared=cleared, **changes
+    )
+    return Done((item,), tuple(notices), desk.told)
+
+
 def import_file(
     station: Station,
     actor: Actor,

@@ -11,7 +11,7 @@ items stored, all in one transaction. A refusal leaves the queue and the folder 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -103,15 +103,24 @@ class RecordedNews:
         return self.desk.add(kept), list(kept.notices)
 
     def edit(
-        self, item_id: int, *, audio: Path | None = None, language: str | None = None, **changes: Any
+        self,
+        item_id: int,
+        *,
+        audio: Path | None = None,
+        language: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        cleared: Sequence[str] = (),
+        **changes: Any,
     ) -> tuple[NewsItem, list[str]]:
-        """Change an item's recording or language, and any other field (`NewsDesk.edit`)."""
+        """Change an item's recording or language, and any other field (`NewsDesk.edit`, with its
+        `labels` and `cleared`)."""
         current = self.desk.get(item_id)
         if audio is None and not current.recorded:
             if language is not None and check_language(self.station.config, language) != VIETNAMESE:
                 raise _typed_is_vietnamese(language)
-            return self.desk.edit(item_id, **changes), []
-        draft = self.desk.edited_draft(current, changes, recorded=True)
+            return self.desk.edit(item_id, labels=labels, cleared=cleared, **changes), []
+        draft = self.desk.edited_draft(current, changes, cleared=cleared, labels=labels, recorded=True)
+        changes = {**changes, "labels": labels, "cleared": cleared}
         draft = replace(draft, language=check_language(self.station.config, language or current.language))
         if audio is None:
             assert current.recording is not None

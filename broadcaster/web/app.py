@@ -159,10 +159,20 @@ def create_app(config_path: Path | None = None, *, station: Station | None = Non
     app.state.console = console
     app.state.site = console  # what security, errors and templates reach (web/site.py)
     errors.install(app)
-    from broadcaster.web.views import account, admin, api_items, evidence, item_forms, items, onair, reports
+    from broadcaster.web.views import (
+        account,
+        admin,
+        api_items,
+        evidence,
+        item_forms,
+        item_recordings,
+        items,
+        onair,
+        reports,
+    )
 
     # item_forms before items: /items/new and /items/import are not an item's id
-    for module in (account, onair, item_forms, items, api_items, evidence, reports, admin):
+    for module in (account, onair, item_forms, item_recordings, items, api_items, evidence, reports, admin):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -81,6 +81,19 @@ def _is_m4a(head: bytes, _file: BinaryIO) -> bool:
     return len(head) >= 12 and head[4:8] == b"ftyp"
 
 
+def _is_aac(head: bytes, _file: BinaryIO) -> bool:
+    # ADTS frames (12 sync bits, layer 0), possibly behind an ID3 tag
+    return head.startswith(b"ID3") or (len(head) >= 2 and head[0] == 0xFF and (head[1] & 0xF6) == 0xF0)
+
+
+def _is_amr(head: bytes, _file: BinaryIO) -> bool:
+    return head.startswith((b"#!AMR\n", b"#!AMR-WB\n"))
+
+
+def _is_webm(head: bytes, _file: BinaryIO) -> bool:
+    return head.startswith(b"\x1a\x45\xdf\xa3")  # EBML, as a browser's MediaRecorder writes it
+
+
 Sniffer = Callable[[bytes, BinaryIO], bool]
 
 # extension -> (how to recognise its content, a name for messages)
@@ -93,6 +106,16 @@ AUDIO: Mapping[str, Sniffer] = {
     ".opus": _is_ogg,
     ".flac": _is_flac,
     ".m4a": _is_m4a,
+}
+# What the news desk takes as a recorded item (anything ffmpeg decodes that a phone, a PC or a
+# browser's MediaRecorder writes); the intake decodes and checks it again before anything is kept.
+RECORDINGS: Mapping[str, Sniffer] = {
+    **AUDIO,
+    ".aac": _is_aac,
+    ".mp4": _is_m4a,
+    ".amr": _is_amr,
+    ".webm": _is_webm,
+    ".weba": _is_webm,
 }
 
 

@@ -31,6 +31,8 @@ ROUTES: dict[tuple[str, str], str | None] = {
     ("GET", "/items/new"): "items.add",
     ("POST", "/items"): "items.add",
     ("POST", "/items/spoken"): "items.add",
+    ("POST", "/items/preview-recording"): "items.add",
+    ("GET", "/items/preview-recording/{token}"): "items.add",
     ("GET", "/items/import"): "items.import",
     ("POST", "/items/import"): "items.import",
     ("GET", "/items/{item_id}"): "items.view",

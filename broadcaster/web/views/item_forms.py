@@ -12,8 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 
 from broadcaster.errors import BroadcasterError
 from broadcaster.i18n import _
@@ -25,6 +26,7 @@ from broadcaster.web.security import require
 from broadcaster.web.templating import flash, render
 from broadcaster.web.uploads import DOCUMENTS, safe_file_name, save_upload
 from broadcaster.web.views import acting, console_of, wants_fragment
+from broadcaster.web.views.item_recordings import no_file, received, sent_file
 
 router = APIRouter()
 _DAY_FIRST = re.compile(r"^\s*([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\s*$")
@@ -36,7 +38,28 @@ EMPTY = {
     "valid_from": "",
     "valid_until": "",
     "airings": "1",
+    "kind": "text",
+    "language": "vie",
 }
+FIELDS = ("title", "topic", "text", "priority", "valid_from", "valid_until", "airings")
+
+
+class ItemForm(BaseModel):
+    """The add and edit forms' fields (a field not sent is empty)."""
+
+    title: str = ""
+    topic: str = ""
+    text: str = ""
+    priority: str = ""
+    valid_from: str = ""
+    valid_until: str = ""
+    airings: str = ""
+    kind: str = "text"  # "text" or "recording"
+    language: str = ""
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {name: getattr(self, name) for name in FIELDS}
+        return {**values, "kind": self.kind, "language": self.language}
 
 
 def _day(text: str) -> str:
@@ -62,11 +85,15 @@ def _form_page(request: Request, values: dict[str, Any], item_id: int | None = N
         "values": values,
         "item_id": item_id,
         "topics": config.topics,
+        "languages": config.language_names(),
+        "recorded": None,
+        "limit_mb": console_of(request).upload_limit // (1024 * 1024),
         "error": None,
         "notices": (),
         **extra,
     }
-    status = status_of(extra["error"]) if extra.get("error") is not None else 200
+    error = extra.get("error")
+    status = 200 if error is None else error.status if isinstance(error, WebError) else status_of(error)
     return render(request, "item_form.html", context, status_code=status)
 
 
@@ -81,30 +108,29 @@ def add_item(
     request: Request,
     actor: Annotated[Actor, require("items.add")],
     background: BackgroundTasks,
-    title: Annotated[str, Form()] = "",
-    topic: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "",
-    priority: Annotated[str, Form()] = "",
-    valid_from: Annotated[str, Form()] = "",
-    valid_until: Annotated[str, Form()] = "",
-    airings: Annotated[str, Form()] = "",
+    form: Annotated[ItemForm, Form()],
+    audio: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    values = {
-        "title": title,
-        "topic": topic,
-        "text": text,
-        "priority": priority,
-        "valid_from": valid_from,
-        "valid_until": valid_until,
-        "airings": airings,
-    }
-    station = console_of(request).station
+    """A typed item, or a recorded one (kind "recording": the uploaded or browser-recorded file)."""
+    values = form.values()
+    console = console_of(request)
+    station = console.station
     try:
-        done = newsroom.queue_item(station, acting(actor), _days(values), field_labels())
-    except BroadcasterError as exc:
+        if form.kind != "recording":
+            done = newsroom.queue_item(station, acting(actor), _days(values), field_labels())
+        else:
+            upload = sent_file(audio)
+            if upload is None:
+                raise no_file()
+            with received(console, upload) as path:
+                done = newsroom.queue_recording(
+                    station, acting(actor), _days(values), path, form.language, field_labels()
+                )
+    except (BroadcasterError, WebError) as exc:
         return _form_page(request, values, error=exc)
     item = done.items[0]
-    background.add_task(newsroom.make_speech, station, [item.id])
+    if not item.recorded:
+        background.add_task(newsroom.make_speech, station, [item.id])
     flash(request, _("Saved: news item {id} is in the queue.").format(id=item.id))
     for notice in done.notices:
         flash(request, notice)
@@ -135,8 +161,10 @@ def edit_item_page(request: Request, item_id: int, actor: Annotated[Actor, requi
         "valid_from": _shown_day(item.valid_from),
         "valid_until": _shown_day(item.valid_until),
         "airings": str(item.airings_wanted),
+        "kind": "recording" if item.recorded else "text",
+        "language": item.language,
     }
-    return _form_page(request, values, item_id)
+    return _form_page(request, values, item_id, recorded=item.recording)
 
 
 @router.post("/items/{item_id}/edit")
@@ -145,30 +173,35 @@ def edit_item(
     item_id: int,
     actor: Annotated[Actor, require("items.edit")],
     background: BackgroundTasks,
-    title: Annotated[str, Form()] = "",
-    topic: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "",
-    priority: Annotated[str, Form()] = "",
-    valid_from: Annotated[str, Form()] = "",
-    valid_until: Annotated[str, Form()] = "",
-    airings: Annotated[str, Form()] = "",
+    form: Annotated[ItemForm, Form()],
+    audio: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    values = {
-        "title": title,
-        "topic": topic,
-        "text": text,
-        "priority": priority,
-        "valid_from": valid_from,
-        "valid_until": valid_until,
-        "airings": airings,
-    }
-    station = console_of(request).station
+    values = form.values()
+    console = console_of(request)
+    station = console.station
+    recorded = newsroom.item_view(station, item_id).item.recording
+    upload = sent_file(audio)
     try:
-        newsroom.edit_item(station, acting(actor), item_id, _days(values), field_labels())
-    except BroadcasterError as exc:
-        return _form_page(request, values, item_id, error=exc)
-    background.add_task(newsroom.make_speech, station, [item_id])
+        if form.kind != "recording" and recorded is None:
+            done = newsroom.edit_item(station, acting(actor), item_id, _days(values), field_labels())
+        elif upload is None:
+            if recorded is None:
+                raise no_file()
+            done = newsroom.edit_recording(
+                station, acting(actor), item_id, _days(values), None, form.language, field_labels()
+            )
+        else:
+            with received(console, upload) as path:
+                done = newsroom.edit_recording(
+                    station, acting(actor), item_id, _days(values), path, form.language, field_labels()
+                )
+    except (BroadcasterError, WebError) as exc:
+        return _form_page(request, values, item_id, error=exc, recorded=recorded)
+    if not done.items[0].recorded:
+        background.add_task(newsroom.make_speech, station, [item_id])
     flash(request, _("Saved: news item {id} is changed.").format(id=item_id))
+    for notice in done.notices:
+        flash(request, notice)
     return RedirectResponse(f"/items/{item_id}", status_code=303)
 
 

@@ -49,6 +49,7 @@ def items_page(
         "statuses": [s.value for s in ItemStatus],
         "topics": station.config.topics,
         "topic_names": station.config.topic_names(),
+        "language_names": station.config.language_names(),
         "require_approval": station.config.station.require_approval,
     }
     return render(request, "items.html", context)
@@ -64,6 +65,7 @@ def item_page(request: Request, item_id: int, actor: Annotated[Actor, require("i
         "item": view.item,
         "status": view.item.status(station.today()).value,
         "topic_name": station.config.topic_names().get(view.item.topic, view.item.topic),
+        "language_name": station.config.language_names().get(view.item.language, view.item.language),
         "require_approval": station.config.station.require_approval,
     }
     return render(request, "item.html", context)
