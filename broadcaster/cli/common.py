@@ -14,7 +14,7 @@ import click
 from broadcaster import limits
 from broadcaster.config import ENV_VAR
 from broadcaster.errors import InputError, NotFoundError
-from broadcaster.i18n import _
+from broadcaster.i18n import N_, _
 
 if TYPE_CHECKING:
     from broadcaster.service.context import Station
@@ -99,18 +99,18 @@ class RecordId(click.ParamType):
         if not _ID.match(text):
             raise InputError(
                 _("'{value}' is not the id of a {noun}; ids are whole numbers such as 12.").format(
-                    value=value, noun=self.noun
+                    value=value, noun=_(self.noun)
                 ),
                 hint,
             )
         number = int(text)
         if not 1 <= number <= self.maximum:
-            raise NotFoundError(_("There is no {noun} {id}.").format(noun=self.noun, id=text), hint)
+            raise NotFoundError(_("There is no {noun} {id}.").format(noun=_(self.noun), id=text), hint)
         return number
 
 
-NEWS_ITEM_ID = RecordId("news item", "broadcaster news list --status all")
-AIRING_ID = RecordId("airing record", "broadcaster log", maximum=limits.RECORD_ID_MAX)
+NEWS_ITEM_ID = RecordId(N_("news item"), "broadcaster news list --status all")
+AIRING_ID = RecordId(N_("airing record"), "broadcaster log", maximum=limits.RECORD_ID_MAX)
 
 
 def text_argument(value: str, what: str, limit: int = limits.TEXT_MAX_CHARS) -> str:

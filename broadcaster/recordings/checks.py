@@ -239,8 +239,9 @@ def check_sound(name: str, figures: SoundFigures, limits: RecordingLimits, *, tr
         )
     if figures.clipped_percent >= limits.clipped_refuse_percent:
         raise InputError(
-            _("{name} is clipped throughout ({percent:.0f}% of the sound is at full scale).").format(
-                name=name, percent=figures.clipped_percent
+            # the % sign goes in with the number: "% o" in a msgid reads to gettext tools as a %-placeholder
+            _("{name} is clipped throughout ({percent} of the sound is at full scale).").format(
+                name=name, percent=f"{figures.clipped_percent:.0f}%"
             ),
             _("Record it again further from the microphone, or with the recording level lower."),
         )
@@ -261,8 +262,8 @@ def sound_notices(name: str, figures: SoundFigures, limits: RecordingLimits, *, 
     notices = []
     if figures.clipped_percent >= limits.clipped_notice_percent:
         notices.append(
-            _("{name} is clipped in places ({percent:.0f}% of the sound is at full scale); it may sound harsh.").format(
-                name=name, percent=figures.clipped_percent
+            _("{name} is clipped in places ({percent} of the sound is at full scale); it may sound harsh.").format(
+                name=name, percent=f"{figures.clipped_percent:.0f}%"
             )
         )
     if figures.decode_errors:

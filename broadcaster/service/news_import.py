@@ -35,7 +35,10 @@ def drafts_from_file(
             title=title, topic=topic, text=text, priority=priority, airings=airings, text_label=path.name
         )
         return [Draft(**{**draft.__dict__, "notices": tuple(notices) + draft.notices})]
-    raise InputError(f"{path.name}: cannot import '{suffix or 'no extension'}' files.", _import_hint(suffix))
+    raise InputError(
+        _("{name}: cannot import '{suffix}' files.").format(name=path.name, suffix=suffix or _("no extension")),
+        _import_hint(suffix),
+    )
 
 
 def refuse_options_with_csv(topic: str | None, priority: str | None, airings: int | str | None) -> None:
