@@ -5,6 +5,7 @@ Only drafts are made here, every one checked; NewsDesk.import_file stores them a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,20 +62,26 @@ def _csv_drafts(desk: NewsDesk, path: Path) -> list[Draft]:
 
 
 def _csv_row_draft(desk: NewsDesk, row: CsvRow, where: str) -> Draft:
+    return csv_row_draft(desk, row, where, ("title", "topic", "text"))
+
+
+def csv_row_draft(desk: NewsDesk, row: CsvRow, where: str, required: Sequence[str], recorded: bool = False) -> Draft:
+    """One row of an import's .csv, checked as `news add` checks an item; `where` names the row."""
     values = row.values
-    for column in ("title", "topic", "text"):
+    for column in required:
         if not values.get(column):
             raise InputError(f"{where}column '{column}' is empty.", f"Fill in the {column} of every row.")
     return desk.draft(
         title=values["title"],
         topic=values["topic"],
-        text=values["text"],
+        text=values.get("text") or None,
         priority=values.get("priority") or None,
         valid_from=values.get("from") or None,
         valid_until=values.get("until") or None,
         airings=values.get("airings") or None,
         where=where,
         csv_row=True,
+        recorded=recorded,
     )
 
 

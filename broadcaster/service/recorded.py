@@ -150,23 +150,10 @@ class RecordedNews:
         return items, notices + [n for d in drafts for n in d.notices]
 
     def _row_draft(self, row: CsvRow, where: str) -> Draft:
-        values = row.values
-        for column in AUDIO_REQUIRED_COLUMNS:
-            if not values.get(column):
-                raise InputError(f"{where}column '{column}' is empty.", f"Fill in the {column} of every row.")
-        draft = self.desk.draft(
-            title=values["title"],
-            topic=values["topic"],
-            text=values.get("text") or None,
-            priority=values.get("priority") or None,
-            valid_from=values.get("from") or None,
-            valid_until=values.get("until") or None,
-            airings=values.get("airings") or None,
-            where=where,
-            csv_row=True,
-            recorded=True,
-        )
-        language = check_language(self.station.config, values.get("language") or None, f"{where}column 'language'")
+        from broadcaster.service.news_import import csv_row_draft
+
+        draft = csv_row_draft(self.desk, row, where, AUDIO_REQUIRED_COLUMNS, recorded=True)
+        language = check_language(self.station.config, row.values.get("language") or None, f"{where}column 'language'")
         return replace(draft, language=language)
 
     # ------------------------------------------------------------ the files
