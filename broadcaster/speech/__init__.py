@@ -1,11 +1,45 @@
-"""Text-to-speech: engines behind one protocol, a fallback chain and a render cache."""
+"""Text-to-speech: engines behind one protocol, a fallback chain and a render cache.
 
-from broadcaster.speech.cache import CachedRender, RenderCache, cache_key, render
-from broadcaster.speech.chain import ChainResult, EngineFailure, FallbackChain
-from broadcaster.speech.engine import SpeechEngine
-from broadcaster.speech.espeak import EspeakEngine, check_espeak_vietnamese
-from broadcaster.speech.gtts_engine import GttsEngine, split_for_gtts
-from broadcaster.speech.validate import validate_rendering
+The package loads its parts on first use (PEP 562): the config reads each engine's settings from
+its module, and must not pull in the render cache, mastering and numpy with them.
+"""
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from broadcaster.speech.cache import CachedRender, RenderCache, cache_key, render
+    from broadcaster.speech.chain import ChainResult, EngineFailure, FallbackChain
+    from broadcaster.speech.engine import SpeechEngine
+    from broadcaster.speech.espeak import EspeakEngine, check_espeak_vietnamese
+    from broadcaster.speech.gtts_engine import GttsEngine, split_for_gtts
+    from broadcaster.speech.validate import validate_rendering
+
+_LAZY = {
+    "CachedRender": "broadcaster.speech.cache",
+    "RenderCache": "broadcaster.speech.cache",
+    "cache_key": "broadcaster.speech.cache",
+    "render": "broadcaster.speech.cache",
+    "ChainResult": "broadcaster.speech.chain",
+    "EngineFailure": "broadcaster.speech.chain",
+    "FallbackChain": "broadcaster.speech.chain",
+    "SpeechEngine": "broadcaster.speech.engine",
+    "EspeakEngine": "broadcaster.speech.espeak",
+    "check_espeak_vietnamese": "broadcaster.speech.espeak",
+    "GttsEngine": "broadcaster.speech.gtts_engine",
+    "split_for_gtts": "broadcaster.speech.gtts_engine",
+    "validate_rendering": "broadcaster.speech.validate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CachedRender",

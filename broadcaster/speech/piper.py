@@ -29,7 +29,6 @@ from typing import Any
 from broadcaster.errors import SpeechError
 from broadcaster.i18n import N_, _
 from broadcaster.speech.engine import EngineSpec, atomic_output, nfc
-from broadcaster.speech.validate import validate_rendering
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +175,8 @@ class PiperEngine:
             if proc.returncode != 0:
                 raise _failure(proc, self.model, self.python)
             try:
+                from broadcaster.speech.validate import validate_rendering  # ffmpeg's module: only when speaking
+
                 validate_rendering(tmp, text)
             except SpeechError as exc:
                 raise SpeechError(
