@@ -148,6 +148,8 @@ class Report:
     check: LogCheck | None = None  # what was checked about the log before the report was made (None: nothing)
     languages: tuple[LanguageFigures, ...] = ()  # Vietnamese first, then every other language that aired
     relays: tuple[RelayFigures, ...] = ()  # relays of the period per source, apart from the news (reports/relays.py)
+    # recorded items' transcripts (item id -> text), for the CSV: the news as it was, not evidence of airing
+    transcripts: Mapping[int, str] = field(default_factory=dict, repr=False)
 
     @property
     def unverified(self) -> bool:

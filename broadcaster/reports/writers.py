@@ -94,6 +94,7 @@ def write_json(report: Report, path: Path) -> Path:
 
 UNVERIFIED_COLUMN = "log_verification"
 RELAY_COLUMNS = ("relay_seconds", "fallback_seconds")  # only when the period has relays
+TRANSCRIPT_COLUMN = "transcript"  # only when a recorded item of the period has one
 
 
 def render_csv(report: Report) -> str:
@@ -102,13 +103,16 @@ def render_csv(report: Report) -> str:
     A period with relays (tiếp sóng) has two more columns, `relay_seconds` and `fallback_seconds`,
     and one row per relay airing, before its items: kind "relay", no item id and no `seconds` (a
     relay is not the commune's news; a relay counted in a topic also has its item row, as today).
-    A report made from a log that failed verification has one more column, on every row,
+    A period whose recorded items have transcripts has a `transcript` column (the item's text as
+    queued). A report made from a log that failed verification has one more column, on every row,
     saying so (and a row of its own when no item aired)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     warning = f"FAILED: {'; '.join(report.check.problems)}" if report.unverified and report.check else None
     relays = bool(report.relays)
-    writer.writerow(CSV_COLUMNS + (RELAY_COLUMNS if relays else ()) + ((UNVERIFIED_COLUMN,) if warning else ()))
+    said = bool(report.transcripts)
+    extra = (RELAY_COLUMNS if relays else ()) + ((TRANSCRIPT_COLUMN,) if said else ())
+    writer.writerow(CSV_COLUMNS + extra + ((UNVERIFIED_COLUMN,) if warning else ()))
     rows = 0
     names = {t.code: t.name for t in report.topics}
     tz = report.tz
@@ -116,7 +120,9 @@ def render_csv(report: Report) -> str:
         local = rec.scheduled_at.astimezone(tz)
         day, clock = local.date().isoformat(), local.strftime("%H:%M:%S")
         if relays and rec.kind == RELAY_KIND:
-            writer.writerow((*_relay_row(rec, day, clock, names), *((warning,) if warning else ())))
+            writer.writerow(
+                (*_relay_row(rec, day, clock, names), *(("",) if said else ()), *((warning,) if warning else ()))
+            )
             rows += 1
         for item in rec.items:
             ms = item_airtime_ms(rec, item)
@@ -139,12 +145,13 @@ def render_csv(report: Report) -> str:
                     item.language,
                     item.kind,
                     *(("", "") if relays else ()),
+                    *((report.transcripts.get(item.item_id, ""),) if said else ()),
                     *((warning,) if warning else ()),
                 )
             )
             rows += 1
     if warning and not rows:
-        writer.writerow([""] * (len(CSV_COLUMNS) + len(RELAY_COLUMNS) * relays) + [warning])
+        writer.writerow([""] * (len(CSV_COLUMNS) + len(extra)) + [warning])
     return out.getvalue()
 
 

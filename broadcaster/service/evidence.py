@@ -18,6 +18,7 @@ from broadcaster.airlog import AiringRecord, ChainHead, VerifyResult, parse_chai
 from broadcaster.airlog_verify import ChainScan, RawAiring, RawItem
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import _, language, ngettext
+from broadcaster.model import ItemKind
 from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
 from broadcaster.reports.daybook import Daybook, SumRow
 from broadcaster.reports.figures import ReportHeader
@@ -39,6 +40,7 @@ from broadcaster.reports.verification import (
 from broadcaster.service.context import Station
 from broadcaster.service.queue import parse_date
 from broadcaster.store import airings as log_store
+from broadcaster.store import news as news_store
 from broadcaster.store import summary, summary_read
 from broadcaster.verify_process import ChainJob
 
@@ -278,7 +280,7 @@ class Evidence:
             problems += read.problems
             problems += count_problems(read.facts.statuses, read.airings, read.facts.incidents)
             problems += [p for p in [last_failure(log_store.last_verdict(session))] if p]
-            records = self._period_records(session, period) if with_records else []
+            records, transcripts = self._period_records(session, period) if with_records else ([], {})
             # The relay section is read from the period's relay records, not from the sealed figures:
             # they are links of the chain, and each is re-hashed here (as the CSV's records are), so a
             # changed relay record is refused like any changed record.
@@ -301,23 +303,26 @@ class Evidence:
             [(language.code, language.name) for language in config.languages],
             relay_rows(relays),
         )
-        return replace(built, check=check)
+        return replace(built, check=check, transcripts=transcripts)
 
-    def _period_records(self, session: Session, period: Period) -> list[AiringRecord]:
-        return log_store.records(session, *summary_read.utc_bounds(period, self.station.config.tz))
+    def _period_records(self, session: Session, period: Period) -> tuple[list[AiringRecord], dict[int, str]]:
+        """The period's airing records, and the transcripts of the recorded items among them."""
+        records = log_store.records(session, *summary_read.utc_bounds(period, self.station.config.tz))
+        recorded = (i.item_id for r in records for i in r.items if i.kind == ItemKind.RECORDING.value)
+        return records, news_store.transcripts_of(session, recorded)
 
     def _for_format(self, report: Report, fmt: str) -> Report:
         if fmt not in NEEDS_RECORDS or report.records:
             return report
         with self.station.db.session() as session:
-            records = self._period_records(session, report.period)
+            records, transcripts = self._period_records(session, report.period)
         check = report.check or LogCheck()
         changed = tuple(p for p in _changed(records) if p not in check.problems)  # relay records: already checked
         if changed:
             check = replace(check, problems=check.problems + changed)
             if not check.allowed:
                 raise refusal(check)
-        return replace(report, records=tuple(records), check=check)
+        return replace(report, records=tuple(records), check=check, transcripts=transcripts)
 
     def header(self) -> ReportHeader:
         r = self.station.config.report

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -94,3 +94,15 @@ def cancelled_among(session: Session, item_ids: Sequence[int]) -> list[int]:
         return []
     query = select(NewsItemRow.id).where(NewsItemRow.id.in_(list(item_ids)), NewsItemRow.cancelled_at.is_not(None))
     return list(session.scalars(query))
+
+
+def transcripts_of(session: Session, item_ids: Iterable[int]) -> dict[int, str]:
+    """The transcripts of the recorded items among `item_ids` that have one (the report's CSV lists them)."""
+    ids = sorted(set(item_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), 500):  # SQLite's older builds take at most 999 values in one query
+        query = select(NewsItemRow.id, NewsItemRow.text).where(
+            NewsItemRow.id.in_(ids[start : start + 500]), NewsItemRow.kind == ItemKind.RECORDING.value
+        )
+        found.update({item_id: text for item_id, text in session.execute(query) if text})
+    return found
