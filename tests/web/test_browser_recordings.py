@@ -81,7 +81,7 @@ def test_record_with_the_microphone_and_save(microphone_page: Any, web_station: 
     assert page.locator("#recorder").is_visible()
     page.locator("#record-start").click()
     page.locator("#record-stop").wait_for(state="visible")
-    page.wait_for_timeout(2500)
+    page.wait_for_timeout(3000)  # the issue: record 3 s
     page.locator("#record-stop").click()
     page.locator("#record-player").wait_for(state="visible")
     name = page.evaluate("document.getElementById('item-audio').files[0].name")
@@ -89,4 +89,4 @@ def test_record_with_the_microphone_and_save(microphone_page: Any, web_station: 
     page.locator("form#item-form button[type=submit]:not([formaction])").click()
     item = saved_item(page, web_station)
     assert item.recorded and item.language == "khm" and item.recording is not None
-    assert item.recording.name == name and 1.0 < item.recording.seconds < 4.0
+    assert item.recording.name == name and 1.0 < item.recording.seconds < 4.5
