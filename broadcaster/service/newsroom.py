@@ -127,7 +127,8 @@ def edit_recording(
     desk = NewsDesk(station, actor)
     fields = _fields(values)
     cleared = tuple(name for name in ("valid_from", "valid_until") if name in fields and fields[name] is None)
-    changes = {**{k: v for k, v in fields.items() if k not in cleared}, "text": fields.get("text") or None}
+    # the transcript is optional: an empty one sent by the form clears it
+    changes = {k: v for k, v in fields.items() if k not in cleared}
     item, notices = RecordedNews(desk).edit(
         item_id, audio=audio, language=language or None, labels=labels, cleared=cleared, **changes
     )

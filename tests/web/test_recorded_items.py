@@ -167,3 +167,19 @@ def test_editing_a_recorded_item_keeps_its_recording_and_changes_its_language(
     item = NewsDesk(station).get(item_id)
     station.db.dispose()
     assert item.language == "hmn" and item.title == "Lịch tiêm phòng (sửa)" and item.recording is not None
+
+
+def test_an_emptied_transcript_is_cleared_and_the_recording_kept(
+    as_role: Callable[[str], Any], web_station: WebStation, speech_mp3: Path
+) -> None:
+    client = as_role("official")
+    response = client.post("/items", data=form(), files={"audio": (speech_mp3.name, speech_mp3.read_bytes())})
+    item_id = int(response.headers["location"].rsplit("/", 1)[1])
+    changed = client.post(
+        f"/items/{item_id}/edit", data=form(text=""), files={"audio": ("", b"", "application/octet-stream")}
+    )
+    assert changed.status_code == 303, changed.text
+    station = web_station.station()
+    item = NewsDesk(station).get(item_id)
+    station.db.dispose()
+    assert item.text == "" and item.recording is not None
