@@ -5,8 +5,9 @@ The sections are in sections.py, the rules spanning them in checks.py, value rul
 reading and writing TOML in tomlio.py.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from broadcaster.lazy import lazy_names
 
 # Read by the CLI's options at start-up: defined here so `broadcaster --help` loads nothing else.
 ENV_VAR = "BROADCASTER_CONFIG"
@@ -69,13 +70,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 __all__ = [

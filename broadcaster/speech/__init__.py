@@ -4,8 +4,9 @@ The package loads its parts on first use (PEP 562): the config reads each engine
 its module, and must not pull in the render cache, mastering and numpy with them.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from broadcaster.lazy import lazy_names
 
 if TYPE_CHECKING:
     from broadcaster.speech.cache import CachedRender, RenderCache, cache_key, render
@@ -32,13 +33,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 __all__ = [
