@@ -212,6 +212,9 @@ def test_the_overview_shows_the_station_what_needs_attention_and_the_targets(
     assert "Chờ phê duyệt" in words and "Tin chờ duyệt ở tổng quan" in words
     assert "Tháng này" in words and "Quý này" in words and "Thời lượng tin CCHC mỗi tháng (phút)" in words
     assert "Chưa đạt" in words and '<svg class="bar"' in official.get("/").text
+    # topics still owed an airing are named as the plan names them, not by their codes
+    assert "Nội dung chưa đạt: Tầm quan trọng, ý nghĩa" in words
+    assert " · Cơ chế một cửa, một cửa liên thông" in words and "mot-cua" not in words
     technician = text_of(role("technician").get("/").text)
     assert "Máy phát không hoạt động" in technician and "Tin chờ duyệt ở tổng quan" not in technician
     assert "Tháng này" not in technician  # reports are not the technician's

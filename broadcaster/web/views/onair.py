@@ -33,6 +33,7 @@ def dashboard(request: Request, actor: Annotated[Actor, require("dashboard.view"
         "sees_status": actor.can("status.view"),
         "charts": [charts.progress_bars(p) for p in found.progress],
         "commune": station.config.station.commune,
+        "topic_name": station.config.topic_names().get,  # the official reads a topic by its name, not its code
     }
     return render(request, "dashboard.html", context)
 
