@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,15 @@ _ZIP = b"PK\x03\x04"
 class CsvRow:
     number: int  # as the spreadsheet numbers it: the header is row 1
     values: dict[str, str]
+
+    def where(self, name: str) -> str:
+        """The prefix of a message about this row: "tin.csv row 3: " ("tin.csv, dòng 3: ")."""
+        return _("{name} row {number}").format(name=name, number=self.number) + ": "
+
+
+def column_label(column: str) -> str:
+    """A column of an import's .csv in a message, by its header name: "column 'until'" ("cột 'until'")."""
+    return _("column '{column}'").format(column=column)
 
 
 def describe_binary(data: bytes) -> tuple[str, str] | None:
@@ -151,6 +161,20 @@ def read_txt(path: Path) -> tuple[str, str, list[str]]:
 # ---------------------------------------------------------------- .docx
 
 
+_NOT_A_PACKAGE = re.compile(r"^Package not found at '(.*)'$", re.S)
+_NO_ITEM = re.compile(r"^There is no item named '(.*)' in the archive$", re.S)
+
+
+def _docx_reason(exc: Exception) -> str:
+    """python-docx's and zipfile's reason, in the station's language when it is one of the usual two."""
+    reason = str(exc.args[0] if isinstance(exc, KeyError) and exc.args else exc)  # a KeyError's str is its repr
+    if found := _NOT_A_PACKAGE.match(reason):
+        return _("Package not found at '{path}'").format(path=found[1])
+    if found := _NO_ITEM.match(reason):
+        return _("There is no item named '{name}' in the archive").format(name=found[1])
+    return reason
+
+
 def read_docx(path: Path) -> tuple[str, str, list[str]]:
     """First non-empty paragraph (or table row) is the title, the rest is the text, in reading order."""
     _size(path, limits.DOCX_FILE_MAX_BYTES)
@@ -160,10 +184,8 @@ def read_docx(path: Path) -> tuple[str, str, list[str]]:
         document = docx.Document(str(path))
         lines, tables = _docx_lines(document)
     except Exception as exc:  # python-docx lets zipfile, lxml and KeyError errors through
-        # a KeyError's text is its repr, quotes included
-        reason = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         raise InputError(
-            _("{name} is not a readable Word (.docx) file: {reason}.").format(name=path.name, reason=reason),
+            _("{name} is not a readable Word (.docx) file: {reason}.").format(name=path.name, reason=_docx_reason(exc)),
             _("Open it in Word or LibreOffice and save it again as .docx."),
         ) from None
     if not lines:

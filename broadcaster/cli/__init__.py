@@ -13,16 +13,23 @@ from typing import Any
 import click
 
 from broadcaster import __version__
+from broadcaster.cli import click_texts  # noqa: F401  (click's texts through the catalog, before any command is defined)
 from broadcaster.cli.common import config_option
 from broadcaster.errors import BroadcasterError
 from broadcaster.i18n import cli_language, set_language
 
 
 class BroadcasterGroup(click.Group):
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        # The language before the arguments are read, so click's own usage errors speak it too:
+        # BROADCASTER_LANG, else [station] language of the config the command line names.
+        if parent is None:
+            set_language(cli_language(args))
+        return super().make_context(info_name, args, parent, **extra)
+
     def invoke(self, ctx: click.Context) -> Any:
-        # The language before any command runs: BROADCASTER_LANG, else [station] language of its config.
-        rest = [*vars(ctx).get("_protected_args", vars(ctx).get("protected_args", [])), *ctx.args]
-        set_language(cli_language(rest, ctx.meta.get("broadcaster.config")))
         try:
             return super().invoke(ctx)
         except BroadcasterError as exc:

@@ -64,11 +64,11 @@ def echo_json(data: Any) -> None:
 
 
 def notice(text: str) -> None:
-    click.echo(f"Note: {text}", err=True)
+    click.echo(_("Note: {text}").format(text=text), err=True)
 
 
 def warn(text: str) -> None:
-    click.secho(f"Warning: {text}", err=True, fg="yellow")
+    click.secho(_("Warning: {text}").format(text=text), err=True, fg="yellow")
 
 
 _ID = re.compile(r"^[0-9]+$")

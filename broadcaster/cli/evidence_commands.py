@@ -116,7 +116,7 @@ def log_verify(ctx: click.Context, head: str | None) -> None:
     """Check the hash chain and the airtime figures reports read: exit 0 when intact, 1 naming the first problem."""
     result = _evidence(ctx).verify(head)
     if not result.chain.ok:
-        raise click.ClickException(f"The airing log is NOT intact: {result.problem}")
+        raise click.ClickException(_("The airing log is NOT intact: {problem}").format(problem=result.problem))
     if not result.ok:
         raise click.ClickException(
             _(

@@ -65,10 +65,10 @@ def _item_options(required: bool) -> Callable[[Callable[..., Any]], Callable[...
 def _text_from(text: str | None, file_: str | None, required: bool) -> tuple[str | None, str | None, list[str]]:
     """The news text, the name of the file it came from (for messages), and conversion notices."""
     if text is not None and file_ is not None:
-        raise InputError("Give the text either with --text or with --file, not both.")
+        raise InputError(_("Give the text either with --text or with --file, not both."))
     if file_ is None:
         if text is None and required:
-            raise InputError("The news text is missing.", "Give it with --text TEXT, --file PATH or --file -.")
+            raise InputError(_("The news text is missing."), _("Give it with --text TEXT, --file PATH or --file -."))
         return text, None, []
     from broadcaster import importers
 
@@ -217,9 +217,13 @@ def _after_add(ctx: click.Context, desk: NewsDesk, items: list[NewsItem]) -> Non
     speeches, problems = Voicing(desk.station).prepare_all(items)
     for speech in speeches:
         for note in speech.fallback_notes:
-            warn(f"News item {speech.item_id}: {note}; spoken by {speech.engine} instead.")
+            warn(
+                _("News item {id}: {note}; spoken by {engine} instead.").format(
+                    id=speech.item_id, note=note, engine=speech.engine
+                )
+            )
     for message in problems:
-        warn(message + " It will be tried again before air time; run `broadcaster render` to retry now.")
+        warn(message + " " + _("It will be tried again before air time; run `broadcaster render` to retry now."))
 
 
 @news.command("list")

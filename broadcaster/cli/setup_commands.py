@@ -6,6 +6,7 @@ import click
 
 from broadcaster import config as station_config  # its parts load on first use
 from broadcaster.cli.common import config_option, config_path, echo_json, open_station, warn
+from broadcaster.i18n import _
 
 
 @click.command()
@@ -16,11 +17,12 @@ def init(ctx: click.Context) -> None:
     station = open_station(ctx)
     before, after = station.init()
     if before is None:
-        click.echo(f"Created the station database (schema {after}) and folders under {station.config.folder}.")
+        message = _("Created the station database (schema {after}) and folders under {folder}.")
     elif before != after:
-        click.echo(f"Upgraded the station database from schema {before} to {after}; existing records kept.")
+        message = _("Upgraded the station database from schema {before} to {after}; existing records kept.")
     else:
-        click.echo(f"The station is ready (schema {after}); nothing to do.")
+        message = _("The station is ready (schema {after}); nothing to do.")
+    click.echo(message.format(before=before, after=after, folder=station.config.folder))
 
 
 @click.group()
@@ -35,7 +37,11 @@ def config_check(ctx: click.Context) -> None:
     """Report every problem in config.toml at once (exit 1 if there is any), then what looks unintended."""
     path = config_path(ctx)
     cfg = station_config.load_config(path)
-    click.echo(f"{cfg.path}: ok ({len(cfg.topics)} topics, {len(cfg.slots)} slots, {len(cfg.targets)} targets).")
+    click.echo(
+        _("{path}: ok ({topics} topics, {slots} slots, {targets} targets).").format(
+            path=cfg.path, topics=len(cfg.topics), slots=len(cfg.slots), targets=len(cfg.targets)
+        )
+    )
     for warning in station_config.lint(cfg):
         warn(warning)
 
@@ -76,17 +82,23 @@ def doctor(ctx: click.Context) -> None:
     from broadcaster.service.doctor import run_checks
 
     checks = run_checks(config_path(ctx))
+    # "ok       database: ..." / "PROBLEM  database: ..." / "         fix: ...", in columns in any language
+    ok, problem = _("ok"), _("PROBLEM")
+    width = max(len(ok), len(problem)) + 2
     for check in checks:
+        line = f"{_(check.name)}: {check.detail}"
         if check.ok:
-            click.echo(f"ok       {check.name}: {check.detail}")
+            click.echo(ok.ljust(width) + line)
         else:
-            click.secho(f"PROBLEM  {check.name}: {check.detail}", fg="red")
+            click.secho(problem.ljust(width) + line, fg="red")
             if check.fix:
-                click.echo(f"         fix: {check.fix}")
+                click.echo(" " * width + _("fix: {fix}").format(fix=check.fix))
     problems = sum(not c.ok for c in checks)
     if problems:
-        raise click.ClickException(f"{problems} problem(s) found; fix them and run `broadcaster doctor` again.")
-    click.echo("All checks passed.")
+        raise click.ClickException(
+            _("{count} problem(s) found; fix them and run `broadcaster doctor` again.").format(count=problems)
+        )
+    click.echo(_("All checks passed."))
 
 
 COMMANDS = [init, config, topics, doctor]

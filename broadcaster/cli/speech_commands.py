@@ -72,7 +72,9 @@ def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, ahead: boo
             warn(problem)
         return
     if not item_ids and not all_:
-        raise InputError("Say which items to render.", "Give item ids, or --all for every item that may still air.")
+        raise InputError(
+            _("Say which items to render."), _("Give item ids, or --all for every item that may still air.")
+        )
     station = open_station(ctx)
     desk = NewsDesk(station)
     today = station.today()
@@ -83,15 +85,19 @@ def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, ahead: boo
     )
     speech = Voicing(station)
     problems: list[str] = []
-    with click.progressbar(items, label="Rendering speech", show_pos=True, file=sys.stderr) as bar:
+    with click.progressbar(items, label=_("Rendering speech"), show_pos=True, file=sys.stderr) as bar:
         for item in bar:
             problems += speech.prepare_all([item], retry_fallback)[1]
     speech.station_lines()
     for problem in problems:
         warn(problem)
-    click.echo(f"Speech ready for {len(items) - len(problems)} of {len(items)} item(s).")
+    click.echo(
+        _("Speech ready for {ready} of {count} item(s).").format(ready=len(items) - len(problems), count=len(items))
+    )
     if problems:
-        raise click.ClickException(f"{len(problems)} item(s) have no speech; see the warnings above.")
+        raise click.ClickException(
+            _("{count} item(s) have no speech; see the warnings above.").format(count=len(problems))
+        )
 
 
 @click.command()

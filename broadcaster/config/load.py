@@ -14,7 +14,7 @@ from broadcaster.config.rules import did_you_mean
 from broadcaster.config.sections import DEFAULT_LANGUAGES, SECTIONS, Config
 from broadcaster.config.tomlio import read_section
 from broadcaster.errors import ConfigError
-from broadcaster.i18n import _
+from broadcaster.i18n import _, ngettext
 
 # [speech] keys of before the per-engine sub-tables: old key -> (sub-table, key)
 _SPEECH_MOVED = {
@@ -88,38 +88,45 @@ def parse_config(text: str, path: Path) -> Config:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}.", "Fix the line it names and try again.") from exc
+        raise ConfigError(
+            _("{path} is not valid TOML: {error}.").format(path=path, error=exc),
+            _("Fix the line it names and try again."),
+        ) from exc
     problems: list[str] = []
     notices: list[str] = []
     _renamed(raw, notices)
     _speech_defaults(raw)
     for key in raw:
         if key not in SECTIONS:
-            problems.append(f"{key}: unknown config section.{did_you_mean(key, SECTIONS)}")
+            problems.append(_("{key}: unknown config section.").format(key=key) + did_you_mean(key, SECTIONS))
     sections = {name: read_section(name, spec, raw.get(name), problems) for name, spec in SECTIONS.items()}
     if "languages" not in raw:
         sections["languages"] = list(DEFAULT_LANGUAGES)
     check_sections(sections, problems)
     if problems:
-        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
-        raise ConfigError(f"{path} has {count}:", None, problems)
+        count = ngettext("{path} has {n} problem:", "{path} has {n} problems:", len(problems))
+        raise ConfigError(count.format(path=path, n=len(problems)), None, problems)
     return Config(path=path.resolve(), notices=tuple(notices), **sections)
 
 
 def load_config(path: Path | None = None) -> Config:
     path = path or default_config_path()
     if path.is_dir():
-        raise ConfigError(f"{path} is a folder, not a config file.", "Give the path of the config.toml inside it.")
+        raise ConfigError(
+            _("{path} is a folder, not a config file.").format(path=path),
+            _("Give the path of the config.toml inside it."),
+        )
     if not path.exists():
         raise ConfigError(
-            f"Config file {path} does not exist.",
-            f"Pass --config PATH, set {ENV_VAR}, or copy config.toml from the broadcaster folder.",
+            _("Config file {path} does not exist.").format(path=path),
+            _("Pass --config PATH, set {env}, or copy config.toml from the broadcaster folder.").format(env=ENV_VAR),
         )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(
-            f"Config file {path} cannot be read: {exc}.", "Check its permissions and that it is UTF-8."
+            _("Config file {path} cannot be read: {error}.").format(path=path, error=exc),
+            _("Check its permissions and that it is UTF-8."),
         ) from exc
     # Windows Notepad saves UTF-8 with a byte order mark, which TOML does not allow
     return parse_config(text.removeprefix("\ufeff"), path)

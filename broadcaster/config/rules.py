@@ -37,23 +37,23 @@ _PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@")
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" Did you mean '{close[0]}'?" if close else ""
+    return " " + _("Did you mean '{word}'?").format(word=close[0]) if close else ""
 
 
 def parse_time(text: str) -> TimeOfDay:
     match = _TIME.match(text.strip())
     if not match:
-        raise ValueError(f"'{text}' is not a time; write HH:MM or HH:MM:SS, e.g. \"06:00\"")
+        raise ValueError(_("'{text}' is not a time; write HH:MM or HH:MM:SS, e.g. \"06:00\"").format(text=text))
     hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise ValueError(f"'{text}' is not a time of day (hours 00-23, minutes and seconds 00-59)")
+        raise ValueError(_("'{text}' is not a time of day (hours 00-23, minutes and seconds 00-59)").format(text=text))
     return TimeOfDay(hour, minute, second)
 
 
 def parse_window(text: str) -> tuple[TimeOfDay, TimeOfDay]:
     start, sep, end = text.partition("-")
     if not sep:
-        raise ValueError(f'\'{text}\' is not a window; write "HH:MM-HH:MM", e.g. "05:00-21:00"')
+        raise ValueError(_('\'{text}\' is not a window; write "HH:MM-HH:MM", e.g. "05:00-21:00"').format(text=text))
     first, last = parse_time(start), parse_time(end)
     if first == last:
         raise ValueError(
@@ -95,7 +95,7 @@ class Range:
             span = _("more than {low} and at most {high}").format(low=low, high=high)
         else:
             span = _("between {low} and {high}").format(low=low, high=high)
-        return span + (f" ({self.unit})" if self.unit else "")
+        return span + (f" ({_(self.unit)})" if self.unit else "")
 
 
 def ranged(

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from broadcaster import limits
 from broadcaster.config.rules import WEEKDAYS, engine_url, parse_time, ranged, sized
+from broadcaster.i18n import N_
 from broadcaster.speech.espeak import EspeakSettings
 from broadcaster.speech.gtts_engine import GttsSettings
 from broadcaster.speech.piper import PiperSettings
@@ -50,7 +51,7 @@ class SlotConfig:
     name: str  # at most limits.SLOT_NAME_MAX_CHARS: checked with the other slot rules
     time: str
     days: list[str] = field(default_factory=lambda: list(WEEKDAYS))
-    max_minutes: float = ranged(30.0, 0, 240, above=True, unit="minutes")
+    max_minutes: float = ranged(30.0, 0, 240, above=True, unit=N_("minutes"))
     topics: list[str] = field(default_factory=list)
     priorities: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)  # ISO 639-3 codes of [[languages]]; empty: any
@@ -83,7 +84,7 @@ class SpeechConfig:
     # when the file names none: ["piper", "espeak"] with a [speech.piper] table, else ["espeak"] (load.py)
     fallback: list[str] = field(default_factory=lambda: ["espeak"])
     # at air time only speech rendered ahead is used: at least an hour ahead
-    render_ahead_hours: float = ranged(48.0, 1, 24 * 31, unit="hours")
+    render_ahead_hours: float = ranged(48.0, 1, 24 * 31, unit=N_("hours"))
     render_on_add: bool = True
     abbreviations: dict[str, str] = field(default_factory=dict)
     # how to say words an engine gets wrong (place and people's names), applied after normalization
@@ -99,16 +100,16 @@ class SpeechConfig:
 
 @dataclass(frozen=True)
 class MasteringConfig:
-    highpass_hz: float = ranged(200.0, 20, 1000, unit="Hz")
-    compressor_threshold_db: float = ranged(-20.0, -60, 0, unit="dB")
-    compressor_ratio: float = ranged(3.0, 1, 20, unit="1 is no compression")
+    highpass_hz: float = ranged(200.0, 20, 1000, unit=N_("Hz"))
+    compressor_threshold_db: float = ranged(-20.0, -60, 0, unit=N_("dB"))
+    compressor_ratio: float = ranged(3.0, 1, 20, unit=N_("1 is no compression"))
     # ffmpeg's loudnorm takes -70..-5 LUFS and -9..0 dBTP; a loudspeaker station wants -23..-10
-    loudness_lufs: float = ranged(-16.0, -36, -5, unit="LUFS, e.g. -16")
-    true_peak_dbtp: float = ranged(-1.5, -9, 0, unit="dBTP, e.g. -1.5")
-    tempo: float = ranged(0.92, 0.5, 2.0, unit="0.92 is a little slower")
+    loudness_lufs: float = ranged(-16.0, -36, -5, unit=N_("LUFS, e.g. -16"))
+    true_peak_dbtp: float = ranged(-1.5, -9, 0, unit=N_("dBTP, e.g. -1.5"))
+    tempo: float = ranged(0.92, 0.5, 2.0, unit=N_("0.92 is a little slower"))
     sample_rate: int = 44100
     trim_silence: bool = True
-    pause_ms: int = ranged(800, 0, 10_000, unit="milliseconds")
+    pause_ms: int = ranged(800, 0, 10_000, unit=N_("milliseconds"))
 
 
 @dataclass(frozen=True)
@@ -117,25 +118,25 @@ class OutputConfig:
     device: str = "default"
     backend: str = "auto"
     dir: str = "aired"
-    latency_ms: int = ranged(200, 20, 2000, unit="milliseconds of buffer")
-    start_offset_ms: float = ranged(0.0, 0, 10_000, unit="milliseconds")
+    latency_ms: int = ranged(200, 20, 2000, unit=N_("milliseconds of buffer"))
+    start_offset_ms: float = ranged(0.0, 0, 10_000, unit=N_("milliseconds"))
 
 
 @dataclass(frozen=True)
 class AmplifierConfig:
     on_command: list[str] = field(default_factory=list)
     off_command: list[str] = field(default_factory=list)
-    warmup_seconds: float = ranged(0.0, 0, 300, unit="seconds")
-    timeout_seconds: float = ranged(10.0, 0, 300, above=True, unit="seconds")
+    warmup_seconds: float = ranged(0.0, 0, 300, unit=N_("seconds"))
+    timeout_seconds: float = ranged(10.0, 0, 300, above=True, unit=N_("seconds"))
 
 
 @dataclass(frozen=True)
 class DaemonConfig:
-    late_grace_minutes: float = ranged(15.0, 0, 24 * 60, unit="minutes")
+    late_grace_minutes: float = ranged(15.0, 0, 24 * 60, unit=N_("minutes"))
     # a rebuild every few seconds would keep the daemon busy; none at all would never see config changes
-    rebuild_minutes: float = ranged(5.0, 0.5, 24 * 60, unit="minutes")
+    rebuild_minutes: float = ranged(5.0, 0.5, 24 * 60, unit=N_("minutes"))
     # a safety net: the CLI and the console wake the daemon when the queue changes
-    queue_check_seconds: float = ranged(60.0, 1, 600, unit="seconds")
+    queue_check_seconds: float = ranged(60.0, 1, 600, unit=N_("seconds"))
 
 
 @dataclass(frozen=True)
@@ -196,25 +197,25 @@ class RecordingsConfig:
     """Recorded news items: phone recordings, district files, minority-language announcements."""
 
     folder: str = "data/recordings"  # originals kept byte for byte beside their mastered versions
-    max_minutes: float = ranged(30.0, 0, 240, above=True, unit="minutes")
-    min_seconds: float = ranged(1.0, 0, 60, unit="seconds")
-    max_upload_mb: float = ranged(400.0, 0, 4000, above=True, unit="megabytes")
-    tempo: float = ranged(1.0, 0.5, 2.0, unit="1 keeps the speaker's own pace")
+    max_minutes: float = ranged(30.0, 0, 240, above=True, unit=N_("minutes"))
+    min_seconds: float = ranged(1.0, 0, 60, unit=N_("seconds"))
+    max_upload_mb: float = ranged(400.0, 0, 4000, above=True, unit=N_("megabytes"))
+    tempo: float = ranged(1.0, 0.5, 2.0, unit=N_("1 keeps the speaker's own pace"))
     trim_silence: bool = True
-    silent_below_dbfs: float = ranged(-45.0, -90, -10, unit="dBFS")
-    clipped_refuse_percent: float = ranged(50.0, 1, 100, unit="% of the sound at full scale")
+    silent_below_dbfs: float = ranged(-45.0, -90, -10, unit=N_("dBFS"))
+    clipped_refuse_percent: float = ranged(50.0, 1, 100, unit=N_("percent of the sound at full scale"))
 
 
 @dataclass(frozen=True)
 class RelayConfig:
     """Relays (tiếp sóng) of the district's or VOV's programme: never dead air."""
 
-    probe_lead_seconds: float = ranged(60.0, 0, 3600, unit="seconds before the slot")
-    preroll_seconds: float = ranged(10.0, 1, 120, unit="seconds")
-    silence_dbfs: float = ranged(-50.0, -90, -10, unit="dBFS")
-    silence_seconds: float = ranged(4.0, 1, 60, unit="seconds")
-    stall_seconds: float = ranged(3.0, 1, 60, unit="seconds")
-    recover_seconds: float = ranged(2.0, 0.5, 60, unit="seconds")
+    probe_lead_seconds: float = ranged(60.0, 0, 3600, unit=N_("seconds before the slot"))
+    preroll_seconds: float = ranged(10.0, 1, 120, unit=N_("seconds"))
+    silence_dbfs: float = ranged(-50.0, -90, -10, unit=N_("dBFS"))
+    silence_seconds: float = ranged(4.0, 1, 60, unit=N_("seconds"))
+    stall_seconds: float = ranged(3.0, 1, 60, unit=N_("seconds"))
+    recover_seconds: float = ranged(2.0, 0.5, 60, unit=N_("seconds"))
     # spoken by the station's voice when the relay fails and no bulletin is waiting
     notice: str = "Chương trình tiếp sóng tạm thời gián đoạn. Xin quý vị vui lòng chờ trong giây lát."
 
@@ -226,12 +227,12 @@ class HubConfig:
     url: str = ""  # empty: the station is not linked to a district hub
     station: str = ""  # this station's code at the hub
     hub_key: str = ""  # the hub's public key, pinned by `broadcaster hub-link`
-    sync_minutes: float = ranged(2.0, 0.1, 1440, unit="minutes")
-    timeout_seconds: float = ranged(20.0, 1, 300, unit="seconds")
+    sync_minutes: float = ranged(2.0, 0.1, 1440, unit=N_("minutes"))
+    timeout_seconds: float = ranged(20.0, 1, 300, unit=N_("seconds"))
     require_local_approval: bool = False  # district items wait for the commune's approval (not emergencies)
-    emergency_max_age_hours: float = ranged(6.0, 0, 24 * 7, above=True, unit="hours")
-    page_size: int = ranged(50, 1, 500, unit="bulletins per page")
-    batch_size: int = ranged(500, 1, 20000, unit="records per batch")
+    emergency_max_age_hours: float = ranged(6.0, 0, 24 * 7, above=True, unit=N_("hours"))
+    page_size: int = ranged(50, 1, 500, unit=N_("bulletins per page"))
+    batch_size: int = ranged(500, 1, 20000, unit=N_("records per batch"))
 
     @property
     def linked(self) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import MISSING, fields, is_dataclass
 from typing import Any, TypeVar
 
 from broadcaster.config.rules import check_limits, did_you_mean
+from broadcaster.i18n import N_, _
 
 _T = TypeVar("_T")
 
@@ -17,10 +18,11 @@ _T = TypeVar("_T")
 def _type_name(tp: Any) -> str:
     origin = typing.get_origin(tp)
     if origin is list:
-        return "a list"
+        return _("a list")
     if origin is dict:
-        return "a table"
-    return {str: "text", int: "a whole number", float: "a number", bool: "true or false"}.get(tp, str(tp))
+        return _("a table")
+    name = {str: N_("text"), int: N_("a whole number"), float: N_("a number"), bool: N_("true or false")}.get(tp)
+    return _(name) if name else str(tp)
 
 
 def _optional_inner(tp: Any) -> Any:
@@ -40,30 +42,36 @@ def _check_value(value: Any, tp: Any, where: str, problems: list[str]) -> Any:
     if origin is list:
         (inner,) = typing.get_args(tp)
         if not isinstance(value, list):
-            problems.append(f"{where}: must be {_type_name(tp)}, not {value!r}")
+            problems.append(
+                _("{where}: must be {kind}, not {value}").format(where=where, kind=_type_name(tp), value=repr(value))
+            )
             return None
         checked = [_check_value(v, inner, f"{where}[{i + 1}]", problems) for i, v in enumerate(value)]
         # One bad entry spoils the list: a None inside it would crash the cross-checks.
         return None if any(c is None for c in checked) else checked
     if origin is dict:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            problems.append(f"{where}: must be a table of text values")
+            problems.append(_("{where}: must be a table of text values").format(where=where))
             return None
         return dict(value)
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if tp in (int, float) and isinstance(value, bool):
-        problems.append(f"{where}: must be {_type_name(tp)}, not {value!r}")
+        problems.append(
+            _("{where}: must be {kind}, not {value}").format(where=where, kind=_type_name(tp), value=repr(value))
+        )
         return None
     if not isinstance(value, tp):
-        problems.append(f"{where}: must be {_type_name(tp)}, not {value!r}")
+        problems.append(
+            _("{where}: must be {kind}, not {value}").format(where=where, kind=_type_name(tp), value=repr(value))
+        )
         return None
     return value
 
 
 def read_table(cls: type[_T], table: Any, where: str, problems: list[str]) -> _T | None:
     if not isinstance(table, dict):
-        problems.append(f"{where}: must be a table ([{where}])")
+        problems.append(_("{where}: must be a table ([{where}])").format(where=where))
         return None
     hints = typing.get_type_hints(cls)
     known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
@@ -71,7 +79,7 @@ def read_table(cls: type[_T], table: Any, where: str, problems: list[str]) -> _T
     ok = True
     for key, value in table.items():
         if key not in known:
-            problems.append(f"{where}.{key}: unknown config key.{did_you_mean(key, known)}")
+            problems.append(_("{where}: unknown config key.").format(where=f"{where}.{key}") + did_you_mean(key, known))
             ok = False
             continue
         checked = _check_value(value, hints[key], f"{where}.{key}", problems)
@@ -81,7 +89,7 @@ def read_table(cls: type[_T], table: Any, where: str, problems: list[str]) -> _T
             values[key] = checked
     for name, spec in known.items():
         if name not in table and spec.default is MISSING and spec.default_factory is MISSING:
-            problems.append(f"{where}: missing required key '{name}'")
+            problems.append(_("{where}: missing required key '{key}'").format(where=where, key=name))
             ok = False
     if ok:
         return cls(**values)
@@ -98,7 +106,7 @@ def read_section(name: str, spec: Any, raw: Any, problems: list[str]) -> Any:
         if raw is None:
             return []
         if not isinstance(raw, list):
-            problems.append(f"{name}: must be an array of tables ([[{name}]])")
+            problems.append(_("{where}: must be an array of tables ([[{where}]])").format(where=name))
             return []
         # A bad entry stays as None so the cross-checks still number the others as the file does.
         return [read_table(cls, entry, f"{name}[{i + 1}]", problems) for i, entry in enumerate(raw)]

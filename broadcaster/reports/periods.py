@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from broadcaster.errors import InputError
-from broadcaster.i18n import _
+from broadcaster.i18n import N_, _
 
 UNITS = ("week", "month", "quarter", "year")
 # The days a report or a log listing can name: a station's log lies well inside these, and
@@ -31,14 +31,18 @@ class Period:
         return (self.end - self.start).days + 1
 
 
-_PERIOD_HINT = "Write a year (2021), a month (2021-03), a quarter (2021-Q1) or a date range (2021-03-05..2021-04-10)."
+_PERIOD_HINT = N_(
+    "Write a year (2021), a month (2021-03), a quarter (2021-Q1) or a date range (2021-03-05..2021-04-10)."
+)
 
 
 def period_between(start: date, end: date, label: str | None = None) -> Period:
     if end < start:
         raise InputError(
-            f"The report period ends ({end.isoformat()}) before it starts ({start.isoformat()}).",
-            "Put the earlier date first.",
+            _("The report period ends ({end}) before it starts ({start}).").format(
+                end=end.isoformat(), start=start.isoformat()
+            ),
+            _("Put the earlier date first."),
         )
     return Period(start, end, label or f"{start.isoformat()}..{end.isoformat()}")
 
@@ -83,8 +87,10 @@ def parse_period(text: str) -> Period:
         if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})", raw):
             return period_between(date.fromisoformat(m[1]), date.fromisoformat(m[2]))
     except ValueError as exc:
-        raise InputError(f"'{raw}' is not a real date or period ({exc}).", _PERIOD_HINT) from exc
-    raise InputError(f"'{raw}' is not a report period.", _PERIOD_HINT)
+        raise InputError(
+            _("'{code}' is not a real date or period ({error}).").format(code=raw, error=exc), _(_PERIOD_HINT)
+        ) from exc
+    raise InputError(_("'{code}' is not a report period.").format(code=raw), _(_PERIOD_HINT))
 
 
 # --- calendar units --------------------------------------------------------

@@ -10,18 +10,18 @@ from typing import TYPE_CHECKING
 
 from broadcaster.config import Config, lint, load_config
 from broadcaster.errors import BroadcasterError
-from broadcaster.i18n import _
+from broadcaster.i18n import N_, _
 
 if TYPE_CHECKING:
     from broadcaster.speech.engine import EngineSpec
 
 MIN_FREE_BYTES = 1 << 30  # a year of bulletins and reports fits easily in 1 GiB
-INIT_FIX = "Run `broadcaster init` to create it."
+INIT_FIX = N_("Run `broadcaster init` to create it.")
 
 
 @dataclass(frozen=True)
 class Check:
-    name: str
+    name: str  # marked with N_: `doctor` shows it translated, the console by its CHECK_LABELS
     ok: bool
     detail: str
     fix: str | None = None
@@ -49,19 +49,25 @@ def check_database(config: Config) -> Check:
     path = sqlite_file(url)
     # Connecting would create an empty file: a check must not change the station.
     if path is not None and not path.exists():
-        return Check("database", False, f"The station database {describe_url(url)} does not exist.", INIT_FIX)
+        return Check(
+            N_("database"),
+            False,
+            _("The station database {where} does not exist.").format(where=describe_url(url)),
+            _(INIT_FIX),
+        )
     try:
         station = Station.open(config.path)
     except BroadcasterError as exc:
-        return Check("database", False, exc.message, _fix(exc.hint))
+        return Check(N_("database"), False, exc.message, _fix(exc.hint))
     try:
         station.ready()
         # a damaged page or a read-only file passes `ready`: found here, not at the daemon's first record
         station.db.check_integrity()
         station.db.check_writable()
-        return Check("database", True, f"{station.db.current_revision()} at {describe_url(url)}")
+        detail = _("{schema} at {where}").format(schema=station.db.current_revision(), where=describe_url(url))
+        return Check(N_("database"), True, detail)
     except BroadcasterError as exc:
-        return Check("database", False, exc.message, _fix(exc.hint))
+        return Check(N_("database"), False, exc.message, _fix(exc.hint))
     finally:
         station.db.dispose()
 
@@ -76,21 +82,21 @@ def _fix(hint: str | None) -> str | None:
 def check_disk(config: Config) -> Check:
     folder = config.folder
     free = shutil.disk_usage(folder).free
-    detail = f"{free / (1 << 30):.1f} GiB free on the disk holding {folder}"
+    detail = _("{gib} GiB free on the disk holding {folder}").format(gib=f"{free / (1 << 30):.1f}", folder=folder)
     if free < MIN_FREE_BYTES:
         return Check(
-            "disk space",
+            N_("disk space"),
             False,
-            detail + " (less than 1 GiB)",
-            "Free space: delete old files in the aired/ and data/audio/bulletins/ folders.",
+            detail + " " + _("(less than 1 GiB)"),
+            _("Free space: delete old files in the aired/ and data/audio/bulletins/ folders."),
         )
-    return Check("disk space", True, detail)
+    return Check(N_("disk space"), True, detail)
 
 
 def check_ffmpeg_binary(_config: Config) -> Check:
     from broadcaster.media.ffmpeg import check_ffmpeg
 
-    return _problem_check("ffmpeg", check_ffmpeg(), "installed")
+    return _problem_check("ffmpeg", check_ffmpeg(), _("installed"))
 
 
 def check_speech_engines(config: Config) -> list[Check]:
@@ -122,14 +128,21 @@ def check_output(config: Config) -> Check:
     if config.output.kind == "file":
         folder = config.output_dir
         if folder.exists() and not folder.is_dir():
-            return Check("audio output", False, f"{folder} is not a folder", "Change [output] dir in config.toml.")
-        return Check("audio output", True, f"dry run: airings are written as WAV files to {folder}")
+            return Check(
+                N_("audio output"),
+                False,
+                _("{folder} is not a folder").format(folder=folder),
+                _("Change [output] dir in config.toml."),
+            )
+        return Check(
+            N_("audio output"), True, _("dry run: airings are written as WAV files to {folder}").format(folder=folder)
+        )
     from broadcaster.sound.devices import DEVICES_HINT, check_device
 
     return _problem_check(
-        "audio output",
+        N_("audio output"),
         check_device(config.output.device, config.output.backend),  # type: ignore[arg-type]
-        f"sound device '{config.output.device}' is present and opens",
+        _("sound device '{device}' is present and opens").format(device=config.output.device),
         (DEVICES_HINT,),
     )
 
@@ -139,12 +152,13 @@ def check_amplifier_control(config: Config) -> Check:
 
     amp = config.amplifier
     if not amp.on_command and not amp.off_command:
-        return Check("amplifier control", True, "not configured (the amplifier is switched by hand)")
+        return Check(N_("amplifier control"), True, _("not configured (the amplifier is switched by hand)"))
     return _problem_check(
-        "amplifier control",
+        N_("amplifier control"),
         check_amplifier(amp.on_command, amp.off_command),
-        f"commands present: {amp.on_command[0] if amp.on_command else '-'} / "
-        f"{amp.off_command[0] if amp.off_command else '-'}",
+        _("commands present: {on} / {off}").format(
+            on=amp.on_command[0] if amp.on_command else "-", off=amp.off_command[0] if amp.off_command else "-"
+        ),
         (CONFIG_HINT,),
     )
 
@@ -163,12 +177,14 @@ def run_checks(config_path: Path) -> list[Check]:
     try:
         config = load_config(config_path)
     except BroadcasterError as exc:
-        return [Check("config", False, str(exc), "Fix config.toml and run `broadcaster config check`.")]
-    detail = f"{config.path} ({len(config.topics)} topics, {len(config.slots)} slots)"
+        return [Check(N_("config"), False, str(exc), _("Fix config.toml and run `broadcaster config check`."))]
+    detail = _("{path} ({topics} topics, {slots} slots)").format(
+        path=config.path, topics=len(config.topics), slots=len(config.slots)
+    )
     warnings = lint(config)
     if warnings:
         detail += _("; {count} warning(s): run `broadcaster config check` to see them").format(count=len(warnings))
-    results = [Check("config", True, detail)]
+    results = [Check(N_("config"), True, detail)]
     for check in CHECKS:
         try:
             found = check(config)

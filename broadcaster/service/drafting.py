@@ -14,6 +14,7 @@ from datetime import date
 from broadcaster import limits, newsinput
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
+from broadcaster.importers import column_label
 from broadcaster.model import VIETNAMESE, Priority, Recording
 from broadcaster.service.context import Station
 
@@ -118,7 +119,7 @@ class Drafter:
         def name(option: str) -> str:
             if labels is not None:
                 return labels.get(option, option)
-            return where + (f"column '{option}'" if csv_row else f"--{option}")
+            return where + (column_label(option) if csv_row else f"--{option}")
 
         clean_title, clean_text, notices = self._texts(
             title, text, name, where, text_label, labels is not None, recorded

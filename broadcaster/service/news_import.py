@@ -56,7 +56,7 @@ def refuse_options_with_csv(topic: str | None, priority: str | None, airings: in
 
 def _csv_drafts(desk: NewsDesk, path: Path) -> list[Draft]:
     rows, conversion = read_csv(path)
-    drafts = [_csv_row_draft(desk, row, f"{path.name} row {row.number}: ") for row in rows]
+    drafts = [_csv_row_draft(desk, row, row.where(path.name)) for row in rows]
     note = (conversion.notice,) if conversion.notice else ()
     return [Draft(**{**d.__dict__, "notices": note + d.notices}) for d in drafts]
 
@@ -70,7 +70,10 @@ def csv_row_draft(desk: NewsDesk, row: CsvRow, where: str, required: Sequence[st
     values = row.values
     for column in required:
         if not values.get(column):
-            raise InputError(f"{where}column '{column}' is empty.", f"Fill in the {column} of every row.")
+            raise InputError(
+                _("{where}column '{column}' is empty.").format(where=where, column=column),
+                _("Fill in the {column} of every row.").format(column=column),
+            )
     return desk.draft(
         title=values["title"],
         topic=values["topic"],

@@ -233,7 +233,7 @@ class NewsDesk(Drafter):
         name, _notices = unicode_text(" ".join((by or "").split()), "--by")
         name = " ".join(name.split())
         if not name:
-            raise InputError("--by is empty.", 'Give the name of the person approving, e.g. --by "Nguyễn Văn A".')
+            raise InputError(_("--by is empty."), _('Give the name of the person approving, e.g. --by "Nguyễn Văn A".'))
         newsinput.check_length(name, "--by", limits.APPROVER_MAX_CHARS, _("Give the name of the person approving."))
         self.station.ready()
         now = self.station.now()

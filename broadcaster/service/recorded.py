@@ -20,7 +20,7 @@ from broadcaster import newsinput
 from broadcaster.config import Config
 from broadcaster.errors import BroadcasterError, InputError, NotFoundError
 from broadcaster.i18n import _
-from broadcaster.importers import AUDIO_CSV_COLUMNS, AUDIO_REQUIRED_COLUMNS, CsvRow, read_csv
+from broadcaster.importers import AUDIO_CSV_COLUMNS, AUDIO_REQUIRED_COLUMNS, CsvRow, column_label, read_csv
 from broadcaster.model import VIETNAMESE, NewsItem, Recording
 from broadcaster.recordings import accept_recording, inspect_recording
 from broadcaster.service.bundle import open_bundle
@@ -140,7 +140,7 @@ class RecordedNews:
             rows, conversion = read_csv(bundle.csv, AUDIO_CSV_COLUMNS, AUDIO_REQUIRED_COLUMNS, bundle.csv_label)
             entries = []
             for row in rows:
-                where = f"{bundle.csv_label} row {row.number}: "
+                where = row.where(bundle.csv_label)
                 draft = self._row_draft(row, where)
                 value = row.values["audio"]
                 entries.append(_Entry(draft, bundle.audio(value, where), PurePosixPath(value).name, where))
@@ -153,7 +153,9 @@ class RecordedNews:
         from broadcaster.service.news_import import csv_row_draft
 
         draft = csv_row_draft(self.desk, row, where, AUDIO_REQUIRED_COLUMNS, recorded=True)
-        language = check_language(self.station.config, row.values.get("language") or None, f"{where}column 'language'")
+        language = check_language(
+            self.station.config, row.values.get("language") or None, where + column_label("language")
+        )
         return replace(draft, language=language)
 
     # ------------------------------------------------------------ the files

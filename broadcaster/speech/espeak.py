@@ -30,9 +30,9 @@ class EspeakSettings:
     """`[speech.espeak]` in config.toml."""
 
     voice: str = "vi"
-    speed: int = ranged(150, 80, 450, unit="words per minute")
-    pitch: int = ranged(50, 0, 99, unit="50 is the voice's own")
-    word_gap: int = ranged(0, 0, 100, unit="pause after each word, about 15 ms each at 150 words per minute")
+    speed: int = ranged(150, 80, 450, unit=N_("words per minute"))
+    pitch: int = ranged(50, 0, 99, unit=N_("50 is the voice's own"))
+    word_gap: int = ranged(0, 0, 100, unit=N_("pause after each word, about 15 ms each at 150 words per minute"))
     variant: str = ""  # an espeak-ng voice variant such as m3 or f2; empty: the voice as it is
 
 
@@ -179,7 +179,7 @@ def _check(settings: EspeakSettings, _base_dir: Path) -> str | None:
 
 SPEC = EngineSpec(
     name="espeak",
-    label="espeak-ng (offline voice)",
+    label=N_("espeak-ng (offline voice)"),
     settings=EspeakSettings,
     build=_build,
     ready=N_("installed, with the Vietnamese voice"),

@@ -46,8 +46,8 @@ class GttsSettings:
     """`[speech.gtts]` in config.toml."""
 
     tld: str = "com.vn"  # translate.google.<tld>
-    timeout_seconds: float = ranged(10.0, 0, 120, above=True, unit="seconds")
-    retries: int = ranged(3, 1, 10, unit="tries, the first one included")
+    timeout_seconds: float = ranged(10.0, 0, 120, above=True, unit=N_("seconds"))
+    retries: int = ranged(3, 1, 10, unit=N_("tries, the first one included"))
 
 
 class GttsFailure(SpeechError):
@@ -241,7 +241,7 @@ def _check(settings: GttsSettings, _base_dir: Path) -> str | None:
 
 SPEC = EngineSpec(
     name="gtts",
-    label="gTTS (online voice)",
+    label=N_("gTTS (online voice)"),
     settings=GttsSettings,
     build=_build,
     ready=N_("Google's speech service answers"),

@@ -379,7 +379,7 @@ def check_piper(settings: PiperSettings, base_dir: Path, python: str = sys.execu
 
 SPEC = EngineSpec(
     name="piper",
-    label="Piper (offline neural voice)",
+    label=N_("Piper (offline neural voice)"),
     settings=PiperSettings,
     build=lambda settings, base_dir: PiperEngine(settings, base_dir),
     ready=N_("installed; the voice speaks a test sentence"),

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from broadcaster.airlog import GENESIS, AiringDraft, AiringRecord, ChainHead, VerifyResult, seal
 from broadcaster.airlog_verify import AIRING_COLUMNS, ITEM_COLUMNS, ChainScan, RawAiring, RawItem
 from broadcaster.errors import NotFoundError
+from broadcaster.i18n import _
 from broadcaster.store import summary
 from broadcaster.store.airing_rows import airing_row, item_rows, to_record
 from broadcaster.store.plain import fetch, plain_time
@@ -200,7 +201,9 @@ MAX_SEQ = 2**63 - 1
 def get(session: Session, seq: int) -> AiringRecord:
     row = session.get(AiringRow, seq) if 0 < seq <= MAX_SEQ else None
     if row is None:
-        raise NotFoundError(f"There is no airing {seq} in the log.", "Run `broadcaster log` to see the airings.")
+        raise NotFoundError(
+            _("There is no airing {id} in the log.").format(id=seq), _("Run `broadcaster log` to see the airings.")
+        )
     return to_record(row)
 
 

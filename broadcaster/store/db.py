@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, NoSuchModuleErr
 from sqlalchemy.orm import Session, sessionmaker
 
 from broadcaster.errors import StoreError
-from broadcaster.i18n import _
+from broadcaster.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -68,28 +68,42 @@ def translate(exc: BaseException, url: str) -> StoreError:
         return read_only(where, sqlite_file(url) is not None)
     if "locked" in text or "busy" in text:
         return StoreError(
-            f"The station database {where} is locked by another program.",
-            "Wait a moment and try again; if it persists, check that no other program holds it open.",
+            _("The station database {where} is locked by another program.").format(where=where),
+            _("Wait a moment and try again; if it persists, check that no other program holds it open."),
         )
     if "malformed" in text or "not a database" in text:
         return damaged(where, text)
     if "unable to open database file" in text:
         return StoreError(
-            f"The station database {where} cannot be opened.",
-            "Check that its folder exists and is writable, then run `broadcaster init`.",
+            _("The station database {where} cannot be opened.").format(where=where),
+            _("Check that its folder exists and is writable, then run `broadcaster init`."),
         )
     if "no such table" in text or ("does not exist" in text and "relation" in text):
-        return StoreError(f"The station database {where} is not set up.", "Run `broadcaster init` first.")
+        return not_set_up(where)
     if "disk" in text and ("full" in text or "I/O" in text):
-        return StoreError(f"The disk holding {where} is full or failing.", "Free disk space, then try again.")
+        return StoreError(
+            _("The disk holding {where} is full or failing.").format(where=where),
+            _("Free disk space, then try again."),
+        )
     if isinstance(exc, DataError):
         return _data_error(exc, text)
     if isinstance(exc, OperationalError):
         return StoreError(
-            f"The station database {where} cannot be reached: {text.strip().splitlines()[0] if text else exc}.",
-            "Check [station] database in config.toml and that the database server is running.",
+            _("The station database {where} cannot be reached: {error}.").format(
+                where=where, error=text.strip().splitlines()[0] if text else exc
+            ),
+            _("Check [station] database in config.toml and that the database server is running."),
         )
-    return StoreError(f"Database error on {where}: {text}.", "Run `broadcaster doctor` to check the station.")
+    return StoreError(
+        _("Database error on {where}: {error}.").format(where=where, error=text),
+        _("Run `broadcaster doctor` to check the station."),
+    )
+
+
+def not_set_up(where: str) -> StoreError:
+    return StoreError(
+        _("The station database {where} is not set up.").format(where=where), _("Run `broadcaster init` first.")
+    )
 
 
 def read_only(where: str, sqlite: bool) -> StoreError:
@@ -114,19 +128,28 @@ def damaged(where: str, detail: str) -> StoreError:
     )
 
 
-# Column names as the official knows the values (the CLI's options).
+# Column names as the official knows the values (the CLI's options, the console's labels), never the
+# column's own name (valid_until, airings_wanted) in a message.
 _FIELDS = {
-    "airings_wanted": "number of airings",
-    "approved_by": "name of the person approving",
-    "topic": "topic code",
-    "slot": "slot name",
-    "news_items_id": "news item id",
-    "pk_1": "id",
+    "title": N_("title"),
+    "text": N_("news text"),
+    "topic": N_("topic code"),
+    "priority": N_("priority"),
+    "valid_from": N_("first day it may air"),
+    "valid_until": N_("last day it may air"),
+    "airings_wanted": N_("number of airings"),
+    "approved_by": N_("name of the person approving"),
+    "language": N_("language"),
+    "recording_name": N_("name of the recording's file"),
+    "source_note": N_("note on where the news came from"),
+    "slot": N_("slot name"),
+    "news_items_id": N_("news item id"),
+    "pk_1": N_("id"),
 }
 
 
 def _field(column: str) -> str:
-    return _FIELDS.get(column, column.replace("_", " "))
+    return _(_FIELDS.get(column, N_("value")))
 
 
 def _data_error(exc: DataError, text: str) -> StoreError:
@@ -135,7 +158,7 @@ def _data_error(exc: DataError, text: str) -> StoreError:
     length = re.search(r"character varying\((\d+)\)", text)
     if length:
         limit = int(length[1])
-        column = next((_field(k) for k, v in params.items() if isinstance(v, str) and len(v) > limit), "text")
+        column = next((_field(k) for k, v in params.items() if isinstance(v, str) and len(v) > limit), _("text"))
         return StoreError(
             _("The {field} is too long for the station database: at most {limit} characters.").format(
                 field=column, limit=limit
@@ -143,7 +166,7 @@ def _data_error(exc: DataError, text: str) -> StoreError:
             _("Shorten it."),
         )
     if "out of range" in text:
-        column = next((_field(k) for k, v in params.items() if isinstance(v, int) and abs(v) > 2**31 - 1), "number")
+        column = next((_field(k) for k, v in params.items() if isinstance(v, int) and abs(v) > 2**31 - 1), _("number"))
         return StoreError(
             _("The {field} is too large for the station database.").format(field=column),
             _("Check the number you typed."),
@@ -196,8 +219,8 @@ class Database:
                 self.engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
         except (ArgumentError, NoSuchModuleError, ImportError) as exc:
             raise StoreError(
-                f"The database URL '{describe_url(url)}' is not valid: {exc}.",
-                "Use sqlite:///station.db or postgresql+psycopg://user:password@host/dbname in config.toml.",
+                _("The database URL '{url}' is not valid: {error}.").format(url=describe_url(url), error=exc),
+                _("Use sqlite:///station.db or postgresql+psycopg://user:password@host/dbname in config.toml."),
             ) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -274,14 +297,13 @@ class Database:
         """Fail clearly when the database was never initialised or is older than this program."""
         current = self.current_revision()
         if current is None:
-            raise StoreError(
-                f"The station database {describe_url(self.url)} is not set up.", "Run `broadcaster init` first."
-            )
+            raise not_set_up(describe_url(self.url))
         if current != self.head_revision():
             raise StoreError(
-                f"The station database {describe_url(self.url)} is at schema {current}, this program needs "
-                f"{self.head_revision()}.",
-                "Run `broadcaster init` to upgrade it (existing records are kept).",
+                _("The station database {where} is at schema {current}, this program needs {head}.").format(
+                    where=describe_url(self.url), current=current, head=self.head_revision()
+                ),
+                _("Run `broadcaster init` to upgrade it (existing records are kept)."),
             )
 
     # ------------------------------------------------------------ health (doctor)

@@ -114,6 +114,17 @@ FIELD_LABELS = {
     "before": N_("Older entries"),
     "limit": N_("How many"),
     "file": N_("File"),
+    "item_id": N_("News item"),
+    "seq": N_("Airing"),
+    "days": N_("Days"),
+    "title": N_("Title"),
+    "topic": N_("Topic"),
+    "text": N_("News text"),
+    "priority": N_("Priority"),
+    "valid_from": N_("First day"),
+    "valid_until": N_("Last day"),
+    "airings": N_("Number of airings"),
+    "language": N_("Language"),
 }
 
 
