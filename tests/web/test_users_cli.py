@@ -104,8 +104,10 @@ def test_the_cli_speaks_vietnamese_when_asked(station: StationCLI, monkeypatch: 
     assert station.ok("users", "list") == (
         "Chưa có người dùng nào. Thêm người dùng bằng lệnh: broadcaster users add TÊN --role technician\n"
     )
-    assert station.fails("users", "passwd", "ai-do") == (
-        "Error: Không có người dùng tên 'ai-do'. Chạy lệnh `broadcaster users list` để xem các tên đăng nhập."
+    refused = station("users", "passwd", "ai-do")  # click's "Error:" label too (issue 10)
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        "Lỗi: Không có người dùng tên 'ai-do'. Chạy lệnh `broadcaster users list` để xem các tên đăng nhập.\n",
     )
     # Without BROADCASTER_LANG the CLI follows [station] language (Vietnamese by default, English here).
     monkeypatch.delenv("BROADCASTER_LANG")
