@@ -59,3 +59,23 @@ def test_news_list_reads_the_queue_without_the_orm_or_alembic(sqlite_cli: Statio
     topic, loaded = run_importing(sqlite_cli.config, "news", "list", "--topic", "nguoi-tot", "--json")
     assert "sqlalchemy.orm" not in loaded
     assert [item["title"] for item in json.loads(topic)] == ["Tin hai"]
+
+
+def test_normalize_compiles_only_the_expressions_a_text_needs() -> None:
+    """Issue 9: compiling all ~100 of the normalizer's expressions was most of `normalize`'s start-up.
+    A plain sentence with a date and a number compiles none of those for legacy fonts, web addresses,
+    Roman numerals or document codes; the spoken form is the same."""
+    probe = (
+        "import sys\n"
+        "from broadcaster.text import normalize\n"
+        "from broadcaster.text import codes, legacy, web\n"
+        "n = sys.modules['broadcaster.text.normalize']  # the package's `normalize` is the function\n"
+        "print(normalize('Ngày 15/3/2021, 1.234 hồ sơ'))\n"
+        "rare = {'legacy': [legacy._VNI_RE, legacy.VNI_PAIR_RE], 'web': [web._URL, web._EMAIL, web._HANDLE],\n"
+        "        'roman': [n._ROMAN_AFTER_CUE, n._ROMAN_HEADING], 'codes': [codes.PARTY_RE, codes._TYPE_ISSUER]}\n"
+        "print(sorted(k for k, ps in rare.items() if any(p._compiled is not None for p in ps)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    spoken, compiled = done.stdout.splitlines()
+    assert spoken == "Ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi mốt, một nghìn hai trăm ba mươi tư hồ sơ"
+    assert compiled == "[]"
