@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from broadcaster import limits
-from broadcaster.config import Config, SlotConfig
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
 from broadcaster.model import VIETNAMESE, Priority
 from broadcaster.text.encoding import Conversion, to_nfc
+
+if TYPE_CHECKING:
+    from broadcaster.config import Config, SlotConfig
 
 # ASCII digits only: a form broadcaster reads is one the official can see on the keyboard
 _ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")

@@ -1,21 +1,23 @@
 """Quick commands start quickly: `--help`, `normalize` and `topics` load no database, audio or HTTP library
-(issue 9: SQLAlchemy alone is ~180 ms of a cold start; numpy, pydub and gTTS add as much again)."""
+(issue 9: SQLAlchemy alone is ~180 ms of a cold start; numpy, pydub and gTTS add as much again);
+`news list` reads the queue with SQLAlchemy Core, without the ORM's ~300 ms and without Alembic."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_config
+from tests.conftest import StationCLI, write_config
 
 HEAVY = ("sqlalchemy", "alembic", "numpy", "pydub", "gtts", "requests", "docx", "matplotlib", "fastapi")
 
 
-def loaded_modules(config: Path, *args: str) -> set[str]:
-    """The top-level packages a fresh `broadcaster` process imported (from `python -X importtime`)."""
+def run_importing(config: Path, *args: str) -> tuple[str, set[str]]:
+    """What a fresh `broadcaster` process printed, and every module it imported (from `python -X importtime`)."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "broadcaster", "--config", str(config), *args],
         capture_output=True,
@@ -26,8 +28,13 @@ def loaded_modules(config: Path, *args: str) -> set[str]:
     names = set()
     for line in done.stderr.splitlines():
         if line.startswith("import time:") and line.count("|") == 2:
-            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
-    return names
+            names.add(line.rsplit("|", 1)[1].strip())
+    return done.stdout, names
+
+
+def loaded_modules(config: Path, *args: str) -> set[str]:
+    """The top-level packages a fresh `broadcaster` process imported."""
+    return {name.split(".")[0] for name in run_importing(config, *args)[1]}
 
 
 @pytest.mark.parametrize("args", [("--help",), ("normalize", "Ngày 5/3/2026, UBND xã"), ("topics",)])
@@ -36,3 +43,39 @@ def test_a_quick_command_loads_no_heavy_library(tmp_path: Path, args: tuple[str,
     loaded = loaded_modules(config, *args)
     assert "broadcaster" in loaded  # the measurement sees the program's own imports
     assert sorted(loaded & set(HEAVY)) == []
+
+
+def test_news_list_reads_the_queue_without_the_orm_or_alembic(sqlite_cli: StationCLI) -> None:
+    first = sqlite_cli.add("Tin một")
+    second = sqlite_cli.add("Tin hai", "nguoi-tot", "Gọi 113 khi có cháy.", "--priority", "emergency")
+    sqlite_cli.ok("news", "cancel", str(first))
+    listing, loaded = run_importing(sqlite_cli.config, "news", "list")
+    assert "sqlalchemy" in loaded  # it did read the database
+    assert sorted(n for n in loaded if n.startswith(("sqlalchemy.orm", "alembic"))) == []
+    assert listing == sqlite_cli.ok("news", "list")
+    lines = listing.splitlines()
+    assert lines[1].split()[:2] == [str(first), "cancelled"] and lines[1].endswith("Tin một")
+    assert lines[2].split()[:3] == [str(second), "queued", "emergency"] and lines[2].endswith("Tin hai")
+    topic, loaded = run_importing(sqlite_cli.config, "news", "list", "--topic", "nguoi-tot", "--json")
+    assert "sqlalchemy.orm" not in loaded
+    assert [item["title"] for item in json.loads(topic)] == ["Tin hai"]
+
+
+def test_normalize_compiles_only_the_expressions_a_text_needs() -> None:
+    """Issue 9: compiling all ~100 of the normalizer's expressions was most of `normalize`'s start-up.
+    A plain sentence with a date and a number compiles none of those for legacy fonts, web addresses,
+    Roman numerals or document codes; the spoken form is the same."""
+    probe = (
+        "import sys\n"
+        "from broadcaster.text import normalize\n"
+        "from broadcaster.text import codes, legacy, web\n"
+        "n = sys.modules['broadcaster.text.normalize']  # the package's `normalize` is the function\n"
+        "print(normalize('Ngày 15/3/2021, 1.234 hồ sơ'))\n"
+        "rare = {'legacy': [legacy._VNI_RE, legacy.VNI_PAIR_RE], 'web': [web._URL, web._EMAIL, web._HANDLE],\n"
+        "        'roman': [n._ROMAN_AFTER_CUE, n._ROMAN_HEADING], 'codes': [codes.PARTY_RE, codes._TYPE_ISSUER]}\n"
+        "print(sorted(k for k, ps in rare.items() if any(p._compiled is not None for p in ps)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    spoken, compiled = done.stdout.splitlines()
+    assert spoken == "Ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi mốt, một nghìn hai trăm ba mươi tư hồ sơ"
+    assert compiled == "[]"

@@ -236,19 +236,22 @@ def _after_add(ctx: click.Context, desk: NewsDesk, items: list[NewsItem]) -> Non
 @click.pass_context
 def news_list(ctx: click.Context, status: str, topic: str | None, as_json: bool) -> None:
     """List news items."""
-    desk = _desk(ctx)
-    items = desk.list_items(status, topic)
-    today = desk.station.today()
-    if as_json:
-        from broadcaster.service.queue import item_json
+    # a read: Core queries, no ORM, no audit trail (service/news_list.py), so the command starts quickly
+    from broadcaster.service.news_list import list_items
 
-        echo_json([item_json(i, desk.station) for i in items])
+    station = open_station(ctx)
+    items = list_items(station, status, topic)
+    today = station.today()
+    if as_json:
+        from broadcaster.service.news_json import item_json
+
+        echo_json([item_json(i, station) for i in items])
         return
     if not items:
         click.echo("No news items" + (f" with status {status}." if status != "all" else "."))
         return
     click.echo(f"{'id':>4}  {'status':<9} {'priority':<9} {'aired':>5}  {'topic':<18} title")
-    languages = desk.station.config.language_names()
+    languages = station.config.language_names()
     for item in items:
         aired = f"{item.airings_done}/{item.airings_wanted}"
         click.echo(

@@ -6,7 +6,6 @@ Every message names the value as the person gave it: `--title` on the command li
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +15,7 @@ from broadcaster.errors import InputError
 from broadcaster.i18n import _
 from broadcaster.importers import column_label
 from broadcaster.model import VIETNAMESE, Priority, Recording
+from broadcaster.service import choices
 from broadcaster.service.context import Station
 
 # The fields of a news item, as the command line names them (--title ...) and forms label them.
@@ -65,31 +65,11 @@ class Drafter:
 
     def check_topic(self, code: str | None, where: str = "") -> str:
         """`where` names the place in a file (e.g. "news.csv row 3: column 'topic': ")."""
-        codes = [t.code for t in self.station.config.topics]
-        if not code or not code.strip():
-            raise InputError(
-                _("{where}The topic is missing.").format(where=where),
-                _("Give one of the topic codes: {codes}.").format(codes=", ".join(codes)),
-            )
-        code = code.strip()
-        if code not in codes:
-            close = difflib.get_close_matches(code, codes, n=1, cutoff=0.5)
-            hint = _("Did you mean '{code}'? ").format(code=close[0]) if close else ""
-            raise InputError(
-                _("{where}Unknown topic '{code}'.").format(where=where, code=code),
-                hint + _("Run `broadcaster topics` to see the codes."),
-            )
-        return code
+        return choices.check_topic(self.station.config, code, where)
 
     @staticmethod
     def check_priority(value: str | None, what: str = "--priority") -> Priority:
-        try:
-            return Priority((value or "normal").strip().lower())
-        except ValueError:
-            raise InputError(
-                _("{what} '{value}' is not a priority.").format(what=what, value=value),
-                _("Use normal, priority or emergency (Thông tư 39/2020)."),
-            ) from None
+        return choices.check_priority(value, what)
 
     def draft(
         self,

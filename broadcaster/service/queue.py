@@ -20,7 +20,8 @@ from broadcaster import limits, newsinput
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import _
 from broadcaster.importers import CSV_COLUMNS, read_bytes
-from broadcaster.model import ItemStatus, NewsItem, Priority, Recording
+from broadcaster.model import NewsItem, Priority, Recording
+from broadcaster.service import news_list
 from broadcaster.service.actor import Actor
 from broadcaster.service.context import Station
 from broadcaster.service.drafting import Draft, Drafter, note, parse_date, unicode_text
@@ -119,25 +120,7 @@ class NewsDesk(Drafter):
             return [news_store.to_item(r) for r in news_store.live_rows(session)]
 
     def list_items(self, status: str = "all", topic: str | None = None, priority: str | None = None) -> list[NewsItem]:
-        self.station.ready()
-        if topic:
-            topic = self.check_topic(topic)
-        wanted_priority = self.check_priority(priority) if priority else None
-        today = self.station.today()
-        with self.station.db.session() as session:
-            items = [news_store.to_item(r) for r in news_store.all_rows(session, topic)]
-        if wanted_priority is not None:
-            items = [i for i in items if i.priority is wanted_priority]
-        if status == "all":
-            return items
-        try:
-            wanted = ItemStatus(status)
-        except ValueError:
-            raise InputError(
-                _("'{status}' is not a status of news items.").format(status=status),
-                _("Use one of: {statuses}.").format(statuses=", ".join([*(s.value for s in ItemStatus), "all"])),
-            ) from None
-        return [i for i in items if i.status(today) is wanted]
+        return news_list.list_items(self.station, status, topic, priority)
 
     def edit(
         self,

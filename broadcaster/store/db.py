@@ -13,12 +13,14 @@ import re
 from collections.abc import Iterator
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DataError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 from broadcaster.errors import StoreError
 from broadcaster.i18n import N_, _
@@ -207,6 +209,15 @@ def _refuse_emptied(url: str) -> None:
         )
 
 
+def _refused_value(exc: BaseException) -> StoreError:
+    # SQLite's driver raises OverflowError and UnicodeEncodeError itself, outside SQLAlchemy's errors; the
+    # checks before the database should have caught the value, so say plainly what the database refused
+    return StoreError(
+        _("The station database cannot store a value given: {reason}.").format(reason=exc),
+        _("Check the numbers and text you typed."),
+    )
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -222,11 +233,16 @@ class Database:
                 _("The database URL '{url}' is not valid: {error}.").format(url=describe_url(url), error=exc),
                 _("Use sqlite:///station.db or postgresql+psycopg://user:password@host/dbname in config.toml."),
             ) from exc
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions: sessionmaker[Session] | None = None
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any error."""
+        if self._sessions is None:
+            # here, not at the top: a read-only command (reading()) does without the ORM's ~300 ms of imports
+            from sqlalchemy.orm import sessionmaker
+
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         session = self._sessions()
         try:
             yield session
@@ -235,18 +251,24 @@ class Database:
             session.rollback()
             raise translate(exc, self.url) from exc
         except (OverflowError, UnicodeEncodeError) as exc:
-            # SQLite's driver raises these itself, outside SQLAlchemy's errors; the checks before
-            # the database should have caught the value, so say plainly what the database refused
             session.rollback()
-            raise StoreError(
-                _("The station database cannot store a value given: {reason}.").format(reason=exc),
-                _("Check the numbers and text you typed."),
-            ) from exc
+            raise _refused_value(exc) from exc
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for SQLAlchemy Core queries (the tables of schema.py), errors translated as session()'s."""
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except SQLAlchemyError as exc:
+            raise translate(exc, self.url) from exc
+        except (OverflowError, UnicodeEncodeError) as exc:
+            raise _refused_value(exc) from exc
 
     # ------------------------------------------------------------ migrations
 

@@ -1,4 +1,4 @@
-"""Queries on the news queue. The only code that touches news_items."""
+"""Queries on the news queue through the ORM; news_read.py lists it with Core. Only these touch news_items."""
 
 from __future__ import annotations
 
@@ -11,33 +11,9 @@ from sqlalchemy.orm import Session
 from broadcaster import limits
 from broadcaster.errors import NotFoundError
 from broadcaster.i18n import _
-from broadcaster.model import ItemKind, NewsItem, Priority, Recording
+from broadcaster.model import ItemKind, Recording
+from broadcaster.store.news_read import to_item as to_item  # the ORM's rows too: one mapping of a row
 from broadcaster.store.tables import NewsItemRow
-
-
-def to_item(row: NewsItemRow) -> NewsItem:
-    recording = None
-    if row.kind == ItemKind.RECORDING and row.recording_sha256:
-        recording = Recording(row.recording_sha256, row.recording_name or "", float(row.recording_seconds or 0.0))
-    return NewsItem(
-        id=row.id,
-        title=row.title,
-        topic=row.topic,
-        priority=Priority(row.priority),
-        text=row.text,
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-        airings_wanted=row.airings_wanted,
-        airings_done=row.airings_done,
-        approved_by=row.approved_by,
-        approved_at=row.approved_at,
-        created_at=row.created_at,
-        cancelled_at=row.cancelled_at,
-        kind=ItemKind(row.kind) if recording is not None else ItemKind.SPEECH,
-        language=row.language,
-        recording=recording,
-        source_id=row.source_id,
-    )
 
 
 def audio_columns(language: str, recording: Recording | None) -> dict[str, object]:

@@ -1,81 +1,60 @@
 """SQLAlchemy 2 typed models. Times are stored as UTC.
 
 Schema changes go through Alembic (store/migrations); never edit a released
-revision.
+revision. A table a read-only command queries without the ORM is declared in
+Core in schema.py, and mapped here.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the database; use an aware UTC datetime")
-        value = value.astimezone(UTC)
-        # SQLite has no time zone type: store naive UTC so text sorts and compares correctly.
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+from broadcaster.store import schema
+from broadcaster.store.schema import UTCDateTime as UTCDateTime  # the migrations and other tables import it from here
 
 
 class Base(DeclarativeBase):
-    pass
+    metadata = schema.metadata
 
 
 class NewsItemRow(Base):
-    __tablename__ = "news_items"
+    __table__ = schema.news_items  # declared once, in Core: `news list` reads it without the ORM
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    title: Mapped[str] = mapped_column(String(500))
-    topic: Mapped[str] = mapped_column(String(64), index=True)
-    priority: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text)
-    valid_from: Mapped[date | None] = mapped_column(Date)
-    valid_until: Mapped[date | None] = mapped_column(Date)
-    airings_wanted: Mapped[int] = mapped_column(Integer, default=1)
-    airings_done: Mapped[int] = mapped_column(Integer, default=0)
-    approved_by: Mapped[str | None] = mapped_column(String(200))
-    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    source_note: Mapped[str | None] = mapped_column(String(500))
-    source_id: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)  # district bulletin id (0008)
-    # what the item sounds like (0009): spoken text, or a recording kept in [recordings] folder
-    kind: Mapped[str] = mapped_column(String(16), default="speech", server_default="speech")
-    language: Mapped[str] = mapped_column(String(8), default="vie", server_default="vie")
-    recording_sha256: Mapped[str | None] = mapped_column(String(64))  # the original file, byte for byte
-    recording_name: Mapped[str | None] = mapped_column(String(255))  # as received, for the evidence
-    recording_seconds: Mapped[float | None] = mapped_column(Float)  # mastered, silence trimmed
+    id: Mapped[int]
+    title: Mapped[str]
+    topic: Mapped[str]
+    priority: Mapped[str]
+    text: Mapped[str]
+    valid_from: Mapped[date | None]
+    valid_until: Mapped[date | None]
+    airings_wanted: Mapped[int]
+    airings_done: Mapped[int]
+    approved_by: Mapped[str | None]
+    approved_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+    source_note: Mapped[str | None]
+    source_id: Mapped[str | None]
+    kind: Mapped[str]
+    language: Mapped[str]
+    recording_sha256: Mapped[str | None]
+    recording_name: Mapped[str | None]
+    recording_seconds: Mapped[float | None]
 
     renderings: Mapped[list[RenderingRow]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="RenderingRow.id"

@@ -16,7 +16,8 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
+
+from broadcaster.text.lazy_re import LazyPattern, data_text, lazy
 
 _DATA_FILE = "abbreviations.tsv"
 # "TT" means different things by context; it is resolved by _expand_tt.
@@ -41,8 +42,7 @@ def parse_table(text: str) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def default_table() -> Mapping[str, str]:
-    text = resources.files("broadcaster.text").joinpath("data", _DATA_FILE).read_text(encoding="utf-8")
-    return parse_table(text)
+    return parse_table(data_text(_DATA_FILE))
 
 
 def _is_caps(key: str) -> bool:
@@ -77,15 +77,15 @@ class Expander:
             parts.append(f"(?P<caps>{_alternation(caps)})")
         if other:
             parts.append(f"(?i:(?P<other>{_alternation(other)}))")
-        self._pattern = re.compile(f"{before}(?:{'|'.join(parts)}){after}") if parts else None
+        self._pattern = lazy(f"{before}(?:{'|'.join(parts)}){after}") if parts else None
 
     @staticmethod
-    def _dotted_pattern(keys: list[str]) -> re.Pattern[str] | None:
+    def _dotted_pattern(keys: list[str]) -> LazyPattern | None:
         caps = [k for k in keys if _is_caps(k)]
         other = [k for k in keys if not _is_caps(k)]
         parts = [_group(n, ks, c) for n, ks, c in (("dcaps", caps, True), ("dother", other, False)) if ks]
         # Only where a name or number follows on the same line: a full stop at the end is the sentence's.
-        return re.compile(rf"(?<![\w&/.-])(?:{'|'.join(parts)})(?=[ \t]*[^\W_])") if parts else None
+        return lazy(rf"(?<![\w&/.-])(?:{'|'.join(parts)})(?=[ \t]*[^\W_])") if parts else None
 
     def _replace_dotted(self, match: re.Match[str]) -> str:
         key = match.group("dcaps") if "dcaps" in match.re.groupindex else None
@@ -129,9 +129,9 @@ class Expander:
         return words
 
 
-_CHAIN = re.compile(r"(?<![\w&/-])[A-ZĐ][A-ZĐƯ&]+(?:-[A-ZĐ][A-ZĐƯ&]+)+(?![\w-])")
+_CHAIN = lazy(r"(?<![\w&/-])[A-ZĐ][A-ZĐƯ&]+(?:-[A-ZĐ][A-ZĐƯ&]+)+(?![\w-])")
 # "TT." before a name is a town (thị trấn Phố Châu); "TT.HĐND" is still the standing committee.
-_TT_RE = re.compile(r"(?<![\w&/-])TT(?![\w&]|-\w)(?P<dot>\.(?=[ \t]*[^\W_]))?(?P<next>[ \t]*[^\s,.;:]*)")
+_TT_RE = lazy(r"(?<![\w&/-])TT(?![\w&]|-\w)(?P<dot>\.(?=[ \t]*[^\W_]))?(?P<next>[ \t]*[^\s,.;:]*)")
 
 
 def _expand_tt(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from broadcaster.text.lazy_re import has_digit, lazy
 from broadcaster.text.numbers import read_digits, read_integer_text, read_number
 
 DOC_TYPES = {
@@ -107,11 +108,9 @@ ISSUERS = {
 
 # number[/year]/TYPE-ISSUER..., e.g. 63/2010/NĐ-CP, 1291/QĐ-TTg, 47/2019/QH14, 123/UBND-VX.
 _SEGMENT = r"[A-ZĐƯ][A-Za-zĐđƯư&]*\d*"
-CODE_RE = re.compile(
-    rf"(?<![\w/.,])(?P<num>\d+)(?:/(?P<year>\d{{4}}))?/(?P<segs>{_SEGMENT}(?:[-.]{_SEGMENT})*)(?![\w/])"
-)
+CODE_RE = lazy(rf"(?<![\w/.,])(?P<num>\d+)(?:/(?P<year>\d{{4}}))?/(?P<segs>{_SEGMENT}(?:[-.]{_SEGMENT})*)(?![\w/])")
 # Party documents: 18-NQ/TW, 36-CT/TU.
-PARTY_RE = re.compile(
+PARTY_RE = lazy(
     rf"(?<![\w/.,-])(?P<num>\d+)-(?P<type>[A-ZĐ][A-Za-zĐđ]*)/(?P<segs>{_SEGMENT}(?:[-.]{_SEGMENT})*)(?![\w/])"
 )
 
@@ -163,9 +162,7 @@ def read_code(
 
 
 # A document's type and issuer without a number: "NQ-CP", "KH-UBND", "QĐ-TTg".
-_TYPE_ISSUER = re.compile(
-    rf"(?<![\w/.,-])(?P<type>[A-ZĐ][A-Za-zĐđ]*)-(?P<segs>{_SEGMENT}(?:-{_SEGMENT})*)(?![\w/]|-\w)"
-)
+_TYPE_ISSUER = lazy(rf"(?<![\w/.,-])(?P<type>[A-ZĐ][A-Za-zĐđ]*)-(?P<segs>{_SEGMENT}(?:-{_SEGMENT})*)(?![\w/]|-\w)")
 
 
 def _type_issuer(match: re.Match[str], fallback: Callable[[str], str | None]) -> str:
@@ -189,17 +186,23 @@ def replace_codes(text: str, fallback: Callable[[str], str | None]) -> str:
         after = match.string[match.end() :]
         return read_code(match.group("num"), None, segments, before, after, fallback)
 
-    text = CODE_RE.sub(code, PARTY_RE.sub(party, text))
-    return _TYPE_ISSUER.sub(lambda m: _type_issuer(m, fallback), text)
+    # each expression only where it could match (its "/" or "-"): most are then never compiled
+    if "/" in text and "-" in text:
+        text = PARTY_RE.sub(party, text)
+    if "/" in text:
+        text = CODE_RE.sub(code, text)
+    if "-" in text:
+        text = _TYPE_ISSUER.sub(lambda m: _type_issuer(m, fallback), text)
+    return text
 
 
 # Phones: after a cue word any digit run is a phone; without one, the shape must be a phone's.
-_PHONE_CUE = re.compile(
+_PHONE_CUE = lazy(
     r"(?i)(?P<cue>điện thoại|\bđt\b|sđt|hotline|đường dây nóng|tổng đài|số máy|\bfax\b|zalo"
     r"|gọi(?: số)?|liên hệ(?: số)?)"
     r"(?P<sep>\s*[:.]?\s*)(?P<num>\(?\+?\d[\d)]*(?:[ .\-]?\(?\d[\d)]*){2,})"
 )
-_PHONE_SHAPE = re.compile(
+_PHONE_SHAPE = lazy(
     r"(?<![\w.,/+-])(?P<num>(?:\+84|0)\d{2,3}(?:[ .\-]?\d{3,4}){2}|1[89]00(?:[ .]?\d{2,4}){1,3})(?![\w]|[.,/]\d)"
 )
 
@@ -211,16 +214,16 @@ def read_phone(number: str) -> str:
 
 # Short numbers for emergencies and public services, always read digit by digit when used as numbers to call.
 EMERGENCY_NUMBERS = frozenset({"111", "112", "113", "114", "115", "1022", "1080"})
-_SHORT_NUMBER = re.compile(r"(?<![\w.,/+-])(?P<num>\d{3,4})(?![\w/]|[.,]\d)")
-_CALL_BEFORE = re.compile(
+_SHORT_NUMBER = lazy(r"(?<![\w.,/+-])(?P<num>\d{3,4})(?![\w/]|[.,]\d)")
+_CALL_BEFORE = lazy(
     r"(?i)(?:gọi|bấm|quay|tổng đài|đường dây nóng|hotline|điện thoại|đầu số|các số|số khẩn cấp|liên hệ)"
     r"(?:\s+(?:ngay|đến|tới|về|số|máy))*\s*:?\s*$"
 )
-_SERVICE_AFTER = re.compile(
+_SERVICE_AFTER = lazy(
     r"(?i)\s*(?:\(|[-–—:]\s*\D|(?:khi|để)\b|cấp cứu|cứu hỏa|cứu hoả|cứu hộ|cứu nạn|chữa cháy|báo cháy"
     r"|công an|cảnh sát|miễn phí|bảo vệ trẻ em|tổng đài)"
 )
-_LIST_LINK = re.compile(r"\s*(?:[,;/]|hoặc|và)\s*")
+_LIST_LINK = lazy(r"\s*(?:[,;/]|hoặc|và)\s*")
 
 
 def replace_hotlines(text: str) -> str:
@@ -264,4 +267,6 @@ def replace_phones(text: str) -> str:
             return match.group(0)
         return read_phone(match.group("num"))
 
+    if not has_digit(text):
+        return text  # every phone and hotline has digits
     return _PHONE_SHAPE.sub(shaped, _PHONE_CUE.sub(cued, replace_hotlines(text)))

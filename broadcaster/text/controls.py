@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
+from broadcaster.text.lazy_re import lazy
+
 # ESC [ ... final (CSI, colours), ESC ] ... BEL or ESC \ (OSC, titles), ESC + one char, and 8-bit CSI.
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]")
+_ANSI = lazy(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]")
 # C0 and C1 controls and DEL; tab, line feed and carriage return are line layout and stay.
 _CONTROL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
-_CONTROL_RUN = re.compile(f"[{_CONTROL_CHARS}]+")
+_CONTROL = lazy(f"[{_CONTROL_CHARS}]")
+_CONTROL_RUN = lazy(f"[{_CONTROL_CHARS}]+")
 
 
 def has_controls(text: str) -> bool:

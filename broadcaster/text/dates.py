@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
+from broadcaster.text.lazy_re import lazy
 from broadcaster.text.numbers import read_month, read_number
 
-_WORD = re.compile(r"([^\W\d_]+)[\W_]*$")
+_WORD = lazy(r"([^\W\d_]+)[\W_]*$")
 # Words after which D/M is a date rather than a fraction.
 _DAY_CUES = frozenset({"ngày", "mùng", "mồng"})
 DATE_CUES = _DAY_CUES | frozenset(
@@ -62,9 +63,9 @@ def _day_month(day: int, month: int, before: str) -> str:
     return read_day_month(day, month, lead=previous_word(before) not in _DAY_CUES)
 
 
-_FULL_DATE = re.compile(r"(?<![\w/.,-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})(?![\w/]|[.,-]\d)")
-_MONTH_YEAR = re.compile(r"(?<![\w/.,-])(\d{1,2})\s?([/-])\s?(\d{4})(?![\w/]|[.,-]\d)")
-_DAY_MONTH = re.compile(r"(?<![\w/.,-])(\d{1,2})([/\-.])(\d{1,2})(?![\w/]|[.,-]\d)")
+_FULL_DATE = lazy(r"(?<![\w/.,-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})(?![\w/]|[.,-]\d)")
+_MONTH_YEAR = lazy(r"(?<![\w/.,-])(\d{1,2})\s?([/-])\s?(\d{4})(?![\w/]|[.,-]\d)")
+_DAY_MONTH = lazy(r"(?<![\w/.,-])(\d{1,2})([/\-.])(\d{1,2})(?![\w/]|[.,-]\d)")
 
 
 def replace_dates(text: str) -> str:
@@ -101,8 +102,8 @@ def replace_dates(text: str) -> str:
 
 
 # 7h, 14h30, 14g30', 8h05p, 14:30; "h" after a number is always "giờ" in Vietnamese text.
-_TIME_H = re.compile(r"(?<![\w.,:])(\d{1,2})(?:\s?[hH]|[gG](?=\d{2}))(\d{2})?(?:'|’|′|p|ph|phút)?(?![^\W\d_]|\d)")
-_TIME_COLON = re.compile(r"(?<![\w.,:])(\d{1,2}):(\d{2})(?![\d:])")
+_TIME_H = lazy(r"(?<![\w.,:])(\d{1,2})(?:\s?[hH]|[gG](?=\d{2}))(\d{2})?(?:'|’|′|p|ph|phút)?(?![^\W\d_]|\d)")
+_TIME_COLON = lazy(r"(?<![\w.,:])(\d{1,2}):(\d{2})(?![\d:])")
 
 
 def _time(hour: int, minute: int) -> str:
@@ -127,7 +128,7 @@ def replace_times(text: str) -> str:
 
 
 _NUM = r"\d+(?:[.,]\d+)*(?:[hHgG]\d{0,2})?"
-_RANGE = re.compile(rf"(?<![\w.,/-])({_NUM})\s*[-–—]\s*({_NUM})(?![\w/]|[.,]\d)")
+_RANGE = lazy(rf"(?<![\w.,/-])({_NUM})\s*[-–—]\s*({_NUM})(?![\w/]|[.,]\d)")
 
 
 def replace_ranges(text: str) -> str:

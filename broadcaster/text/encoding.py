@@ -19,6 +19,7 @@ from typing import Literal
 from broadcaster.errors import InputError
 from broadcaster.i18n import _, ngettext
 from broadcaster.text.controls import strip_controls
+from broadcaster.text.lazy_re import lazy
 from broadcaster.text.legacy import TCVN3_SIGNATURE, VNI_PAIR_RE, from_tcvn3, from_vni
 from broadcaster.text.sniff import binary_share, file_kind, utf16_without_bom
 from broadcaster.text.syllables import is_syllable
@@ -60,14 +61,14 @@ class Conversion:
 
 
 # Letters only Unicode Vietnamese has (ă đ ơ ư ĩ ũ and the Latin Extended Additional block).
-_UNICODE_VIETNAMESE = re.compile("[ăĂđĐơƠưƯĩĨũŨ\u1ea0-\u1ef9]")
-_COMBINING = re.compile("[\u0300-\u036f]")
+_UNICODE_VIETNAMESE = lazy("[ăĂđĐơƠưƯĩĨũŨ\u1ea0-\u1ef9]")
+_COMBINING = lazy("[\u0300-\u036f]")
 # A toned Latin-1 vowel right after a consonant: ordinary Unicode Vietnamese ("là", "cân"), never VNI.
-_UNICODE_EVIDENCE = re.compile("(?i)[bcdfghklmnpqrstvx][àáãèéùúõâêý]")
-_WORDS = re.compile(r"\S+")
+_UNICODE_EVIDENCE = lazy("(?i)[bcdfghklmnpqrstvx][àáãèéùúõâêý]")
+_WORDS = lazy(r"\S+")
 _SAMPLE = 65536
 # A word as a legacy font wrote it: TCVN3 signature characters (© ¸ · ...) stay inside the word.
-_TOKEN = re.compile("[^\\s\\d!-/:-@\\[-`{-~“”‘’…–—•]+")
+_TOKEN = lazy("[^\\s\\d!-/:-@\\[-`{-~“”‘’…–—•]+")
 
 
 def _tcvn3_hits(word: str) -> int:

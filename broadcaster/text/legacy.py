@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from broadcaster.text.lazy_re import lazy
+
 _TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")  # none, huyền, sắc, hỏi, ngã, nặng
 _VOWELS = ("a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y")
 
@@ -100,9 +102,9 @@ def _vni_sequences() -> dict[str, str]:
 
 
 VNI = _vni_sequences()
-_VNI_RE = re.compile("|".join(re.escape(s) for s in sorted(VNI, key=len, reverse=True)))
+_VNI_RE = lazy("|".join(re.escape(s) for s in sorted(VNI, key=len, reverse=True)))
 # Pairs of a plain vowel and a VNI mark: the evidence that a text is VNI.
-VNI_PAIR_RE = re.compile(
+VNI_PAIR_RE = lazy(
     "|".join(re.escape(s) for s in sorted(VNI, key=len, reverse=True) if len(s) == 2 and s[0].lower() in "aeouy")
 )
 

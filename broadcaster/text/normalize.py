@@ -20,6 +20,7 @@ from broadcaster.text.abbreviations import Expander, expander
 from broadcaster.text.codes import replace_codes, replace_phones
 from broadcaster.text.controls import strip_controls
 from broadcaster.text.dates import previous_word, replace_dates, replace_ranges, replace_times
+from broadcaster.text.lazy_re import lazy
 from broadcaster.text.numbers import (
     read_digits,
     read_month,
@@ -73,21 +74,21 @@ UNITS = {
     "tỉ": "tỷ",
 }
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-_NUMBER = re.compile(rf"(?P<num>\d+(?:[.,]\d+)*)(?P<unit>\s?(?:{_UNIT_ALT}))?(?(unit)(?![^\W\d_]|\d))")
+_NUMBER = lazy(rf"(?P<num>\d+(?:[.,]\d+)*)(?P<unit>\s?(?:{_UNIT_ALT}))?(?(unit)(?![^\W\d_]|\d))")
 _MEASURES = [u for u in UNITS if u[0].isalpha() and u not in ("đ", "đồng", "tr", "trđ", "tỷ", "tỉ", "V", "W", "l")]
 # "người/km2" -> "người trên ki lô mét vuông"; "đồng/kg" -> "đồng một ki lô gam".
 _MEASURE_ALT = "|".join(re.escape(u) for u in sorted(_MEASURES, key=len, reverse=True))
-_PER_UNIT = re.compile(rf"(?<=[^\W\d_])\s*/\s*(?P<unit>{_MEASURE_ALT})(?![^\W\d_]|\d)")
+_PER_UNIT = lazy(rf"(?<=[^\W\d_])\s*/\s*(?P<unit>{_MEASURE_ALT})(?![^\W\d_]|\d)")
 _ROMAN_CUES = (
     r"quý|khóa|khoá|đại hội|phần|chương|mục|thế kỷ|thế kỉ|kỳ họp|kỳ|lần thứ|thứ|hội nghị|giai đoạn"
     r"|phụ lục|tập|vòng|đợt|cấp|loại|hạng|nhóm|vùng|quân khu|tiểu mục|bài|nhiệm kỳ"
 )
-_ROMAN_AFTER_CUE = re.compile(
+_ROMAN_AFTER_CUE = lazy(
     rf"(?i:\b(?P<cue>{_ROMAN_CUES}))\s+(?P<roman>[IVXL]+)(?![\w])(?:\s?/\s?(?P<year>\d{{4}})(?!\d))?"
 )
-_ROMAN_HEADING = re.compile(r"(?m)^(?P<lead>[ \t]*)(?P<roman>[IVXL]+)(?P<mark>[.)])(?=\s)")
+_ROMAN_HEADING = lazy(r"(?m)^(?P<lead>[ \t]*)(?P<roman>[IVXL]+)(?P<mark>[.)])(?=\s)")
 
-_ETC = re.compile(r"(?i)(?<!\w)v\.v(?P<stop>\.)?")
+_ETC = lazy(r"(?i)(?<!\w)v\.v(?P<stop>\.)?")
 
 
 def _etc(match: re.Match[str]) -> str:
@@ -97,13 +98,14 @@ def _etc(match: re.Match[str]) -> str:
     return "vân vân." if match.group("stop") and ends else "vân vân"
 
 
-_SPECIAL = (
-    (re.compile(r"\s*&\s*"), " và "),
-    (re.compile(r"(?<=[^\W\d_])-(?=\d)"), " "),
+_SPECIAL = (  # (what the text must contain, the expression, its replacement)
+    ("&", lazy(r"\s*&\s*"), " và "),
+    ("-", lazy(r"(?<=[^\W\d_])-(?=\d)"), " "),
 )
-_STRAY_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
-_SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?)])")
+_DIGITS = lazy(r"\d+")
+_STRAY_SLASH = lazy(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])")
+_SPACES = lazy(r"[ \t\u00a0\u2000-\u200b\u202f]+")
+_SPACE_BEFORE_PUNCT = lazy(r" +([,.;:!?)])")
 
 
 def _number(match: re.Match[str]) -> str:
@@ -162,19 +164,26 @@ def _spoken(text: str, abbreviations: Expander) -> str:
     text = replace_dates(text)
     text = replace_ranges(text)
     text = replace_times(text)
-    text = _ROMAN_AFTER_CUE.sub(_roman, text)
-    text = _ROMAN_HEADING.sub(_roman_heading, text)
+    # A rule's expression is compiled only when the text has what it needs (lazy_re.py): a Roman numeral's
+    # letters, a "/", a "&", a "-", a full stop.
+    if any(letter in text for letter in "IVXL"):
+        text = _ROMAN_AFTER_CUE.sub(_roman, text)
+        text = _ROMAN_HEADING.sub(_roman_heading, text)
     text = abbreviations.expand(text)
     text = replace_slashes(text)
-    text = _ETC.sub(_etc, text)
-    for pattern, replacement in _SPECIAL:
-        text = pattern.sub(replacement, text)
-    text = _PER_UNIT.sub(_per_unit, text)
+    if "." in text:
+        text = _ETC.sub(_etc, text)
+    for needed, pattern, replacement in _SPECIAL:
+        if needed in text:
+            text = pattern.sub(replacement, text)
+    if "/" in text:
+        text = _PER_UNIT.sub(_per_unit, text)
     text = replace_rates(text)
     text = _NUMBER.sub(_number, text)
     # Safety net: no digit may reach the speech engine.
-    text = re.sub(r"\d+", lambda m: " " + read_digits(m.group(0)) + " ", text)
-    text = _STRAY_SLASH.sub(" ", text)
+    text = _DIGITS.sub(lambda m: " " + read_digits(m.group(0)) + " ", text)
+    if "/" in text:
+        text = _STRAY_SLASH.sub(" ", text)
     text = tidy_punctuation(text)
     text = _SPACES.sub(" ", text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)

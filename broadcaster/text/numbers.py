@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 
+from broadcaster.text.lazy_re import lazy
+
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 # Each scale word covers three more digits; "nghìn tỷ" follows from recursion.
 _SCALES = ((10**9, "tỷ"), (10**6, "triệu"), (10**3, "nghìn"))
 MAX_CARDINAL = 10**15 - 1
 
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-ROMAN_RE = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+ROMAN_RE = lazy(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 
 def _tens_units(n: int, inner: bool) -> list[str]:
@@ -97,8 +99,8 @@ def read_decimal(whole: str, fraction: str, point: str = "phẩy") -> str:
     return f"{read_integer_text(whole)} {point} {read_fraction_part(fraction)}"
 
 
-_GROUPED_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+")
-_GROUPED_COMMAS = re.compile(r"\d{1,3}(?:,\d{3}){2,}")
+_GROUPED_DOTS = lazy(r"\d{1,3}(?:\.\d{3})+")
+_GROUPED_COMMAS = lazy(r"\d{1,3}(?:,\d{3}){2,}")
 
 
 def read_written_number(token: str) -> str:

@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
+from broadcaster.text.lazy_re import lazy
+
 # Old and new tone placement on oa/oe/uy are the same word: "hoà" and "hòa".
 _PLACEMENTS = {
     new: old
@@ -24,8 +26,8 @@ _PLACEMENTS = {
     )
 }  # fmt: skip
 _TO_NEW = {old: new for new, old in _PLACEMENTS.items()}
-_OLD_OR_NEW = re.compile("|".join(sorted([*_PLACEMENTS, *_TO_NEW], key=len, reverse=True)))
-_SPACES = re.compile(r"\s+")
+_OLD_OR_NEW = lazy("|".join(sorted([*_PLACEMENTS, *_TO_NEW], key=len, reverse=True)))
+_SPACES = lazy(r"\s+")
 
 
 def fold(text: str) -> str:

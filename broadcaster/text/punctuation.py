@@ -10,15 +10,15 @@ a closing quote or prime with nothing opened before it (a minute mark,
 
 from __future__ import annotations
 
-import re
+from broadcaster.text.lazy_re import lazy
 
-_INNER_STOP = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
-_STOP_BEFORE_MARK = re.compile(r"\.\s*(?=[,;:])")
-_DOCUMENT_END = re.compile(r"\./\.")
-_BULLETS = re.compile(r"[·•●▪◦‣⁃∙■□◆◇►▶➢✓✔*]+")
-_PRIMES = re.compile(r"[′″`´]")
-_LONE_CLOSING = re.compile(r"(?<![^\W\d_])’|’(?![^\W\d_])")
-_AT = re.compile(r"\s*@\s*")
+_INNER_STOP = lazy(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
+_STOP_BEFORE_MARK = lazy(r"\.\s*(?=[,;:])")
+_DOCUMENT_END = lazy(r"\./\.")
+_BULLETS = lazy(r"[·•●▪◦‣⁃∙■□◆◇►▶➢✓✔*]+")
+_PRIMES = lazy(r"[′″`´]")
+_LONE_CLOSING = lazy(r"(?<![^\W\d_])’|’(?![^\W\d_])")
+_AT = lazy(r"\s*@\s*")
 
 
 def _closing_quotes(line: str) -> str:

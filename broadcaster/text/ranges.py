@@ -12,29 +12,30 @@ from __future__ import annotations
 import re
 
 from broadcaster.text.dates import previous_word, read_day_month
+from broadcaster.text.lazy_re import lazy
 from broadcaster.text.numbers import read_number
 
 _DASH = r"\s*[-–—]\s*"
 _END = r"(?![\w/]|[.,-]\d)"
 _DAY_CUES = frozenset({"ngày", "mùng", "mồng"})
 
-_DAY_RANGE = re.compile(
+_DAY_RANGE = lazy(
     rf"(?<![\w/.,-])(?P<first>\d{{1,2}}){_DASH}(?P<last>\d{{1,2}})\s*/\s*(?P<month>\d{{1,2}})"
     rf"(?:\s*/\s*(?P<year>\d{{4}}))?{_END}"
 )
 _DATE = r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?"
-_DATE_RANGE = re.compile(rf"(?<![\w/.,-]){_DATE}{_DASH}{_DATE}{_END}")
+_DATE_RANGE = lazy(rf"(?<![\w/.,-]){_DATE}{_DASH}{_DATE}{_END}")
 
 _WEEKDAY_WORDS = r"[2-7]|hai|ba|tư|năm|sáu|bảy"
 _WEEKDAY = rf"(?i:thứ)\s+(?i:{_WEEKDAY_WORDS})|(?i:chủ nhật)|CN"
-_WEEKDAY_RANGE = re.compile(rf"(?<!\w)(?P<first>{_WEEKDAY}){_DASH}(?P<last>{_WEEKDAY}|[2-7])(?!\w)")
+_WEEKDAY_RANGE = lazy(rf"(?<!\w)(?P<first>{_WEEKDAY}){_DASH}(?P<last>{_WEEKDAY}|[2-7])(?!\w)")
 # "tháng 3-5", "quý 1 - quý 2": a range of months or quarters, the cue said twice.
-_CUED_RANGE = re.compile(
+_CUED_RANGE = lazy(
     r"(?<!\w)(?P<cue>(?i:tháng|quý|tuần))\s+(?P<first>\d{1,2}|[IVX]+)"
     r"\s*[-–—]\s*(?:(?P=cue)\s+)?(?P<last>\d{1,2}|[IVX]+)(?![\w.,]\d|\w|-)"
 )
 # "100 mm - 200 mm", "7 giờ - 11 giờ": the same unit on both sides.
-_UNIT_RANGE = re.compile(
+_UNIT_RANGE = lazy(
     r"(?<![\w.,])(?P<first>\d+(?:[.,]\d+)*)\s*(?P<unit>[^\W\d_]{1,5})\s*[-–—]\s*(?P<last>\d+(?:[.,]\d+)*)\s*(?P=unit)(?!\w)"
 )
 

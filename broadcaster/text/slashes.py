@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 
 from broadcaster.text.dates import DATE_CUES, LIST_WORDS, next_word, previous_word, read_day_month, valid_day_month
+from broadcaster.text.lazy_re import lazy
 from broadcaster.text.numbers import read_month, read_number, read_written_number
 
-_SLASH = re.compile(r"(?<![\w/.,-])(?P<top>\d+(?:[.,]\d+)?)\s?/\s?(?P<bottom>\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
+_SLASH = lazy(r"(?<![\w/.,-])(?P<top>\d+(?:[.,]\d+)?)\s?/\s?(?P<bottom>\d+(?:[.,]\d+)?)(?![\w/]|[.,]\d)")
 _DAY_CUES = frozenset({"ngày", "mùng", "mồng"})
 # Words after N/M that name a share of something: "2/3 số hộ", "3/4 diện tích".
 _SHARE_OF = frozenset(
@@ -84,10 +85,10 @@ _PER_WORDS = frozenset(
      "phút", "buổi", "ca", "vụ", "đợt", "kỳ", "khóa", "khoá", "học", "cháu", "trẻ", "em", "con", "cây", "sào",
      "mẫu", "thửa", "chiếc", "cái", "bộ", "hồ", "xã", "thôn", "lớp", "trường", "bao", "gói", "bình", "phần"}
 )  # fmt: skip
-_WORD_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=(?P<right>[^\W\d_]+))")
-_LAST_WORD = re.compile(r"[^\W\d_]+$")
-_AFTER_NUMBER = re.compile(r"\d(?P<tail>[^\d]*)$")
-_CLAUSE_BREAK = re.compile(r"[;:!?]|[.,]\s")
+_WORD_SLASH = lazy(r"(?<=[^\W\d_])\s*/\s*(?=(?P<right>[^\W\d_]+))")
+_LAST_WORD = lazy(r"[^\W\d_]+$")
+_AFTER_NUMBER = lazy(r"\d(?P<tail>[^\d]*)$")
+_CLAUSE_BREAK = lazy(r"[;:!?]|[.,]\s")
 
 
 def _after_a_quantity(before: str) -> bool:

@@ -7,10 +7,10 @@ full of garbage.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from broadcaster.i18n import _
+from broadcaster.text.lazy_re import lazy
 
 _NUL = 0
 
@@ -145,8 +145,8 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 # Controls no text file has (line layout, Word's line break \x0b and ESC of colour codes are allowed),
 # and the replacement character left where bytes could not be decoded.
-_BINARY_CHARS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ufffd]")
-_BINARY_C0 = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_BINARY_CHARS = lazy("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ufffd]")
+_BINARY_C0 = lazy("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 
 def binary_share(text: str, c1: bool = True) -> float:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 
 from broadcaster.text.abbreviations import parse_table
+from broadcaster.text.lazy_re import data_text, lazy
 from broadcaster.text.numbers import read_digits
 from broadcaster.text.syllables import is_ascii_syllable
 
@@ -29,21 +29,20 @@ _TLDS = "vn|com|net|org|gov|edu|info|int|biz|asia|io|tv|xyz|online|site|me"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _DOMAIN = rf"(?:{_LABEL}\.)+(?i:{_TLDS})(?![A-Za-z0-9-])"
 _PATH = r"(?:/[^\s,;()\[\]\"'“”<>]*)?"
-_EMAIL = re.compile(rf"(?<![\w.+-])(?P<user>[A-Za-z0-9](?:[A-Za-z0-9._+-]*[A-Za-z0-9])?)@(?P<host>{_DOMAIN})")
-_URL = re.compile(
+_EMAIL = lazy(rf"(?<![\w.+-])(?P<user>[A-Za-z0-9](?:[A-Za-z0-9._+-]*[A-Za-z0-9])?)@(?P<host>{_DOMAIN})")
+_URL = lazy(
     rf"(?<![\w@./-])(?:(?i:https?|ftp)://)?(?P<host>{_DOMAIN})(?::(?P<port>\d{{1,5}}))?(?P<path>{_PATH})"
     rf"|(?<![\w@./-])(?i:https?|ftp)://(?P<anyhost>{_LABEL}(?:\.{_LABEL})*)(?::(?P<anyport>\d{{1,5}}))?(?P<anypath>{_PATH})"
 )
-_HANDLE = re.compile(r"(?<![\w.@])@(?P<name>[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)")
-_PIECES = re.compile(r"[A-Za-z]+|\d+|[^\W\d_]+|.", re.DOTALL)
+_HANDLE = lazy(r"(?<![\w.@])@(?P<name>[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)")
+_PIECES = lazy(r"[A-Za-z]+|\d+|[^\W\d_]+|.", re.DOTALL)
 _MAX_SYLLABLE = 8
 _SYLLABLE_COST, _VOWEL_SYLLABLE_COST, _WORD_COST, _LETTER_COST = 2, 3, 1, 5
 
 
 @lru_cache(maxsize=1)
 def web_words() -> Mapping[str, str]:
-    text = resources.files("broadcaster.text").joinpath("data", "web_words.tsv").read_text(encoding="utf-8")
-    return parse_table(text)
+    return parse_table(data_text("web_words.tsv"))
 
 
 def _segment_cost(piece: str) -> int | None:
@@ -117,7 +116,7 @@ def _email(match: re.Match[str]) -> str:
     return f"{read_address_part(match.group('user'))} a còng {read_address_part(match.group('host'))}"
 
 
-_HINT = re.compile(rf"://|\.(?i:{_TLDS})(?![A-Za-z0-9-])")
+_HINT = lazy(rf"://|\.(?i:{_TLDS})(?![A-Za-z0-9-])")
 
 
 def replace_addresses(text: str) -> str:
@@ -126,6 +125,6 @@ def replace_addresses(text: str) -> str:
         text = _EMAIL.sub(_email, text)
         text = _HANDLE.sub(lambda m: "a còng " + read_address_part(m.group("name")), text)
     # Most sentences have no address: a cheap look for "://" or ".vn" first.
-    if _HINT.search(text):
+    if ("." in text or "://" in text) and _HINT.search(text):
         text = _URL.sub(_url, text)
     return text
