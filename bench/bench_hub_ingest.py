@@ -14,28 +14,29 @@ Run: eval "$(BROADCASTER_TEST_PG_DB=bt_hub bash scripts/start-postgres.sh)"; .ve
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_hub_common import (
+    DatabaseCPU,
     Server,
     bench_database,
     day_of_records,
     exchange_request,
     fresh_hub,
+    http_request,
     percentile,
     push_request,
     register,
+    send_all,
 )
 
 from broadcaster.hub import bulletins, station_api
@@ -49,48 +50,28 @@ def round_over_http(server: Server, jobs: list, threads: int, with_exchange: boo
     """Send every station's push (after its exchange when asked); wall time and per-station latencies.
 
     The requests are built and signed before the clock starts: in a province the stations do
-    that work on their own computers, not on the hub's."""
-    latencies: list[float] = []
-    local = threading.local()
-    prepared = [
-        (exchange_request(commune, 0) if with_exchange else None, push_request(commune, records, sources), records)
-        for commune, records, sources in jobs
-    ]
-
-    def one(job: tuple) -> None:  # type: ignore[type-arg]
-        exchange, (body, auth), records = job
-        client = getattr(local, "client", None)
-        if client is None:
-            client = local.client = httpx.Client(base_url=server.base, timeout=60)
-        started = time.perf_counter()
-        if exchange is not None:
-            answer = client.post(protocol.PATH_EXCHANGE, content=exchange[0], headers={"authorization": exchange[1]})
-            assert answer.status_code == 200, answer.text
-        answer = client.post(protocol.PATH_RECORDS, content=body, headers={"authorization": auth})
-        assert answer.status_code == 200, answer.text
-        assert answer.json()["receipt"]["count"] == records[-1].seq
-        latencies.append(time.perf_counter() - started)
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(one, prepared))
-    return time.perf_counter() - started, latencies
+    that work on their own computers, not on the hub's. They go out over `threads` keep-alive
+    connections from one asyncio thread, a light client, so the hub gets the machine's cores."""
+    prepared = []
+    for commune, records, sources in jobs:
+        requests = []
+        if with_exchange:
+            body, auth = exchange_request(commune, 0)
+            requests.append(http_request(server.port, "POST", protocol.PATH_EXCHANGE, body, auth))
+        body, auth = push_request(commune, records, sources)
+        requests.append(http_request(server.port, "POST", protocol.PATH_RECORDS, body, auth))
+        prepared.append(requests)
+    wall, latencies, answers = send_all(server.port, prepared, threads)
+    for (_commune, records, _sources), answer in zip(jobs, answers, strict=True):
+        assert json.loads(answer)["receipt"]["count"] == records[-1].seq
+    return wall, latencies
 
 
-def ceiling(server: Server, threads: int, requests: int = 500) -> float:
+def ceiling(server: Server, threads: int, requests: int = 2000) -> float:
     """Requests a second the server answers when the request does nothing (GET /api/v1/hub)."""
-    local = threading.local()
-
-    def one(_: int) -> None:
-        client = getattr(local, "client", None)
-        if client is None:
-            client = local.client = httpx.Client(base_url=server.base, timeout=60)
-        assert client.get(protocol.PATH_HUB).status_code == 200
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(one, range(requests)))
-    return requests / (time.perf_counter() - started)
+    request = http_request(server.port, "GET", protocol.PATH_HUB)
+    wall, _latencies, _answers = send_all(server.port, [[request]] * requests, threads)
+    return requests / wall
 
 
 def days_of_records(commune, day: datetime, days: int, per_day: int) -> list:  # type: ignore[no-untyped-def,type-arg]
@@ -102,7 +83,7 @@ def main() -> None:
     parser.add_argument("--database", help="hub database URL (default: <test database>_bench)")
     parser.add_argument("--stations", type=int, default=600)
     parser.add_argument("--airings", type=int, default=6, help="airings per station per day")
-    parser.add_argument("--threads", type=int, default=8, help="client threads sending at once")
+    parser.add_argument("--threads", type=int, default=8, help="client connections sending at once")
     parser.add_argument("--days", type=int, default=1, help="days of airings each station sends in one push")
     parser.add_argument("--workers", type=int, default=1, help="hub serve --workers N (processes serving at once)")
     args = parser.parse_args()
@@ -124,6 +105,7 @@ def main() -> None:
     )
 
     server = Server(url, folder / "hub-key.pem", folder / "server.log", args.workers)
+    database = DatabaseCPU(url)
     try:
         rate = ceiling(server, args.threads)
         print(f"ceiling: GET {protocol.PATH_HUB} (no database) answered at {rate:,.0f} requests/s")
@@ -131,14 +113,15 @@ def main() -> None:
             jobs = [(c, days_of_records(c, day, args.days, args.airings), sources) for c in communes]
             day += timedelta(days=args.days)
             records = sum(len(j[1]) for j in jobs)
-            cpu_before = server.cpu_seconds()
+            cpu_before, db_before = server.cpu_seconds(), database.seconds()
             wall, latencies = round_over_http(server, jobs, args.threads, with_exchange)
-            cpu = server.cpu_seconds() - cpu_before
+            cpu, db_cpu = server.cpu_seconds() - cpu_before, database.seconds() - db_before
             print(
-                f"HTTP round ({label}, {args.threads} client threads): {records} records from {len(jobs)} stations in "
+                f"HTTP round ({label}, {args.threads} connections): {records} records from {len(jobs)} stations in "
                 f"{wall:.2f} s = {records / wall:,.0f} records/s, {len(jobs) / wall:,.0f} stations/s; per station "
                 f"median {statistics.median(latencies) * 1000:.1f} ms, p95 {percentile(latencies, 95) * 1000:.1f} ms; "
-                f"hub CPU {cpu / len(jobs) * 1000:.1f} ms a station = {records / cpu:,.0f} records per CPU-second"
+                f"hub CPU {cpu / len(jobs) * 1000:.2f} ms a station = {records / cpu:,.0f} records per CPU-second; "
+                f"PostgreSQL CPU {db_cpu / len(jobs) * 1000:.2f} ms a station"
             )
     finally:
         server.stop()
