@@ -3,10 +3,12 @@
 Each station's six airings (three items each, one from a district bulletin) are sealed into
 a real chain; each push carries its canonical documents, a signed chain head and a signed
 request. The hub (`broadcaster hub serve`, uvicorn, PostgreSQL) authenticates, recomputes
-every hash, checks continuity, stores records and per-day sums in one transaction and signs
-a receipt. Figures: the push round alone, then a full sync round (exchange + push), over
-HTTP from --threads client threads on the same machine; and the same ingest called in
-process (no HTTP) for comparison.
+every hash, checks continuity, stores records and per-day sums (the pushes waiting at once in
+one transaction, hub/intake.py) and signs a receipt after the commit. Figures: the push round
+alone, then a full sync round (exchange + push), over HTTP from --threads keep-alive
+connections of one light client thread on the same machine; the CPU the hub process and the
+database's backends spent a station; and the same ingest called in process (no HTTP), a
+station at a time and in groups of --threads.
 
 Run: eval "$(BROADCASTER_TEST_PG_DB=bt_hub bash scripts/start-postgres.sh)"; .venv/bin/python bench/bench_hub_ingest.py
 """
@@ -39,7 +41,7 @@ from bench_hub_common import (
     send_all,
 )
 
-from broadcaster.hub import bulletins, station_api
+from broadcaster.hub import bulletins, intake
 from broadcaster.hub.auth import SignedRequest
 from broadcaster.hub.bulletins import BulletinInput
 from broadcaster.hub.tables import AiringRow, StationDayRow
@@ -76,6 +78,27 @@ def ceiling(server: Server, threads: int, requests: int = 2000) -> float:
 
 def days_of_records(commune, day: datetime, days: int, per_day: int) -> list:  # type: ignore[no-untyped-def,type-arg]
     return [r for d in range(days) for r in day_of_records(commune, day + timedelta(days=d), per_day, 777)]
+
+
+def in_process(hub, communes, day: datetime, args, sources, group: int) -> datetime:  # type: ignore[no-untyped-def]
+    """The same pushes handed to the hub's ingest in process, `group` at a time (no HTTP, one thread)."""
+    jobs = [(c, days_of_records(c, day, args.days, args.airings), sources) for c in communes]
+    requests = []
+    for commune, records, src in jobs:
+        body, auth = push_request(commune, records, src)
+        requests.append(SignedRequest(auth, "POST", protocol.PATH_RECORDS, body))
+    started, cpu = time.perf_counter(), time.process_time()
+    for first in range(0, len(requests), group):
+        for result in intake.records(hub, requests[first : first + group]):
+            assert not isinstance(result, Exception), result
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    records = sum(len(j[1]) for j in jobs)
+    print(
+        f"in process (no HTTP, one thread, groups of {group}): {records} records in {wall:.2f} s = "
+        f"{records / wall:,.0f} records/s; {wall / len(requests) * 1000:.1f} ms a station, of which "
+        f"{cpu / len(requests) * 1000:.2f} ms Python CPU"
+    )
+    return day + timedelta(days=args.days)
 
 
 def main() -> None:
@@ -126,25 +149,14 @@ def main() -> None:
     finally:
         server.stop()
 
-    jobs = [(c, days_of_records(c, day, args.days, args.airings), sources) for c in communes]
-    requests = []
-    for commune, records, src in jobs:
-        body, auth = push_request(commune, records, src)
-        requests.append(SignedRequest(auth, "POST", protocol.PATH_RECORDS, body))
-    started, cpu = time.perf_counter(), time.process_time()
-    for request in requests:
-        station_api.records(hub, request)
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-    records = sum(len(j[1]) for j in jobs)
-    print(
-        f"in process (no HTTP, one thread): {records} records in {wall:.2f} s = {records / wall:,.0f} records/s; "
-        f"{wall / len(requests) * 1000:.1f} ms a station, of which {cpu / len(requests) * 1000:.1f} ms Python CPU"
-    )
+    for group in (1, args.threads):
+        day = in_process(hub, communes, day, args, sources, group)
 
     with hub.db.session() as session:
         stored = session.scalar(select(func.count()).select_from(AiringRow))
         summed = session.scalar(select(func.sum(StationDayRow.airings)))
-    print(f"check: {stored} records stored, {summed} airings in the per-day sums (expected {3 * records} each)")
+    expected = 4 * len(communes) * args.days * args.airings
+    print(f"check: {stored} records stored, {summed} airings in the per-day sums (expected {expected} each)")
     info = bulletins.list_bulletins(hub)[0]
     print(f"check: district bulletin aired by {info.aired_by} stations, {info.airings} airings counted")
     hub.close()
