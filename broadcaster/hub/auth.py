@@ -11,7 +11,7 @@ import functools
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import delete, select
@@ -86,8 +86,12 @@ def credentials(request: SignedRequest) -> protocol.Credentials:
     return creds
 
 
+class Keyed(Protocol):
+    public_key: str
+
+
 def check_signed(
-    station: StationRow | None, creds: protocol.Credentials, request: SignedRequest, now: datetime, window: float
+    station: Keyed | None, creds: protocol.Credentials, request: SignedRequest, now: datetime, window: float
 ) -> int:
     """Refuse unless `station` (the row named by the credentials) signed `request` near `now`; the
     station's clock offset in milliseconds."""

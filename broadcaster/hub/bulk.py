@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, bindparam
+from sqlalchemy import update as sa_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -89,3 +90,42 @@ def _values(
     if returning:
         stmt = stmt.returning(*(target.c[c] for c in returning))
     return stmt
+
+
+def update(session: Session, target: Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Set the columns of `rows` (dicts with the same columns, `key` among them) on the rows whose
+    `key` they name, in one statement."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    dialect = session.get_bind().dialect.name
+    cache_key = (dialect, target.name, columns, False, False, ("update", key))
+    stmt: Any = _BUILT.get(cache_key)
+    if stmt is None:
+        build = _unnest_update if dialect == "postgresql" else _each_update
+        stmt = _BUILT[cache_key] = build(target, key, columns)
+    if dialect == "postgresql":
+        cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(stmt, {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns)})
+        finally:
+            cursor.close()
+    else:
+        session.execute(stmt, [{f"v_{c}": value for c, value in row.items()} for row in rows])
+
+
+def _unnest_update(target: Table, key: str, columns: tuple[str, ...]) -> str:
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    arrays = ", ".join(
+        f"CAST(%(c{i})b AS {target.c[c].type.compile(dialect=dialect)}[])" for i, c in enumerate(columns)
+    )
+    sets = ", ".join(f"{c} = u.{c}" for c in columns if c != key)
+    return (
+        f"UPDATE {target.name} AS t SET {sets} FROM unnest({arrays}) AS u({', '.join(columns)}) "  # noqa: S608
+        f"WHERE t.{key} = u.{key}"
+    )
+
+
+def _each_update(target: Table, key: str, columns: tuple[str, ...]) -> Any:
+    values = {c: bindparam(f"v_{c}", type_=target.c[c].type) for c in columns if c != key}
+    return sa_update(target).where(target.c[key] == bindparam(f"v_{key}", type_=target.c[key].type)).values(values)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -26,7 +26,6 @@ from broadcaster.hub.tables import (
     BulletinDayRow,
     DeliveryRow,
     StationDayRow,
-    StationRow,
     table,
 )
 from broadcaster.hublink import protocol
@@ -46,7 +45,7 @@ def _sources(body: Mapping[str, Any]) -> dict[int, str]:
     return {int(k): v for k, v in raw.items() if isinstance(k, str) and k.isdigit() and isinstance(v, str)}
 
 
-def _check_head(station: StationRow, body: Mapping[str, Any], last_seq: int, last_hash: str) -> None:
+def _check_head(station: LockedStation, body: Mapping[str, Any], last_seq: int, last_hash: str) -> None:
     head, signature = body.get("head"), body.get("head_signature")
     if (
         not isinstance(head, dict)
@@ -66,7 +65,7 @@ def _check_head(station: StationRow, body: Mapping[str, Any], last_seq: int, las
         )
 
 
-def _held(session: Session, station: StationRow, first: int, last: int) -> dict[int, str]:
+def _held(session: Session, station: LockedStation, first: int, last: int) -> dict[int, str]:
     """The hashes the batch must be checked against: the head and the one before it from the
     station's row (no query when the batch starts at or after the head, as every sync does)."""
     held: dict[int, str] = {}
@@ -85,6 +84,33 @@ def _held(session: Session, station: StationRow, first: int, last: int) -> dict[
     return held
 
 
+@dataclass(slots=True)
+class LockedStation:
+    """A station's row as read (locked) for a push, changed by `verify`, written back with its group."""
+
+    id: int
+    code: str
+    public_key: str
+    head_count: int
+    head_hash: str
+    head_prev_hash: str
+    head_signature: str | None
+    head_signed_at: datetime | None
+    receipt_signature: str | None
+    receipt_issued_at: datetime | None
+    receipt_received: int | None
+    cursor: int
+    last_contact_at: datetime | None
+    clock_offset_ms: int | None
+    problem: str | None
+    problem_at: datetime | None
+    problem_seq: int | None
+
+
+READ = tuple(f.name for f in fields(LockedStation))
+WRITTEN = READ[3:]  # all but id, code and public_key
+
+
 @dataclass(frozen=True)
 class Batch:
     """A verified batch waiting to be stored with the rest of its group."""
@@ -94,26 +120,9 @@ class Batch:
     sources: dict[int, str]
 
 
-def ingest(
-    session: Session,
-    station: StationRow,
-    body: Mapping[str, Any],
-    *,
-    now: datetime,
-    tz: tzinfo,
-    key: Ed25519PrivateKey,
-    max_records: int,
-) -> Outcome:
-    """Verify and store one batch (see continuity.py); the receipt, or the problem (a fork is flagged)."""
-    batches: list[Batch] = []
-    outcome = verify(session, station, body, now=now, key=key, max_records=max_records, batches=batches)
-    store(session, batches, now, tz)
-    return outcome
-
-
 def verify(
     session: Session,
-    station: StationRow,
+    station: LockedStation,
     body: Mapping[str, Any],
     *,
     now: datetime,
@@ -121,8 +130,9 @@ def verify(
     max_records: int,
     batches: list[Batch],
 ) -> Outcome:
-    """Check a batch against the station's locked row and update the row; the new records go to
-    `batches`, for `store` to write in the same transaction (with other stations' when grouped)."""
+    """Check a batch (see continuity.py) against the station's locked row and update the row: the
+    receipt, or the problem (a fork is flagged). The new records go to `batches`, for `store` to
+    write in the same transaction (with other stations' when grouped)."""
     entries = body.get("records")
     if isinstance(entries, list) and len(entries) > max_records:
         raise HubAPIError(
@@ -157,7 +167,7 @@ def verify(
     return Outcome(_receipt(station, len(decision.new), now, key), None)
 
 
-def _receipt(station: StationRow, received: int, now: datetime, key: Ed25519PrivateKey) -> dict[str, Any]:
+def _receipt(station: LockedStation, received: int, now: datetime, key: Ed25519PrivateKey) -> dict[str, Any]:
     doc = protocol.receipt_doc(station.code, station.head_count, station.head_hash, received, now)
     signature = signing.sign(key, "receipt", doc)
     # Kept on the station's row (updated anyway): the station keeps every receipt, the hub its last.

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcaster.errors import BroadcasterError
+from broadcaster.hub import bulk
 from broadcaster.hub.auth import (
     HubAPIError,
     SignedRequest,
@@ -36,9 +37,9 @@ from broadcaster.hub.auth import (
     replayed,
 )
 from broadcaster.hub.continuity import Problem
-from broadcaster.hub.ingest import Batch, store, verify
+from broadcaster.hub.ingest import READ, WRITTEN, Batch, LockedStation, store, verify
 from broadcaster.hub.service import Hub
-from broadcaster.hub.tables import StationRow
+from broadcaster.hub.tables import StationRow, table
 from broadcaster.hublink import protocol
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def _transaction(hub: Hub, requests: list[SignedRequest]) -> list[Result]:
         except HubAPIError as exc:
             results[i] = exc
     now, window = hub.now(), hub.settings.request_window_seconds
-    with hub.db.session() as session, session.no_autoflush:  # the stations' rows are written at the commit
+    with hub.db.session() as session:
         stations = _lock(session, sorted({creds.station for _i, creds, _doc in claimed}))
         signed = []
         for i, creds, doc in claimed:
@@ -124,13 +125,20 @@ def _transaction(hub: Hub, requests: list[SignedRequest]) -> list[Result]:
                 else replayed()
             )
         store(session, batches, now, hub.settings.tz)
+        written = [station for i, station, *_rest in signed if not _refused_alone(results[i])]
+        bulk.update(session, table(StationRow), "id", [{c: getattr(s, c) for c in ("id", *WRITTEN)} for s in written])
     return [r for r in results if r is not None]
+
+
+def _refused_alone(result: Result | None) -> bool:
+    """Refused with nothing to keep on the station's row (a fork keeps its flag, a receipt its head)."""
+    return isinstance(result, HubAPIError) and result.extra.get("acknowledged") is None
 
 
 def _verified(
     hub: Hub,
     session: Session,
-    station: StationRow,
+    station: LockedStation,
     offset: int,
     doc: dict[str, Any],
     now: datetime,
@@ -156,12 +164,13 @@ def _refused(problem: Problem, acknowledged: dict[str, Any]) -> HubAPIError:
     )
 
 
-def _lock(session: Session, codes: list[str]) -> dict[str, StationRow]:
+def _lock(session: Session, codes: list[str]) -> dict[str, LockedStation]:
     """The group's stations' rows, locked in id order (as every group is: no two wait on each other)."""
     if not codes:
         return {}
-    query = select(StationRow).where(StationRow.code.in_(codes)).order_by(StationRow.id).with_for_update()
-    return {row.code: row for row in session.scalars(query)}
+    columns = table(StationRow).c
+    query = select(*(columns[c] for c in READ)).where(columns.code.in_(codes)).order_by(columns.id).with_for_update()
+    return {row.code: LockedStation(*row) for row in session.execute(query)}
 
 
 class Intake:
