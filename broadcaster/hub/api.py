@@ -4,9 +4,11 @@ Routes are plain `def` (FastAPI runs them in its thread pool) on the synchronous
 only reading the body is async, because the signature covers the exact bytes received.
 Every error is JSON: {"error": code, "message": ..., "hint": ...} with the right status.
 
-`create_app(hub)` sends the stations' four endpoints to this API and everything else to the
+`create_app(hub)` sends the stations' endpoints to this API and everything else to the
 district's pages (hub/pages/), so the stations' requests skip the pages' cookies, CSRF and
-templates, and the pages keep their own error pages.
+templates, and the pages keep their own error pages. The two POSTs every sync makes (records,
+exchange) skip FastAPI too (`StationPosts`): pushes go to the process's group writer
+(intake.py), exchanges to the thread pool, with the same JSON answers and errors.
 """
 
 from __future__ import annotations
