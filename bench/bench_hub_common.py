@@ -22,6 +22,7 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from broadcaster import signing
 from broadcaster.airlog import GENESIS, AiredItem, AiringDraft, AiringRecord, seal
@@ -229,3 +230,68 @@ def _children(pid: int) -> list[int]:
             except (OSError, ValueError, IndexError):
                 continue
     return found
+
+
+# --- a light HTTP client: the bench's 8 "stations" share the hub's 2 cores, so they must cost little
+
+
+def http_request(port: int, method: str, path: str, body: bytes = b"", authorization: str | None = None) -> bytes:
+    """One HTTP/1.1 request as a station's client sends it (keep-alive), prepared before the clock starts."""
+    head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Accept: */*", "User-Agent: broadcaster-bench"]
+    if authorization is not None:
+        head.append(f"Authorization: {authorization}")
+    if method == "POST":
+        head += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+
+
+async def _answer(reader: Any) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    length = next(int(line.split(":", 1)[1]) for line in lines[1:] if line.lower().startswith("content-length:"))
+    return status, await reader.readexactly(length)
+
+
+def send_all(port: int, jobs: Sequence[Sequence[bytes]], connections: int) -> tuple[float, list[float], list[bytes]]:
+    """Send each job's requests in turn over `connections` keep-alive connections (asyncio, one thread);
+    the wall time, each job's latency and the last answer's body of each job. Any non-200 stops it."""
+    import asyncio
+
+    latencies: list[float] = [0.0] * len(jobs)
+    answers: list[bytes] = [b""] * len(jobs)
+    queue = iter(range(len(jobs)))
+
+    async def worker() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for i in queue:
+            started = time.perf_counter()
+            for request in jobs[i]:
+                writer.write(request)
+                status, answers[i] = await _answer(reader)
+                if status != 200:
+                    raise SystemExit(f"the hub answered {status}: {answers[i][:300]!r}")
+            latencies[i] = time.perf_counter() - started
+        writer.close()
+
+    async def run() -> float:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(connections)))
+        return time.perf_counter() - started
+
+    return asyncio.run(run()), latencies, answers
+
+
+class DatabaseCPU:
+    """CPU time of the PostgreSQL backends serving the bench's database (same machine, from /proc):
+    with the hub's own, what a station's sync costs the machine."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url, poolclass=NullPool)
+
+    def seconds(self) -> float:
+        with self.engine.connect() as connection:
+            pids = connection.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            ).scalars()
+            return sum(_cpu_of(pid) for pid in pids)

@@ -4,17 +4,21 @@ Routes are plain `def` (FastAPI runs them in its thread pool) on the synchronous
 only reading the body is async, because the signature covers the exact bytes received.
 Every error is JSON: {"error": code, "message": ..., "hint": ...} with the right status.
 
-`create_app(hub)` sends the stations' four endpoints to this API and everything else to the
+`create_app(hub)` sends the stations' endpoints to this API and everything else to the
 district's pages (hub/pages/), so the stations' requests skip the pages' cookies, CSRF and
-templates, and the pages keep their own error pages.
+templates, and the pages keep their own error pages. The two POSTs every sync makes (records,
+exchange) skip FastAPI too (`StationPosts`): pushes go to the process's group writer
+(intake.py), exchanges to the thread pool, with the same JSON answers and errors.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from typing import Any
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -24,6 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from broadcaster.errors import BroadcasterError, ConfigError, StoreError
 from broadcaster.hub import station_api
 from broadcaster.hub.auth import HubAPIError, SignedRequest
+from broadcaster.hub.intake import Intake
 from broadcaster.hub.service import Hub
 from broadcaster.hub.settings import ENV_CONFIG, ENV_DATABASE, ENV_KEY, HubSettings
 from broadcaster.hublink import protocol
@@ -97,24 +102,97 @@ PAGES_API = frozenset({"/api/v1/login", "/api/v1/logout", "/api/v1/me"})
 
 class HubApp:
     """The stations' API and the district's pages behind one address: /api/… (but the pages' login)
-    goes to the stations' API, whose errors are the JSON a station understands; the rest to the pages."""
+    goes to the stations' API, whose errors are the JSON a station understands; the rest to the pages.
 
-    def __init__(self, stations: ASGIApp, pages: ASGIApp) -> None:
+    A station's pushes and exchanges, the bulk of a province's traffic, are answered here directly
+    (`StationPosts`): they are authenticated by their signature, so they need none of the pages'
+    cookies, CSRF and templates, nor the framework's routing and validation."""
+
+    def __init__(self, stations: ASGIApp, pages: ASGIApp, posts: StationPosts | None = None) -> None:
         self.stations = stations
         self.pages = pages
+        self.posts = posts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         if scope["type"] == "http" and path.startswith(protocol.API + "/") and path not in PAGES_API:
-            await self.stations(scope, receive, send)
+            if self.posts is not None and scope["method"] == "POST" and path in StationPosts.PATHS:
+                await self.posts(scope, receive, send)
+            else:
+                await self.stations(scope, receive, send)
         else:
             await self.pages(scope, receive, send)  # the pages, and the server's lifespan events
+
+
+class StationPosts:
+    """POST /records (through the group writer, intake.py) and POST /exchange, in plain ASGI."""
+
+    PATHS = frozenset({protocol.PATH_RECORDS, protocol.PATH_EXCHANGE})
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.intake = Intake(hub)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        result: Any
+        try:
+            request = await _signed_request(scope, receive)
+            if scope["path"] == protocol.PATH_RECORDS:
+                result = await self.intake.push(request)
+            else:
+                result = await anyio.to_thread.run_sync(station_api.exchange, self.hub, request)
+        except Exception as exc:
+            result = exc
+        status, doc = answer(result)
+        body = json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode("ascii"))]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def answer(result: dict[str, Any] | Exception) -> tuple[int, dict[str, Any]]:
+    """The status and JSON of a station's answer (as the framework's error handlers give them)."""
+    if not isinstance(result, Exception):
+        return 200, result
+    if isinstance(result, HubAPIError):
+        return result.status, result.to_json()
+    if isinstance(result, StoreError):
+        log.error("hub database: %s", result)
+        return 503, {"error": "unavailable", "message": _("The hub cannot reach its database; try again later.")}
+    if isinstance(result, BroadcasterError):
+        log.error("hub: %s", result)
+        return 500, {"error": "hub_error", "message": result.message}
+    log.error("hub: %s", result, exc_info=result)
+    return 500, {"error": "hub_error", "message": _("The hub failed to answer; try again later.")}
+
+
+async def _signed_request(scope: Scope, receive: Receive) -> SignedRequest:
+    headers = dict(scope["headers"])
+    declared = headers.get(b"content-length", b"")
+    if declared.isdigit() and int(declared) > protocol.MAX_BODY_BYTES:
+        raise HubAPIError(413, "too_large", _("The request is larger than the hub accepts."))
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise HubAPIError(400, "bad_request", _("The request was cut short."))
+        body += message.get("body", b"")
+        if len(body) > protocol.MAX_BODY_BYTES:
+            raise HubAPIError(413, "too_large", _("The request is larger than the hub accepts."))
+        if not message.get("more_body", False):
+            break
+    query = scope.get("query_string", b"").decode("latin-1")
+    target = scope["path"] + (f"?{query}" if query else "")
+    authorization = headers.get(b"authorization")
+    return SignedRequest(
+        authorization.decode("latin-1") if authorization is not None else None, "POST", target, bytes(body)
+    )
 
 
 def create_app(hub: Hub) -> HubApp:
     from broadcaster.hub.pages.app import create_pages_app
 
-    return HubApp(create_station_api(hub), create_pages_app(hub))
+    return HubApp(create_station_api(hub), create_pages_app(hub), StationPosts(hub))
 
 
 def app_from_environment() -> HubApp:

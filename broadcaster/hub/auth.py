@@ -8,16 +8,17 @@ can act on; the API turns them into JSON.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from broadcaster import signing
+from broadcaster.hub import bulk
 from broadcaster.hub.tables import NonceRow, StationRow, table
 from broadcaster.hublink import protocol
 from broadcaster.i18n import _
@@ -51,6 +52,16 @@ class SignedRequest:
     body: bytes
 
 
+def parse_body(body: bytes) -> dict[str, Any]:
+    try:
+        doc = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise HubAPIError(400, "bad_json", _("The request body is not JSON.")) from None
+    if not isinstance(doc, dict):
+        raise HubAPIError(400, "bad_json", _("The request body must be a JSON object."))
+    return doc
+
+
 @functools.lru_cache(maxsize=4096)
 def public_key_of(text: str) -> Ed25519PublicKey:
     return signing.parse_public_key(text)
@@ -62,8 +73,8 @@ def _skew_text(offset_ms: int) -> str:
     return _("{minutes:.0f} minutes {direction}").format(minutes=minutes, direction=direction)
 
 
-def authenticate(session: Session, request: SignedRequest, now: datetime, window_seconds: float) -> StationRow:
-    """The station that signed `request`, locked for this transaction; its nonce is recorded."""
+def credentials(request: SignedRequest) -> protocol.Credentials:
+    """The request's signed credentials as claimed (not yet checked against any key)."""
     creds = protocol.parse_authorization(request.authorization)
     if creds is None:
         raise HubAPIError(
@@ -72,7 +83,18 @@ def authenticate(session: Session, request: SignedRequest, now: datetime, window
             _("The request is not signed by a station."),
             _("Stations sign every request; update broadcaster on the station if it is older than the hub."),
         )
-    station = session.scalar(select(StationRow).where(StationRow.code == creds.station).with_for_update())
+    return creds
+
+
+class Keyed(Protocol):
+    public_key: str
+
+
+def check_signed(
+    station: Keyed | None, creds: protocol.Credentials, request: SignedRequest, now: datetime, window: float
+) -> int:
+    """Refuse unless `station` (the row named by the credentials) signed `request` near `now`; the
+    station's clock offset in milliseconds."""
     if station is None:
         raise HubAPIError(
             403,
@@ -83,7 +105,7 @@ def authenticate(session: Session, request: SignedRequest, now: datetime, window
             ).format(code=creds.station),
         )
     offset = creds.time_ms - int(now.timestamp() * 1000)
-    if abs(offset) > window_seconds * 1000:
+    if abs(offset) > window * 1000:
         raise HubAPIError(
             401,
             "clock",
@@ -100,21 +122,35 @@ def authenticate(session: Session, request: SignedRequest, now: datetime, window
             _("The request is not signed with the key registered for station {code}.").format(code=creds.station),
             _("If the station's key was replaced, the district must register the new one."),
         )
-    _remember_nonce(session, station.id, creds.nonce, now)
+    return offset
+
+
+def authenticate(session: Session, request: SignedRequest, now: datetime, window_seconds: float) -> StationRow:
+    """The station that signed `request`, locked for this transaction; its nonce is recorded."""
+    creds = credentials(request)
+    station = session.scalar(select(StationRow).where(StationRow.code == creds.station).with_for_update())
+    offset = check_signed(station, creds, request, now, window_seconds)
+    assert station is not None
+    if not remember_nonces(session, [(station.id, creds.nonce)], now):
+        raise replayed()
     station.clock_offset_ms = offset
     return station
 
 
-def _remember_nonce(session: Session, station_id: int, nonce: str, now: datetime) -> None:
-    dialect = session.get_bind().dialect.name
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table(NonceRow))
-    values = {"station_id": station_id, "nonce": nonce, "seen_at": now}
-    # RETURNING, not rowcount: psycopg reports no row count for INSERT ... ON CONFLICT DO NOTHING.
-    fresh = stmt.values(**values).on_conflict_do_nothing(index_elements=["station_id", "nonce"])
-    if session.execute(fresh.returning(stmt.table.c.nonce)).first() is None:
-        raise HubAPIError(
-            401, "replayed", _("This request was already received once."), _("Each request is accepted once.")
-        )
+def replayed() -> HubAPIError:
+    return HubAPIError(
+        401, "replayed", _("This request was already received once."), _("Each request is accepted once.")
+    )
+
+
+def remember_nonces(session: Session, nonces: list[tuple[int, str]], now: datetime) -> set[tuple[int, str]]:
+    """Record (station id, nonce) pairs; those not seen before (one statement for a whole group).
+    RETURNING, not a row count: psycopg reports none for INSERT ... ON CONFLICT DO NOTHING."""
+    rows = [{"station_id": station_id, "nonce": nonce, "seen_at": now} for station_id, nonce in nonces]
+    keys = ("station_id", "nonce")
+    return {
+        (row[0], row[1]) for row in bulk.insert(session, table(NonceRow), rows, keys=keys, ignore=True, returning=keys)
+    }
 
 
 def forget_nonces(session: Session, station_id: int, now: datetime, window_seconds: float) -> None:

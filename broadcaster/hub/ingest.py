@@ -10,24 +10,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, tzinfo
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Table, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcaster import signing
-from broadcaster.hub import continuity, tally
+from broadcaster.hub import bulk, continuity, tally
 from broadcaster.hub.auth import HubAPIError, public_key_of
 from broadcaster.hub.tables import (
     AiringRow,
     BulletinDayRow,
     DeliveryRow,
     StationDayRow,
-    StationRow,
     table,
 )
 from broadcaster.hublink import protocol
@@ -47,7 +45,7 @@ def _sources(body: Mapping[str, Any]) -> dict[int, str]:
     return {int(k): v for k, v in raw.items() if isinstance(k, str) and k.isdigit() and isinstance(v, str)}
 
 
-def _check_head(station: StationRow, body: Mapping[str, Any], last_seq: int, last_hash: str) -> None:
+def _check_head(station: LockedStation, body: Mapping[str, Any], last_seq: int, last_hash: str) -> None:
     head, signature = body.get("head"), body.get("head_signature")
     if (
         not isinstance(head, dict)
@@ -67,7 +65,7 @@ def _check_head(station: StationRow, body: Mapping[str, Any], last_seq: int, las
         )
 
 
-def _held(session: Session, station: StationRow, first: int, last: int) -> dict[int, str]:
+def _held(session: Session, station: LockedStation, first: int, last: int) -> dict[int, str]:
     """The hashes the batch must be checked against: the head and the one before it from the
     station's row (no query when the batch starts at or after the head, as every sync does)."""
     held: dict[int, str] = {}
@@ -86,17 +84,55 @@ def _held(session: Session, station: StationRow, first: int, last: int) -> dict[
     return held
 
 
-def ingest(
+@dataclass(slots=True)
+class LockedStation:
+    """A station's row as read (locked) for a push, changed by `verify`, written back with its group."""
+
+    id: int
+    code: str
+    public_key: str
+    head_count: int
+    head_hash: str
+    head_prev_hash: str
+    head_signature: str | None
+    head_signed_at: datetime | None
+    receipt_signature: str | None
+    receipt_issued_at: datetime | None
+    receipt_received: int | None
+    cursor: int
+    last_contact_at: datetime | None
+    clock_offset_ms: int | None
+    problem: str | None
+    problem_at: datetime | None
+    problem_seq: int | None
+
+
+READ = tuple(f.name for f in fields(LockedStation))
+WRITTEN = READ[3:]  # all but id, code and public_key
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A verified batch waiting to be stored with the rest of its group."""
+
+    station_id: int
+    new: list[continuity.Checked]
+    sources: dict[int, str]
+
+
+def verify(
     session: Session,
-    station: StationRow,
+    station: LockedStation,
     body: Mapping[str, Any],
     *,
     now: datetime,
-    tz: tzinfo,
     key: Ed25519PrivateKey,
     max_records: int,
+    batches: list[Batch],
 ) -> Outcome:
-    """Verify and store a batch (see continuity.py); the receipt, or the problem (a fork is flagged)."""
+    """Check a batch (see continuity.py) against the station's locked row and update the row: the
+    receipt, or the problem (a fork is flagged). The new records go to `batches`, for `store` to
+    write in the same transaction (with other stations' when grouped)."""
     entries = body.get("records")
     if isinstance(entries, list) and len(entries) > max_records:
         raise HubAPIError(
@@ -120,7 +156,7 @@ def ingest(
         return Outcome(None, decision.problem)
     _check_head(station, body, last, decision.last_hash)
     if decision.new:
-        _store(session, station, decision.new, _sources(body), now, tz)
+        batches.append(Batch(station.id, decision.new, _sources(body)))
         station.head_count, station.head_hash = decision.head_count, decision.head_hash
         station.head_prev_hash = decision.head_prev
         station.head_signature, station.head_signed_at = body.get("head_signature"), now
@@ -131,7 +167,7 @@ def ingest(
     return Outcome(_receipt(station, len(decision.new), now, key), None)
 
 
-def _receipt(station: StationRow, received: int, now: datetime, key: Ed25519PrivateKey) -> dict[str, Any]:
+def _receipt(station: LockedStation, received: int, now: datetime, key: Ed25519PrivateKey) -> dict[str, Any]:
     doc = protocol.receipt_doc(station.code, station.head_count, station.head_hash, received, now)
     signature = signing.sign(key, "receipt", doc)
     # Kept on the station's row (updated anyway): the station keeps every receipt, the hub its last.
@@ -139,52 +175,43 @@ def _receipt(station: StationRow, received: int, now: datetime, key: Ed25519Priv
     return {"receipt": doc, "signature": signature}
 
 
-def _store(
-    session: Session,
-    station: StationRow,
-    new: Sequence[continuity.Checked],
-    sources: dict[int, str],
-    now: datetime,
-    tz: tzinfo,
-) -> None:
+def store(session: Session, batches: Sequence[Batch], now: datetime, tz: tzinfo) -> None:
+    """Write verified batches (one per station at most): one insert of every record, one upsert
+    per summary table, and a query only for bulletins not yet known to be delivered."""
+    if not batches:
+        return
     rows = []
-    for record in new:
-        fields = tally.record_fields(record.doc)
-        rows.append(
-            {
-                "station_id": station.id,
-                "seq": record.seq,
-                "hash": record.hash,
-                "version": record.doc["v"],
-                "scheduled_at": fields.scheduled_at,
-                "status": fields.status[:16] if fields.status else None,
-                "slot": fields.slot[:200] if fields.slot else None,
-                "duration_ms": fields.duration_ms,
-                "doc": record.text,
-                "received_at": now,
-            }
-        )
-    session.execute(insert(table(AiringRow)), rows)
-    docs = [r.doc for r in new]
-    delivered = _delivered(session, station.id, tally.candidate_sources(docs, sources))
-    sums = tally.tally(docs, tz, sources, delivered)
-    if sums.days:
-        _add(
-            session,
-            table(StationDayRow),
-            ("station_id", "day"),
-            [{"station_id": station.id, "day": day, **figures} for day, figures in sums.days.items()],
-        )
-    if sums.bulletins:
-        _add(
-            session,
-            table(BulletinDayRow),
-            ("bulletin_id", "station_id", "day"),
-            [
-                {"bulletin_id": b, "station_id": station.id, "day": d, "airings": f[0], "partial": f[1], "ms": f[2]}
-                for (b, d), f in sums.bulletins.items()
-            ],
-        )
+    for batch in batches:
+        for record in batch.new:
+            fields = tally.record_fields(record.doc)
+            rows.append(
+                {
+                    "station_id": batch.station_id,
+                    "seq": record.seq,
+                    "hash": record.hash,
+                    "version": record.doc["v"],
+                    "scheduled_at": fields.scheduled_at,
+                    "status": fields.status[:16] if fields.status else None,
+                    "slot": fields.slot[:200] if fields.slot else None,
+                    "duration_ms": fields.duration_ms,
+                    "doc": record.text,
+                    "received_at": now,
+                }
+            )
+    bulk.insert(session, table(AiringRow), rows)
+    candidates = {b.station_id: tally.candidate_sources([r.doc for r in b.new], b.sources) for b in batches}
+    delivered = _delivered(session, candidates)
+    days: list[dict[str, Any]] = []
+    aired: list[dict[str, Any]] = []
+    for batch in batches:
+        sums = tally.tally([r.doc for r in batch.new], tz, batch.sources, delivered[batch.station_id])
+        days += [{"station_id": batch.station_id, "day": day, **figures} for day, figures in sums.days.items()]
+        aired += [
+            {"bulletin_id": b, "station_id": batch.station_id, "day": d, "airings": f[0], "partial": f[1], "ms": f[2]}
+            for (b, d), f in sums.bulletins.items()
+        ]
+    bulk.insert(session, table(StationDayRow), days, keys=("station_id", "day"), add=True)
+    bulk.insert(session, table(BulletinDayRow), aired, keys=("bulletin_id", "station_id", "day"), add=True)
 
 
 # Deliveries are only ever added, so a bulletin once seen delivered to a station stays so:
@@ -193,37 +220,21 @@ _DELIVERED: dict[int, set[str]] = {}
 _DELIVERED_LOCK = threading.Lock()
 
 
-def _delivered(session: Session, station_id: int, candidates: set[str]) -> set[str]:
-    """Which of `candidates` (bulletin ids the records name) were delivered to the station."""
+def _delivered(session: Session, candidates: Mapping[int, set[str]]) -> dict[int, set[str]]:
+    """Per station, which of its `candidates` (bulletin ids its records name) were delivered to it:
+    one query for the whole group, and none once every candidate is known."""
     with _DELIVERED_LOCK:
-        known = set(_DELIVERED.get(station_id, ()))
-    if candidates <= known:
-        return candidates
-    found = set(
-        session.scalars(
-            select(DeliveryRow.bulletin_id).where(
-                DeliveryRow.station_id == station_id, DeliveryRow.bulletin_id.in_(sorted(candidates - known))
+        known = {station_id: set(_DELIVERED.get(station_id, ())) for station_id in candidates}
+    missing = {(s, b) for s, wanted in candidates.items() for b in wanted - known[s]}
+    if missing:
+        found = session.execute(
+            select(DeliveryRow.station_id, DeliveryRow.bulletin_id).where(
+                DeliveryRow.station_id.in_(sorted({s for s, _b in missing})),
+                DeliveryRow.bulletin_id.in_(sorted({b for _s, b in missing})),
             )
-        )
-    )
-    with _DELIVERED_LOCK:
-        _DELIVERED.setdefault(station_id, set()).update(found)
-    return (candidates & known) | found
-
-
-_UPSERTS: dict[tuple[str, str], Any] = {}
-
-
-def _add(session: Session, target: Table, keys: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
-    """Insert rows, or add their figures to the rows already there (one statement per table)."""
-    dialect = session.get_bind().dialect.name
-    stmt = _UPSERTS.get((dialect, target.name))
-    if stmt is None:
-        # Built once per table: building it costs more than running it.
-        base = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(target)
-        figures = [c.name for c in target.columns if c.name not in keys]
-        stmt = base.on_conflict_do_update(
-            index_elements=list(keys), set_={c: target.c[c] + base.excluded[c] for c in figures}
-        )
-        _UPSERTS[(dialect, target.name)] = stmt
-    session.execute(stmt, rows)
+        ).all()
+        with _DELIVERED_LOCK:
+            for station_id, bulletin_id in found:
+                _DELIVERED.setdefault(station_id, set()).add(bulletin_id)
+                known[station_id].add(bulletin_id)
+    return {s: wanted & known[s] for s, wanted in candidates.items()}

@@ -12,24 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcaster import __version__
-from broadcaster.hub.auth import HubAPIError, SignedRequest, authenticate, forget_nonces
-from broadcaster.hub.ingest import ingest
+from broadcaster.hub import intake
+from broadcaster.hub.auth import HubAPIError, SignedRequest, authenticate, forget_nonces, parse_body
 from broadcaster.hub.service import Hub
 from broadcaster.hub.tables import AudioRow, BulletinRow, DeliveryRow, StationRow
 from broadcaster.hublink import protocol
 from broadcaster.i18n import _
 
 MAX_STATUS_BYTES = 4096
-
-
-def parse_body(body: bytes) -> dict[str, Any]:
-    try:
-        doc = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise HubAPIError(400, "bad_json", _("The request body is not JSON.")) from None
-    if not isinstance(doc, dict):
-        raise HubAPIError(400, "bad_json", _("The request body must be a JSON object."))
-    return doc
 
 
 def _whole(doc: dict[str, Any], key: str, default: int) -> int:
@@ -84,24 +74,13 @@ def exchange(hub: Hub, request: SignedRequest) -> dict[str, Any]:
 
 
 def records(hub: Hub, request: SignedRequest) -> dict[str, Any]:
-    """Verify and store a batch of airing records; the signed receipt. A fork: 409, flagged."""
-    doc = parse_body(request.body)
-    now = hub.now()
-    with hub.db.session() as session:
-        station = authenticate(session, request, now, hub.settings.request_window_seconds)
-        with session.no_autoflush:  # the station's row is written once, at the commit
-            outcome = ingest(
-                session, station, doc, now=now, tz=hub.settings.tz, key=hub.key, max_records=hub.settings.max_records
-            )
-        acknowledged = {"count": station.head_count, "hash": station.head_hash}
-    if outcome.problem is not None:
-        # Raised after the commit: the flag on a forked station is kept, the batch is not.
-        problem = outcome.problem
-        raise HubAPIError(
-            problem.status, problem.code, problem.message, extra={"seq": problem.seq, "acknowledged": acknowledged}
-        )
-    assert outcome.receipt is not None
-    return outcome.receipt
+    """Verify and store a batch of airing records; the signed receipt. A fork: 409, flagged.
+
+    The same path as `hub serve`'s pushes (intake.py), as a group of one."""
+    result = intake.records(hub, [request])[0]
+    if isinstance(result, Exception):
+        raise result  # a refusal is raised after the commit: the flag on a forked station is kept
+    return result
 
 
 def audio(hub: Hub, request: SignedRequest, sha256: str) -> bytes:
