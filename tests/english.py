@@ -49,16 +49,15 @@ _VERBATIM = re.compile(
 _WORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?")
 
 
-def english_run(message: str, run: int = 3) -> str | None:
-    """The first English label or run of `run` common English words in `message`, else None."""
+def english_run(message: str, run: int = 3, words: frozenset[str] = COMMON) -> str | None:
+    """The first English label or run of `run` of `words` (common English words) in `message`, else None."""
     label = LABELS.search(message)
     if label:
         return label.group(0).strip()
     for part in _VERBATIM.split(message):
-        words = _WORD.findall(part)
         streak: list[str] = []
-        for word in words:
-            if word.lower() in COMMON:
+        for word in _WORD.findall(part):
+            if word.lower() in words:
                 streak.append(word)
                 if len(streak) >= run:
                     return " ".join(streak)

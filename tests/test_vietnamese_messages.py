@@ -45,7 +45,9 @@ def run_vi(args: list[str], config: Path | None = None, stdin: bytes | None = No
 
 
 @pytest.fixture(scope="module")
-def station(tmp_path_factory: pytest.TempPathFactory) -> Shared:
+def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
+    # set up before the per-test language guard runs: the module's own guard puts English back after it
+    saved = i18n._translations, i18n._language
     folder = tmp_path_factory.mktemp("vi-station")
     shared = Shared(folder, write_config(folder, f"sqlite:///{folder / 'station.db'}"), "", date.min)
     for args in (
@@ -56,7 +58,8 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Shared:
     from broadcaster.service.context import Station
 
     shared.today = Station.open(shared.config).today()
-    return shared
+    yield shared
+    i18n._translations, i18n._language = saved
 
 
 def assert_vietnamese(result: Result, what: str, *, stdout: bool = False) -> None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
+from broadcaster.cli import words
 from broadcaster.cli.common import config_option, echo_json, open_station, warn
+from broadcaster.i18n import _
+from broadcaster.web import labels
 
 
-def _minutes(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
+def _at(iso: str) -> str:
+    """A station-time ISO moment of the service's answers, as the reader writes moments."""
+    return words.second(datetime.fromisoformat(iso)) if words.vietnamese() else iso
 
 
 @click.command()
@@ -27,10 +32,15 @@ def run(ctx: click.Context, run_for: float | None) -> None:
     station = open_station(ctx)
 
     def started(output: str) -> None:
-        click.echo(f"{station.config.station.name}: on air through {output}. Ctrl-C to stop.", err=True)
+        click.echo(
+            _("{station}: on air through {output}. Ctrl-C to stop.").format(
+                station=station.config.station.name, output=output
+            ),
+            err=True,
+        )
 
     onair.run_daemon(station, run_for, started)
-    click.echo("Station daemon stopped.", err=True)
+    click.echo(_("Station daemon stopped."), err=True)
 
 
 @click.command()
@@ -48,26 +58,24 @@ def schedule(ctx: click.Context, days: int, as_json: bool) -> None:
         echo_json([onair.plan_json(station, p) for p in plans])
         return
     if not plans:
-        click.echo(f"No slots in the next {days} day(s); add [[slots]] to config.toml.")
+        click.echo(_("No slots in the next {days} day(s); add [[slots]] to config.toml.").format(days=days))
     for plan in plans:
-        local = station.local(plan.occurrence.at)
-        length = f"{_minutes(plan.seconds)} of {_minutes(plan.occurrence.slot.max_seconds)}"
-        click.echo(
-            f"{local:%a %Y-%m-%d %H:%M:%S}  {plan.occurrence.slot.name}  ({length})"
-            + ("  EMPTY: nothing to air" if plan.empty else "")
+        when = words.second(station.local(plan.occurrence.at), weekday=True)
+        length = _("{seconds} of {max}").format(
+            seconds=words.length(plan.seconds), max=words.length(plan.occurrence.slot.max_seconds)
         )
+        empty = "  " + _("EMPTY: nothing to air") if plan.empty else ""
+        click.echo(f"{when}  {plan.occurrence.slot.name}  ({length}){empty}")
         for planned in plan.items:
-            click.echo(
-                f"    {_minutes(planned.seconds):>6}  #{planned.item.id} [{planned.item.priority.value}] "
-                f"{planned.item.title}"
-            )
+            priority = words.priority(planned.item.priority.value)
+            click.echo(f"    {words.length(planned.seconds):>6}  #{planned.item.id} [{priority}] {planned.item.title}")
         waiting: dict[str, list[str]] = {}
         for item_id, reason in plan.waiting:
-            waiting.setdefault(reason.value, []).append(f"#{item_id}")
+            waiting.setdefault(words.code(labels.WAIT_REASONS, reason.value), []).append(f"#{item_id}")
         for why, ids in waiting.items():
-            click.echo(f"    waiting ({why}): {', '.join(ids)}")
+            click.echo("    " + _("waiting ({reason}): {ids}").format(reason=why, ids=", ".join(ids)))
         if plan.exemption:
-            click.echo(f"    exemption: {plan.exemption}")
+            click.echo("    " + _("exemption: {exemption}").format(exemption=plan.exemption))
 
 
 @click.command()
@@ -85,26 +93,32 @@ def status(ctx: click.Context, as_json: bool) -> None:
         echo_json(data)
         return
     if found.daemon_running:
-        click.echo(f"Daemon: running ({found.daemon_where})")
+        click.echo(_("Daemon: running ({where})").format(where=found.daemon_where))
     else:
-        click.echo("Daemon: NOT running: start it with `broadcaster run`")
-    on_air = "; ".join(f"{a.slot} since {a.started_at or a.scheduled_at}" for a in found.on_air)
-    click.echo(f"On air: {on_air or 'nothing'}")
+        click.echo(_("Daemon: NOT running: start it with `broadcaster run`"))
+    on_air = "; ".join(
+        _("{slot} since {time}").format(slot=a.slot, time=_at(a.started_at or a.scheduled_at)) for a in found.on_air
+    )
+    click.echo(_("On air: {what}").format(what=on_air or _("nothing")))
     for cut in found.cut_by_stop:
         click.echo(
-            f"Cut by a stop of the station: {cut.slot} (started {cut.started_at or cut.scheduled_at}); "
-            "it is logged as interrupted when the daemon starts."
+            _(
+                "Cut by a stop of the station: {slot} (started {time}); "
+                "it is logged as interrupted when the daemon starts."
+            ).format(slot=cut.slot, time=_at(cut.started_at or cut.scheduled_at))
         )
     if data["next_slot"]:
         plan = data["next_slot"]
-        titles = ", ".join(f"#{i['id']} {i['title']}" for i in plan["items"]) or "nothing (empty slot)"
-        click.echo(f"Next slot: {plan['slot']} at {plan['at']}: {titles}")
+        titles = ", ".join(f"#{i['id']} {i['title']}" for i in plan["items"]) or _("nothing (empty slot)")
+        click.echo(
+            _("Next slot: {slot} at {time}: {items}").format(slot=plan["slot"], time=_at(plan["at"]), items=titles)
+        )
     if found.waiting_for_speech:
         ids = ", ".join(map(str, found.waiting_for_speech))
-        click.echo(f"Waiting for speech: {ids} (run `broadcaster render --all`)")
+        click.echo(_("Waiting for speech: {ids} (run `broadcaster render --all`)").format(ids=ids))
     if found.waiting_for_approval:
         ids = ", ".join(map(str, found.waiting_for_approval))
-        click.echo(f"Waiting for approval: {ids} (`broadcaster news approve ID --by NAME`)")
+        click.echo(_("Waiting for approval: {ids} (`broadcaster news approve ID --by NAME`)").format(ids=ids))
 
 
 @click.command("air-now")
@@ -121,13 +135,20 @@ def air_now(ctx: click.Context, item_id: int, again: bool) -> None:
     for problem in result.problems:
         warn(problem)
     if result.outcome == "on air already":
-        click.echo(f"News item {item_id} is on air now; it is not started again.")
+        click.echo(_("News item {id} is on air now; it is not started again.").format(id=item_id))
     elif result.outcome == "asked the daemon":
-        click.echo(f"News item {item_id} goes on air within seconds (the running daemon airs it).")
+        click.echo(_("News item {id} goes on air within seconds (the running daemon airs it).").format(id=item_id))
     else:
         record = result.record
         assert record is not None
-        click.echo(f"Aired news item {item_id}: {record.status}, {record.duration_seconds:.1f} s (log #{record.seq}).")
+        click.echo(
+            _("Aired news item {id}: {status}, {seconds} s (log #{seq}).").format(
+                id=item_id,
+                status=words.airing_status(record.status),
+                seconds=words.decimal(record.duration_seconds),
+                seq=record.seq,
+            )
+        )
 
 
 @click.command()
@@ -141,7 +162,9 @@ def devices(as_json: bool) -> None:
         echo_json([{"name": d.name, "description": d.description, "backend": d.backend} for d in found])
         return
     if not found:
-        click.echo("No sound device found. Is the sound card connected? (apt-get install alsa-utils pulseaudio-utils)")
+        click.echo(
+            _("No sound device found. Is the sound card connected? (apt-get install alsa-utils pulseaudio-utils)")
+        )
     for device in found:
         click.echo(f"{device.backend:<6} {device.name:<40} {device.description}")
 

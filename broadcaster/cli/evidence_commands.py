@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from broadcaster.cli import airing_output, words
 from broadcaster.cli.common import config_option, echo_json, open_station
 from broadcaster.i18n import _
 from broadcaster.reports.formats import FORMATS, NEEDS_RECORDS
+from broadcaster.web import labels
 
 if TYPE_CHECKING:
     from broadcaster.airlog import AiringRecord
@@ -26,12 +28,14 @@ def _evidence(ctx: click.Context) -> Evidence:
 
 
 def _line(record: AiringRecord, evidence: Evidence) -> str:
-    local = evidence.station.local(record.scheduled_at)
-    items = ", ".join(f"#{i.item_id}" + ("" if i.completed else "(cut)") for i in record.items) or "-"
-    reason = f"  ({record.reason})" if record.reason else ""
+    local = words.second(evidence.station.local(record.scheduled_at))
+    cut = _("(cut)")
+    items = ", ".join(f"#{i.item_id}" + ("" if i.completed else cut) for i in record.items) or "-"
+    reason = f"  ({labels.reason_text(record.reason)})" if record.reason else ""
+    status = words.airing_status(record.status)
     return (
-        f"{record.seq:>5}  {local:%Y-%m-%d %H:%M:%S}  {record.status:<11} {record.duration_seconds:>7.1f} s  "
-        f"{record.slot}  items: {items}{reason}"
+        f"{record.seq:>5}  {local}  {status:<11} {words.decimal(record.duration_seconds):>7} s  "
+        f"{record.slot}  " + _("items: {ids}").format(ids=items) + reason
     )
 
 
@@ -57,11 +61,11 @@ def log(ctx: click.Context, start: str | None, end: str | None, status: str | No
         echo_json([to_json(r, evidence.station.config.tz) for r in records])
         return
     if not records:
-        click.echo("No airings in the log" + (" for that choice." if (start or end or status) else " yet."))
+        chosen = start or end or status
+        click.echo(_("No airings in the log for that choice.") if chosen else _("No airings in the log yet."))
     for record in records:
         click.echo(_line(record, evidence))
-    head = evidence.head()
-    click.echo(f"Log verification code: {head}")
+    click.echo(_("Log verification code: {code}").format(code=evidence.head()))
 
 
 @log.command("show")
@@ -79,33 +83,7 @@ def log_show(ctx: click.Context, airing_id: int, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
-    for key in (
-        "id",
-        "slot",
-        "kind",
-        "scheduled_at",
-        "started_at",
-        "ended_at",
-        "duration_seconds",
-        "status",
-        "reason",
-        "output",
-        "device",
-        "amplifier",
-        "exemption",
-        "audio_sha256",
-        "prev_hash",
-        "hash",
-    ):
-        if data.get(key) is not None:
-            click.echo(f"{key + ':':<18}{data[key]}")
-    for item in data["items"]:
-        cut = "" if item["completed"] else "  (cut short)"
-        click.echo(
-            f"  +{item['offset_seconds']:>7.1f} s  {item['duration_seconds']:>6.1f} s  #{item['item_id']} "
-            f"[{item['topic']}, {item['priority']}] {item['title']}  ({item['engine']}/{item['voice']}"
-            f"{', approved by ' + item['approved_by'] if item['approved_by'] else ''}){cut}"
-        )
+    airing_output.print_airing(data)
 
 
 @log.command("verify")
@@ -126,7 +104,11 @@ def log_verify(ctx: click.Context, head: str | None) -> None:
                 "then the station database must be restored from a backup."
             ).format(problem=result.figures_problem, count=result.count, hash=result.head_hash)
         )
-    click.echo(f"The airing log is intact: {result.count} airings, verification code {result.count}:{result.head_hash}")
+    click.echo(
+        _("The airing log is intact: {count} airings, verification code {count}:{hash}").format(
+            count=result.count, hash=result.head_hash
+        )
+    )
 
 
 @log.command("rebuild-summary")
@@ -208,7 +190,7 @@ def report(
         stdout.flush()
         return
     path = evidence.write(built, fmt, output or evidence.default_path(built, fmt))
-    click.echo(f"Wrote {path} (log verification code {built.chain_head}).")
+    click.echo(_("Wrote {path} (log verification code {code}).").format(path=path, code=built.chain_head))
 
 
 COMMANDS = [log, report]

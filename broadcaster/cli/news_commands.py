@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from broadcaster import limits
+from broadcaster.cli import news_output, words
 from broadcaster.cli.common import NEWS_ITEM_ID, config_option, echo_json, notice, open_station, warn
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
@@ -101,45 +102,6 @@ def _word_hint(name: str) -> str:
         "--file reads plain text; import a Word file with `broadcaster news import {name} --topic CODE` "
         "(its first paragraph is the title)."
     ).format(name=name if name.lower().endswith(".docx") else "FILE.docx")
-
-
-def _print_item(item: NewsItem, desk: NewsDesk) -> None:
-    station = desk.station
-    names = station.config.topic_names()
-    click.echo(f"News item {item.id}: {item.title}")
-    click.echo(f"  topic:     {item.topic} ({names.get(item.topic, '?')})")
-    click.echo(f"  priority:  {item.priority.value} ({item.priority.vietnamese})")
-    click.echo(f"  status:    {item.status(station.today()).value}")
-    window = f"{item.valid_from or 'now'} .. {item.valid_until or 'open'}"
-    click.echo(f"  valid:     {window}")
-    click.echo(f"  airings:   {item.airings_done} of {item.airings_wanted}")
-    approved = f"{item.approved_by} at {station.local(item.approved_at):%Y-%m-%d %H:%M}" if item.approved_at else "no"
-    click.echo(f"  approved:  {approved}")
-    click.echo(f"  created:   {station.local(item.created_at):%Y-%m-%d %H:%M}")
-    if item.recording is not None:
-        language = station.config.language_names().get(item.language, item.language)
-        click.echo(f"  recording: {item.recording.name}, {_duration(item.recording.seconds)}, in {language}")
-        click.echo(f"  SHA-256:   {item.recording.sha256} (the file as received)")
-        click.echo("")
-        click.echo(f"Transcript: {item.text}" if item.text else "No transcript.")
-        return
-    click.echo("")
-    click.echo(item.text)
-
-
-def _duration(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
-def _recording_line(item: NewsItem, names: dict[str, str]) -> str:
-    """The second line `news list` gives a recorded item: its language, length and transcript."""
-    assert item.recording is not None
-    line = f"{'':>6}recording in {names.get(item.language, item.language)}, {_duration(item.recording.seconds)}"
-    if not item.text:
-        return line + "; no transcript"
-    transcript = " ".join(item.text.split())
-    return line + ": " + (transcript if len(transcript) <= 70 else transcript[:69] + "…")
 
 
 @click.group()
@@ -241,25 +203,18 @@ def news_list(ctx: click.Context, status: str, topic: str | None, as_json: bool)
 
     station = open_station(ctx)
     items = list_items(station, status, topic)
-    today = station.today()
     if as_json:
         from broadcaster.service.news_json import item_json
 
         echo_json([item_json(i, station) for i in items])
         return
     if not items:
-        click.echo("No news items" + (f" with status {status}." if status != "all" else "."))
+        if status == "all":
+            click.echo(_("No news items."))
+        else:
+            click.echo(_("No news items with status {status}.").format(status=words.status(status)))
         return
-    click.echo(f"{'id':>4}  {'status':<9} {'priority':<9} {'aired':>5}  {'topic':<18} title")
-    languages = station.config.language_names()
-    for item in items:
-        aired = f"{item.airings_done}/{item.airings_wanted}"
-        click.echo(
-            f"{item.id:>4}  {item.status(today).value:<9} {item.priority.value:<9} {aired:>5}  "
-            f"{item.topic:<18} {item.title}"
-        )
-        if item.recording is not None:
-            click.echo(_recording_line(item, languages))
+    news_output.print_list(items, station)
 
 
 @news.command("show")
@@ -279,21 +234,8 @@ def news_show(ctx: click.Context, item_id: int, as_json: bool) -> None:
 
         echo_json(item_json(item, desk.station, speech))
         return
-    _print_item(item, desk)
-    for part in speech:
-        click.echo("")
-        stale = "" if part["current"] else " (out of date: the text or settings changed; run `broadcaster render`)"
-        if part["part"] == "recording":
-            click.echo(
-                f"  mastered:  {part['duration_seconds']:.1f} s, SHA-256 {part['audio_sha256']}"
-                + ("" if part["current"] else " (out of date: the settings changed; run `broadcaster render`)")
-            )
-            continue
-        click.echo(
-            f"  speech ({part['part']}): {part['engine']} voice {part['voice']}, {part['duration_seconds']:.1f} s"
-            + (f"; {part['notes']}" if part.get("notes") else "")
-            + stale
-        )
+    news_output.print_item(item, desk)
+    news_output.print_speech(speech)
 
 
 @news.command("edit")
@@ -341,7 +283,7 @@ def news_edit(
             notice(note)
     else:
         item = desk.edit(item_id, **changes)
-    click.echo(f"News item {item.id} changed.")
+    click.echo(_("News item {id} changed.").format(id=item.id))
     _after_add(ctx, desk, [item])
 
 
@@ -353,11 +295,18 @@ def news_cancel(ctx: click.Context, item_id: int) -> None:
     """Cancel a news item: it will not air again (if it is on air now, it is cut and the bulletin goes on)."""
     desk = _desk(ctx)
     item = desk.cancel(item_id)
-    if desk.on_air_now(item_id):
-        when = "at once" if desk.told else "within seconds"
-        click.echo(f"News item {item.id} cancelled; it is on air now and is cut {when}, the bulletin goes on.")
+    if not desk.on_air_now(item_id):
+        click.echo(_("News item {id} cancelled; it will not air.").format(id=item.id))
+    elif desk.told:
+        click.echo(
+            _("News item {id} cancelled; it is on air now and is cut at once, the bulletin goes on.").format(id=item.id)
+        )
     else:
-        click.echo(f"News item {item.id} cancelled; it will not air.")
+        click.echo(
+            _("News item {id} cancelled; it is on air now and is cut within seconds, the bulletin goes on.").format(
+                id=item.id
+            )
+        )
 
 
 @news.command("approve")
@@ -368,7 +317,7 @@ def news_cancel(ctx: click.Context, item_id: int) -> None:
 def news_approve(ctx: click.Context, item_id: int, by: str) -> None:
     """Approve a news item for airing (who and when are stored)."""
     item = _desk(ctx).approve(item_id, by)
-    click.echo(f"News item {item.id} approved by {item.approved_by}.")
+    click.echo(_("News item {id} approved by {name}.").format(id=item.id, name=item.approved_by))
 
 
 @news.command("import")
@@ -393,7 +342,9 @@ def news_import(ctx: click.Context, file: Path, topic: str | None, priority: str
     items, notes = desk.import_file(file, topic, priority, airings)
     for note in dict.fromkeys(notes):
         notice(note)
-    click.echo(f"Imported {len(items)} news item(s): {', '.join(str(i.id) for i in items)}")
+    click.echo(
+        _("Imported {count} news item(s): {ids}").format(count=len(items), ids=", ".join(str(i.id) for i in items))
+    )
     _after_add(ctx, desk, items)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from broadcaster.cli import words
 from broadcaster.cli.common import NEWS_ITEM_ID, config_option, config_path, open_station, text_argument, warn
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
@@ -115,7 +116,11 @@ def speak(ctx: click.Context, text: str, output: Path) -> None:
         )
     check_wav_name(output)
     rendered = Voicing(open_station(ctx)).speak_to(text_argument(text, "TEXT"), output)
-    click.echo(f"Wrote {output} ({rendered.duration_s:.1f} s, {rendered.engine} voice {rendered.voice}).")
+    click.echo(
+        _("Wrote {path} ({seconds} s, {engine} voice {voice}).").format(
+            path=output, seconds=words.decimal(rendered.duration_s), engine=rendered.engine, voice=rendered.voice
+        )
+    )
     for note in rendered.fallback_notes:
         warn(note)
 
@@ -136,8 +141,13 @@ def preview(ctx: click.Context, item_id: int, output: Path) -> None:
     speech = Voicing(station).preview_to(item, output)
     seconds = speech.seconds(station.config.mastering.pause_ms / 1000)
     recorded = speech.engine == "recording"
-    made_by = f"a recording in {speech.voice}" if recorded else f"{speech.engine} voice {speech.voice}"
-    click.echo(f"Wrote {output} (about {seconds:.0f} s, {made_by}).")
+    if recorded:
+        made_by = _("a recording in {language}").format(language=speech.voice)
+    else:
+        made_by = _("{engine} voice {voice}").format(engine=speech.engine, voice=speech.voice)
+    click.echo(
+        _("Wrote {path} (about {seconds:.0f} s, {made_by}).").format(path=output, seconds=seconds, made_by=made_by)
+    )
 
 
 def check_wav_name(output: Path) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from broadcaster.cli import words
 from broadcaster.cli.common import config_option, echo_json, open_station
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
@@ -111,6 +112,7 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
         return
     tz = open_station(ctx).config.tz
     width = max(len(u.username) for u in found)
+    roles = max(10, *(len(u.role_label) for u in found)) if words.vietnamese() else 10
     for user in found:
         state = _("active") if user.active else _("disabled")
         if user.active and user.must_change_password:
@@ -119,7 +121,8 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
             state = _("paused until {time}").format(time=f"{user.locked_until.astimezone(tz):%H:%M}")
         last = f"{user.last_login_at.astimezone(tz):%d/%m/%Y %H:%M}" if user.last_login_at else "-"
         token = _("token") if user.has_token else ""
-        line = f"{user.username:<{width}}  {user.role:<10}  {state:<22}  {last:<16}  {token:<5}  {user.full_name}"
+        role = user.role_label if words.vietnamese() else user.role
+        line = f"{user.username:<{width}}  {role:<{roles}}  {state:<22}  {last:<16}  {token:<5}  {user.full_name}"
         click.echo(line.rstrip())
 
 

@@ -20,11 +20,12 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 from broadcaster.errors import AudioError
+from broadcaster.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
 FFMPEG = "ffmpeg"
-INSTALL_HINT = "Is ffmpeg installed? apt-get install ffmpeg"
+INSTALL_HINT = N_("Is ffmpeg installed? apt-get install ffmpeg")
 
 # Filters mastering and validation rely on; a stripped-down ffmpeg build may lack some.
 REQUIRED_FILTERS = ("highpass", "acompressor", "atempo", "silenceremove", "ebur128", "alimiter", "volume")
@@ -38,32 +39,32 @@ def run_ffmpeg(
     try:
         proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False)
     except FileNotFoundError as exc:
-        raise AudioError(f"ffmpeg was not found while {what}.", INSTALL_HINT) from exc
+        raise AudioError(_("ffmpeg was not found while {what}.").format(what=what), _(INSTALL_HINT)) from exc
     except subprocess.TimeoutExpired as exc:
         raise AudioError(
-            f"ffmpeg took longer than {timeout_s:.0f} s while {what}.",
-            "The audio may be very long or the machine overloaded; try again.",
+            _("ffmpeg took longer than {timeout_s:.0f} s while {what}.").format(timeout_s=timeout_s, what=what),
+            _("The audio may be very long or the machine overloaded; try again."),
         ) from exc
     if proc.returncode != 0:
         tail = _tail(proc.stderr)
         log.debug("ffmpeg failed (%s): %s", " ".join(cmd), tail)
         raise AudioError(
-            f"ffmpeg failed while {what}: {tail}",
-            "Check that the file is a readable audio file; run `broadcaster doctor` to check ffmpeg.",
+            _("ffmpeg failed while {what}: {tail}").format(what=what, tail=tail),
+            _("Check that the file is a readable audio file; run `broadcaster doctor` to check ffmpeg."),
         )
     return proc
 
 
 def _tail(stderr: bytes, lines: int = 3) -> str:
     text = stderr.decode("utf-8", errors="replace").strip().splitlines()
-    return " | ".join(text[-lines:]) if text else "no error output"
+    return " | ".join(text[-lines:]) if text else _("no error output")
 
 
 def decode_mono(path: Path, sample_rate: int = 16000) -> npt.NDArray[np.float32]:
     """Decode any audio file ffmpeg understands into mono float samples in [-1, 1]."""
     proc = run_ffmpeg(
         ["-i", str(path), "-vn", "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "-"],
-        what=f"decoding {path.name}",
+        what=_("decoding {name}").format(name=path.name),
     )
     import numpy as np
 
@@ -85,24 +86,25 @@ def parse_ebur128_summary(stderr: str) -> Loudness:
     integ = _INTEGRATED.findall(stderr)
     peak = _TRUE_PEAK.findall(stderr)
     if not integ:
-        raise AudioError("ffmpeg did not report a loudness summary.", "Run `broadcaster doctor` to check ffmpeg.")
+        raise AudioError(_("ffmpeg did not report a loudness summary."), _("Run `broadcaster doctor` to check ffmpeg."))
     return Loudness(float(integ[-1]), float(peak[-1]) if peak else None)
 
 
 def check_ffmpeg(binary: str = FFMPEG) -> str | None:
     """None when ffmpeg is usable for broadcaster, otherwise what is wrong and the fixing command."""
     if shutil.which(binary) is None:
-        return f"ffmpeg ({binary}) is not installed or not on PATH. Fix: apt-get install ffmpeg"
+        return _("ffmpeg ({binary}) is not installed or not on PATH. Fix: apt-get install ffmpeg").format(binary=binary)
     try:
         proc = subprocess.run([binary, "-hide_banner", "-filters"], capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"ffmpeg ({binary}) could not be run: {exc}. Fix: apt-get install --reinstall ffmpeg"
+        return _("ffmpeg ({binary}) could not be run: {exc}. Fix: apt-get install --reinstall ffmpeg").format(
+            binary=binary, exc=exc
+        )
     listing = proc.stdout.decode("utf-8", errors="replace")
     names = {parts[1] for line in listing.splitlines() if len(parts := line.split()) >= 2}
     missing = [f for f in REQUIRED_FILTERS if f not in names]
     if missing:
-        return (
-            f"ffmpeg lacks the audio filters {', '.join(missing)}. "
-            "Fix: apt-get install ffmpeg (the Debian/Ubuntu build has them)"
-        )
+        return _(
+            "ffmpeg lacks the audio filters {filters}. Fix: apt-get install ffmpeg (the Debian/Ubuntu build has them)"
+        ).format(filters=", ".join(missing))
     return None

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 from broadcaster.errors import AudioError
+from broadcaster.i18n import _
 from broadcaster.media.ffmpeg import parse_ebur128_summary, run_ffmpeg
 
 log = logging.getLogger(__name__)
@@ -150,21 +151,25 @@ def master(in_path: Path, out_path: Path, settings: MasteringSettings | None = N
                 "-af", f"{processing_filters(settings)},ebur128=framelog=verbose,aresample={settings.sample_rate}",
                 "-f", "f32le", "-c:a", "pcm_f32le", str(mid),
             ],
-            what=f"mastering {in_path.name}",
+            what=_("mastering {name}").format(name=in_path.name),
         )  # fmt: skip
         measured = parse_ebur128_summary(proc.stderr.decode("utf-8", errors="replace")).integrated_lufs
         if math.isinf(measured) or measured < QUIETEST_MEASURABLE_LUFS:
             raise AudioError(
-                f"{in_path.name} is silent or too short to master (loudness {measured} LUFS).",
-                "Render the text again; if it keeps happening, check the speech engine.",
+                _("{name} is silent or too short to master (loudness {measured} LUFS).").format(
+                    name=in_path.name, measured=measured
+                ),
+                _("Render the text again; if it keeps happening, check the speech engine."),
             )
         gain_db = min(settings.loudness_lufs - measured, MAX_GAIN_DB)
         log.debug("mastering %s: measured %.1f LUFS, gain %.2f dB", in_path.name, measured, gain_db)
         part = Path(tmp) / "mastered.wav"
         if write_levelled(mid, part, settings, gain_db) == 0:
             raise AudioError(
-                f"{in_path.name} is silent: nothing in it is louder than {settings.silence_threshold_db:g} dBFS.",
-                "Render the text again; if it keeps happening, check the speech engine.",
+                _("{name} is silent: nothing in it is louder than {silence_threshold_db:g} dBFS.").format(
+                    name=in_path.name, silence_threshold_db=settings.silence_threshold_db
+                ),
+                _("Render the text again; if it keeps happening, check the speech engine."),
             )
         os.replace(part, out_path)
 
@@ -271,7 +276,7 @@ def limited_gain(
     limit, total = limit_linear(settings), float(energy.sum())
     gain = 10 ** (gain_db / 20)
     edges = limiter_gain(peaks, gain, limit, settings.sample_rate)
-    for _ in range(4):
+    for _round in range(4):
         middle = (edges[:-1].astype(np.float64) + edges[1:]) / 2
         loss_db = 10 * math.log10(max(float(np.dot(energy, middle**2)), 1e-30) / total) if total > 0 else 0.0
         wanted = min(gain_db - loss_db, MAX_GAIN_DB)
@@ -366,9 +371,11 @@ def measure_loudness(path: Path) -> tuple[float, float]:
     """(integrated loudness in LUFS, true peak in dBTP) per EBU R128 / ITU-R BS.1770."""
     proc = run_ffmpeg(
         ["-i", str(path), "-vn", "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
-        what=f"measuring loudness of {path.name}",
+        what=_("measuring loudness of {name}").format(name=path.name),
     )
     result = parse_ebur128_summary(proc.stderr.decode("utf-8", errors="replace"))
     if result.true_peak_dbtp is None:
-        raise AudioError(f"ffmpeg did not report the true peak of {path.name}.", "Run `broadcaster doctor`.")
+        raise AudioError(
+            _("ffmpeg did not report the true peak of {name}.").format(name=path.name), _("Run `broadcaster doctor`.")
+        )
     return result.integrated_lufs, result.true_peak_dbtp

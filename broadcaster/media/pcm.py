@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from broadcaster.errors import AudioError, OutputError
+from broadcaster.i18n import _
 
 
 @dataclass(frozen=True)
@@ -34,16 +35,23 @@ def read_wav_layout(wav_path: Path) -> WavLayout:
         with wav_path.open("rb") as f:
             riff = f.read(12)
             if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:12] != b"WAVE":
-                raise AudioError(f"{wav_path} is not a WAV file.", "Render the bulletin again.")
+                raise AudioError(
+                    _("{wav_path} is not a WAV file.").format(wav_path=wav_path), _("Render the bulletin again.")
+                )
             fmt: tuple[int, int, int, int, int, int] | None = None
             while True:
                 head = f.read(8)
                 if len(head) < 8:
-                    raise AudioError(f"{wav_path} has no audio data.", "Render the bulletin again.")
+                    raise AudioError(
+                        _("{wav_path} has no audio data.").format(wav_path=wav_path), _("Render the bulletin again.")
+                    )
                 chunk_id, size = head[:4], struct.unpack("<I", head[4:])[0]
                 if chunk_id == b"data":
                     if fmt is None:
-                        raise AudioError(f"{wav_path} has no format chunk.", "Render the bulletin again.")
+                        raise AudioError(
+                            _("{wav_path} has no format chunk.").format(wav_path=wav_path),
+                            _("Render the bulletin again."),
+                        )
                     data_offset = f.tell()
                     file_size = f.seek(0, 2)
                     f.seek(0)
@@ -56,15 +64,15 @@ def read_wav_layout(wav_path: Path) -> WavLayout:
                     fmt = struct.unpack("<HHIIHH", body[:16])
     except OSError as exc:
         raise OutputError(
-            f"Cannot read the bulletin {wav_path}: {exc.strerror}.",
-            "Check that the file exists; render the bulletin again.",
+            _("Cannot read the bulletin {wav_path}: {strerror}.").format(wav_path=wav_path, strerror=exc.strerror),
+            _("Check that the file exists; render the bulletin again."),
         ) from exc
     audio_format, channels, rate, bits = fmt[0], fmt[1], fmt[2], fmt[5]
     # 0xFFFE (extensible) also carries plain PCM when the bits are 16
     if audio_format not in (1, 0xFFFE) or bits != 16:
         raise AudioError(
             f"{wav_path} is not 16-bit PCM (format {audio_format}, {bits} bits).",
-            "Render the bulletin again; only 16-bit PCM WAV files are aired.",
+            _("Render the bulletin again; only 16-bit PCM WAV files are aired."),
         )
     return WavLayout(rate, channels, header, data_offset, data_size)
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from broadcaster.errors import AlreadyRunningError
+from broadcaster.i18n import _
 
 if TYPE_CHECKING:
     from broadcaster.store.db import Database
@@ -52,8 +53,11 @@ class Holder:
         return self.host == socket.gethostname()
 
     def describe(self) -> str:
-        where = "this computer" if self.local else f"computer {self.host}"
-        return f"pid {self.pid} on {where}, config {self.config}, started {self.started_at}"
+        if self.local:
+            text = _("pid {pid} on this computer, config {config}, started {started}")
+        else:
+            text = _("pid {pid} on computer {host}, config {config}, started {started}")
+        return text.format(pid=self.pid, host=self.host, config=self.config, started=self.started_at)
 
     @classmethod
     def current(cls, config: Path, what: str) -> Holder:

@@ -48,7 +48,7 @@ def _pcm_file(path: Path, rate: int, channels: int, workdir: Path, name: str) ->
     target = workdir / f"{name}.wav"
     run_ffmpeg(
         ["-y", "-i", str(path), "-vn", "-ac", str(channels), "-ar", str(rate), "-c:a", "pcm_s16le", str(target)],
-        what=f"preparing {path.name} for the relay",
+        what=_("preparing {name} for the relay").format(name=path.name),
         timeout_s=120,
     )
     return target, read_wav_layout(target)

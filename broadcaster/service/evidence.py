@@ -218,7 +218,7 @@ class Evidence:
     def period(self, period: str | None, start: str | None, end: str | None) -> Period:
         if period and (start or end):
             raise InputError(
-                "Give either --period or --from/--to, not both.", "Use --period alone, or --from DATE --to DATE."
+                _("Give either --period or --from/--to, not both."), _("Use --period alone, or --from DATE --to DATE.")
             )
         if period:
             chosen = parse_period(period)
@@ -227,8 +227,8 @@ class Evidence:
             return chosen
         if not (start and end):
             raise InputError(
-                "Say which period to report.",
-                "Use --period 2021-Q1, --period 2021-03, --period 2021, or --from DATE --to DATE.",
+                _("Say which period to report."),
+                _("Use --period 2021-Q1, --period 2021-03, --period 2021, or --from DATE --to DATE."),
             )
         first, last = date_range(start, end)
         assert first is not None and last is not None

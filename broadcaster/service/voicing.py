@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from broadcaster.errors import BroadcasterError, SpeechError
+from broadcaster.i18n import _
 from broadcaster.media.mastering import CompressorSettings, MasteringSettings
 from broadcaster.model import NewsItem
 from broadcaster.service.context import Station
@@ -283,7 +284,7 @@ class Voicing:
 
             with atomic_output(converted) as tmp:
                 args = ["-y", "-i", str(jingle), "-ac", "1", "-ar", str(rate), "-c:a", "pcm_s16le", "-f", "wav"]
-                run_ffmpeg([*args, str(tmp)], what=f"converting the jingle {jingle.name}")
+                run_ffmpeg([*args, str(tmp)], what=_("converting the jingle {name}").format(name=jingle.name))
         return converted
 
     def station_lines(

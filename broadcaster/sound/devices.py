@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from broadcaster.errors import OutputError
+from broadcaster.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ ResolvedBackend = Literal["pulse", "alsa"]
 DEFAULT_DEVICE = "default"
 
 PACKAGE_OF = {"pacat": "pulseaudio-utils", "pactl": "pulseaudio-utils", "aplay": "alsa-utils"}
-DEVICES_HINT = "Check [output] device in config.toml; run `broadcaster devices` to see the sound devices."
+DEVICES_HINT = N_("Check [output] device in config.toml; run `broadcaster devices` to see the sound devices.")
 
 
 @dataclass(frozen=True)
@@ -152,25 +153,40 @@ READY_MARKER: dict[ResolvedBackend, str] = {"pulse": "Connected to device", "als
 def explain_player_failure(backend: ResolvedBackend, device: str, stderr: str) -> tuple[str, str]:
     """(message, hint) for a player that exited; plain words for the culture official."""
     text = stderr.strip().splitlines()
-    detail = text[-1].strip() if text else "no message"
+    detail = text[-1].strip() if text else _("no message")
     lowered = stderr.lower()
     if backend == "pulse":
         if "no such entity" in lowered:
-            return (f"Sound device '{device}' was not found by PulseAudio ({detail}).", DEVICES_HINT)
+            return (
+                _("Sound device '{device}' was not found by PulseAudio ({detail}).").format(
+                    device=device, detail=detail
+                ),
+                _(DEVICES_HINT),
+            )
         if "connection refused" in lowered or "connection failure" in lowered or "access denied" in lowered:
             return (
-                f"Cannot reach the PulseAudio sound server to play on '{device}' ({detail}).",
-                "Is PulseAudio/PipeWire running for this user? Try `pactl info`, or set "
-                '[output] backend = "alsa" in config.toml.',
+                _("Cannot reach the PulseAudio sound server to play on '{device}' ({detail}).").format(
+                    device=device, detail=detail
+                ),
+                _(
+                    "Is PulseAudio/PipeWire running for this user? Try `pactl info`, "
+                    'or set [output] backend = "alsa" in config.toml.'
+                ),
             )
     elif "unknown pcm" in lowered or "no such file" in lowered or "no such device" in lowered:
-        return (f"Sound device '{device}' was not found by ALSA ({detail}).", DEVICES_HINT)
+        return (
+            _("Sound device '{device}' was not found by ALSA ({detail}).").format(device=device, detail=detail),
+            _(DEVICES_HINT),
+        )
     elif "busy" in lowered:
         return (
-            f"Sound device '{device}' is in use by another program ({detail}).",
-            "Close the other program, or use the PulseAudio backend to share the card.",
+            _("Sound device '{device}' is in use by another program ({detail}).").format(device=device, detail=detail),
+            _("Close the other program, or use the PulseAudio backend to share the card."),
         )
-    return (f"Playing on sound device '{device}' failed: {detail}", DEVICES_HINT)
+    return (
+        _("Playing on sound device '{device}' failed: {detail}").format(device=device, detail=detail),
+        _(DEVICES_HINT),
+    )
 
 
 class Player:
@@ -188,11 +204,15 @@ class Player:
         except FileNotFoundError as exc:
             package = PACKAGE_OF.get(command[0], command[0])
             raise OutputError(
-                f"Cannot play sound: {command[0]} is not installed.",
-                f"Is {package} installed? apt-get install {package}",
+                _("Cannot play sound: {command} is not installed.").format(command=command[0]),
+                _("Is {package} installed? apt-get install {package}").format(package=package),
             ) from exc
         except OSError as exc:
-            raise OutputError(f"Cannot start the sound player {command[0]}: {exc.strerror}.") from exc
+            raise OutputError(
+                _("Cannot start the sound player {command}: {strerror}.").format(
+                    command=command[0], strerror=exc.strerror
+                )
+            ) from exc
         self._reader = threading.Thread(target=self._read_stderr, name="player-stderr", daemon=True)
         self._reader.start()
 
@@ -243,8 +263,10 @@ class Player:
             if waited >= timeout:
                 self.kill()
                 raise OutputError(
-                    f"Sound device '{self.device}' did not open within {timeout:g} s.",
-                    "Check the sound card and [output] device in config.toml; run `broadcaster devices`.",
+                    _("Sound device '{device}' did not open within {timeout:g} s.").format(
+                        device=self.device, timeout=timeout
+                    ),
+                    _("Check the sound card and [output] device in config.toml; run `broadcaster devices`."),
                 )
 
     def failure(self) -> OutputError:
@@ -269,25 +291,29 @@ def check_device(device: str, backend: Backend) -> str | None:
     resolved = resolve_backend(backend)
     program = "pacat" if resolved == "pulse" else "aplay"
     if shutil.which(program) is None:
-        return f"{program} is not installed. Fix: apt-get install {PACKAGE_OF[program]}"
+        return _("{program} is not installed. Fix: apt-get install {package}").format(
+            program=program, package=PACKAGE_OF[program]
+        )
     if resolved == "pulse" and not pulse_reachable():
-        return (
+        return _(
             "The PulseAudio sound server is not running or not reachable. "
             'Fix: start it (`pulseaudio --start`), or set [output] backend = "alsa" in config.toml.'
         )
     if resolved == "pulse" and device != DEFAULT_DEVICE:
         names = [d.name for d in pulse_sinks()]
         if device not in names:
-            return (
-                f"No PulseAudio sound device named '{device}'. Available: {', '.join(names) or 'none'}. "
+            return _(
+                "No PulseAudio sound device named '{device}'. Available: {names}. "
                 "Fix: set [output] device in config.toml to one of them."
-            )
+            ).format(device=device, names=", ".join(names) or _("none"))
     # Open it for real with no sound: the same program and flags that will air the bulletins.
     command = player_command(resolved, device, 44100, 1, 100)
     try:
         result = subprocess.run(command, input=b"", capture_output=True, timeout=10, check=False)
     except subprocess.TimeoutExpired:
-        return f"Sound device '{device}' did not open within 10 s ({resolved}). Fix: check the sound card."
+        return _("Sound device '{device}' did not open within 10 s ({resolved}). Fix: check the sound card.").format(
+            device=device, resolved=resolved
+        )
     if result.returncode != 0:
         message, hint = explain_player_failure(resolved, device, result.stderr.decode(errors="replace"))
         return f"{message} {hint}"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.errors import OutputError
+from broadcaster.i18n import _
 from broadcaster.media.pcm import patch_sizes, wav_header
 from broadcaster.sound.outputs import Playable, PlaybackResult, StopAwareWait, StoppableOutput, as_source
 from broadcaster.sound.stream import WavSource
@@ -54,8 +55,10 @@ class FileOutput(StoppableOutput):
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(
-                f"Cannot create the output folder {self.folder}: {exc.strerror}.",
-                "Check [output] dir in config.toml and the folder's permissions.",
+                _("Cannot create the output folder {folder}: {strerror}.").format(
+                    folder=self.folder, strerror=exc.strerror
+                ),
+                _("Check [output] dir in config.toml and the folder's permissions."),
             ) from exc
 
     def path_for(self, name: str, when: datetime) -> Path:
@@ -106,7 +109,8 @@ class FileOutput(StoppableOutput):
                 patch_sizes(out, len(header), written)
         except OSError as exc:
             raise OutputError(
-                f"Cannot write {target}: {exc.strerror}.", "Check free disk space and [output] dir in config.toml."
+                _("Cannot write {target}: {strerror}.").format(target=target, strerror=exc.strerror),
+                _(_("Check free disk space and [output] dir in config.toml.")),
             ) from exc
         log.info("wrote %s (%s)", target, "complete" if completed else "stopped")
         return PlaybackResult(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broadcaster.errors import AudioError, BroadcasterError, SpeechError
+from broadcaster.i18n import _
 from broadcaster.media.ffmpeg import decode_mono
 from broadcaster.media.pcm import read_wav_layout
 
@@ -76,27 +77,35 @@ def validate_rendering(path: Path, text: str) -> float:
     import numpy as np
 
     if not path.is_file() or path.stat().st_size == 0:
-        raise SpeechError(f"The rendering {path.name} is empty.", "The engine produced no audio; try another.")
+        raise SpeechError(
+            _("The rendering {name} is empty.").format(name=path.name), _("The engine produced no audio; try another.")
+        )
     try:
         samples, rate = read_samples(path)
     except AudioError as exc:
-        raise SpeechError(f"The rendering {path.name} cannot be decoded: {exc.message}") from exc
+        raise SpeechError(
+            _("The rendering {name} cannot be decoded: {message}").format(name=path.name, message=exc.message)
+        ) from exc
     duration = len(samples) / rate
     if duration == 0:
-        raise SpeechError(f"The rendering {path.name} contains no audio.")
+        raise SpeechError(_("The rendering {name} contains no audio.").format(name=path.name))
     rms = _dbfs(float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))))
     peak = _dbfs(float(np.max(np.abs(samples))))
     if rms < MIN_RMS_DBFS or peak < MIN_PEAK_DBFS:
         raise SpeechError(
-            f"The rendering {path.name} is silent (RMS {rms:.0f} dBFS, peak {peak:.0f} dBFS).",
-            "The engine returned silence; another engine will be tried.",
+            _("The rendering {name} is silent (RMS {rms:.0f} dBFS, peak {peak:.0f} dBFS).").format(
+                name=path.name, rms=rms, peak=peak
+            ),
+            _("The engine returned silence; another engine will be tried."),
         )
     low, high = duration_bounds(text)
     if not low <= duration <= high:
         raise SpeechError(
-            f"The rendering {path.name} lasts {duration:.1f} s, implausible for {spoken_chars(text)} "
-            f"characters (expected {low:.1f}-{high:.1f} s).",
-            "The audio is cut off or does not match the text; another engine will be tried.",
+            _(
+                "The rendering {name} lasts {duration:.1f} s, implausible for {chars} "
+                "characters (expected {low:.1f}-{high:.1f} s)."
+            ).format(name=path.name, duration=duration, chars=spoken_chars(text), low=low, high=high),
+            _("The audio is cut off or does not match the text; another engine will be tried."),
         )
     log.debug("valid rendering %s: %.2f s, RMS %.1f dBFS, peak %.1f dBFS", path.name, duration, rms, peak)
     return duration

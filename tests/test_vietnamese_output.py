@@ -1,0 +1,129 @@
+"""What the everyday commands print when they succeed is Vietnamese too, labels and column headers included.
+
+tests/test_vietnamese_messages.py holds the errors to that; here a real station folder is worked
+through as a culture official and a technician do it (queue, approve, render, schedule, air now,
+log, verify, report, users, topics, devices), with BROADCASTER_LANG=vi, and every line printed
+must be free of English. Output is read more strictly than errors: two English words in a row
+are enough, and the words of the commands' own labels ("status", "approved", "waiting") count.
+What the station's data says (titles, topic names, voices, a sound card's own description) is
+left out before looking. Dates are written dd/mm/yyyy as on the console.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from broadcaster import i18n
+from tests.audio_server import tone, write_wav
+from tests.conftest import write_config
+from tests.english import COMMON, english_run
+from tests.test_vietnamese_messages import run_vi
+
+# The words of the commands' own labels and values, beyond tests/english.py's common words.
+OUTPUT_WORDS = COMMON | frozenset(
+    """
+    id status priority aired topic title approved created valid airings recording transcript speech
+    mastered date daemon running waiting approval next empty wrote imported cancelled changed intact
+    verification code kind scheduled started ended duration seconds reason amplifier exemption cut
+    short queued normal emergency completed interrupted failed missed expired slot since stopped
+    received sent key fingerprint linked sync open of in at
+    """.split()
+)
+# Codes the console shows in words; one alone is English already ("  status:  queued").
+CODES = frozenset(
+    """
+    queued approved aired cancelled expired normal priority emergency completed interrupted failed missed
+    official approver technician district wrote imported
+    """.split()
+)
+ISO_DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+HEX = re.compile(r"\b(?:\d+:)?[0-9a-f]{16,}\b")
+
+
+@pytest.fixture(autouse=True)
+def keep_the_process_language() -> Iterator[None]:
+    saved = i18n._translations, i18n._language
+    yield
+    i18n._translations, i18n._language = saved
+
+
+def english_in(result: Result, what: str, data: tuple[str, ...] = ()) -> list[str]:
+    """The lines of `result` (stdout and stderr) that still say something in English."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 0, f"{what}: {result.output}"
+    found = []
+    for line in (result.stdout + result.stderr).splitlines():
+        for known in sorted(data, key=len, reverse=True):  # the station's data, as typed or as a device names itself
+            line = line.replace(known, " ")
+        line = HEX.sub(" ", line)  # hashes and verification codes
+        english = english_run(line, run=2, words=OUTPUT_WORDS) or english_run(line, run=1, words=CODES)
+        if english is not None:
+            found.append(f"{what}: English {english!r} in {line!r}")
+        elif ISO_DATE.search(line) and "period" not in what:
+            found.append(f"{what}: a date not written dd/mm/yyyy in {line!r}")
+    return found
+
+
+def test_the_everyday_commands_speak_vietnamese_when_they_succeed(tmp_path: Path) -> None:
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'station.db'}")
+    (tmp_path / "tin.txt").write_text("Lịch tiếp công dân\nChủ tịch xã tiếp công dân sáng thứ năm.\n", encoding="utf-8")
+    write_wav(tmp_path / "loa.wav", tone(2.0, 440.0))
+    (tmp_path / "mat-khau").write_text("Mật-khẩu-dài-12345\n", encoding="utf-8")
+    titles = ("Tin một", "Tin một, sửa", "Lịch tiếp công dân", "Ghi âm")
+    steps: list[tuple[list[str], tuple[str, ...]]] = [
+        (["init"], ()),
+        (["news", "add", "--title", "Tin một", "--topic", "mot-cua", "--text", "Một cửa làm việc thứ bảy."], ()),
+        (["news", "add", "--title", "Ghi âm", "--topic", "mot-cua", "--audio", str(tmp_path / "loa.wav")], ()),
+        (["news", "import", str(tmp_path / "tin.txt"), "--topic", "mot-cua"], ()),
+        (["news", "edit", "1", "--title", "Tin một, sửa"], ()),
+        (["news", "approve", "1", "--by", "Chủ tịch"], ()),
+        (["news", "list"], titles),
+        (["news", "list", "--status", "cancelled"], ()),
+        (["news", "show", "1"], ()),
+        (["render", "--all"], ()),
+        (["news", "show", "1"], ("Một cửa làm việc thứ bảy.",)),
+        (["news", "show", "2"], ()),
+        (["schedule"], titles),
+        (["status"], titles),
+        (["air-now", "1"], ()),
+        (["news", "cancel", "3"], ()),
+        (["news", "list"], titles),
+        (["log"], ()),
+        (["log", "show", "1"], titles),
+        (["log", "verify"], ()),
+        (["report", "--period", "2020-01"], ()),
+        (["report", "--period", "2020-01", "--format", "docx", "-o", str(tmp_path / "bao-cao.docx")], ()),
+        (["topics"], ()),
+        (["users", "add", "an", "--role", "official", "--password-file", str(tmp_path / "mat-khau")], ()),
+        (["users", "list"], ()),
+        (["users", "disable", "an"], ()),
+        (["users", "enable", "an"], ()),
+        (["users", "token", "an", "--revoke"], ()),
+        (["preview", "1", "-o", str(tmp_path / "nghe-thu.wav")], ()),
+    ]
+    problems: list[str] = []
+    for args, data in steps:
+        problems += english_in(run_vi(args, config), " ".join(args[:3]), ("Chủ tịch", *data))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_sound_devices_are_listed_in_vietnamese() -> None:
+    from broadcaster.sound.devices import list_devices
+
+    descriptions = tuple(d.description for d in list_devices() if d.description)
+    assert english_in(run_vi(["devices"]), "devices", descriptions) == []
+
+
+def test_the_output_rule_itself() -> None:
+    def english(line: str) -> str | None:
+        return english_run(line, run=2, words=OUTPUT_WORDS)
+
+    assert english("  id  status    priority  aired  topic              title") == "id status"
+    assert english("News item 1 approved by Chủ tịch.") == "News item"
+    assert english("Bản tin 1 đã được Chủ tịch phê duyệt.") is None
+    assert english("  Mã                 Chủ đề       Phút  Buổi  Tin") is None
