@@ -112,6 +112,16 @@ def activate(language: str) -> Iterator[None]:
         _active.reset(token)
 
 
+@contextlib.contextmanager
+def untranslated() -> Iterator[None]:
+    """`_()` returns the source text inside the block, as before any language is set (module constants)."""
+    token = _active.set(("en", gettext.NullTranslations()))
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
 def _config_language(path: Path) -> str | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

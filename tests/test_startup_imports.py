@@ -79,3 +79,29 @@ def test_normalize_compiles_only_the_expressions_a_text_needs() -> None:
     spoken, compiled = done.stdout.splitlines()
     assert spoken == "Ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi mốt, một nghìn hai trăm ba mươi tư hồ sơ"
     assert compiled == "[]"
+
+
+def test_news_list_loads_only_its_own_commands(sqlite_cli: StationCLI) -> None:
+    """The commands are loaded when named (broadcaster/cli/__init__.py COMMAND_MODULES): `news list` imports
+    neither the web console's roles, the hub nor the other commands."""
+    sqlite_cli.add("Tin một")
+    _, loaded = run_importing(sqlite_cli.config, "news", "list")
+    assert "broadcaster.cli.news_commands" in loaded
+    others = {m for m in loaded if m.startswith(("broadcaster.cli.", "broadcaster.hub", "broadcaster.web"))}
+    assert (
+        sorted(others - {"broadcaster.cli.news_commands", "broadcaster.cli.click_texts", "broadcaster.cli.common"})
+        == []
+    )
+
+
+def test_the_command_table_names_every_command_of_its_modules() -> None:
+    """COMMAND_MODULES is what `--help` lists and what a command name loads: it must match the modules."""
+    import importlib
+
+    from broadcaster.cli import COMMAND_MODULES, cli
+
+    for module_name, names in COMMAND_MODULES.items():
+        module = importlib.import_module(module_name)
+        commands = getattr(module, "COMMANDS", None) or [module.hub_group]
+        assert tuple(command.name for command in commands) == names, module_name
+    assert sorted(cli.list_commands(None)) == sorted(n for names in COMMAND_MODULES.values() for n in names)  # type: ignore[arg-type]

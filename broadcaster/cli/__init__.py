@@ -16,7 +16,7 @@ from broadcaster import __version__
 from broadcaster.cli import click_texts  # noqa: F401  (click's texts through the catalog, before any command is defined)
 from broadcaster.cli.common import config_option
 from broadcaster.errors import BroadcasterError
-from broadcaster.i18n import cli_language, set_language
+from broadcaster.i18n import cli_language, set_language, untranslated
 
 
 class BroadcasterGroup(click.Group):
@@ -28,6 +28,14 @@ class BroadcasterGroup(click.Group):
         if parent is None:
             set_language(cli_language(args))
         return super().make_context(info_name, args, parent, **extra)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*_MODULE_OF, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _MODULE_OF:
+            _load_commands(_MODULE_OF[cmd_name])
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -79,40 +87,32 @@ def configure_logging(verbose: bool, daemon: bool) -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def _register() -> None:
-    from broadcaster.cli import (
-        air_commands,
-        audit_commands,
-        demo_commands,
-        evidence_commands,
-        hub_link_commands,
-        news_commands,
-        setup_commands,
-        speech_commands,
-        users_commands,
-        web_commands,
-    )
-
-    for module in (
-        setup_commands,
-        news_commands,
-        speech_commands,
-        air_commands,
-        evidence_commands,
-        demo_commands,
-        users_commands,
-        audit_commands,
-        web_commands,
-        hub_link_commands,
-    ):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-    from broadcaster.hub.cli import hub_group
-
-    cli.add_command(hub_group)
+# The modules of the commands, each loaded when its command runs or `--help` lists it: `news list` reads
+# the queue without importing the web console's roles, the hub or the audio commands (issue 9).
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "broadcaster.cli.setup_commands": ("init", "config", "topics", "doctor"),
+    "broadcaster.cli.news_commands": ("news",),
+    "broadcaster.cli.speech_commands": ("normalize", "render", "speak", "preview"),
+    "broadcaster.cli.air_commands": ("run", "schedule", "status", "air-now", "devices"),
+    "broadcaster.cli.evidence_commands": ("log", "report"),
+    "broadcaster.cli.demo_commands": ("demo",),
+    "broadcaster.cli.users_commands": ("users",),
+    "broadcaster.cli.audit_commands": ("audit",),
+    "broadcaster.cli.web_commands": ("web",),
+    "broadcaster.cli.hub_link_commands": ("hub-link", "sync"),
+    "broadcaster.hub.cli": ("hub",),
+}
+_MODULE_OF = {name: module for module, names in COMMAND_MODULES.items() for name in names}
 
 
-_register()
+def _load_commands(module_name: str) -> None:
+    """Add a module's commands to `cli`. Defined as if at import, before a language is chosen (click.Path
+    names its kind when it is defined; click_texts translates it when shown), as when all were loaded at once."""
+    with untranslated():
+        # __import__, not importlib.import_module: `python -X importtime` (the start-up tests) sees only the former
+        module = __import__(module_name, fromlist=["_"])
+    for command in getattr(module, "COMMANDS", None) or [module.hub_group]:
+        cli.add_command(command)
 
 
 def main() -> None:

@@ -272,8 +272,12 @@ class Daybook:
         touched = [day]
         if status in AIRED_STATUSES:
             total = n = 0
-            topic_table, priority_table, language_table = figures.topic, figures.priority, figures.language
-            seen: list[str] = []  # topics, priorities and languages already counted as aired in this airing
+            # (table, the item's field, the keys already counted as aired in this airing): topic, priority, language
+            tables: tuple[tuple[dict[str, list[int]], int, list[str]], ...] = (
+                (figures.topic, 2, []),
+                (figures.priority, 3, []),
+                (figures.language, 7, []),
+            )
             on_air = []
             for item in items:
                 full = item[5]
@@ -282,21 +286,18 @@ class Daybook:
                     continue
                 total += ms
                 n += 1
-                for table, key, mark in (
-                    (topic_table, item[2], "t" + item[2]),
-                    (priority_table, item[3], "p" + item[3]),
-                    (language_table, item[7], "l" + item[7]),
-                ):
+                for table, field, seen in tables:
+                    key = item[field]
                     sums = table.get(key)
                     if sums is None:
                         table[key] = [ms, 1, 1]
-                        seen.append(mark)
+                        seen.append(key)
                     else:
                         sums[0] += ms
                         sums[1] += 1
-                        if mark not in seen:
+                        if key not in seen:
                             sums[2] += 1
-                            seen.append(mark)
+                            seen.append(key)
                 on_air.append(item)
             if n:
                 whole = figures.all

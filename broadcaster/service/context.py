@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from importlib import resources
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,10 +20,23 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
 # What the project ships with the package: the example config.toml and the jingles (audio/jingles).
 # In a checkout, broadcaster/shipped/ holds symbolic links to the top-level config.toml and audio/jingles,
 # so there is one copy to edit; building a wheel copies the files behind the links into the package.
-SHIPPED = Path(str(resources.files("broadcaster") / "shipped"))
+# Found on first use (`shipped_dir()`, or the module attribute SHIPPED): importlib.resources is a
+# cost at every start of the command line, and only the demo and the default jingles need the folder.
+@cache
+def shipped_dir() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("broadcaster") / "shipped"))
+
+
+def __getattr__(name: str) -> Path:
+    if name == "SHIPPED":
+        return shipped_dir()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -67,7 +80,7 @@ class Station:
     @property
     def jingles_dir(self) -> Path:
         configured = self.config.station.jingles_dir
-        return self.config.resolve(configured) if configured else SHIPPED / "jingles"
+        return self.config.resolve(configured) if configured else shipped_dir() / "jingles"
 
     def init(self) -> tuple[str | None, str]:
         """Create folders and the database, or upgrade an older database. Idempotent."""

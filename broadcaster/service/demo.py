@@ -22,7 +22,7 @@ from broadcaster.errors import InputError
 from broadcaster.i18n import _
 from broadcaster.reports.aggregate import period_between
 from broadcaster.service.actor import Actor
-from broadcaster.service.context import SHIPPED, Station
+from broadcaster.service.context import Station, shipped_dir
 from broadcaster.service.evidence import Evidence, LogQuery
 from broadcaster.service.queue import NewsDesk
 from broadcaster.service.voicing import Voicing
@@ -33,7 +33,7 @@ from broadcaster.sound.registry import make_amplifier, make_output, sound_card_a
 log = logging.getLogger(__name__)
 
 SAMPLE_NEWS = Path(__file__).parent.parent / "demodata" / "tin-mau.csv"
-SHIPPED_CONFIG = SHIPPED / "config.toml"
+SHIPPED_CONFIG = shipped_dir() / "config.toml"
 SLOT_GAP_S = 75
 SLOT_MINUTES = 1.1  # two short items per bulletin, well inside SLOT_GAP_S
 QUICK_SLOT_MINUTES = 1.1  # the quick demo: one bulletin of one item (the others have no speech)

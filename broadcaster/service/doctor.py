@@ -101,9 +101,9 @@ def check_ffmpeg_binary(_config: Config) -> Check:
 
 def check_speech_engines(config: Config) -> list[Check]:
     """One check per engine broadcaster knows (broadcaster/speech/registry.py), in the registry's order."""
-    from broadcaster.speech.registry import ENGINES, settings_of
+    from broadcaster.speech.registry import ENGINE_MODULES, engine_spec, settings_of
 
-    return [_check_engine(config, spec, settings_of(config.speech, name)) for name, spec in ENGINES.items()]
+    return [_check_engine(config, engine_spec(name), settings_of(config.speech, name)) for name in ENGINE_MODULES]
 
 
 def _check_engine(config: Config, spec: EngineSpec, settings: object) -> Check:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,9 @@ from broadcaster.config.rules import ranged
 from broadcaster.errors import SpeechError
 from broadcaster.i18n import N_, _
 from broadcaster.speech.engine import EngineSpec, atomic_output, nfc
+
+# subprocess is imported where used: the config loader reads this module for EspeakSettings at every
+# start of the command line (issue 9).
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +88,8 @@ class EspeakEngine:
         return [*cmd, "-b", "1", "--stdin"]
 
     def synthesize(self, text: str, out_path: Path) -> None:
+        import subprocess
+
         text = nfc(text).strip()
         if not text:
             raise SpeechError(_("There is no text to speak."), _("Give the news item some text."))
@@ -122,6 +126,8 @@ class EspeakEngine:
 
 def check_espeak_vietnamese(espeak_binary: str = "espeak-ng", variant: str | None = None) -> str | None:
     """None when espeak-ng speaks Vietnamese (with `variant`, if given), else what is wrong and the fix."""
+    import subprocess
+
     if shutil.which(espeak_binary) is None:
         return _("espeak-ng ({binary}) is not installed or not on PATH. Fix: apt-get install espeak-ng").format(
             binary=espeak_binary
@@ -144,6 +150,8 @@ def check_espeak_vietnamese(espeak_binary: str = "espeak-ng", variant: str | Non
 
 def espeak_variants(espeak_binary: str = "espeak-ng") -> set[str]:
     """Variant names as `-v vi+NAME` takes them (the file names under espeak-ng-data/voices/!v)."""
+    import subprocess
+
     try:
         proc = subprocess.run([espeak_binary, "--voices=variant"], capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):

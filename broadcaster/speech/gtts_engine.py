@@ -11,7 +11,6 @@ sends them itself because gTTS's own `save()`:
 
 from __future__ import annotations
 
-import base64
 import logging
 import random
 import re
@@ -170,6 +169,8 @@ class GttsEngine:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send_once(self, session: requests.Session, prepared: requests.PreparedRequest) -> bytes:
+        import base64
+
         import requests
 
         assert prepared.url is not None

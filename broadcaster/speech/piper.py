@@ -1,8 +1,7 @@
 """Piper: an offline neural voice (piper-tts 1.8, onnxruntime on CPU), run as a subprocess.
 
-Piper runs in its own process (`python -m piper`), never imported here: the
-daemon stays small (onnxruntime and a 60 MB voice load only while speaking)
-and the GPL-licensed piper-tts stays out of the broadcaster process.
+Piper runs in its own process (`python -m piper`), never imported here: the daemon stays small (onnxruntime
+and a 60 MB voice load only while speaking) and the GPL-licensed piper-tts stays out of the broadcaster process.
 
 A voice is two files side by side: `NAME.onnx` (the network) and
 `NAME.onnx.json` (its phoneme table, sample rate and the espeak-ng voice that
@@ -12,23 +11,23 @@ technician how to fetch vi_VN-vais1000-medium on a PC with internet.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import json
 import logging
 import os
 import re
-import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from broadcaster.errors import SpeechError
 from broadcaster.i18n import N_, _
 from broadcaster.speech.engine import EngineSpec, atomic_output, nfc
+
+# hashlib, json, subprocess, importlib.util are imported where used: config loading needs only PiperSettings.
+if TYPE_CHECKING:
+    import subprocess
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +85,8 @@ _sha_cache: dict[tuple[str, int, int], str] = {}
 
 def file_sha256(path: Path) -> str:
     """SHA-256 of `path`, hashed once per (path, mtime, size): a 60 MB voice takes ~0.2 s to hash."""
+    import hashlib
+
     stat = path.stat()
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _sha_cache:
@@ -184,6 +185,8 @@ class PiperEngine:
                 ) from exc
 
     def _run(self, text: str, out: Path) -> subprocess.CompletedProcess[bytes]:
+        import subprocess
+
         env = dict(os.environ)
         env["PYTHONIOENCODING"] = "utf-8"  # piper reads stdin as text in the locale's encoding otherwise
         if self.config.threads is not None:
@@ -285,6 +288,8 @@ def range_problems(settings: PiperSettings) -> list[str]:
 
 def read_voice_config(config_path: Path) -> tuple[dict[str, Any] | None, str | None]:
     """(parsed .onnx.json, None) or (None, what is wrong with it)."""
+    import json
+
     try:
         data = json.loads(config_path.read_text(encoding="utf-8"))
         if not isinstance(data, dict):
@@ -342,6 +347,8 @@ def voice_problems(settings: PiperSettings, base_dir: Path) -> list[str]:
 
 def setup_warnings(settings: PiperSettings, base_dir: Path) -> list[str]:
     """For `config check`: piper-tts installed for this Python (found, not imported) and the voice usable."""
+    import importlib.util
+
     problems = []
     if importlib.util.find_spec("piper") is None:
         problems.append(
@@ -354,6 +361,8 @@ def setup_warnings(settings: PiperSettings, base_dir: Path) -> list[str]:
 
 def check_piper(settings: PiperSettings, base_dir: Path, python: str = sys.executable) -> str | None:
     """For `broadcaster doctor`: None when Piper speaks with this voice, else what is wrong and the fix."""
+    import subprocess
+
     problems = config_problems(settings, base_dir)
     if problems:
         return " ".join(problems)
