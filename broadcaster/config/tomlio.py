@@ -3,6 +3,7 @@ config written back as TOML for `config show` (a file that loads back to the sam
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 import typing
@@ -61,11 +62,18 @@ def _check_value(value: Any, tp: Any, where: str, problems: list[str]) -> Any:
     return value
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """A section's field types, resolved once per process: resolving them compiles every string
+    annotation again, which was two thirds of reading config.toml (each command reads it)."""
+    return typing.get_type_hints(cls)
+
+
 def read_table(cls: type[_T], table: Any, where: str, problems: list[str]) -> _T | None:
     if not isinstance(table, dict):
         problems.append(f"{where}: must be a table ([{where}])")
         return None
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
     values: dict[str, Any] = {}
     ok = True

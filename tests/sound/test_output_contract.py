@@ -31,7 +31,7 @@ def to_files(folder: Path) -> Output:
     return FileOutput(folder / "aired", SystemClock())
 
 
-@pytest.fixture(params=["fake", "file", "device"])
+@pytest.fixture(params=["fake", "file", pytest.param("device", marks=pytest.mark.audio_server)])
 def make_output(request: pytest.FixtureRequest) -> Maker:
     if request.param == "device":
         request.getfixturevalue("audio_server")  # skips with a message when no sound server runs
