@@ -3,7 +3,6 @@ config written back as TOML for `config show` (a file that loads back to the sam
 
 from __future__ import annotations
 
-import functools
 import re
 import types
 import typing
@@ -62,11 +61,16 @@ def _check_value(value: Any, tp: Any, where: str, problems: list[str]) -> Any:
     return value
 
 
-@functools.cache
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
     """A section's field types, resolved once per process: resolving them compiles every string
-    annotation again, which was two thirds of reading config.toml (each command reads it)."""
-    return typing.get_type_hints(cls)
+    annotation again, which was half of reading config.toml (each command reads it)."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
 
 
 def read_table(cls: type[_T], table: Any, where: str, problems: list[str]) -> _T | None:
