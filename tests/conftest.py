@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from broadcaster.cli import cli
 
@@ -23,6 +25,11 @@ os.environ["BROADCASTER_LANG"] = "en"
 
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("BROADCASTER_TEST_PG_URL")
+# Under pytest-xdist (`-n 2`) each worker process has a database of its own on the server: "<name>_gw0", ...
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if PG_URL and WORKER:
+    _server_url = make_url(PG_URL)
+    PG_URL = _server_url.set(database=f"{_server_url.database}_{WORKER}").render_as_string(hide_password=False)
 
 
 def write_config(
@@ -69,6 +76,108 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return PG_URL
 
 
+# ------------------------------------------------------------ the schema, migrated once per run
+#
+# Alembic's migrations take ~0.2 s of CPU per new station (~0.4 s on PostgreSQL), and a thousand
+# tests start from a new station. `broadcaster init` is still run for every one of them (folders,
+# station key, heartbeat), but on a copy of a database the migrations built once per run: the same
+# schema, as tests/store/test_migrations.py checks the migrations themselves on both databases.
+
+_TEMPLATES: dict[str, Any] = {"folder": None}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _schema_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    if PG_URL and WORKER:  # this worker's own database
+        admin = _admin(PG_URL)
+        name = make_url(PG_URL).database
+        with admin.connect() as connection:
+            if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    _TEMPLATES["folder"] = tmp_path_factory.mktemp("schema-template")
+    yield
+    _TEMPLATES.clear()
+    _TEMPLATES["folder"] = None
+
+
+def _migrated_sqlite() -> Path | None:
+    if "sqlite" not in _TEMPLATES:
+        folder = _TEMPLATES["folder"]
+        if folder is None:  # outside pytest (bench scripts): no template, `init` migrates
+            return None
+        from broadcaster.store.db import Database
+
+        database = Database(f"sqlite:///{folder / 'station.db'}")
+        database.upgrade()
+        database.dispose()  # the last connection checkpoints the WAL into the file
+        _TEMPLATES["sqlite"] = folder / "station.db"
+    return Path(_TEMPLATES["sqlite"])
+
+
+def _admin(url: str) -> Any:
+    return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _migrated_postgres(url: str) -> str:
+    """The name of a database at the newest schema on the test server (made on first use)."""
+    key = f"postgres:{url}"
+    if key not in _TEMPLATES:
+        from broadcaster.store.db import Database
+
+        name = f"{make_url(url).database}_migrated"
+        admin = _admin(url)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
+        admin.dispose()
+        database = Database(make_url(url).set(database=name).render_as_string(hide_password=False))
+        database.upgrade()
+        database.dispose()
+        _TEMPLATES[key] = name
+    return str(_TEMPLATES[key])
+
+
+def seed_database(config: Path) -> None:
+    """A new, empty station database becomes a copy of the migrated schema; any other is left alone."""
+    from broadcaster.config import load_config
+    from broadcaster.store.db import sqlite_file
+
+    url = load_config(config).database_url
+    path = sqlite_file(url)
+    if path is not None:
+        template = _migrated_sqlite()
+        if template is not None and not path.exists() and path.parent.is_dir():
+            shutil.copyfile(template, path)
+        return
+    if not url.startswith("postgresql") or _TEMPLATES["folder"] is None:
+        return
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        empty = not connection.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar()
+    engine.dispose()
+    if empty:
+        template = _migrated_postgres(url)
+        name = make_url(url).database
+        admin = _admin(url)
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY'))
+        admin.dispose()
+
+
+# A test that needs the sound server, Icecast or the browser runs end to end, in real time: it belongs
+# to the slow part of the suite (`-m slow`), whichever file it is in.
+END_TO_END_MARKS = ("audio_server", "icecast", "browser")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in END_TO_END_MARKS) and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 class StationCLI:
     """Runs broadcaster commands against one station folder, as the official would."""
 
@@ -81,6 +190,11 @@ class StationCLI:
 
     def __call__(self, *args: str, input: str | bytes | None = None) -> Result:
         return self.runner.invoke(cli, ["--config", str(self.config), *args], input=input, catch_exceptions=False)
+
+    def init(self) -> str:
+        """`broadcaster init`, on a copy of the schema migrated once per run when the database is new."""
+        seed_database(self.config)
+        return self.ok("init")
 
     def ok(self, *args: str, input: str | bytes | None = None) -> str:
         result = self(*args, input=input)
@@ -110,14 +224,14 @@ class StationCLI:
 def station_cli(tmp_path: Path, db_url: str) -> StationCLI:
     config = write_config(tmp_path, db_url)
     station = StationCLI(config)
-    station.ok("init")
+    station.init()
     return station
 
 
 @pytest.fixture
 def sqlite_cli(tmp_path: Path) -> StationCLI:
     station = StationCLI(write_config(tmp_path))
-    station.ok("init")
+    station.init()
     return station
 
 

@@ -186,7 +186,7 @@ def test_doctor_names_the_piper_problem_and_the_fix(tmp_path: Path) -> None:
         append=piper_table("voices/vi_VN-vais1000-medium.onnx"),
     )
     station = StationCLI(config)
-    station.ok("init")
+    station.init()
     result = station("doctor")
     assert result.exit_code == 1
     line = next(x for x in result.stdout.splitlines() if "Piper (offline neural voice)" in x)

@@ -110,7 +110,7 @@ def test_missing_amplifier_program_is_named(tmp_path: Path) -> None:
             },
         )
     )
-    station.ok("init")
+    station.init()
     code, lines, _ = doctor(station)
     assert code == 1
     assert lines[-2:] == [
@@ -122,7 +122,7 @@ def test_missing_amplifier_program_is_named(tmp_path: Path) -> None:
 def test_half_configured_amplifier_and_a_working_one(tmp_path: Path) -> None:
     config = write_config(tmp_path, replace={"on_command = []": 'on_command = ["true"]'})
     station = StationCLI(config)
-    station.ok("init")
+    station.init()
     assert doctor(station)[1][-2:] == [
         "PROBLEM  amplifier control: Only one of on_command / off_command is set.",
         "         fix: Check on_command and off_command in the [amplifier] section of config.toml.",
@@ -144,7 +144,7 @@ def device_station(tmp_path: Path, device: str, backend: str) -> StationCLI:
             },
         )
     )
-    station.ok("init")
+    station.init()
     return station
 
 
@@ -190,7 +190,7 @@ def test_pulse_device_present_and_absent(tmp_path: Path, audio_server: str) -> N
 
 def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
     station = StationCLI(write_config(tmp_path, replace={'dir = "aired"': 'dir = "aired.wav"'}))
-    station.ok("init")
+    station.init()
     (tmp_path / "aired.wav").rmdir()  # made by init; someone put a file in its place
     (tmp_path / "aired.wav").write_bytes(b"RIFF")
     code, lines, _ = doctor(station)

@@ -423,7 +423,7 @@ def test_a_value_postgresql_refuses_is_named_like_the_station_names_it(tmp_path:
     if not PG_URL:
         pytest.skip("no PostgreSQL server: run the tests through scripts/test.sh")
     reset_postgres(PG_URL)
-    StationCLI(write_config(tmp_path, PG_URL)).ok("init")
+    StationCLI(write_config(tmp_path, PG_URL)).init()
     desk = NewsDesk(Station.open(tmp_path / "config.toml"))
     draft = Draft("T" * 501, "mot-cua", "x", Priority.NORMAL, None, None, 1)
     with pytest.raises(StoreError) as refused:

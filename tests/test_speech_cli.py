@@ -28,7 +28,7 @@ from tests.conftest import StationCLI, write_config
 def speaking_cli(tmp_path: Path) -> StationCLI:
     """A station that renders speech on `news add`, offline voice only."""
     station = StationCLI(write_config(tmp_path, render_on_add=True))
-    station.ok("init")
+    station.init()
     return station
 
 
@@ -148,7 +148,7 @@ def test_when_google_is_unreachable_the_offline_voice_speaks_and_the_official_is
         body=requests.exceptions.ConnectionError("Connection refused"),
     )
     station = StationCLI(config)
-    station.ok("init")
+    station.init()
     result = station("news", "add", "--title", "Tin", "--topic", "mot-cua", "--text", "Nội dung tin.")
     assert result.exit_code == 0, result.output
     assert "gtts failed" in result.stderr and "spoken by espeak instead" in result.stderr
@@ -161,7 +161,7 @@ def test_when_google_is_unreachable_the_offline_voice_speaks_and_the_official_is
 def test_speech_failure_on_add_keeps_the_item_and_says_what_to_do(tmp_path: Path) -> None:
     config = write_config(tmp_path, render_on_add=True, replace={'voice = "vi"': 'voice = "xx-none"'})
     station = StationCLI(config)
-    station.ok("init")
+    station.init()
     result = station("news", "add", "--title", "Tin", "--topic", "mot-cua", "--text", "Nội dung tin.")
     assert result.exit_code == 0
     assert "speech could not be made" in result.stderr and "broadcaster render" in result.stderr
@@ -182,9 +182,10 @@ def broadcaster(config: Path, *args: str, timeout: float = 120) -> subprocess.Co
     )
 
 
+@pytest.mark.slow  # broadcaster in its own process
 def test_a_speech_failure_is_one_warning_naming_each_engine_once(tmp_path: Path) -> None:
     config = write_config(tmp_path, render_on_add=True, replace={'voice = "vi"': 'voice = "xx-none"'})
-    StationCLI(config).ok("init")
+    StationCLI(config).init()
     added = broadcaster(config, "news", "add", "--title", "Tin", "--topic", "mot-cua", "--text", "Nội dung tin.")
     assert added.returncode == 0, added.stderr
     assert added.stderr.splitlines() == [
@@ -198,6 +199,7 @@ def test_a_speech_failure_is_one_warning_naming_each_engine_once(tmp_path: Path)
     assert " WARNING broadcaster.service.voicing: speech engine espeak (xx-none): " in verbose.stderr
 
 
+@pytest.mark.slow  # broadcaster in its own process
 def test_the_internet_is_blamed_only_when_the_online_voice_failed(tmp_path: Path) -> None:
     config = write_config(
         tmp_path,
@@ -211,7 +213,7 @@ def test_the_internet_is_blamed_only_when_the_online_voice_failed(tmp_path: Path
             'tld = "com.vn"': 'tld = "invalid"',  # translate.google.invalid never resolves
         },
     )
-    StationCLI(config).ok("init")
+    StationCLI(config).init()
     added = broadcaster(config, "news", "add", "--title", "Tin", "--topic", "mot-cua", "--text", "Nội dung tin.")
     (line,) = added.stderr.splitlines()
     assert line.startswith(
@@ -221,9 +223,10 @@ def test_the_internet_is_blamed_only_when_the_online_voice_failed(tmp_path: Path
     assert line.count("Check the internet connection") == 1
 
 
+@pytest.mark.slow  # broadcaster in its own process
 def test_the_daemon_still_logs_its_warnings_and_errors(tmp_path: Path) -> None:
     config = write_config(tmp_path, replace={'voice = "vi"': 'voice = "xx-none"'})
-    StationCLI(config).ok("init")
+    StationCLI(config).init()
     StationCLI(config).add("Tin", "mot-cua", "Tin.")
     daemon = broadcaster(config, "run", "--for", "1")
     # The daemon renders ahead in a child process and logs each of its warnings as an error.
@@ -254,6 +257,7 @@ def test_a_full_disk_is_said_as_such(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+@pytest.mark.slow  # broadcaster in its own process
 def test_a_full_disk_on_news_add(tmp_path: Path) -> None:
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -263,7 +267,7 @@ def test_a_full_disk_on_news_add(tmp_path: Path) -> None:
         config = write_config(
             tmp_path, render_on_add=True, replace={'audio_dir = "data/audio"': f'audio_dir = "{disk / "audio"}"'}
         )
-        StationCLI(config).ok("init")
+        StationCLI(config).init()
         fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
         try:  # to the last byte
             for size in (4096, 1):

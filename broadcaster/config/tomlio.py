@@ -69,11 +69,23 @@ def _check_value(value: Any, tp: Any, where: str, problems: list[str]) -> Any:
     return value
 
 
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A section's field types, resolved once per process: resolving them compiles every string
+    annotation again, which was half of reading config.toml (each command reads it)."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
+
+
 def read_table(cls: type[_T], table: Any, where: str, problems: list[str]) -> _T | None:
     if not isinstance(table, dict):
         problems.append(_("{where}: must be a table ([{where}])").format(where=where))
         return None
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
     values: dict[str, Any] = {}
     ok = True

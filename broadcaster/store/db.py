@@ -301,9 +301,11 @@ class Database:
         path = sqlite_file(self.url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+        before = self.current_revision()
+        if revision == "head" and before == self.head_revision():
+            return before, before  # nothing to do: Alembic would load every migration script to find that out
         from alembic import command
 
-        before = self.current_revision()
         try:
             with self.engine.begin() as connection:
                 command.upgrade(self._alembic(connection, tz), revision)

@@ -95,7 +95,7 @@ def make_station(
 
     folder.mkdir(parents=True, exist_ok=True)
     cli = StationCLI(write_config(folder, database))
-    cli.ok("init")
+    cli.init()
     config, _ = load_station(cli.config)
     station = Station(config=config, db=Database(config.database_url), clock=clock or SystemClock())
     ensure_station_key(config)

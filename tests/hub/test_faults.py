@@ -29,6 +29,9 @@ from broadcaster.store.tables import NewsItemRow
 from tests.fakes import FakeClock
 from tests.hub.helpers import HubServer, StationFolder, air, aired, linked_station, make_hub, make_station
 
+# A real hub process (uvicorn) and real timeouts: the end-to-end part of the suite.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def server(tmp_path: Path, pg_hub: str) -> Iterator[HubServer]:

@@ -214,6 +214,7 @@ def _worker_pids(parent: int) -> list[int]:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow  # a real hub with two worker processes
 def test_two_worker_processes_serve_the_stations_and_the_pages_on_postgresql(tmp_path: Path) -> None:
     import time
 

@@ -18,6 +18,9 @@ from broadcaster.store import hublink as store
 from broadcaster.store.tables import NewsItemRow
 from tests.hub.helpers import HubServer, air, aired, linked_station, make_station
 
+# Stations talk to a real hub process over HTTP: the end-to-end part of the suite.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def server(tmp_path: Path, pg_hub: str) -> Iterator[HubServer]:

@@ -8,11 +8,15 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from broadcaster.store.tables import NewsItemRow
 from tests.hub.conftest import Province
 from tests.hub.helpers import air, aired
+
+# A real hub process and three stations syncing with it over HTTP: the end-to-end part of the suite.
+pytestmark = pytest.mark.slow
 
 
 def test_bulletins_by_priority_reach_their_communes_and_the_evidence_is_counted(province: Province) -> None:

@@ -62,7 +62,7 @@ def test_a_station_without_a_hub_table_is_not_linked(tmp_path: Path) -> None:
 
 def test_sync_on_an_unlinked_station_says_how_to_link(tmp_path: Path) -> None:
     cli = StationCLI(write_config(tmp_path))
-    cli.ok("init")
+    cli.init()
     assert cli.fails("sync") == (
         "Error: This station is not linked to a district hub. "
         "Run `broadcaster hub-link --url URL --station CODE` first."

@@ -105,7 +105,7 @@ def make_station(
     cli = StationCLI(write_config(folder, db_url, replace=replace, render_on_add=render_on_add))
     if SHARED_CACHE is not None:
         shutil.copytree(SHARED_CACHE, folder / "data" / "audio" / "cache", dirs_exist_ok=True)
-    cli.ok("init")
+    cli.init()
     return cli
 
 

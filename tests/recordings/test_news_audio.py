@@ -109,7 +109,7 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(
 
 def test_a_recording_longer_than_the_maximum_is_refused(recordings: dict[str, Path], tmp_path: Path) -> None:
     station = StationCLI(write_config(tmp_path, append="\n[recordings]\nmax_minutes = 0.2\n"))
-    station.ok("init")
+    station.init()
     line = station.fails("news", "add", "--title", "T", "--topic", "mot-cua", "--audio", str(recordings["zalo.m4a"]))
     assert line.startswith("Error: zalo.m4a is 22 s long; a news item may last at most 12 s.")
     assert (news(station), folder_files(station)) == ([], [])
@@ -125,7 +125,7 @@ def test_a_recording_longer_than_every_slot_that_may_air_it_is_refused(
     text = text.replace("max_minutes = 30\n", 'max_minutes = 30\nlanguages = ["vie"]\n')
     config.write_text(text.replace("max_minutes = 15\n", 'max_minutes = 15\nlanguages = ["vie"]\n'), encoding="utf-8")
     station = StationCLI(config)
-    station.ok("init")
+    station.init()
     args = ["news", "add", "--title", "T", "--topic", "mot-cua", "--audio", str(recordings["tin.mp3"])]
     line = station.fails(*args, "--language", "tyz")
     assert re.match(r"Error: tin\.mp3 lasts 0\.\d minutes once mastered; the longest slot it can air in, "

@@ -201,7 +201,7 @@ def test_a_zip_with_an_entry_outside_it_or_a_link_is_refused_whole(
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(recordings: dict[str, Path], tmp_path: Path) -> None:
     (tmp_path / "station").mkdir()
     station = StationCLI(write_config(tmp_path / "station", append="\n[recordings]\nmax_upload_mb = 1\n"))
-    station.ok("init")
+    station.init()
     archive = tmp_path / "tin.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
         bomb.writestr(entry("tin.csv"), HEADER + "T,mot-cua,bai-1.wav,vie,,,,,\n")

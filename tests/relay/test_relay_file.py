@@ -36,6 +36,7 @@ def window_hz(samples: np.ndarray, rate: int, start_s: float, seconds: float = 0
     return dominant_hz(samples[round(start_s * rate) : round((start_s + seconds) * rate)], rate)
 
 
+@pytest.mark.slow  # ffmpeg relays for the slot's length in real time
 def test_a_file_url_is_relayed_into_the_stations_wav_for_the_slots_length(tmp_path: Path) -> None:
     url = "file:" + str(mp3_of_tone(tmp_path / "programme.mp3", 30, RELAY_HZ))
     start = whole_second(3.5)
@@ -50,6 +51,7 @@ def test_a_file_url_is_relayed_into_the_stations_wav_for_the_slots_length(tmp_pa
     assert result.bytes_sent == len(samples) * 2
 
 
+@pytest.mark.slow  # ffmpeg relays for the slot's length in real time
 def test_a_missing_file_gets_the_notice_converted_to_the_outputs_format(tmp_path: Path) -> None:
     notice = write_wav(tmp_path / "notice.wav", tone(1.0, NOTICE_HZ, rate=22050), rate=22050, channels=2)
     sink = WavSink(tmp_path / "aired")
@@ -63,6 +65,7 @@ def test_a_missing_file_gets_the_notice_converted_to_the_outputs_format(tmp_path
     ]
 
 
+@pytest.mark.slow  # ffmpeg relays for the slot's length in real time
 def test_without_a_notice_a_generated_signal_airs_and_the_problem_is_reported(tmp_path: Path) -> None:
     sink = WavSink(tmp_path / "aired")
     relay = session("file:" + str(tmp_path / "gone.mp3"), sink, whole_second(3.5), 4, Fallback(notice=None))
@@ -83,6 +86,8 @@ def test_without_a_notice_a_generated_signal_airs_and_the_problem_is_reported(tm
 
 
 @pytest.mark.icecast
+@pytest.mark.icecast
+@pytest.mark.slow  # streams from the real Icecast server
 def test_the_probe_says_whether_a_stream_can_be_relayed(sources: Sources) -> None:
     live = sources.source(tone_inputs(RELAY_HZ)).start()
     silent = sources.source(silence_inputs()).start()

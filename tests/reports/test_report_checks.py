@@ -228,6 +228,7 @@ TAMPERING = {
 }
 
 
+@pytest.mark.slow  # a child process checks half the chain
 @pytest.mark.parametrize("case", list(TAMPERING))
 def test_log_verify_in_two_processes_says_what_one_scan_says(
     station: StationCLI, sql: Database, monkeypatch: pytest.MonkeyPatch, case: str

@@ -48,6 +48,7 @@ def test_a_failing_relay_names_the_command_and_its_message(tmp_path: Path) -> No
     assert not state.exists()
 
 
+@pytest.mark.slow  # a real process that hangs, and a real timeout
 def test_a_hanging_relay_times_out(tmp_path: Path) -> None:
     script, _ = relay_script(tmp_path, "time.sleep(30)")
     amp = CommandAmplifier([str(script), "on"], [str(script), "off"], timeout_s=0.5)

@@ -31,7 +31,14 @@ def to_files(folder: Path) -> Output:
     return FileOutput(folder / "aired", SystemClock())
 
 
-@pytest.fixture(params=["fake", "file", "device"])
+# The real outputs play in real time (the file output waits as long as the sound card would): slow.
+@pytest.fixture(
+    params=[
+        "fake",
+        pytest.param("file", marks=pytest.mark.slow),
+        pytest.param("device", marks=pytest.mark.audio_server),
+    ]
+)
 def make_output(request: pytest.FixtureRequest) -> Maker:
     if request.param == "device":
         request.getfixturevalue("audio_server")  # skips with a message when no sound server runs

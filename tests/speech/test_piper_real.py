@@ -56,6 +56,7 @@ class CountingPiper(PiperEngine):
         super().synthesize(text, out_path)
 
 
+@pytest.mark.slow  # the real piper process and its voice model
 def test_speaks_vietnamese_text_into_a_valid_wav(station: Path, tmp_path: Path) -> None:
     out = tmp_path / "a.wav"
     PiperEngine(PiperSettings(voice=VOICE), station).synthesize(SENTENCE, out)
@@ -67,6 +68,7 @@ def test_speaks_vietnamese_text_into_a_valid_wav(station: Path, tmp_path: Path) 
     assert list(tmp_path.iterdir()) == [out]
 
 
+@pytest.mark.slow  # the real piper process and its voice model
 def test_doctor_is_happy_and_knows_when_piper_is_missing(station: Path, tmp_path: Path) -> None:
     assert check_piper(PiperSettings(voice=VOICE), station) is None
     # a Python without piper-tts: the system's, outside the virtualenv
@@ -77,6 +79,7 @@ def test_doctor_is_happy_and_knows_when_piper_is_missing(station: Path, tmp_path
     assert problem is not None and "piper-tts is not installed" in problem and "broadcaster[piper]" in problem
 
 
+@pytest.mark.slow  # the real piper process and its voice model
 def test_renders_once_then_replays_and_renders_afresh_when_the_sound_would_change(
     station: Path, tmp_path: Path
 ) -> None:

@@ -315,7 +315,7 @@ def test_a_new_time_zone_rebuilds_the_summary(db: Database) -> None:
 def test_report_command_reads_the_summary_and_the_csv_still_lists_each_item(tmp_path: Path, db_url: str) -> None:
     config = write_config(tmp_path, db_url)
     cli = StationCLI(config)
-    cli.ok("init")
+    cli.init()
     station = Station.open(config)
     records = append_all(station.db, mixed_drafts())
     station.db.dispose()

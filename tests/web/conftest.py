@@ -70,7 +70,7 @@ class WebStation:
 def make_station(folder: Path, database: str = "sqlite:///station.db", **config: Any) -> WebStation:
     path = write_config(folder, database, **config)
     cli = StationCLI(path)
-    cli.ok("init")
+    cli.init()
     made = WebStation(folder=folder, config=path, cli=cli)
     accounts = made.accounts()
     for role, (name, password) in ROLE_USERS.items():

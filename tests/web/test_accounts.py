@@ -29,7 +29,7 @@ from tests.fakes import FakeClock
 @pytest.fixture
 def station(tmp_path: Path, db_url: str) -> Station:
     config = write_config(tmp_path, db_url)
-    StationCLI(config).ok("init")
+    StationCLI(config).init()
     opened = Station.open(config, clock=FakeClock())
     yield opened
     opened.db.dispose()

@@ -115,7 +115,7 @@ def test_json_and_the_written_down_code() -> None:
 @pytest.fixture
 def station(tmp_path: Path, db_url: str) -> Station:
     config = write_config(tmp_path, db_url)
-    StationCLI(config).ok("init")
+    StationCLI(config).init()
     opened = Station.open(config)
     yield opened
     opened.db.dispose()

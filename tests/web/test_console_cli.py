@@ -19,6 +19,7 @@ from tests.conftest import REPO
 from tests.web.conftest import ROLE_USERS, TestClient, WebStation, free_port, login
 
 
+@pytest.mark.slow  # `broadcaster web` in its own process
 def test_broadcaster_web_serves_the_console_on_the_port_asked(web_station: WebStation) -> None:
     port = free_port()
     env = {**os.environ, "BROADCASTER_CONFIG": str(web_station.config)}

@@ -198,7 +198,11 @@ def reporting(tmp_path_factory: pytest.TempPathFactory) -> tuple[WebStation, Any
     return made, app, station
 
 
-@pytest.mark.parametrize("fmt", ["json", "csv", "docx", "png"])
+# The .docx and the chart are written by a child process (python-docx and matplotlib stay out of the console).
+CHILD = pytest.mark.slow
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", pytest.param("docx", marks=CHILD), pytest.param("png", marks=CHILD)])
 def test_the_report_downloads_in_every_format(reporting: tuple[WebStation, Any, Station], fmt: str) -> None:
     _made, app, station = reporting
     district = client_as(app, "district")

@@ -23,7 +23,7 @@ from tests.web.helpers import APPROVAL, log_airing
 @pytest.fixture
 def station(tmp_path: Path, db_url: str) -> Station:
     cli = StationCLI(write_config(tmp_path, db_url, replace=APPROVAL))
-    cli.ok("init")
+    cli.init()
     return Station.open(cli.config)
 
 

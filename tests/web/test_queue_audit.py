@@ -33,7 +33,7 @@ def items_of(entries: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]
 @pytest.fixture
 def approval_cli(tmp_path: Path, db_url: str) -> StationCLI:
     cli = StationCLI(write_config(tmp_path, db_url, replace=APPROVAL))
-    cli.ok("init")
+    cli.init()
     return cli
 
 

@@ -16,7 +16,7 @@ from tests.conftest import StationCLI, write_config
 @pytest.fixture
 def station(tmp_path: Path) -> StationCLI:
     made = StationCLI(write_config(tmp_path))
-    made.ok("init")
+    made.init()
     return made
 
 
@@ -115,5 +115,5 @@ def test_the_cli_speaks_vietnamese_when_asked(station: StationCLI, monkeypatch: 
     folder = station.config.parent / "en"
     folder.mkdir()
     english = StationCLI(write_config(folder, replace={'# language = "vi"': 'language = "en"'}))
-    english.ok("init")
+    english.init()
     assert english.ok("users", "list").startswith("No users yet.")
