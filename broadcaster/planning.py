@@ -6,6 +6,7 @@ clock, no database, no audio. Times are aware; slot times are station-local.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -159,15 +160,68 @@ def plan_slot(
     `items` are live items (not cancelled, airings still wanted); `durations`
     gives each item's length on air (title + text, or its recording) or None when it is not ready.
     """
+    queue = sorted((i for i in items if _wanted(i)), key=airing_order)
+    return _plan_queue(queue, durations, occurrence, tz, require_approval, hours, timing)
+
+
+def plan_ahead(
+    items: Sequence[NewsItem],
+    durations: Mapping[int, float | None],
+    coming: Iterable[Occurrence],
+    tz: ZoneInfo,
+    *,
+    require_approval: bool = False,
+    hours: Hours = Hours(),
+    timing: Timing = Timing(),
+) -> list[Plan]:
+    """The plans of the `coming` occurrences in order, each assuming those before it aired as planned.
+
+    The same plans as `plan_slot` for each in turn with `after_airing` between them (item ids are
+    unique), but the items are sorted once: after each slot only the items it aired move in the order.
+    """
+    queue = sorted((i for i in items if _wanted(i)), key=airing_order)
+    plans = []
+    for occurrence in coming:
+        plan = _plan_queue(queue, durations, occurrence, tz, require_approval, hours, timing)
+        plans.append(plan)
+        if plan.items:
+            queue = _requeue(queue, plan)
+    return plans
+
+
+def _wanted(item: NewsItem) -> bool:
+    return item.cancelled_at is None and item.airings_left > 0
+
+
+def _requeue(queue: list[NewsItem], plan: Plan) -> list[NewsItem]:
+    """`queue` (in airing order) once `plan` has aired: each aired item counted and put back in its
+    new place, or left out when it has aired as often as wanted."""
+    aired = {p.item.id for p in plan.items}
+    kept = [i for i in queue if i.id not in aired]
+    for planned in plan.items:
+        done = replace(planned.item, airings_done=planned.item.airings_done + 1)
+        if done.airings_left > 0:
+            insort(kept, done, key=airing_order)
+    return kept
+
+
+def _plan_queue(
+    queue: Sequence[NewsItem],
+    durations: Mapping[int, float | None],
+    occurrence: Occurrence,
+    tz: ZoneInfo,
+    require_approval: bool,
+    hours: Hours,
+    timing: Timing,
+) -> Plan:
+    """`plan_slot` over wanted items already in airing order."""
     local = occurrence.at.astimezone(tz)
     day = local.date()
     outside = not hours.allows(local.time())
     budget = occurrence.slot.max_seconds - timing.opening_s - timing.closing_s
     chosen: list[PlannedItem] = []
     waiting: list[tuple[int, WaitReason]] = []
-    for item in sorted(items, key=airing_order):
-        if item.cancelled_at is not None or item.airings_left <= 0:
-            continue
+    for item in queue:
         reason = why_not(item, occurrence.slot, day, require_approval)
         if reason is None and outside and item.priority is not Priority.EMERGENCY:
             reason = WaitReason.OUTSIDE_HOURS
