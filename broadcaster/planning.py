@@ -221,23 +221,22 @@ def _plan_queue(
     budget = occurrence.slot.max_seconds - timing.opening_s - timing.closing_s
     chosen: list[PlannedItem] = []
     waiting: list[tuple[int, WaitReason]] = []
-    for item in queue:
-        reason = why_not(item, occurrence.slot, day, require_approval)
-        if reason is None and outside and item.priority is not Priority.EMERGENCY:
-            reason = WaitReason.OUTSIDE_HOURS
-        seconds = durations.get(item.id)
-        if reason is None and seconds is None:
-            reason = WaitReason.NO_SPEECH
-        if reason is None and seconds is not None:
-            cost = seconds + (timing.pause_s if chosen else 0.0)
-            if cost > budget:
+    slot, seconds_of, pause = occurrence.slot, durations.get, timing.pause_s
+    for item in queue:  # a thousand items for each slot of a week's schedule: kept lean
+        reason = why_not(item, slot, day, require_approval)
+        if reason is None:
+            seconds = seconds_of(item.id)
+            if outside and item.priority is not Priority.EMERGENCY:
+                reason = WaitReason.OUTSIDE_HOURS
+            elif seconds is None:
+                reason = WaitReason.NO_SPEECH
+            elif (cost := seconds + (pause if chosen else 0.0)) > budget:
                 reason = WaitReason.DOES_NOT_FIT
             else:
                 budget -= cost
                 chosen.append(PlannedItem(item, seconds))
                 continue
-        if reason is not None:
-            waiting.append((item.id, reason))
+        waiting.append((item.id, reason))
     exemption = None
     if outside and chosen:
         exemption = f"emergency aired outside broadcast hours ({hours.describe()}) at {local:%H:%M}"

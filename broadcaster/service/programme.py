@@ -59,7 +59,7 @@ class Programme:
 
     def live_items(self) -> list[NewsItem]:
         with self.station.db.session() as session:
-            return [news_store.to_item(r) for r in news_store.live_rows(session)]
+            return news_store.live_items(session)
 
     def durations(self, items: list[NewsItem]) -> dict[int, float | None]:
         return self.voicing.seconds_of(items)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from broadcaster import limits
@@ -14,29 +15,48 @@ from broadcaster.i18n import _
 from broadcaster.model import ItemKind, NewsItem, Priority, Recording
 from broadcaster.store.tables import NewsItemRow
 
+# the columns a NewsItem is made of, in the order of `_item`'s arguments
+ITEM_COLUMNS = tuple(
+    NewsItemRow.__table__.c[name]
+    for name in (
+        "id", "title", "topic", "priority", "text", "valid_from", "valid_until", "airings_wanted", "airings_done",
+        "approved_by", "approved_at", "created_at", "cancelled_at", "kind", "language", "recording_sha256",
+        "recording_name", "recording_seconds", "source_id",
+    )
+)  # fmt: skip
+
 
 def to_item(row: NewsItemRow) -> NewsItem:
+    return _item(*(getattr(row, column.key) for column in ITEM_COLUMNS))
+
+
+def _item(
+    id: int, title: str, topic: str, priority: str, text: str, valid_from: date | None, valid_until: date | None,
+    airings_wanted: int, airings_done: int, approved_by: str | None, approved_at: datetime | None,
+    created_at: datetime, cancelled_at: datetime | None, kind: str, language: str, recording_sha256: str | None,
+    recording_name: str | None, recording_seconds: float | None, source_id: str | None,
+) -> NewsItem:  # fmt: skip
     recording = None
-    if row.kind == ItemKind.RECORDING and row.recording_sha256:
-        recording = Recording(row.recording_sha256, row.recording_name or "", float(row.recording_seconds or 0.0))
+    if kind == ItemKind.RECORDING and recording_sha256:
+        recording = Recording(recording_sha256, recording_name or "", float(recording_seconds or 0.0))
     return NewsItem(
-        id=row.id,
-        title=row.title,
-        topic=row.topic,
-        priority=Priority(row.priority),
-        text=row.text,
-        valid_from=row.valid_from,
-        valid_until=row.valid_until,
-        airings_wanted=row.airings_wanted,
-        airings_done=row.airings_done,
-        approved_by=row.approved_by,
-        approved_at=row.approved_at,
-        created_at=row.created_at,
-        cancelled_at=row.cancelled_at,
-        kind=ItemKind(row.kind) if recording is not None else ItemKind.SPEECH,
-        language=row.language,
+        id=id,
+        title=title,
+        topic=topic,
+        priority=Priority(priority),
+        text=text,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        airings_wanted=airings_wanted,
+        airings_done=airings_done,
+        approved_by=approved_by,
+        approved_at=approved_at,
+        created_at=created_at,
+        cancelled_at=cancelled_at,
+        kind=ItemKind(kind) if recording is not None else ItemKind.SPEECH,
+        language=language,
         recording=recording,
-        source_id=row.source_id,
+        source_id=source_id,
     )
 
 
@@ -71,14 +91,20 @@ def all_rows(session: Session, topic: str | None = None) -> Sequence[NewsItemRow
 
 def live_rows(session: Session, priority: str | None = None) -> Sequence[NewsItemRow]:
     """Items that may still air: not cancelled, airings still wanted (of one priority if given)."""
-    query = (
-        select(NewsItemRow)
-        .where(NewsItemRow.cancelled_at.is_(None), NewsItemRow.airings_done < NewsItemRow.airings_wanted)
-        .order_by(NewsItemRow.id)
-    )
-    if priority is not None:
-        query = query.where(NewsItemRow.priority == priority)
-    return session.scalars(query).all()
+    return session.scalars(_live(select(NewsItemRow), priority)).all()
+
+
+def live_items(session: Session, priority: str | None = None) -> list[NewsItem]:
+    """The items of `live_rows`, read as plain tuples: the programme reads a thousand of them for each
+    page, and ORM objects (or a row's columns read by name) took twice as long."""
+    return [_item(*row) for row in session.execute(_live(select(*ITEM_COLUMNS), priority)).tuples()]
+
+
+def _live(query: Select[Any], priority: str | None) -> Select[Any]:
+    query = query.where(
+        NewsItemRow.cancelled_at.is_(None), NewsItemRow.airings_done < NewsItemRow.airings_wanted
+    ).order_by(NewsItemRow.id)
+    return query if priority is None else query.where(NewsItemRow.priority == priority)
 
 
 def add_row(session: Session, now: datetime, **values: object) -> NewsItemRow:
