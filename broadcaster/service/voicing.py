@@ -221,20 +221,25 @@ class Voicing:
         return self.seconds_of([item])[item.id]
 
     def seconds_of(self, items: Iterable[NewsItem]) -> dict[int, float | None]:
+        items = list(items)
         if self.check_audio:
-            found: dict[int, float | None] = {}
-            for item in items:
-                audio = self.audio_for(item)
-                found[item.id] = None if audio is None else audio.seconds(self.pause_s)
-            return found
-        # from the cache's records, remembered while their folders are unchanged (speech/lengths.py)
-        keys = {item.id: (self.key(item.title), self.key(item.text)) for item in items}
+            return {item.id: self._audio_seconds(item) for item in items}
+        # spoken items from the cache's records, remembered while their folders are unchanged
+        # (speech/lengths.py); a recording is found from its manifest (never hashed here either)
+        keys = {i.id: (self.key(i.title), self.key(i.text)) for i in items if i.recording is None}
         lengths = cached_lengths(self.cache, (k for pair in keys.values() for k in pair))
-        seconds = {item_id: (lengths[title], lengths[text]) for item_id, (title, text) in keys.items()}
-        return {
-            item_id: None if title is None or text is None else title + text + self.pause_s
-            for item_id, (title, text) in seconds.items()
-        }
+        found: dict[int, float | None] = {}
+        for item in items:
+            if item.recording is not None:
+                found[item.id] = self._audio_seconds(item)
+                continue
+            title, text = (lengths[k] for k in keys[item.id])
+            found[item.id] = None if title is None or text is None else title + text + self.pause_s
+        return found
+
+    def _audio_seconds(self, item: NewsItem) -> float | None:
+        audio = self.audio_for(item)
+        return None if audio is None else audio.seconds(self.pause_s)
 
     @property
     def pause_s(self) -> float:

@@ -97,7 +97,7 @@ def live_rows(session: Session, priority: str | None = None) -> Sequence[NewsIte
 def live_items(session: Session, priority: str | None = None) -> list[NewsItem]:
     """The items of `live_rows`, read as plain tuples: the programme reads a thousand of them for each
     page, and ORM objects (or a row's columns read by name) took twice as long."""
-    return [_item(*row) for row in session.execute(_live(select(*ITEM_COLUMNS), priority)).tuples()]
+    return [_item(*row) for row in session.execute(_live(select(*ITEM_COLUMNS), priority))]
 
 
 def _live(query: Select[Any], priority: str | None) -> Select[Any]:
