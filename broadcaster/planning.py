@@ -6,11 +6,12 @@ clock, no database, no audio. Times are aware; slot times are station-local.
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from broadcaster.model import NewsItem, Priority
@@ -179,13 +180,14 @@ def plan_ahead(
     The same plans as `plan_slot` for each in turn with `after_airing` between them (item ids are
     unique), but the items are sorted once: after each slot only the items it aired move in the order.
     """
-    queue = sorted((i for i in items if _wanted(i)), key=airing_order)
+    ranked = sorted(((airing_order(i), i) for i in items if _wanted(i)), key=itemgetter(0))
+    order, queue = [key for key, _ in ranked], [item for _, item in ranked]
     plans = []
     for occurrence in coming:
         plan = _plan_queue(queue, durations, occurrence, tz, require_approval, hours, timing)
         plans.append(plan)
         if plan.items:
-            queue = _requeue(queue, plan)
+            order, queue = _requeue(order, queue, plan)
     return plans
 
 
@@ -193,16 +195,30 @@ def _wanted(item: NewsItem) -> bool:
     return item.cancelled_at is None and item.airings_left > 0
 
 
-def _requeue(queue: list[NewsItem], plan: Plan) -> list[NewsItem]:
-    """`queue` (in airing order) once `plan` has aired: each aired item counted and put back in its
-    new place, or left out when it has aired as often as wanted."""
+def _requeue(
+    order: list[tuple[int, int, datetime, int]], queue: list[NewsItem], plan: Plan
+) -> tuple[list[tuple[int, int, datetime, int]], list[NewsItem]]:
+    """`queue` and its `order` (each item's airing_order) once `plan` has aired: each aired item
+    counted and put back in its new place, or left out when it has aired as often as wanted."""
     aired = {p.item.id for p in plan.items}
-    kept = [i for i in queue if i.id not in aired]
+    kept = [n for n, item in enumerate(queue) if item.id not in aired]
+    order, queue = [order[n] for n in kept], [queue[n] for n in kept]
     for planned in plan.items:
-        done = replace(planned.item, airings_done=planned.item.airings_done + 1)
+        done = _aired_once(planned.item)
         if done.airings_left > 0:
-            insort(kept, done, key=airing_order)
-    return kept
+            key = airing_order(done)
+            at = bisect_right(order, key)
+            order.insert(at, key)
+            queue.insert(at, done)
+    return order, queue
+
+
+def _aired_once(item: NewsItem) -> NewsItem:
+    """`replace(item, airings_done=item.airings_done + 1)` at a seventh of its cost (a week's plan
+    counts some 1,600 airings): NewsItem is a plain frozen dataclass, its fields are all in __dict__."""
+    done = object.__new__(NewsItem)
+    done.__dict__.update(item.__dict__, airings_done=item.airings_done + 1)
+    return done
 
 
 def _plan_queue(
