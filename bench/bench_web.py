@@ -156,7 +156,8 @@ def serve(config: Path) -> tuple[subprocess.Popen[bytes], str]:
         port = probe.getsockname()[1]
     env = {**os.environ, "BROADCASTER_CONFIG": str(config)}
     command = [str(REPO / ".venv" / "bin" / "broadcaster"), "web", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # from the checkout, which `python -m broadcaster.web` (the server process) imports from first
+    process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
