@@ -88,7 +88,6 @@ def rss_mb(pid: int) -> float:
 def queue_items(station: Station, count: int) -> None:
     """`count` live news items, a fifth approved, every third of priority, their speech made."""
     from broadcaster.service.queue import NewsDesk
-    from broadcaster.service.voicing import Voicing
 
     desk = NewsDesk(station)
     topics = [t.code for t in station.config.topics]
@@ -106,10 +105,26 @@ def queue_items(station: Station, count: int) -> None:
     for item in items[::5]:
         desk.approve(item.id, "chutich")
     t0 = time.perf_counter()
-    voicing = Voicing(station)
-    voicing.prepare_all(items)
-    voicing.station_lines()
+    speak_missing(station)
     print(f"queued {len(items):,} items and made their speech in {time.perf_counter() - t0:.1f} s")
+
+
+def speak_missing(station: Station) -> int:
+    """Speech for the live items that have none in the cache, made by the offline voice (espeak; the
+    first engine, gtts, would wait for a network that is not there). Also when the station is reused:
+    a change to the speech settings or to how texts are read out gives every text a new cache key,
+    and a schedule of items without speech plans nothing. Returns how many items were spoken."""
+    from broadcaster.service.programme import Programme
+    from broadcaster.service.voicing import Voicing
+
+    voicing = Voicing(station)
+    items = Programme(station, voicing).live_items()
+    ready = Voicing(station, check_audio=False).seconds_of(items)
+    missing = [item for item in items if ready[item.id] is None]
+    for item in missing:
+        voicing.prepare(item, offline_only=True)
+    voicing.station_lines(offline_only=True)
+    return len(missing)
 
 
 def prepare(folder: Path, items: int, audit_entries: int) -> Path:
@@ -127,6 +142,10 @@ def prepare(folder: Path, items: int, audit_entries: int) -> Path:
                 at = start + timedelta(minutes=n)
                 audit.record(session, "vanhoa", "item.add", f"item:{n}", details, "192.168.1.20", at=at)
         marker.write_text("built\n", encoding="utf-8")
+    else:
+        t0 = time.perf_counter()
+        if spoken := speak_missing(station):
+            print(f"made the speech of {spoken:,} items again in {time.perf_counter() - t0:.1f} s (keys changed)")
     station.db.dispose()
     return config
 
@@ -137,7 +156,8 @@ def serve(config: Path) -> tuple[subprocess.Popen[bytes], str]:
         port = probe.getsockname()[1]
     env = {**os.environ, "BROADCASTER_CONFIG": str(config)}
     command = [str(REPO / ".venv" / "bin" / "broadcaster"), "web", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # from the checkout, which `python -m broadcaster.web` (the server process) imports from first
+    process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

@@ -6,10 +6,12 @@ clock, no database, no audio. Times are aware; slot times are station-local.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from broadcaster.model import NewsItem, Priority
@@ -159,31 +161,98 @@ def plan_slot(
     `items` are live items (not cancelled, airings still wanted); `durations`
     gives each item's length on air (title + text, or its recording) or None when it is not ready.
     """
+    queue = sorted((i for i in items if _wanted(i)), key=airing_order)
+    return _plan_queue(queue, durations, occurrence, tz, require_approval, hours, timing)
+
+
+def plan_ahead(
+    items: Sequence[NewsItem],
+    durations: Mapping[int, float | None],
+    coming: Iterable[Occurrence],
+    tz: ZoneInfo,
+    *,
+    require_approval: bool = False,
+    hours: Hours = Hours(),
+    timing: Timing = Timing(),
+) -> list[Plan]:
+    """The plans of the `coming` occurrences in order, each assuming those before it aired as planned.
+
+    The same plans as `plan_slot` for each in turn with `after_airing` between them (item ids are
+    unique), but the items are sorted once: after each slot only the items it aired move in the order.
+    """
+    ranked = sorted(((airing_order(i), i) for i in items if _wanted(i)), key=itemgetter(0))
+    order, queue = [key for key, _ in ranked], [item for _, item in ranked]
+    plans = []
+    for occurrence in coming:
+        plan = _plan_queue(queue, durations, occurrence, tz, require_approval, hours, timing)
+        plans.append(plan)
+        if plan.items:
+            order, queue = _requeue(order, queue, plan)
+    return plans
+
+
+def _wanted(item: NewsItem) -> bool:
+    return item.cancelled_at is None and item.airings_left > 0
+
+
+def _requeue(
+    order: list[tuple[int, int, datetime, int]], queue: list[NewsItem], plan: Plan
+) -> tuple[list[tuple[int, int, datetime, int]], list[NewsItem]]:
+    """`queue` and its `order` (each item's airing_order) once `plan` has aired: each aired item
+    counted and put back in its new place, or left out when it has aired as often as wanted."""
+    aired = {p.item.id for p in plan.items}
+    kept = [n for n, item in enumerate(queue) if item.id not in aired]
+    order, queue = [order[n] for n in kept], [queue[n] for n in kept]
+    for planned in plan.items:
+        done = _aired_once(planned.item)
+        if done.airings_left > 0:
+            key = airing_order(done)
+            at = bisect_right(order, key)
+            order.insert(at, key)
+            queue.insert(at, done)
+    return order, queue
+
+
+def _aired_once(item: NewsItem) -> NewsItem:
+    """`replace(item, airings_done=item.airings_done + 1)` at a seventh of its cost (a week's plan
+    counts some 1,600 airings): NewsItem is a plain frozen dataclass, its fields are all in __dict__."""
+    done = object.__new__(NewsItem)
+    done.__dict__.update(item.__dict__, airings_done=item.airings_done + 1)
+    return done
+
+
+def _plan_queue(
+    queue: Sequence[NewsItem],
+    durations: Mapping[int, float | None],
+    occurrence: Occurrence,
+    tz: ZoneInfo,
+    require_approval: bool,
+    hours: Hours,
+    timing: Timing,
+) -> Plan:
+    """`plan_slot` over wanted items already in airing order."""
     local = occurrence.at.astimezone(tz)
     day = local.date()
     outside = not hours.allows(local.time())
     budget = occurrence.slot.max_seconds - timing.opening_s - timing.closing_s
     chosen: list[PlannedItem] = []
     waiting: list[tuple[int, WaitReason]] = []
-    for item in sorted(items, key=airing_order):
-        if item.cancelled_at is not None or item.airings_left <= 0:
-            continue
-        reason = why_not(item, occurrence.slot, day, require_approval)
-        if reason is None and outside and item.priority is not Priority.EMERGENCY:
-            reason = WaitReason.OUTSIDE_HOURS
-        seconds = durations.get(item.id)
-        if reason is None and seconds is None:
-            reason = WaitReason.NO_SPEECH
-        if reason is None and seconds is not None:
-            cost = seconds + (timing.pause_s if chosen else 0.0)
-            if cost > budget:
+    slot, seconds_of, pause = occurrence.slot, durations.get, timing.pause_s
+    for item in queue:  # a thousand items for each slot of a week's schedule: kept lean
+        reason = why_not(item, slot, day, require_approval)
+        if reason is None:
+            seconds = seconds_of(item.id)
+            if outside and item.priority is not Priority.EMERGENCY:
+                reason = WaitReason.OUTSIDE_HOURS
+            elif seconds is None:
+                reason = WaitReason.NO_SPEECH
+            elif (cost := seconds + (pause if chosen else 0.0)) > budget:
                 reason = WaitReason.DOES_NOT_FIT
             else:
                 budget -= cost
                 chosen.append(PlannedItem(item, seconds))
                 continue
-        if reason is not None:
-            waiting.append((item.id, reason))
+        waiting.append((item.id, reason))
     exemption = None
     if outside and chosen:
         exemption = f"emergency aired outside broadcast hours ({hours.describe()}) at {local:%H:%M}"

@@ -320,7 +320,7 @@ class OnAirDuty:
             requests = [(r.id, r.item_id) for r in log_store.pending_emergencies(session)]
             for request_id, _ in requests:
                 log_store.mark_handled(session, request_id, now)
-            fresh = [news_store.to_item(r) for r in news_store.live_rows(session, Priority.EMERGENCY.value)]
+            fresh = news_store.live_items(session, Priority.EMERGENCY.value)
         with self._emergency_lock:
             busy = self._emergencies_waiting | set(self.airer.items_on_air())
         due = emergencies_due(

@@ -18,8 +18,8 @@ from broadcaster.planning import (
     SlotSpec,
     Timing,
     WaitReason,
-    after_airing,
     occurrences,
+    plan_ahead,
     plan_slot,
 )
 from broadcaster.service.context import Station
@@ -59,7 +59,7 @@ class Programme:
 
     def live_items(self) -> list[NewsItem]:
         with self.station.db.session() as session:
-            return [news_store.to_item(r) for r in news_store.live_rows(session)]
+            return news_store.live_items(session)
 
     def durations(self, items: list[NewsItem]) -> dict[int, float | None]:
         return self.voicing.seconds_of(items)
@@ -91,15 +91,16 @@ class Programme:
     ) -> list[Plan]:
         """Plans of the coming slots, each assuming the ones before it aired as planned."""
         items = self.live_items() if items is None else items
-        durations = self.durations(items)
-        timing = self.timing()
-        plans = []
         start = after or self.station.now()
-        for occurrence in occurrences(self.slots, start, until, self.station.config.tz):
-            plan = self.plan(occurrence, items, durations, timing)
-            plans.append(plan)
-            items = after_airing(items, plan)
-        return plans
+        return plan_ahead(
+            items,
+            self.durations(items),
+            occurrences(self.slots, start, until, self.station.config.tz),
+            self.station.config.tz,
+            require_approval=self.station.config.station.require_approval,
+            hours=broadcast_hours(self.station.config),
+            timing=self.timing(),
+        )
 
     @staticmethod
     def request(plan: Plan) -> AiringRequest:

@@ -117,7 +117,7 @@ class NewsDesk(Drafter):
         """Items that may still air (not cancelled, airings still wanted)."""
         self.station.ready()
         with self.station.db.session() as session:
-            return [news_store.to_item(r) for r in news_store.live_rows(session)]
+            return news_store.live_items(session)
 
     def list_items(self, status: str = "all", topic: str | None = None, priority: str | None = None) -> list[NewsItem]:
         return news_list.list_items(self.station, status, topic, priority)

@@ -37,6 +37,7 @@ from broadcaster.speech import (
     render,
 )
 from broadcaster.speech.engine import SpeechEngine
+from broadcaster.speech.lengths import cached_lengths
 from broadcaster.store import renderings
 from broadcaster.text import normalize
 
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _KEYS: Memo[tuple[str, bytes], str] = Memo(8192)  # (settings, sha256 of the text) -> cache key
-_LENGTHS: Memo[tuple[str, int, int], float] = Memo(8192)  # (key, record's mtime and size) -> seconds
 
 
 def build_engines(station: Station) -> list[SpeechEngine]:
@@ -219,31 +219,28 @@ class Voicing:
 
     def item_seconds(self, item: NewsItem) -> float | None:
         """How long the item airs (its parts and the pauses between them); None when not ready."""
-        if not self.check_audio:
-            parts = [self._cached_seconds(self.key(item.title)), self._cached_seconds(self.key(item.text))]
-            return None if None in parts else sum(p for p in parts if p is not None) + self.pause_s
-        audio = self.audio_for(item)
-        return None if audio is None else audio.seconds(self.pause_s)
+        return self.seconds_of([item])[item.id]
 
     def seconds_of(self, items: Iterable[NewsItem]) -> dict[int, float | None]:
-        return {item.id: self.item_seconds(item) for item in items}
-
-    def _cached_seconds(self, key: str) -> float | None:
-        """The length of a cached rendering from its record (no hashing); None when there is none."""
-        meta = self.cache.meta_path(key)
-        try:
-            stat = meta.stat()
-        except OSError:
-            return None
-        memo = (key, stat.st_mtime_ns, stat.st_size)
-        found = _LENGTHS.get(memo)
-        if found is None:
-            try:
-                found = float(json.loads(meta.read_text(encoding="utf-8"))["duration_s"])
-            except (OSError, ValueError, KeyError, TypeError):
-                return None
-            _LENGTHS.put(memo, found)
+        items = list(items)
+        if self.check_audio:
+            return {item.id: self._audio_seconds(item) for item in items}
+        # spoken items from the cache's records, remembered while their folders are unchanged
+        # (speech/lengths.py); a recording is found from its manifest (never hashed here either)
+        keys = {i.id: (self.key(i.title), self.key(i.text)) for i in items if i.recording is None}
+        lengths = cached_lengths(self.cache, (k for pair in keys.values() for k in pair))
+        found: dict[int, float | None] = {}
+        for item in items:
+            if item.recording is not None:
+                found[item.id] = self._audio_seconds(item)
+                continue
+            title, text = (lengths[k] for k in keys[item.id])
+            found[item.id] = None if title is None or text is None else title + text + self.pause_s
         return found
+
+    def _audio_seconds(self, item: NewsItem) -> float | None:
+        audio = self.audio_for(item)
+        return None if audio is None else audio.seconds(self.pause_s)
 
     @property
     def pause_s(self) -> float:

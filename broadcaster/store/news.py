@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from broadcaster import limits
 from broadcaster.errors import NotFoundError
 from broadcaster.i18n import _
-from broadcaster.model import ItemKind, Recording
+from broadcaster.model import ItemKind, NewsItem, Recording
+from broadcaster.store.news_read import ITEM_SELECT, item_of
 from broadcaster.store.news_read import to_item as to_item  # the ORM's rows too: one mapping of a row
 from broadcaster.store.tables import NewsItemRow
 
@@ -47,14 +49,20 @@ def all_rows(session: Session, topic: str | None = None) -> Sequence[NewsItemRow
 
 def live_rows(session: Session, priority: str | None = None) -> Sequence[NewsItemRow]:
     """Items that may still air: not cancelled, airings still wanted (of one priority if given)."""
-    query = (
-        select(NewsItemRow)
-        .where(NewsItemRow.cancelled_at.is_(None), NewsItemRow.airings_done < NewsItemRow.airings_wanted)
-        .order_by(NewsItemRow.id)
-    )
-    if priority is not None:
-        query = query.where(NewsItemRow.priority == priority)
-    return session.scalars(query).all()
+    return session.scalars(_live(select(NewsItemRow), priority)).all()
+
+
+def live_items(session: Session, priority: str | None = None) -> list[NewsItem]:
+    """The items of `live_rows`, read as plain tuples: the programme reads a thousand of them for each
+    page, and ORM objects took twice as long."""
+    return [item_of(*row) for row in session.execute(_live(ITEM_SELECT, priority))]
+
+
+def _live(query: Select[Any], priority: str | None) -> Select[Any]:
+    query = query.where(
+        NewsItemRow.cancelled_at.is_(None), NewsItemRow.airings_done < NewsItemRow.airings_wanted
+    ).order_by(NewsItemRow.id)
+    return query if priority is None else query.where(NewsItemRow.priority == priority)
 
 
 def add_row(session: Session, now: datetime, **values: object) -> NewsItemRow:

@@ -222,3 +222,20 @@ def test_the_same_file_added_twice_is_kept_once(
     assert show(sqlite_cli, first)["recording"]["sha256"] == show(sqlite_cli, second)["recording"]["sha256"]
     assert show(sqlite_cli, second)["recording"]["name"] == "ban-sao.m4a"  # each item keeps the name it came with
     assert len([f for f in folder_files(sqlite_cli) if f.startswith("originals/")]) == 1
+
+
+def test_the_console_and_status_count_a_recorded_item_ready_with_its_recording(
+    recordings: dict[str, Path], sqlite_cli: StationCLI
+) -> None:
+    """They read lengths without hashing (Voicing check_audio=False): a recording is its own audio,
+    no spoken title or text is looked for."""
+    from broadcaster.service.context import Station
+    from broadcaster.service.queue import NewsDesk
+    from broadcaster.service.voicing import Voicing
+
+    item_id = add_recording(sqlite_cli, recordings["ban-tin.wav"])
+    assert item_id not in json.loads(sqlite_cli.ok("status", "--json"))["waiting_for_speech"]
+    station = Station.open(sqlite_cli.config)
+    item = NewsDesk(station).get(item_id)
+    quick = Voicing(station, check_audio=False).seconds_of([item])
+    assert quick == Voicing(station).seconds_of([item]) and (quick[item_id] or 0) > 1.0
