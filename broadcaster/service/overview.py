@@ -118,7 +118,7 @@ def attention(station: Station, found: StationStatus) -> Attention:
     items = {i.id: i for i in found.live}
     voicing = Voicing(station, check_audio=False)
     with station.db.session() as session:
-        noted = [(r.item_id, r.part, r.cache_key, r.notes) for r in renderings.with_notes(session, list(items))]
+        noted = renderings.with_notes(session, list(items))
     fallback: dict[int, str] = {}
     for item_id, part, key, notes in noted:
         item = items[item_id]
