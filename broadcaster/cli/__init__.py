@@ -15,11 +15,12 @@ import click
 from broadcaster import __version__
 from broadcaster.cli import click_texts  # noqa: F401  (click's texts through the catalog, before any command is defined)
 from broadcaster.cli.common import config_option
+from broadcaster.cli.help import Group
 from broadcaster.errors import BroadcasterError
 from broadcaster.i18n import cli_language, set_language, untranslated
 
 
-class BroadcasterGroup(click.Group):
+class BroadcasterGroup(Group):
     def make_context(
         self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
     ) -> click.Context:

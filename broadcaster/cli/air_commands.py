@@ -8,6 +8,7 @@ import click
 
 from broadcaster.cli import words
 from broadcaster.cli.common import config_option, echo_json, open_station, warn
+from broadcaster.cli.help import Command
 from broadcaster.i18n import _
 from broadcaster.web import labels
 
@@ -17,7 +18,7 @@ def _at(iso: str) -> str:
     return words.second(datetime.fromisoformat(iso)) if words.vietnamese() else iso
 
 
-@click.command()
+@click.command(cls=Command)
 @config_option
 @click.option("--for", "run_for", type=float, default=None, help="Stop after this many seconds (demo, tests).")
 @click.pass_context
@@ -43,7 +44,7 @@ def run(ctx: click.Context, run_for: float | None) -> None:
     click.echo(_("Station daemon stopped."), err=True)
 
 
-@click.command()
+@click.command(cls=Command)
 @config_option
 @click.option("--days", type=click.IntRange(1, 60), default=2, show_default=True, help="How many days ahead.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -78,7 +79,7 @@ def schedule(ctx: click.Context, days: int, as_json: bool) -> None:
             click.echo("    " + _("exemption: {exemption}").format(exemption=plan.exemption))
 
 
-@click.command()
+@click.command(cls=Command)
 @config_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
@@ -121,7 +122,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo(_("Waiting for approval: {ids} (`broadcaster news approve ID --by NAME`)").format(ids=ids))
 
 
-@click.command("air-now")
+@click.command("air-now", cls=Command)
 @config_option
 @click.argument("item_id", type=int)
 @click.option("--again", is_flag=True, help="Air it once more although it has aired as often as wanted.")
@@ -151,7 +152,7 @@ def air_now(ctx: click.Context, item_id: int, again: bool) -> None:
         )
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def devices(as_json: bool) -> None:
     """List sound devices (names for [output] device in config.toml)."""

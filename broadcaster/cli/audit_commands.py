@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from broadcaster.cli.common import config_option, echo_json, open_station
+from broadcaster.cli.help import Group
 from broadcaster.i18n import _
 
 
-@click.group(invoke_without_command=True)
+@click.group(invoke_without_command=True, cls=Group)
 @config_option
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True, help="How many entries.")
 @click.option("--user", "actor", help="Only this user's actions (the command line appears as cli:<system user>).")

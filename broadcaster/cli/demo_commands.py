@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from broadcaster.cli.help import Command
 from broadcaster.i18n import _
 from broadcaster.web.permissions import role_label
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from broadcaster.service.context import Station
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--dir",
     "folder",

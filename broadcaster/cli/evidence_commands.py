@@ -9,6 +9,7 @@ import click
 
 from broadcaster.cli import airing_output, words
 from broadcaster.cli.common import config_option, echo_json, open_station
+from broadcaster.cli.help import Command, Group
 from broadcaster.i18n import _
 from broadcaster.reports.formats import FORMATS, NEEDS_RECORDS
 from broadcaster.web import labels
@@ -39,7 +40,7 @@ def _line(record: AiringRecord, evidence: Evidence) -> str:
     )
 
 
-@click.group(invoke_without_command=True)
+@click.group(invoke_without_command=True, cls=Group)
 @config_option
 @click.option("--from", "start", help="First day (YYYY-MM-DD).")
 @click.option("--to", "end", help="Last day (YYYY-MM-DD).")
@@ -129,7 +130,7 @@ def log_rebuild_summary(ctx: click.Context) -> None:
     )
 
 
-@click.command()
+@click.command(cls=Command)
 @config_option
 @click.option("--period", help="2021-Q1, 2021-03 or 2021.")
 @click.option("--from", "start", help="First day (with --to), YYYY-MM-DD.")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from broadcaster.cli.common import config_option, config_path, notice, warn
+from broadcaster.cli.help import Command
 
 if TYPE_CHECKING:
     from broadcaster.config import HubConfig
@@ -44,7 +45,7 @@ def _pin(url: str, hub_key: str | None, pinned: HubConfig, station: Station) -> 
     return fetched
 
 
-@click.command("hub-link")
+@click.command("hub-link", cls=Command)
 @config_option
 @click.option("--url", help="The district hub's address, e.g. https://hub.huyen.vn")
 @click.option("--station", "code", help="This station's code at the district, e.g. SON-KIM-1.")
@@ -115,7 +116,7 @@ def _show(station: Station, hub: HubConfig, public: str) -> None:
         click.echo(f"  REFUSED   {r.title or r.source_id or '?'}: {r.reason}{times}")
 
 
-@click.command("sync")
+@click.command("sync", cls=Command)
 @config_option
 @click.pass_context
 def sync(ctx: click.Context) -> None:

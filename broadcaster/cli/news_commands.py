@@ -12,6 +12,7 @@ import click
 from broadcaster import limits
 from broadcaster.cli import news_output, words
 from broadcaster.cli.common import NEWS_ITEM_ID, config_option, echo_json, notice, open_station, warn
+from broadcaster.cli.help import Group
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
 from broadcaster.model import ItemStatus, NewsItem
@@ -104,7 +105,7 @@ def _word_hint(name: str) -> str:
     ).format(name=name if name.lower().endswith(".docx") else "FILE.docx")
 
 
-@click.group()
+@click.group(cls=Group)
 def news() -> None:
     """The news queue: add, list, show, edit, cancel, approve, import."""
 

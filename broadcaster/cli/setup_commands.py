@@ -6,10 +6,11 @@ import click
 
 from broadcaster import config as station_config  # its parts load on first use
 from broadcaster.cli.common import config_option, config_path, echo_json, open_station, warn
+from broadcaster.cli.help import Command, Group
 from broadcaster.i18n import _
 
 
-@click.command()
+@click.command(cls=Command)
 @config_option
 @click.pass_context
 def init(ctx: click.Context) -> None:
@@ -25,7 +26,7 @@ def init(ctx: click.Context) -> None:
     click.echo(message.format(before=before, after=after, folder=station.config.folder))
 
 
-@click.group()
+@click.group(cls=Group)
 def config() -> None:
     """Check or show the station configuration."""
 
@@ -59,7 +60,7 @@ def config_show(ctx: click.Context) -> None:
     click.echo(station_config.to_toml(station_config.as_dict(cfg)), nl=False)
 
 
-@click.command()
+@click.command(cls=Command)
 @config_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
@@ -74,7 +75,7 @@ def topics(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{topic.code:<{width}}  {topic.name}")
 
 
-@click.command()
+@click.command(cls=Command)
 @config_option
 @click.pass_context
 def doctor(ctx: click.Context) -> None:

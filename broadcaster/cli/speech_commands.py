@@ -9,11 +9,12 @@ import click
 
 from broadcaster.cli import words
 from broadcaster.cli.common import NEWS_ITEM_ID, config_option, config_path, open_station, text_argument, warn
+from broadcaster.cli.help import Command
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
 
 
-@click.command()
+@click.command(cls=Command)
 @config_option
 @click.argument("text", required=False)
 @click.pass_context
@@ -47,7 +48,7 @@ def normalize(ctx: click.Context, text: str | None) -> None:
         click.echo(spoken_form(to_nfc(line.rstrip("\r\n")).text, abbreviations, pronunciations))
 
 
-@click.command()
+@click.command(cls=Command)
 @config_option
 @click.argument("item_ids", nargs=-1, type=NEWS_ITEM_ID)
 @click.option("--all", "all_", is_flag=True, help="Every item that may still air.")
@@ -101,7 +102,7 @@ def render(ctx: click.Context, item_ids: tuple[int, ...], all_: bool, ahead: boo
         )
 
 
-@click.command()
+@click.command(cls=Command)
 @config_option
 @click.argument("text")
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="WAV file to write.")
@@ -125,7 +126,7 @@ def speak(ctx: click.Context, text: str, output: Path) -> None:
         warn(note)
 
 
-@click.command()
+@click.command(cls=Command)
 @config_option
 @click.argument("item_id", type=NEWS_ITEM_ID)
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), help="WAV file to write.")

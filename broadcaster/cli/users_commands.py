@@ -9,6 +9,7 @@ import click
 
 from broadcaster.cli import words
 from broadcaster.cli.common import config_option, echo_json, open_station
+from broadcaster.cli.help import Group
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
 from broadcaster.web.permissions import ROLES
@@ -64,7 +65,7 @@ def _print_one_time(name: str, password: str) -> None:
     click.echo(_("Give it to them in person; at their first login they choose their own password."))
 
 
-@click.group()
+@click.group(cls=Group)
 def users() -> None:
     """Who may use the web console, with which role (official, approver, technician, district)."""
 

@@ -9,6 +9,7 @@ import sys
 import click
 
 from broadcaster.cli.common import config_option, open_station, warn
+from broadcaster.cli.help import Command
 from broadcaster.errors import BroadcasterError
 from broadcaster.i18n import _
 
@@ -29,7 +30,7 @@ def _check_port_free(host: str, port: int) -> None:
             ) from exc
 
 
-@click.command()
+@click.command(cls=Command)
 @config_option
 @click.option("--host", help="Address to listen on (default: [web] host, 127.0.0.1; 0.0.0.0 for the commune's LAN).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port to listen on (default: [web] port, 8080).")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from broadcaster.cli.common import echo_json, notice
+from broadcaster.cli.help import Group
 
 if TYPE_CHECKING:
     from broadcaster.hub.service import Hub
@@ -63,7 +64,7 @@ def open_hub(ctx: click.Context) -> Hub:
     return hub
 
 
-@click.group("hub")
+@click.group("hub", cls=Group)
 @hub_options
 def hub_group() -> None:
     """The district hub: send bulletins to the communes, collect verified evidence of every airing.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from broadcaster.cli.common import echo_json
+from broadcaster.cli.help import Group
 from broadcaster.cli.users_commands import _print_one_time, _read_password
 from broadcaster.hub.cli import hub_options, open_hub
 from broadcaster.hub.roles import ROLES
@@ -35,7 +36,7 @@ def _actor() -> str:
     return cli_actor()
 
 
-@click.group("users")
+@click.group("users", cls=Group)
 @hub_options
 def users() -> None:
     """Who may use the hub's pages, with which role (editor, approver, viewer)."""
