@@ -40,21 +40,9 @@ def get_row(session: Session, item_id: int) -> NewsItemRow:
     return row
 
 
-def all_rows(session: Session, topic: str | None = None) -> Sequence[NewsItemRow]:
-    query = select(NewsItemRow).order_by(NewsItemRow.id)
-    if topic:
-        query = query.where(NewsItemRow.topic == topic)
-    return session.scalars(query).all()
-
-
-def live_rows(session: Session, priority: str | None = None) -> Sequence[NewsItemRow]:
-    """Items that may still air: not cancelled, airings still wanted (of one priority if given)."""
-    return session.scalars(_live(select(NewsItemRow), priority)).all()
-
-
 def live_items(session: Session, priority: str | None = None) -> list[NewsItem]:
-    """The items of `live_rows`, read as plain tuples: the programme reads a thousand of them for each
-    page, and ORM objects took twice as long."""
+    """Items that may still air: not cancelled, airings still wanted (of one priority if given). Read as
+    plain tuples: the programme reads a thousand of them for each page, and ORM objects took twice as long."""
     return [item_of(*row) for row in session.execute(_live(ITEM_SELECT, priority))]
 
 
