@@ -83,9 +83,14 @@ class RenderCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
+    @staticmethod
+    def shard(key: str) -> str:
+        """The folder under the cache that holds a key's files (speech/lengths.py watches its mtime)."""
+        return key[:2]
+
     def audio_path(self, key: str) -> Path:
         _check_key(key)
-        return self.folder / key[:2] / f"{key}.wav"
+        return self.folder / self.shard(key) / f"{key}.wav"
 
     def meta_path(self, key: str) -> Path:
         return self.audio_path(key).with_suffix(".json")

@@ -3,7 +3,7 @@
 The pages that show the programme ask for the length of every live item's speech (a title and a
 text for each of a thousand items) on every request; a stat() and a path built for each record was
 half the schedule page's time. A record changes only when the cache stores or discards a rendering,
-and both create, rename or unlink files in the record's folder (`key[:2]`), which moves that
+and both create, rename or unlink files in the record's folder (`RenderCache.shard`), which moves that
 folder's modification time, whichever process did it (the daemon renders ahead, the console reads).
 So a length, or its absence, is remembered with the folder's mtime and looked up again only when
 the folder has changed: one stat() per folder (at most 256) instead of one per rendering.
@@ -35,7 +35,7 @@ def cached_lengths(cache: RenderCache, keys: Iterable[str]) -> dict[str, float |
     root = str(cache.folder)
     by_folder: dict[str, list[str]] = {}
     for key in keys:
-        by_folder.setdefault(key[:2], []).append(key)
+        by_folder.setdefault(cache.shard(key), []).append(key)
     now = time.time_ns()
     lengths: dict[str, float | None] = {}
     for shard, shard_keys in by_folder.items():
