@@ -38,6 +38,7 @@ from broadcaster.reports.aggregate import Target, build_report, parse_period
 from broadcaster.service.context import Station
 from broadcaster.service.evidence import Evidence, LogQuery
 from broadcaster.store import airings, summary, summary_read
+from broadcaster.store.airing_rows import _ms as to_ms
 from broadcaster.store.tables import AiredItemRow, AiringRow
 
 REPO = Path(__file__).resolve().parent.parent
@@ -122,7 +123,7 @@ def seal_all(drafts: list[AiringDraft]) -> list[AiringRecord]:
 
 def bulk_insert(station: Station, records: list[AiringRecord]) -> None:
     """The rows `airings.append` writes, in bulk (exactly the sealed values, so the chain verifies)."""
-    ms = airings._ms
+    ms = to_ms
     airing_rows: list[dict[str, Any]] = []
     item_rows: list[dict[str, Any]] = []
     for r in records:
