@@ -10,6 +10,7 @@ hash to (else a record was edited after it was written) and follow on without a 
 from __future__ import annotations
 
 import hashlib
+import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,17 +57,30 @@ def canonical_problem(doc: object) -> str | None:
 
     Canonical documents of every version are JSON objects with an integer version `v` and
     sequence number `seq`, holding only objects, arrays, NFC text, integers, booleans and
-    null: no fractional numbers, whose text could differ between programs."""
+    null. Fractional numbers, whose text could differ between programs, are allowed only in
+    a relay's details (version 2 `relay`: the seconds relayed, as stations have always
+    written them), and only finite ones: Python's shortest round-trip text is what the station
+    hashed, and parsing and writing it again gives the same bytes."""
     if not isinstance(doc, dict):
         return "the record is not a JSON object"
     for key in ("v", "seq"):
         value = doc.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             return f"the record has no '{key}' (a whole number, 1 or more)"
-    return _value_problem(doc, 0)
+    for key, value in doc.items():
+        problem = _key_problem(key) or _value_problem(value, 1, fractions=key == "relay")
+        if problem is not None:
+            return problem
+    return None
 
 
-def _value_problem(value: object, depth: int) -> str | None:
+def _key_problem(key: object) -> str | None:
+    if not isinstance(key, str):  # never from JSON; a caller's own document
+        return "the record has a name that is not text"
+    return None if key.isascii() else _text_problem(key)
+
+
+def _value_problem(value: object, depth: int, fractions: bool = False) -> str | None:
     # Every received record goes through here: plain loops rather than generators, and ASCII text
     # (nearly all of it: keys, times, codes) needs no Unicode check, since ASCII is always valid NFC.
     if depth > MAX_DEPTH:
@@ -75,21 +89,21 @@ def _value_problem(value: object, depth: int) -> str | None:
         return None if value.isascii() else _text_problem(value)
     if isinstance(value, dict):
         for key, item in value.items():
-            problem = None if isinstance(key, str) and key.isascii() else _text_problem(key)
-            if problem is None:
-                problem = _value_problem(item, depth + 1)
+            problem = _key_problem(key) or _value_problem(item, depth + 1, fractions)
             if problem is not None:
                 return problem
         return None
     if isinstance(value, list):
         for item in value:
-            problem = _value_problem(item, depth + 1)
+            problem = _value_problem(item, depth + 1, fractions)
             if problem is not None:
                 return problem
         return None
     if value is None or isinstance(value, int):  # bool is an int
         return None
     if isinstance(value, float):
+        if fractions and math.isfinite(value):
+            return None
         return f"the record holds a fractional number ({value!r}); canonical records hold whole numbers"
     return f"the record holds a value of type {type(value).__name__}"
 

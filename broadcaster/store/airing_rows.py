@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from broadcaster.airlog import AiredItem, AiringRecord, dump_canonical
+from broadcaster.airlog import AiredItem, AiringRecord, dump_reference
 from broadcaster.store.tables import AiredItemRow, AiringRow
 
 
@@ -75,7 +75,7 @@ def airing_row(record: AiringRecord) -> AiringRow:
         prev_hash=record.prev_hash,
         hash=record.hash,
         canonical_version=record.version,
-        relay_json=None if record.relay is None else dump_canonical(dict(record.relay)).decode("utf-8"),
+        relay_json=None if record.relay is None else dump_reference(dict(record.relay)).decode("utf-8"),
     )
 
 

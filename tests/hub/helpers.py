@@ -31,6 +31,7 @@ from broadcaster.hub.service import Hub
 from broadcaster.hub.settings import HubSettings
 from broadcaster.hublink import protocol
 from broadcaster.hublink.settings import key_path, load_station
+from broadcaster.relay.result import RelayResult, RelaySegment
 from broadcaster.service.context import Station
 from broadcaster.store import airings as log_store
 from broadcaster.store.db import Database
@@ -126,13 +127,14 @@ def air(
     items: Sequence[AiredItem] = (),
     status: str = "completed",
     slot: str = "Bản tin sáng",
+    relay: dict[str, Any] | None = None,
 ) -> AiringRecord:
-    """Append one airing to the station's log, as the daemon does."""
+    """Append one airing to the station's log, as the daemon does (a relay slot's with `relay`: its details)."""
     duration = max((i.offset_seconds + i.duration_seconds for i in items), default=0.0)
     on_air = status in ("completed", "interrupted")
     draft = AiringDraft(
         slot=slot,
-        kind="slot",
+        kind="slot" if relay is None else "relay",
         scheduled_at=at,
         started_at=at if on_air else None,
         ended_at=at + timedelta(seconds=duration) if on_air else None,
@@ -145,11 +147,25 @@ def air(
         audio_sha256=None,
         exemption=None,
         items=tuple(items),
+        relay=relay,
     )
     with station.db.session() as session:
         return log_store.append(
             session, draft, station.config.tz, count_aired=[i.item_id for i in items if i.completed]
         )
+
+
+def relayed(start: datetime) -> RelayResult:
+    """What a relay slot records: 19 min 50.417 s of the district's stream, then the notice."""
+    switch = start + timedelta(seconds=1190.417)
+    end = start + timedelta(minutes=30)
+    segments = (
+        RelaySegment("relay", start, switch, "the relay is on air"),
+        RelaySegment("fallback", switch, end, "the stream's server refused the connection", "notice"),
+    )
+    return RelayResult(
+        "http://huyen.example/live", "Đài Truyền thanh huyện", start, end, True, 1800.0, segments, "0" * 64, 57_600_000
+    )
 
 
 def signed(

@@ -10,6 +10,7 @@ from broadcaster.airlog import GENESIS, AiredItem, AiringRecord, canonical_doc, 
 from broadcaster.hub.continuity import canonical_problem, check_batch, parse_entries
 from broadcaster.hub.tally import tally
 from broadcaster.hublink.protocol import batch_entry
+from tests.hub.helpers import relayed
 from tests.reports.factory import chain, draft, item
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -131,3 +132,23 @@ def test_sums_follow_the_stations_report_and_read_fields_defensively() -> None:
     assert sums.bulletins == {("b-9", date(2021, 3, 2)): [0, 1, 30_000]}
     assert sums.days[date(2021, 3, 3)]["missed"] == 1
     assert tally([aired], HCM, {1: "b-x"}, set()).bulletins == {}  # not delivered to this station: not credited
+
+
+def relay_record() -> AiringRecord:
+    """A relay slot as a station seals it: the relay's details hold fractional seconds (RelayResult.as_dict)."""
+    start = T0 + timedelta(hours=3)
+    return chain([replace(draft(start, ()), kind="relay", relay=relayed(start).as_dict())])[0]
+
+
+def test_a_relay_record_with_its_fractional_seconds_is_accepted_and_hashed_as_the_station_did() -> None:
+    """Stations write a relay's seconds as fractions: refusing them blocked every later sync of the station."""
+    record = relay_record()
+    doc = canonical_doc(record)
+    assert isinstance(doc["relay"]["segments"][0]["seconds"], float)
+    assert canonical_problem(doc) is None
+    decision = check_batch(entries([record]), 0, {})
+    assert decision.problem is None and decision.new[0].hash == record.hash
+    # Fractions stay refused anywhere else, and in a relay block only finite ones are allowed.
+    assert "fractional" in (canonical_problem(doc | {"duration_ms": 0.5}) or "")
+    for odd in (float("nan"), float("inf")):
+        assert "fractional" in (canonical_problem(doc | {"relay": {"seconds": odd}}) or "")
