@@ -10,7 +10,7 @@ from broadcaster.i18n import _
 from broadcaster.model import ItemStatus, NewsItem
 from broadcaster.service.choices import check_priority, check_topic
 from broadcaster.service.context import Station
-from broadcaster.store import sqlite_direct
+from broadcaster.store import news_read_sqlite, sqlite_direct
 
 
 def list_items(
@@ -38,15 +38,13 @@ def _read_queue(station: Station, topic: str | None) -> list[NewsItem]:
     """Every item (of one topic if given), once the database is known to be at the current schema and the
     topic to be one of the station's."""
     path = sqlite_direct.plain_file(station.config)
-    if path is None:
-        station.ready()
-        topic = topic and check_topic(station.config, topic)
-        from broadcaster.store import news_read
+    if path is not None:
+        with sqlite_direct.reading(path) as connection:
+            sqlite_direct.require_current(connection, path)
+            return news_read_sqlite.all_items(connection, topic and check_topic(station.config, topic))
+    station.ready()
+    topic = topic and check_topic(station.config, topic)
+    from broadcaster.store import news_read  # SQLAlchemy Core: PostgreSQL, or a SQLite URL with options
 
-        with station.db.reading() as connection:
-            return news_read.all_items(connection, topic)
-    from broadcaster.store import news_read_sqlite
-
-    with sqlite_direct.reading(path) as connection:
-        sqlite_direct.require_current(connection, path)
-        return news_read_sqlite.all_items(connection, topic and check_topic(station.config, topic))
+    with station.db.reading() as connection:
+        return news_read.all_items(connection, topic)

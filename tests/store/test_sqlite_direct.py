@@ -41,6 +41,13 @@ def test_a_url_with_options_or_a_server_is_left_to_sqlalchemy(tmp_path: Path, da
     assert sqlite_direct.plain_file(load_config(write_config(tmp_path, database))) is None
 
 
+def test_news_list_reads_a_sqlite_url_with_options_through_sqlalchemy(tmp_path: Path) -> None:
+    station = StationCLI(write_config(tmp_path, "sqlite:///station.db?timeout=3"))
+    station.init()
+    station.add("Tin một")
+    assert station.ok("news", "list").splitlines()[1].endswith("Tin một")
+
+
 def _broken_station(folder: Path, case: str) -> Path:
     """A station folder whose database is broken as `case` says; returns its config file."""
     folder.mkdir()
