@@ -55,7 +55,7 @@ def open_station(ctx: click.Context) -> Station:
 
         station = Station.open(config_path(ctx))
         ctx.meta["broadcaster.station"] = station
-        ctx.call_on_close(station.db.dispose)
+        ctx.call_on_close(station.close)
     return station
 
 

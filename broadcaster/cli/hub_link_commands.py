@@ -18,7 +18,7 @@ def _open(ctx: click.Context) -> tuple[Station, HubConfig]:
     from broadcaster.service.hub_link import open_linked
 
     station, hub = open_linked(config_path(ctx))
-    ctx.call_on_close(station.db.dispose)
+    ctx.call_on_close(station.close)
     return station, hub
 
 

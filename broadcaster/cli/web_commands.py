@@ -55,7 +55,7 @@ def web(ctx: click.Context, host: str | None, port: int | None) -> None:
     click.echo(_("The console is at http://{host}:{port}/ (stop it with Ctrl+C).").format(host=shown, port=port))
     if not Accounts(station.db, station.clock).list():
         warn(_("Nobody can log in yet: add a user with `broadcaster users add NAME --role technician`."))
-    station.db.dispose()
+    station.close()
     sys.stdout.flush()
     sys.stderr.flush()
     # The server is a fresh, lean process (python -m broadcaster.web): the command line's reports,

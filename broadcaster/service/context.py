@@ -6,7 +6,6 @@ The user actions themselves are the functions of the other modules of service/.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -39,18 +38,31 @@ def __getattr__(name: str) -> Path:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass
 class Station:
-    config: Config
-    db: Database
-    clock: Clock = field(default_factory=SystemClock)
+    """The station's config, its clock and its database, which is opened when first used: `news list` on
+    SQLite reads without SQLAlchemy (service/news_list.py), so opening a station must not load it."""
+
+    def __init__(self, config: Config, db: Database | None = None, clock: Clock | None = None) -> None:
+        self.config = config
+        self.clock: Clock = clock or SystemClock()
+        self._db = db
 
     @classmethod
     def open(cls, config_path: Path | None = None, clock: Clock | None = None) -> Station:
-        from broadcaster.store.db import Database  # SQLAlchemy only once a station is opened
+        return cls(config=load_config(config_path), clock=clock)
 
-        config = load_config(config_path)
-        return cls(config=config, db=Database(config.database_url), clock=clock or SystemClock())
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            from broadcaster.store.db import Database  # SQLAlchemy only once the database is used
+
+            self._db = Database(self.config.database_url)
+        return self._db
+
+    def close(self) -> None:
+        """Let go of the database's connections, if it was opened."""
+        if self._db is not None:
+            self._db.dispose()
 
     # ------------------------------------------------------------ time
 

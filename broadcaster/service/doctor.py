@@ -69,7 +69,7 @@ def check_database(config: Config) -> Check:
     except BroadcasterError as exc:
         return Check(N_("database"), False, exc.message, _fix(exc.hint))
     finally:
-        station.db.dispose()
+        station.close()
 
 
 def _fix(hint: str | None) -> str | None:

@@ -68,7 +68,7 @@ def _child(argv: list[str]) -> int:
             period = Period(date.fromisoformat(first), date.fromisoformat(last), label)
             evidence.write(evidence.checked_report(period), fmt, Path(out))
         finally:
-            station.db.dispose()
+            station.close()
     except BroadcasterError as exc:
         answer = {"message": exc.message, "hint": exc.hint, "refused": isinstance(exc, ReportRefused)}
         sys.stdout.write(json.dumps(answer, ensure_ascii=False))

@@ -24,20 +24,17 @@ if TYPE_CHECKING:
 
 from broadcaster.errors import StoreError
 from broadcaster.i18n import N_, _
+from broadcaster.store import db_errors
+from broadcaster.store.db_errors import damaged, not_set_up, read_only
+
+# BUSY_TIMEOUT_MS: the engine's own copy, read at each connection (a test shortens it here)
+from broadcaster.store.sqlite_direct import BUSY_TIMEOUT_MS, MIGRATIONS, REVISION_SELECT, head_revision, set_pragmas
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS = Path(__file__).parent / "migrations"
-BUSY_TIMEOUT_MS = 10_000
-
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.close()
+    set_pragmas(dbapi_connection, BUSY_TIMEOUT_MS)
 
 
 def describe_url(url: str) -> str:
@@ -66,68 +63,14 @@ def translate(exc: BaseException, url: str) -> StoreError:
     """Turn a driver error into a message an official can act on."""
     where = describe_url(url)
     text = str(getattr(exc, "orig", exc) or exc)
-    if "readonly" in text or "read-only" in text or "permission denied" in text:
-        return read_only(where, sqlite_file(url) is not None)
-    if "locked" in text or "busy" in text:
-        return StoreError(
-            _("The station database {where} is locked by another program.").format(where=where),
-            _("Wait a moment and try again; if it persists, check that no other program holds it open."),
-        )
-    if "malformed" in text or "not a database" in text:
-        return damaged(where, text)
-    if "unable to open database file" in text:
-        return StoreError(
-            _("The station database {where} cannot be opened.").format(where=where),
-            _("Check that its folder exists and is writable, then run `broadcaster init`."),
-        )
-    if "no such table" in text or ("does not exist" in text and "relation" in text):
-        return not_set_up(where)
-    if "disk" in text and ("full" in text or "I/O" in text):
-        return StoreError(
-            _("The disk holding {where} is full or failing.").format(where=where),
-            _("Free disk space, then try again."),
-        )
+    known = db_errors.by_text(text, where, sqlite_file(url) is not None)
+    if known is not None:
+        return known
     if isinstance(exc, DataError):
         return _data_error(exc, text)
     if isinstance(exc, OperationalError):
-        return StoreError(
-            _("The station database {where} cannot be reached: {error}.").format(
-                where=where, error=text.strip().splitlines()[0] if text else exc
-            ),
-            _("Check [station] database in config.toml and that the database server is running."),
-        )
-    return StoreError(
-        _("Database error on {where}: {error}.").format(where=where, error=text),
-        _("Run `broadcaster doctor` to check the station."),
-    )
-
-
-def not_set_up(where: str) -> StoreError:
-    return StoreError(
-        _("The station database {where} is not set up.").format(where=where), _("Run `broadcaster init` first.")
-    )
-
-
-def read_only(where: str, sqlite: bool) -> StoreError:
-    if sqlite:
-        hint = _(
-            "Check that the file and its folder are writable by the user running broadcaster "
-            "and that the disk is not mounted read-only."
-        )
-    else:
-        hint = _("Check that the database user may write to the tables and that the server is not a read-only standby.")
-    return StoreError(
-        _("The station database {where} is read-only: broadcaster cannot write to it.").format(where=where), hint
-    )
-
-
-def damaged(where: str, detail: str) -> StoreError:
-    return StoreError(
-        _("The station database {where} is damaged ({detail}).").format(
-            where=where, detail=detail.strip().splitlines()[0]
-        ),
-        _("Stop the station, copy the latest backup over it, then run `broadcaster log verify`."),
-    )
+        return db_errors.unreachable(where, text.strip().splitlines()[0] if text else exc)
+    return db_errors.database_error(where, text)
 
 
 # Column names as the official knows the values (the CLI's options, the console's labels), never the
@@ -185,37 +128,9 @@ def _data_error(exc: DataError, text: str) -> StoreError:
 
 
 def _refuse_emptied(url: str) -> None:
-    """A station database cut to 0 bytes: its records are gone, and connecting would make it a new empty one.
-
-    Checked before the first connection, since SQLite writes a fresh header into an
-    empty file on connect and `init` would then quietly start a new airing log.
-    """
     path = sqlite_file(url)
-    if path is None:
-        return
-    try:
-        empty = path.stat().st_size == 0
-    except OSError:
-        return  # missing: `init` creates it; unreadable: the connection says why
-    if empty:
-        raise StoreError(
-            _(
-                "The station database {path} is empty (0 bytes): the airing log and the news queue it held are gone."
-            ).format(path=path),
-            _(
-                "Copy your latest backup over it (e.g. cp /path/to/backup/station.db {path}); "
-                "for a new station, delete the empty file and run `broadcaster init`."
-            ).format(path=path),
-        )
-
-
-def _refused_value(exc: BaseException) -> StoreError:
-    # SQLite's driver raises OverflowError and UnicodeEncodeError itself, outside SQLAlchemy's errors; the
-    # checks before the database should have caught the value, so say plainly what the database refused
-    return StoreError(
-        _("The station database cannot store a value given: {reason}.").format(reason=exc),
-        _("Check the numbers and text you typed."),
-    )
+    if path is not None:
+        db_errors.refuse_emptied(path)
 
 
 class Database:
@@ -252,7 +167,7 @@ class Database:
             raise translate(exc, self.url) from exc
         except (OverflowError, UnicodeEncodeError) as exc:
             session.rollback()
-            raise _refused_value(exc) from exc
+            raise db_errors.refused_value(exc) from exc
         except BaseException:
             session.rollback()
             raise
@@ -268,7 +183,7 @@ class Database:
         except SQLAlchemyError as exc:
             raise translate(exc, self.url) from exc
         except (OverflowError, UnicodeEncodeError) as exc:
-            raise _refused_value(exc) from exc
+            raise db_errors.refused_value(exc) from exc
 
     # ------------------------------------------------------------ migrations
 
@@ -287,14 +202,14 @@ class Database:
             with self.engine.connect() as connection:
                 if not inspect(connection).has_table("alembic_version"):
                     return None
-                return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                return connection.execute(text(REVISION_SELECT)).scalar()
         except (DBAPIError, OperationalError) as exc:
             raise translate(exc, self.url) from exc
 
     @staticmethod
     def head_revision() -> str:
         """The newest schema revision this program ships (revision files are named NNNN_*.py after their id)."""
-        return max(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+        return head_revision()
 
     def upgrade(self, revision: str = "head", tz: tzinfo | None = None) -> tuple[str | None, str]:
         """Bring the schema to `revision`; returns (before, after). `tz`: the station's time zone."""
@@ -323,12 +238,7 @@ class Database:
         if current is None:
             raise not_set_up(describe_url(self.url))
         if current != self.head_revision():
-            raise StoreError(
-                _("The station database {where} is at schema {current}, this program needs {head}.").format(
-                    where=describe_url(self.url), current=current, head=self.head_revision()
-                ),
-                _("Run `broadcaster init` to upgrade it (existing records are kept)."),
-            )
+            raise db_errors.behind(describe_url(self.url), current, self.head_revision())
 
     # ------------------------------------------------------------ health (doctor)
 

@@ -13,8 +13,9 @@ from broadcaster import limits
 from broadcaster.errors import NotFoundError
 from broadcaster.i18n import _
 from broadcaster.model import ItemKind, NewsItem, Recording
-from broadcaster.store.news_read import ITEM_SELECT, item_of
-from broadcaster.store.news_read import to_item as to_item  # the ORM's rows too: one mapping of a row
+from broadcaster.store.news_read import ITEM_SELECT
+from broadcaster.store.news_rows import item_of
+from broadcaster.store.news_rows import to_item as to_item  # the ORM's rows too: one mapping of a row
 from broadcaster.store.tables import NewsItemRow
 
 

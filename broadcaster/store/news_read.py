@@ -1,64 +1,55 @@
 """Reading the news queue with SQLAlchemy Core, on the table of schema.py: what `news list` needs,
-without importing the ORM (a read-only command starts in a fraction of the time)."""
+without importing the ORM (a read-only command starts in a fraction of the time).
+
+These statements are the definition: on SQLite, `news list` runs the SQL text Core compiles for them
+through the standard library's driver, without importing SQLAlchemy (news_read_sqlite.py, whose
+constants `python -m broadcaster.store.news_read` prints and the tests compare with Core)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import json
+import textwrap
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, select
 
-from broadcaster.model import ItemKind, NewsItem, Priority, Recording
+from broadcaster.model import NewsItem
+from broadcaster.store.news_rows import ITEM_COLUMNS, item_of
 from broadcaster.store.schema import news_items
 
-# the columns a NewsItem is made of, in the order of `item_of`'s arguments
-ITEM_COLUMNS = (
-    "id", "title", "topic", "priority", "text", "valid_from", "valid_until", "airings_wanted", "airings_done",
-    "approved_by", "approved_at", "created_at", "cancelled_at", "kind", "language", "recording_sha256",
-    "recording_name", "recording_seconds", "source_id",
-)  # fmt: skip
 ITEM_SELECT = select(*(news_items.c[name] for name in ITEM_COLUMNS))
 
 
-def to_item(row: object) -> NewsItem:
-    """An ORM NewsItemRow (or any object with the columns' names) as a NewsItem."""
-    return item_of(*(getattr(row, name) for name in ITEM_COLUMNS))
-
-
-def item_of(
-    id: int, title: str, topic: str, priority: str, text: str, valid_from: date | None, valid_until: date | None,
-    airings_wanted: int, airings_done: int, approved_by: str | None, approved_at: datetime | None,
-    created_at: datetime, cancelled_at: datetime | None, kind: str, language: str, recording_sha256: str | None,
-    recording_name: str | None, recording_seconds: float | None, source_id: str | None,
-) -> NewsItem:  # fmt: skip
-    """The values of ITEM_COLUMNS as a NewsItem: rows of ITEM_SELECT are unpacked straight into it, as the
-    programme reads a thousand of them for each page and reading a row's columns by name took twice as long."""
-    recording = None
-    if kind == ItemKind.RECORDING and recording_sha256:
-        recording = Recording(recording_sha256, recording_name or "", float(recording_seconds or 0.0))
-    return NewsItem(
-        id=id,
-        title=title,
-        topic=topic,
-        priority=Priority(priority),
-        text=text,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        airings_wanted=airings_wanted,
-        airings_done=airings_done,
-        approved_by=approved_by,
-        approved_at=approved_at,
-        created_at=created_at,
-        cancelled_at=cancelled_at,
-        kind=ItemKind(kind) if recording is not None else ItemKind.SPEECH,
-        language=language,
-        recording=recording,
-        source_id=source_id,
-    )
-
-
-def all_items(connection: Connection, topic: str | None = None) -> list[NewsItem]:
+def items_query(topic: str | None = None) -> Select[Any]:
     """Every item (of one topic if given), oldest first."""
     query = ITEM_SELECT.order_by(news_items.c.id)
     if topic:
         query = query.where(news_items.c.topic == topic)
-    return [item_of(*row) for row in connection.execute(query)]
+    return query
+
+
+def all_items(connection: Connection, topic: str | None = None) -> list[NewsItem]:
+    """Every item (of one topic if given), oldest first."""
+    return [item_of(*row) for row in connection.execute(items_query(topic))]
+
+
+def sqlite_statements() -> dict[str, str]:
+    """The SQL text SQLite's dialect compiles for items_query: the constants of news_read_sqlite.py."""
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()  # the pysqlite driver's: positional `?` parameters
+    return {
+        "ALL_ITEMS_SQL": str(items_query().compile(dialect=dialect)),
+        "ITEMS_OF_TOPIC_SQL": str(items_query("topic").compile(dialect=dialect)),
+    }
+
+
+def _as_python(name: str, sql: str) -> str:
+    """`NAME = (...)`: the text in pieces short enough for a line, which join to it exactly."""
+    pieces = textwrap.wrap(sql, 96, drop_whitespace=False, replace_whitespace=False, break_long_words=False)
+    assert "".join(pieces) == sql
+    return f"{name} = (\n" + "".join(f"    {json.dumps(piece)}\n" for piece in pieces) + ")"  # as ruff formats it
+
+
+if __name__ == "__main__":
+    print("\n".join(_as_python(name, sql) for name, sql in sqlite_statements().items()))

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Date, DateTime, Float, Integer, MetaData, String, Table, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 
+from broadcaster.store.values import as_utc
+
 metadata = MetaData()
 
 
@@ -32,9 +34,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return None if value is None else as_utc(value)
 
 
 news_items = Table(
