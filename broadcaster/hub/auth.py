@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -52,14 +53,34 @@ class SignedRequest:
     body: bytes
 
 
+# Bytes as digits or not: a run of 19 digits may be a number past 64 bits (see parse_body).
+_DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_NUMBER = b"0" * 19
+
+
 def parse_body(body: bytes) -> dict[str, Any]:
+    """The request's JSON object, exactly as `json.loads` reads it (what the hub has always accepted).
+
+    orjson reads a push in a third of the time, but refuses more (NaN, lone surrogates, a byte-order
+    mark), and turns whole numbers past 64 bits into fractions (a record's hash would then not match,
+    or a whole number be refused as a fraction). So a body holding a run of 19 digits or more, or one
+    orjson refuses, is read by `json.loads`: the same document, or the same refusal (400), either way."""
     try:
-        doc = json.loads(body or b"{}")
+        doc = _loads(body or b"{}")
     except (ValueError, UnicodeDecodeError):
         raise HubAPIError(400, "bad_json", _("The request body is not JSON.")) from None
     if not isinstance(doc, dict):
         raise HubAPIError(400, "bad_json", _("The request body must be a JSON object."))
     return doc
+
+
+def _loads(body: bytes) -> Any:
+    if _LONG_NUMBER not in body.translate(_DIGITS):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(body)
 
 
 @functools.lru_cache(maxsize=4096)
