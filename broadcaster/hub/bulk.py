@@ -12,8 +12,7 @@ actually inserted.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Table, bindparam
@@ -56,18 +55,6 @@ def insert(
         return [tuple(row) for row in cursor.fetchall()] if returning else []
     finally:
         cursor.close()
-
-
-@contextlib.contextmanager
-def pipeline(session: Session) -> Iterator[None]:
-    """On PostgreSQL, the statements run inside are sent together and their answers awaited once
-    (psycopg's pipeline mode), at the end of the block, where any error is raised; elsewhere a no-op.
-    For writes whose results nothing inside needs (a query inside is still answered, a wait of its own)."""
-    if session.get_bind().dialect.name != "postgresql":
-        yield
-        return
-    with session.connection().connection.driver_connection.pipeline():  # type: ignore[union-attr]
-        yield
 
 
 def _unnest(

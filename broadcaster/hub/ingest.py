@@ -26,7 +26,6 @@ from broadcaster.hub.tables import (
     BulletinDayRow,
     DeliveryRow,
     StationDayRow,
-    StationRow,
     table,
 )
 from broadcaster.hublink import protocol
@@ -176,31 +175,11 @@ def _receipt(station: LockedStation, received: int, now: datetime, key: Ed25519P
     return {"receipt": doc, "signature": signature}
 
 
-def store(
-    session: Session, batches: Sequence[Batch], now: datetime, tz: tzinfo, stations: Sequence[dict[str, Any]] = ()
-) -> None:
-    """Write verified batches (one per station at most) and the group's `stations`' rows (dicts with
-    "id"): one insert of every record, one upsert per summary table, one update of the stations, sent
-    together (bulk.pipeline); before them a query only for bulletins not yet known to be delivered."""
-    candidates = {b.station_id: tally.candidate_sources([r.doc for r in b.new], b.sources) for b in batches}
-    delivered = _delivered(session, candidates) if batches else {}
-    days: list[dict[str, Any]] = []
-    aired: list[dict[str, Any]] = []
-    for batch in batches:
-        sums = tally.tally([r.doc for r in batch.new], tz, batch.sources, delivered[batch.station_id])
-        days += [{"station_id": batch.station_id, "day": day, **figures} for day, figures in sums.days.items()]
-        aired += [
-            {"bulletin_id": b, "station_id": batch.station_id, "day": d, "airings": f[0], "partial": f[1], "ms": f[2]}
-            for (b, d), f in sums.bulletins.items()
-        ]
-    with bulk.pipeline(session):
-        bulk.insert(session, table(AiringRow), _record_rows(batches, now))
-        bulk.insert(session, table(StationDayRow), days, keys=("station_id", "day"), add=True)
-        bulk.insert(session, table(BulletinDayRow), aired, keys=("bulletin_id", "station_id", "day"), add=True)
-        bulk.update(session, table(StationRow), "id", stations)
-
-
-def _record_rows(batches: Sequence[Batch], now: datetime) -> list[dict[str, Any]]:
+def store(session: Session, batches: Sequence[Batch], now: datetime, tz: tzinfo) -> None:
+    """Write verified batches (one per station at most): one insert of every record, one upsert
+    per summary table, and a query only for bulletins not yet known to be delivered."""
+    if not batches:
+        return
     rows = []
     for batch in batches:
         for record in batch.new:
@@ -219,7 +198,20 @@ def _record_rows(batches: Sequence[Batch], now: datetime) -> list[dict[str, Any]
                     "received_at": now,
                 }
             )
-    return rows
+    bulk.insert(session, table(AiringRow), rows)
+    candidates = {b.station_id: tally.candidate_sources([r.doc for r in b.new], b.sources) for b in batches}
+    delivered = _delivered(session, candidates)
+    days: list[dict[str, Any]] = []
+    aired: list[dict[str, Any]] = []
+    for batch in batches:
+        sums = tally.tally([r.doc for r in batch.new], tz, batch.sources, delivered[batch.station_id])
+        days += [{"station_id": batch.station_id, "day": day, **figures} for day, figures in sums.days.items()]
+        aired += [
+            {"bulletin_id": b, "station_id": batch.station_id, "day": d, "airings": f[0], "partial": f[1], "ms": f[2]}
+            for (b, d), f in sums.bulletins.items()
+        ]
+    bulk.insert(session, table(StationDayRow), days, keys=("station_id", "day"), add=True)
+    bulk.insert(session, table(BulletinDayRow), aired, keys=("bulletin_id", "station_id", "day"), add=True)
 
 
 # Deliveries are only ever added, so a bulletin once seen delivered to a station stays so:

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcaster.errors import BroadcasterError
+from broadcaster.hub import bulk
 from broadcaster.hub.auth import (
     HubAPIError,
     SignedRequest,
@@ -123,8 +124,9 @@ def _transaction(hub: Hub, requests: list[SignedRequest]) -> list[Result]:
                 if (station.id, nonce) in fresh
                 else replayed()
             )
+        store(session, batches, now, hub.settings.tz)
         written = [station for i, station, *_rest in signed if not _refused_alone(results[i])]
-        store(session, batches, now, hub.settings.tz, [{c: getattr(s, c) for c in ("id", *WRITTEN)} for s in written])
+        bulk.update(session, table(StationRow), "id", [{c: getattr(s, c) for c in ("id", *WRITTEN)} for s in written])
     return [r for r in results if r is not None]
 
 
