@@ -21,7 +21,7 @@ import os
 import stat
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -163,7 +163,14 @@ def sign(key: Ed25519PrivateKey, purpose: str, doc: Any) -> str:
     return base64.b64encode(key.sign(payload(purpose, doc))).decode("ascii")
 
 
-def verify(key: Ed25519PublicKey, purpose: str, doc: Any, signature: object) -> bool:
+class Verifier(Protocol):
+    """A public key that checks signatures: cryptography's Ed25519PublicKey, or the hub's libsodium
+    one (hub/auth.py); raises InvalidSignature, ValueError or TypeError when the signature is bad."""
+
+    def verify(self, signature: bytes, data: bytes) -> None: ...
+
+
+def verify(key: Verifier, purpose: str, doc: Any, signature: object) -> bool:
     """True only for a valid signature of `doc` for `purpose` by `key`; never raises on bad input."""
     if not isinstance(signature, str) or len(signature) > 200:
         return False

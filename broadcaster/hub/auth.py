@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+import nacl.exceptions
+import nacl.signing
+import orjson
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -52,9 +56,20 @@ class SignedRequest:
     body: bytes
 
 
+# Bytes as digits or not: a run of 19 digits may be a number past 64 bits (see parse_body).
+_DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_NUMBER = b"0" * 19
+
+
 def parse_body(body: bytes) -> dict[str, Any]:
+    """The request's JSON object, exactly as `json.loads` reads it (what the hub has always accepted).
+
+    orjson reads a push in a third of the time, but refuses more (NaN, lone surrogates, a byte-order
+    mark), and turns whole numbers past 64 bits into fractions (a record's hash would then not match,
+    or a whole number be refused as a fraction). So a body holding a run of 19 digits or more, or one
+    orjson refuses, is read by `json.loads`: the same document, or the same refusal (400), either way."""
     try:
-        doc = json.loads(body or b"{}")
+        doc = _loads(body or b"{}")
     except (ValueError, UnicodeDecodeError):
         raise HubAPIError(400, "bad_json", _("The request body is not JSON.")) from None
     if not isinstance(doc, dict):
@@ -62,9 +77,35 @@ def parse_body(body: bytes) -> dict[str, Any]:
     return doc
 
 
+def _loads(body: bytes) -> Any:
+    if _LONG_NUMBER not in body.translate(_DIGITS):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(body)
+
+
+class SodiumKey:
+    """A station's public key, its signatures checked by libsodium (PyNaCl): 64 µs a check on the
+    hub's machine against OpenSSL's 122-145 µs, and every push has two. Never less strict: both check
+    the same equation on the same bytes, and libsodium also refuses small-order keys and points."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: Ed25519PublicKey) -> None:
+        self._key = nacl.signing.VerifyKey(signing.public_bytes(key))
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        try:
+            self._key.verify(data, signature)
+        except nacl.exceptions.BadSignatureError:
+            raise InvalidSignature from None
+
+
 @functools.lru_cache(maxsize=4096)
-def public_key_of(text: str) -> Ed25519PublicKey:
-    return signing.parse_public_key(text)
+def public_key_of(text: str) -> SodiumKey:
+    return SodiumKey(signing.parse_public_key(text))
 
 
 def _skew_text(offset_ms: int) -> str:

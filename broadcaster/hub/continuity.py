@@ -68,6 +68,12 @@ def canonical_problem(doc: object) -> str | None:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             return f"the record has no '{key}' (a whole number, 1 or more)"
     for key, value in doc.items():
+        if (
+            type(key) is str
+            and (key.isascii() or _nfc(key))
+            and (type(value) in _PLAIN or (type(value) is str and (value.isascii() or _nfc(value))))
+        ):
+            continue
         problem = _key_problem(key) or _value_problem(value, 1, fractions=key == "relay")
         if problem is not None:
             return problem
@@ -80,25 +86,52 @@ def _key_problem(key: object) -> str | None:
     return None if key.isascii() else _text_problem(key)
 
 
+# Every received record goes through here (some 70 values a record): plain loops, and the values
+# that need no looking into (text in NFC, whole numbers, true, false and null: nearly all of a
+# record) passed over in the loop itself rather than in calls of their own.
+_PLAIN = frozenset({int, bool, type(None)})
+
+
+def _nfc(value: str) -> bool:
+    """Valid Unicode in NFC (ASCII text, nearly all of a record's, always is: not asked here)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return unicodedata.is_normalized("NFC", value)
+
+
 def _value_problem(value: object, depth: int, fractions: bool = False) -> str | None:
-    # Every received record goes through here: plain loops rather than generators, and ASCII text
-    # (nearly all of it: keys, times, codes) needs no Unicode check, since ASCII is always valid NFC.
     if depth > MAX_DEPTH:
         return "the record is nested too deeply"
-    if isinstance(value, str):
-        return None if value.isascii() else _text_problem(value)
     if isinstance(value, dict):
+        inside = depth < MAX_DEPTH  # its values may be passed over here; deeper, each is "too deep"
         for key, item in value.items():
-            problem = _key_problem(key) or _value_problem(item, depth + 1, fractions)
-            if problem is not None:
-                return problem
-        return None
-    if isinstance(value, list):
-        for item in value:
+            if type(key) is not str or not (key.isascii() or _nfc(key)):
+                problem = _key_problem(key)
+                if problem is not None:
+                    return problem
+            if inside and (type(item) in _PLAIN or (type(item) is str and (item.isascii() or _nfc(item)))):
+                continue
             problem = _value_problem(item, depth + 1, fractions)
             if problem is not None:
                 return problem
         return None
+    if isinstance(value, list):
+        inside = depth < MAX_DEPTH
+        for item in value:
+            if inside and (type(item) in _PLAIN or (type(item) is str and (item.isascii() or _nfc(item)))):
+                continue
+            problem = _value_problem(item, depth + 1, fractions)
+            if problem is not None:
+                return problem
+        return None
+    return _leaf_problem(value, fractions)
+
+
+def _leaf_problem(value: object, fractions: bool) -> str | None:
+    if isinstance(value, str):
+        return None if value.isascii() else _text_problem(value)
     if value is None or isinstance(value, int):  # bool is an int
         return None
     if isinstance(value, float):

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from broadcaster import signing
 from broadcaster.airlog import AiringRecord, canonical_doc
@@ -120,7 +120,7 @@ def parse_authorization(value: str | None) -> Credentials | None:
     return Credentials(station, int(time_ms), nonce, signature)
 
 
-def request_is_signed(key: Ed25519PublicKey, creds: Credentials, method: str, target: str, body: bytes) -> bool:
+def request_is_signed(key: signing.Verifier, creds: Credentials, method: str, target: str, body: bytes) -> bool:
     doc = request_doc(method, target, creds.station, creds.time_ms, creds.nonce, body)
     return signing.verify(key, "request", doc, creds.signature)
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import math
+import unicodedata
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from broadcaster.airlog import GENESIS, AiredItem, AiringRecord, canonical_doc, hash_canonical, record_hash
 from broadcaster.hub.continuity import canonical_problem, check_batch, parse_entries
@@ -152,3 +159,73 @@ def test_a_relay_record_with_its_fractional_seconds_is_accepted_and_hashed_as_th
     assert "fractional" in (canonical_problem(doc | {"duration_ms": 0.5}) or "")
     for odd in (float("nan"), float("inf")):
         assert "fractional" in (canonical_problem(doc | {"relay": {"seconds": odd}}) or "")
+
+
+def plain_problem(value: object, depth: int, fractions: bool) -> str | None:
+    """What `canonical_problem` says of one value, written as plainly as it is defined."""
+    if depth > 8:
+        return "the record is nested too deeply"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "the record holds text that is not valid Unicode"
+        return (
+            None
+            if unicodedata.is_normalized("NFC", value)
+            else f"the record holds text not in Unicode NFC form ({value[:40]!r})"
+        )
+    if isinstance(value, dict):
+        pairs = [
+            (plain_problem(k, depth, False) if isinstance(k, str) else "the record has a name that is not text", v)
+            for k, v in value.items()
+        ]
+        return next((p for k, v in pairs for p in (k, plain_problem(v, depth + 1, fractions)) if p), None)
+    if isinstance(value, list):
+        return next((p for v in value if (p := plain_problem(v, depth + 1, fractions))), None)
+    if value is None or isinstance(value, int):
+        return None
+    if isinstance(value, float):
+        if fractions and math.isfinite(value):
+            return None
+        return f"the record holds a fractional number ({value!r}); canonical records hold whole numbers"
+    return f"the record holds a value of type {type(value).__name__}"
+
+
+def plain_canonical_problem(doc: dict[Any, Any]) -> str | None:
+    for key in ("v", "seq"):
+        if not isinstance(doc.get(key), int) or isinstance(doc.get(key), bool) or doc[key] < 1:
+            return f"the record has no '{key}' (a whole number, 1 or more)"
+    return next(
+        (
+            p
+            for k, v in doc.items()
+            for p in (
+                plain_problem(k, 1, False) if isinstance(k, str) else "the record has a name that is not text",
+                plain_problem(v, 1, k == "relay"),
+            )
+            if p
+        ),
+        None,
+    )
+
+
+texts = st.text(max_size=4) | st.sampled_from(["Xã", "Xa\u0303", "\u212b", "relay", "\ud800"])
+leaves = st.none() | st.booleans() | st.integers() | st.floats() | texts | st.just(b"x")
+values = st.recursive(
+    leaves,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts | st.integers(), inner, max_size=3),
+    max_leaves=30,
+)
+# Values nested about as deep as allowed, in lists or objects, ending in plain text
+nests = st.tuples(st.integers(6, 10), st.booleans(), st.sampled_from(["Xã", 1])).map(
+    lambda n: functools.reduce(lambda v, _k: [v] if n[1] else {"k": v}, range(n[0]), n[2])
+)
+
+
+@settings(max_examples=500)
+@given(st.dictionaries(texts, values | nests, max_size=6), st.integers(-1, 2), st.integers(-1, 2))
+def test_the_quick_canonical_check_says_what_the_plain_definition_says(doc: dict[Any, Any], v: int, seq: int) -> None:
+    """The check passes over plain values without a call each: the same first problem, in the same words."""
+    doc |= {"v": v, "seq": seq} if v >= 0 and seq >= 0 else {}
+    assert canonical_problem(doc) == plain_canonical_problem(doc)

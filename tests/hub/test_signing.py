@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import stat
 from pathlib import Path
@@ -67,3 +68,37 @@ def test_text_is_signed_in_nfc_so_composed_and_decomposed_accents_agree() -> Non
     assert signing.verify(
         key.public_key(), "bulletin", {"t": decomposed}, signing.sign(key, "bulletin", {"t": composed})
     )
+
+
+def test_the_hubs_libsodium_check_agrees_with_openssls_on_signatures_and_their_alterations() -> None:
+    from broadcaster.hub.auth import public_key_of
+
+    for n in range(20):
+        key = signing.generate()
+        hub_side, openssl = public_key_of(signing.public_text(key)), key.public_key()
+        doc = {"station": "XA1", "count": n, "title": "Tin của huyện"}
+        signature = signing.sign(key, "chain-head", doc)
+        raw = bytearray(base64.b64decode(signature))
+        raw[n % 64] ^= 1 << (n % 8)
+        altered = base64.b64encode(bytes(raw)).decode()
+        for purpose, signed_doc, sig in [
+            ("chain-head", doc, signature),
+            ("receipt", doc, signature),  # another purpose
+            ("chain-head", doc | {"count": n + 1}, signature),  # another document
+            ("chain-head", doc, altered),
+            ("chain-head", doc, signature[:-4]),  # too short
+            ("chain-head", doc, None),
+        ]:
+            expected = signing.verify(openssl, purpose, signed_doc, sig)
+            assert signing.verify(hub_side, purpose, signed_doc, sig) is expected
+            assert expected is (sig is signature and purpose == "chain-head" and signed_doc is doc)
+
+
+def test_the_hubs_check_refuses_a_forgery_openssl_lets_through_for_a_small_order_key() -> None:
+    """The identity point as a station's key: OpenSSL accepts R = identity, S = 0 for every message."""
+    from broadcaster.hub.auth import public_key_of
+
+    identity = "ed25519:" + base64.b64encode(bytes([1]) + bytes(31)).decode()
+    forged = base64.b64encode(bytes([1]) + bytes(63)).decode()
+    assert signing.verify(signing.parse_public_key(identity), "request", {"any": "thing"}, forged)
+    assert not signing.verify(public_key_of(identity), "request", {"any": "thing"}, forged)
