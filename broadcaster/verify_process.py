@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from broadcaster.airlog import ChainHead, VerifyResult
-from broadcaster.reports.daybook import Daybook
+from broadcaster.reports.daybook import Daybook, ItemDays
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,8 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _check(url: str, head: ChainHead | None, until: int, tz: tzinfo, pipe: Connection) -> None:
+def _check(url: str, head: ChainHead | None, until: int, tz: tzinfo, pipe: Connection, parents: Connection) -> None:
+    parents.close()  # the parent's end, inherited: closed here, so the parent closing it ends a wait for it
     try:
         from broadcaster.airlog_verify import ChainScan
         from broadcaster.reports.daybook import Daybook
@@ -48,8 +49,14 @@ def _check(url: str, head: ChainHead | None, until: int, tz: tzinfo, pipe: Conne
             airings.scan(session, checker, summary.adder(book, tz), until=until)
         result = checker.result(check_head=False)
         # The figures only count when the chain holds: a broken chain is the verdict, and nothing to send.
-        figures = (book.days, book.last, book.items, book.latest, book.count) if result.ok else None
-        pipe.send((result, checker.at_head(), figures))
+        pipe.send((result, checker.at_head(), (book.days, book.last, book.count) if result.ok else None))
+        if result.ok:
+            # Of the items' days, only those of the items the parent's part holds too (sending them all
+            # costs more than summing them).
+            wanted = pipe.recv()
+            pipe.send({item_id: book.items[item_id] for item_id in wanted if item_id in book.items})
+    except EOFError:
+        pass  # the parent needs nothing more
     except BaseException as exc:  # the parent checks the log itself
         pipe.send(f"{type(exc).__name__}: {exc}")
     finally:
@@ -57,7 +64,9 @@ def _check(url: str, head: ChainHead | None, until: int, tz: tzinfo, pipe: Conne
 
 
 class ChainJob:
-    """Airings 1..`until` of the database at `url`, being checked and summed in a child process."""
+    """Airings 1..`until` of the database at `url`, being checked and summed in a child process.
+
+    Ask for its `result()`, then (if it has figures) `earlier_days`; `close()` in any case."""
 
     def __init__(self, process: Any, pipe: Connection, until: int) -> None:
         self._process = process
@@ -70,32 +79,48 @@ class ChainJob:
         if _cores() < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
             return None
         context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_check, args=(url, head, until, tz, send), daemon=True)
+        mine, theirs = context.Pipe()
+        process = context.Process(target=_check, args=(url, head, until, tz, theirs, mine), daemon=True)
         try:
             process.start()
         except OSError as exc:
             log.info("chain check stays in this process: %s", exc)
             return None
-        send.close()
-        return cls(process, receive, until)
+        theirs.close()
+        return cls(process, mine, until)
 
     def result(self) -> tuple[VerifyResult, str | None, Daybook | None] | None:
         """The child's verdict on its part (without the head check), its hash of the head's airing, and
-        its part summed (None when its chain does not hold); None if it failed (then check the log here)."""
+        its part summed, without the items' days (None when its chain does not hold); None if it failed
+        (then check the log here)."""
+        answer = self._receive()
+        if not isinstance(answer, tuple):
+            return None
+        chain, at_head, figures = answer
+        if figures is None:
+            return chain, at_head, None
+        book = Daybook()
+        book.days, book.last, book.count = figures
+        return chain, at_head, book
+
+    def earlier_days(self, item_ids: list[int]) -> dict[int, ItemDays] | None:
+        """The on-air days in the child's part of these items (those it holds); None if it failed."""
+        try:
+            self._pipe.send(item_ids)
+        except OSError:
+            return None
+        answer = self._receive()
+        return answer if isinstance(answer, dict) else None
+
+    def close(self) -> None:
+        self._pipe.close()
+        self._process.join()
+
+    def _receive(self) -> Any:
         try:
             answer = self._pipe.recv()
         except (EOFError, OSError):
             answer = "the child process ended without an answer"
-        finally:
-            self._pipe.close()
-            self._process.join()
-        if isinstance(answer, tuple):
-            chain, at_head, figures = answer
-            if figures is None:
-                return chain, at_head, None
-            book = Daybook()
-            book.days, book.last, book.items, book.latest, book.count = figures
-            return chain, at_head, book
-        log.warning("the check of the log in a second process failed (%s); checking it here", answer)
-        return None
+        if isinstance(answer, str):
+            log.warning("the check of the log in a second process failed (%s); checking it here", answer)
+        return answer

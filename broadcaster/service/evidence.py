@@ -115,9 +115,10 @@ class Evidence:
         """The full check: every record re-hashed and linked, the code of an earlier report (`head_text`,
         COUNT:HASH or HASH), and every day and run of figures summed again and compared.
 
-        With two cores most of the chain is checked in a second process while this one sums the
-        figures and checks the rest (verify_process.py): the same verdict as one scan. The verdict
-        is kept in the database: a report refuses a log whose last full check failed."""
+        With two cores a second process checks and sums the first part of the log while this one
+        checks and sums the rest (verify_process.py), each reading its rows once: the same verdict
+        as one pass. The verdict is kept in the database: a report refuses a log whose last full
+        check failed."""
         tz = self.station.config.tz
         with self.station.db.session() as session:
             head = self._parse_head(session, head_text) if head_text else None
@@ -131,18 +132,23 @@ class Evidence:
 
     def _verify_split(self, session: Session, head: ChainHead | None, job: ChainJob) -> LogVerdict:
         """Airings after the child's part checked and summed here, then joined with the child's part."""
-        split = job.until
-        later = Daybook(later=True)
-        second = ChainScan(head, after=split, prev=log_store.hash_of(session, split) or "")
-        log_store.scan(session, second, summary.adder(later, self.station.config.tz), after=split)
-        first = job.result()
-        chain = second.after(first[0], first[1]) if first else None
-        if chain is None:  # the child failed, or the log changed meanwhile: once more, in one pass
+        try:
+            later = Daybook(later=True)
+            second = ChainScan(head, after=job.until, prev=log_store.hash_of(session, job.until) or "")
+            log_store.scan(session, second, summary.adder(later, self.station.config.tz), after=job.until)
+            first = job.result()
+            chain = second.after(first[0], first[1]) if first else None
+            if chain is not None and not chain.ok:
+                return LogVerdict(chain)
+            book = first[2] if first is not None and chain is not None else None
+            earlier = job.earlier_days(list(later.items)) if book else None
+        finally:
+            job.close()
+        if chain is None or book is None or earlier is None:  # the child failed, or the log changed meanwhile
             return self._verify_here(session, head, True)
-        if not chain.ok or first is None or first[2] is None:
-            return LogVerdict(chain)
-        book = join(first[2], later)
-        return self._judge(chain, book, self._stored_when_summed(session, book))
+        book.items = earlier
+        # The joined book holds the days of the later part's items only: enough for its figures, not to go on.
+        return self._judge(chain, *self._stored_when_summed(session, join(book, later), whole=False))
 
     def _verify_here(self, session: Session, head: ChainHead | None, built: bool) -> LogVerdict:
         """The chain and the figures in one pass over the log, in this process."""
@@ -151,16 +157,21 @@ class Evidence:
         log_store.scan(session, checker, summary.adder(book, self.station.config.tz) if built else None)
         if not built or not checker.result().ok:
             return LogVerdict(checker.result())
-        return self._judge(checker.result(), book, self._stored_when_summed(session, book))
+        return self._judge(checker.result(), *self._stored_when_summed(session, book))
 
-    def _stored_when_summed(self, session: Session, book: Daybook) -> list[tuple[SumRow, str | None]]:
-        """The stored figures as they were for the airings `book` summed (the daemon may log more meanwhile)."""
+    def _stored_when_summed(
+        self, session: Session, book: Daybook, whole: bool = True
+    ) -> tuple[Daybook, list[tuple[SumRow, str | None]]]:
+        """The stored figures as they were for the airings `book` summed (the daemon may log more
+        meanwhile: then the book goes on with them; from the start, unless it is `whole`)."""
+        tz = self.station.config.tz
         for _attempt in range(5):
             stored = summary.stored_rows(session)
             if log_store.head(session)[0] == book.count:
                 break
-            summary.sum_log(session, self.station.config.tz, book, after=book.count)
-        return stored
+            book = summary.sum_log(session, tz, book, after=book.count) if whole else summary.sum_log(session, tz)
+            whole = True
+        return book, stored
 
     @staticmethod
     def _judge(chain: VerifyResult, book: Daybook, stored: list[tuple[SumRow, str | None]]) -> LogVerdict:

@@ -280,3 +280,30 @@ def test_a_threaded_process_checks_in_one_process() -> None:
     finally:
         release.set()
         worker.join()
+
+
+@pytest.mark.parametrize("whole", [True, False])
+def test_airings_logged_while_log_verify_runs_are_summed_too(station: StationCLI, whole: bool) -> None:
+    """The figures compared are those of the log as it stands at the end. A book joined from two parts
+    holds only the items' days the join needed (`whole=False`), so it is summed again from the start."""
+    from broadcaster.reports.daybook import Daybook
+    from broadcaster.service.evidence import Evidence
+    from broadcaster.store import summary
+
+    opened = Station.open(station.config)
+    try:
+        evidence = Evidence(opened)
+        with opened.db.session() as session:
+            book = summary.sum_log(session, opened.config.tz)
+            expected = book.all_rows()
+            partial = Daybook()  # airings 1..3 summed, with items' days it cannot go on from (as a joined book)
+            for seq, record_hash, at, slot, status, played, items in list(summary.log_items(session))[:3]:
+                partial.add(seq, record_hash, summary.DayOf(opened.config.tz).of_text(at), slot, status, played, items)
+            partial.items = {item_id: {date(2020, 1, 1): ("", 0, 0)} for item_id in range(1, 1000)}
+            summed, stored = evidence._stored_when_summed(session, partial, whole=whole)
+        assert summed.count == 6
+        if not whole:
+            assert summed.all_rows() == expected
+        assert {(row.span, row.start): row for row, _hash in stored} == expected
+    finally:
+        opened.db.dispose()
