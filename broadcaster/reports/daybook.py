@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from broadcaster.airlog import dump_canonical
 from broadcaster.reports.figures import AIRED_STATUSES
 
 # 2: the figures gained a language dimension (migration 0010 sums every day again)
@@ -109,7 +110,8 @@ class Day:
             "status": self.status,
             "topic": self.topic,
         }
-        return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        # The records' canonical JSON writer: json.dumps(sort_keys, no spaces, UTF-8 text)'s bytes, by orjson.
+        return dump_canonical(doc).decode("utf-8")
 
     @classmethod
     def parse(cls, text: str) -> Day:

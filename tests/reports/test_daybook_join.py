@@ -65,3 +65,29 @@ def test_two_parts_joined_are_one_pass(seed: int) -> None:
 def test_a_later_part_must_be_summed_as_one() -> None:
     with pytest.raises(ValueError, match="later=True"):
         join(Daybook(), Daybook())
+
+
+def test_a_days_text_is_the_reference_json() -> None:
+    """Day.text() is written by orjson (airlog.dump_canonical): the bytes json.dumps writes, which seals hold."""
+    import json
+
+    from broadcaster.reports.daybook import Day
+
+    day = Day(
+        all=[1, 2, 3],
+        slot={"Bản tin sáng": [5, 1, 1], 'a"\\\n\x01\x7f': [2**40, 0, 1]},
+        topic={"y-nghia": [1, 1, 1]},
+        language={"vie": [1, 1, 1]},
+        status={"completed": 3},
+        lasts={("y-nghia", ""): 2, ("cải-cách", "2021-03-02"): 1},
+    )
+    doc = {
+        "all": day.all,
+        "language": day.language,
+        "lasts": sorted([t, n, c] for (t, n), c in day.lasts.items()),
+        "priority": day.priority,
+        "slot": day.slot,
+        "status": day.status,
+        "topic": day.topic,
+    }
+    assert day.text() == json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
