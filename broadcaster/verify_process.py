@@ -14,6 +14,7 @@ macOS), or the child fails, the parent checks and sums the whole log itself: onl
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -55,10 +56,11 @@ def _check(url: str, head: ChainHead | None, until: int, tz: tzinfo, pipe: Conne
             # costs more than summing them).
             wanted = pipe.recv()
             pipe.send({item_id: book.items[item_id] for item_id in wanted if item_id in book.items})
-    except EOFError:
-        pass  # the parent needs nothing more
+    except (EOFError, BrokenPipeError):
+        pass  # the parent needs nothing more (or is gone)
     except BaseException as exc:  # the parent checks the log itself
-        pipe.send(f"{type(exc).__name__}: {exc}")
+        with contextlib.suppress(OSError):
+            pipe.send(f"{type(exc).__name__}: {exc}")
     finally:
         pipe.close()
 
