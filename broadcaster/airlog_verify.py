@@ -33,9 +33,9 @@ from broadcaster.airlog import record_hash as exact_hash
 #  stored text
 # ("2021-03-01 23:00:00.000000", UTC) or aware datetimes (PostgreSQL).
 RawAiring = Sequence[Any]
-# (airing_seq, position, item_id, topic, priority, offset_ms, duration_ms, completed, title, engine,
-#  voice, approved_by, approved_at, kind, language, source_id, original_sha256, audio_sha256): fields 1..7
-#  and 14 (the language) are a `reports.daybook.ItemMs`, so `log verify` can sum the log from the same rows.
+# (position, item_id, topic, priority, offset_ms, duration_ms, completed, language, airing_seq, title,
+#  engine, voice, approved_by, approved_at, kind, source_id, original_sha256, audio_sha256): fields 0..7
+#  are a `reports.daybook.ItemMs`, so `log verify` sums the log from the same rows as they come.
 RawItem = Sequence[Any]
 
 AIRING_COLUMNS = (
@@ -59,7 +59,6 @@ AIRING_COLUMNS = (
     "relay_json",
 )
 ITEM_COLUMNS = (
-    "airing_seq",
     "position",
     "item_id",
     "topic",
@@ -67,17 +66,19 @@ ITEM_COLUMNS = (
     "offset_ms",
     "duration_ms",
     "completed",
+    "language",
+    "airing_seq",
     "title",
     "engine",
     "voice",
     "approved_by",
     "approved_at",
     "kind",
-    "language",
     "source_id",
     "original_sha256",
     "audio_sha256",
 )
+ITEM_SEQ = ITEM_COLUMNS.index("airing_seq")
 
 _encode: Callable[[str], str] = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
 _normalize = unicodedata.normalize
@@ -116,6 +117,7 @@ class Canon:
     def __init__(self, limit: int = 200_000) -> None:
         self._texts: dict[Any, str] = {None: "null"}
         self._items: dict[tuple[Any, ...], tuple[str, str, str]] = {}
+        self._items_v2: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
         self._airings: dict[tuple[Any, ...], tuple[str, str, str, str, str]] = {}
         self._limit = limit
 
@@ -130,14 +132,14 @@ class Canon:
         return found
 
     def _item_parts(self, i: RawItem) -> tuple[str, str, str]:
-        key = (i[12], i[11], i[9], i[4], i[8], i[3], i[10])
+        key = (i[13], i[12], i[10], i[3], i[9], i[2], i[11])
         parts = self._items.get(key)
         if parts is None:
             text = self.text
             parts = (
-                f'{{"approved_at":{_time(i[12])},"approved_by":{text(i[11])},"completed":',
-                f',"engine":{text(i[9])},"item_id":',
-                f',"priority":{text(i[4])},"title":{text(i[8])},"topic":{text(i[3])},"voice":{text(i[10])}}}',
+                f'{{"approved_at":{_time(i[13])},"approved_by":{text(i[12])},"completed":',
+                f',"engine":{text(i[10])},"item_id":',
+                f',"priority":{text(i[3])},"title":{text(i[9])},"topic":{text(i[2])},"voice":{text(i[11])}}}',
             )
             if len(self._items) < self._limit:
                 self._items[key] = parts
@@ -149,8 +151,8 @@ class Canon:
         known = self._items.get
         parts = []
         for i in items:
-            first, middle, last = known((i[12], i[11], i[9], i[4], i[8], i[3], i[10])) or self._item_parts(i)
-            duration, item_id, offset, completed = i[6], i[2], i[5], i[7]
+            first, middle, last = known((i[13], i[12], i[10], i[3], i[9], i[2], i[11])) or self._item_parts(i)
+            duration, item_id, offset, completed = i[5], i[1], i[4], i[6]
             if (
                 type(duration) is not int
                 or type(item_id) is not int
@@ -163,21 +165,42 @@ class Canon:
             parts.append(f'{first}{flag},"duration_ms":{duration}{middle}{item_id},"offset_ms":{offset}{last}')
         return ",".join(parts)
 
-    def _items_json_v2(self, items: Sequence[RawItem]) -> str:
-        # Version 2 adds kind, language, source_id and the audio's SHA-256s, in sorted key order.
-        text, parts = self.text, []
-        for i in items:
-            duration, item_id, offset, completed = i[6], i[2], i[5], i[7]
-            _ints(duration, item_id, offset)
-            if type(completed) is not bool and type(completed) is not int:
-                raise _Unusual
-            parts.append(
-                f'{{"approved_at":{_time(i[12])},"approved_by":{text(i[11])},"audio_sha256":{text(i[17])},'
-                f'"completed":{"true" if completed else "false"},"duration_ms":{duration},"engine":{text(i[9])},'
-                f'"item_id":{item_id},"kind":{text(i[13])},"language":{text(i[14])},"offset_ms":{offset},'
-                f'"original_sha256":{text(i[16])},"priority":{text(i[4])},"source_id":{text(i[15])},'
-                f'"title":{text(i[8])},"topic":{text(i[3])},"voice":{text(i[10])}}}'
+    def _item_parts_v2(self, i: RawItem) -> tuple[str, str, str, str]:
+        key = (i[13], i[12], i[17], i[10], i[14], i[7], i[16], i[3], i[15], i[9], i[2], i[11])
+        parts = self._items_v2.get(key)
+        if parts is None:
+            text = self.text
+            parts = (
+                f'{{"approved_at":{_time(i[13])},"approved_by":{text(i[12])},"audio_sha256":{text(i[17])},"completed":',
+                f',"engine":{text(i[10])},"item_id":',
+                f',"kind":{text(i[14])},"language":{text(i[7])},"offset_ms":',
+                f',"original_sha256":{text(i[16])},"priority":{text(i[3])},"source_id":{text(i[15])},'
+                f'"title":{text(i[9])},"topic":{text(i[2])},"voice":{text(i[11])}}}',
             )
+            if len(self._items_v2) < self._limit:
+                self._items_v2[key] = parts
+        return parts
+
+    def _items_json_v2(self, items: Sequence[RawItem]) -> str:
+        # Version 2 adds kind, language, source_id and the audio's SHA-256s, in sorted key order; the
+        # unchanging fields remembered as in `_items_json` (every record written today is version 2).
+        known = self._items_v2.get
+        parts = []
+        for i in items:
+            first, engine, kind, last = known(
+                (i[13], i[12], i[17], i[10], i[14], i[7], i[16], i[3], i[15], i[9], i[2], i[11])
+            ) or self._item_parts_v2(i)
+            duration, item_id, offset, completed = i[5], i[1], i[4], i[6]
+            if (
+                type(duration) is not int
+                or type(item_id) is not int
+                or type(offset) is not int
+                or not (-_MAX_MS < duration < _MAX_MS and -_MAX_MS < offset < _MAX_MS)
+                or (type(completed) is not bool and type(completed) is not int)
+            ):
+                raise _Unusual
+            flag = "true" if completed else "false"
+            parts.append(f'{first}{flag},"duration_ms":{duration}{engine}{item_id}{kind}{offset}{last}')
         return ",".join(parts)
 
     def _airing_parts(self, a: RawAiring, version: int) -> tuple[str, str, str, str, str]:

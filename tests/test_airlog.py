@@ -298,7 +298,6 @@ def raw_rows(rec: AiringRecord, as_text: bool = True) -> tuple[tuple[object, ...
     )  # fmt: skip
     items = [
         (
-            rec.seq,
             n,
             i.item_id,
             i.topic,
@@ -306,13 +305,14 @@ def raw_rows(rec: AiringRecord, as_text: bool = True) -> tuple[tuple[object, ...
             round(i.offset_seconds * 1000),
             round(i.duration_seconds * 1000),
             i.completed,
+            i.language,
+            rec.seq,
             i.title,
             i.engine,
             i.voice,
             i.approved_by,
             _stored_time(i.approved_at, as_text),
             i.kind,
-            i.language,
             i.source_id,
             i.original_sha256,
             i.audio_sha256,

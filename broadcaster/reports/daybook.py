@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from broadcaster.airlog import dump_canonical
 from broadcaster.reports.figures import AIRED_STATUSES
 
 # 2: the figures gained a language dimension (migration 0010 sums every day again)
@@ -109,7 +110,8 @@ class Day:
             "status": self.status,
             "topic": self.topic,
         }
-        return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        # The records' canonical JSON writer: json.dumps(sort_keys, no spaces, UTF-8 text)'s bytes, by orjson.
+        return dump_canonical(doc).decode("utf-8")
 
     @classmethod
     def parse(cls, text: str) -> Day:
@@ -238,12 +240,15 @@ ItemDays = dict[date, tuple[str, int, int]]
 class Daybook:
     """Sums airings into days, in log order. `days` may be pre-filled (with the stored days an append touches)."""
 
-    def __init__(self, get_day: Callable[[date], Day] | None = None) -> None:
+    def __init__(self, get_day: Callable[[date], Day] | None = None, *, later: bool = False) -> None:
         self.days: dict[date, Day] = {}
         self.items: dict[int, ItemDays] = {}
         self.last: dict[date, tuple[int, str]] = {}
         self.count = 0  # the number of the last airing added
-        self._latest: dict[int, date] = {}  # each item's latest on-air day (found again when items are pre-filled)
+        self.latest: dict[int, date] = {}  # each item's latest on-air day (found again when items are pre-filled)
+        # `later`: this book sums a later part of the log on its own (reports/daybook_join.py): each item's
+        # new on-air days in order, with the airing that brought each; the day before is marked on joining.
+        self.new_days: dict[int, list[tuple[date, tuple[int, str]]]] | None = {} if later else None
         self._get_day = get_day or (lambda _day: Day())
 
     def day(self, day: date) -> Day:
@@ -306,21 +311,24 @@ class Daybook:
                 whole[2] += 1
                 _bump(figures.slot, slot, total, n)
                 for item in on_air:
-                    self._place(item, day, seq, touched)
+                    self._place(item, day, (seq, record_hash), touched)
         mark = (seq, record_hash)
         for changed in touched:
             self.last[changed] = mark
         self.count = seq
         return touched
 
-    def _place(self, item: Sequence[Any], day: date, seq: int, touched: list[date]) -> None:
+    def _place(self, item: Sequence[Any], day: date, mark: tuple[int, str], touched: list[date]) -> None:
         """Put this on-air occurrence into the item's days, moving the counts of `lasts`."""
         position, item_id, topic = item[0], item[1], item[2]
+        seq = mark[0]
         days = self.items.get(item_id)
         if not days:  # the item's first day on air
             self.items[item_id] = {day: (topic, seq, position)}
-            self._latest[item_id] = day
+            self.latest[item_id] = day
             self.day(day).move_last(topic, "", +1)
+            if self.new_days is not None:
+                self.new_days[item_id] = [(day, mark)]
             return
         here = days.get(day)
         if here is not None:
@@ -334,16 +342,18 @@ class Daybook:
                 figures.move_last(old_topic, after, -1)
                 figures.move_last(topic, after, +1)
             return
-        latest = self._latest.get(item_id) or max(days)
+        latest = self.latest.get(item_id) or max(days)
         before: date | None
         if day > latest:  # the usual case: airings are logged in time order
             before, after = latest, ""
-            self._latest[item_id] = day
+            self.latest[item_id] = day
         else:  # an airing logged after a later one of the same item (closed after a crash)
             before = max((d for d in days if d < day), default=None)
             after = _next_after(days, day)
         days[day] = (topic, seq, position)
         self.day(day).move_last(topic, after, +1)
+        if self.new_days is not None:
+            self.new_days[item_id].append((day, mark))
         if before is None:
             return
         # The day before had `after` as its next on-air day; now it is `day`.
@@ -351,7 +361,7 @@ class Daybook:
         figures = self.day(before)
         figures.move_last(before_topic, after, -1)
         figures.move_last(before_topic, day.isoformat(), +1)
-        if before not in touched:
+        if before not in touched and self.new_days is None:
             touched.append(before)
 
     def rows(self, only: Iterable[date] | None = None) -> dict[date, SumRow]:

@@ -6,21 +6,22 @@ reports/verification.py; how the figures are sealed against the log, in reports/
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from broadcaster.airlog import AiringRecord, ChainHead, VerifyResult, parse_chain_head, record_hash
-from broadcaster.airlog_verify import ChainScan, RawAiring, RawItem
+from broadcaster.airlog_verify import ChainScan
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import _, language, ngettext
 from broadcaster.model import ItemKind
 from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
 from broadcaster.reports.daybook import Daybook, SumRow
+from broadcaster.reports.daybook_join import join
 from broadcaster.reports.figures import ReportHeader
 from broadcaster.reports.formats import NEEDS_RECORDS
 from broadcaster.reports.periods import check_reach
@@ -46,10 +47,10 @@ from broadcaster.verify_process import ChainJob
 
 log = logging.getLogger(__name__)
 
-# `log verify` on two cores: a child checks this share of the chain while this process sums the
-# figures and checks the rest (the two take about as long: bench/bench_verify.py). Below
-# MIN_SPLIT airings a second process is not worth starting.
-CHILD_SHARE = 0.88
+# `log verify` on two cores: a child checks and sums this share of the log while this process
+# checks and sums the rest, then joins the two and compares the figures (the two take about as
+# long: bench/bench_verify.py). Below MIN_SPLIT airings a second process is not worth starting.
+CHILD_SHARE = 0.55
 MIN_SPLIT = 5000
 
 
@@ -115,46 +116,69 @@ class Evidence:
         """The full check: every record re-hashed and linked, the code of an earlier report (`head_text`,
         COUNT:HASH or HASH), and every day and run of figures summed again and compared.
 
-        With two cores most of the chain is checked in a second process while this one sums the
-        figures and checks the rest (verify_process.py): the same verdict as one scan. The verdict
-        is kept in the database: a report refuses a log whose last full check failed."""
+        With two cores a second process checks and sums the first part of the log while this one
+        checks and sums the rest (verify_process.py), each reading its rows once: the same verdict
+        as one pass. The verdict is kept in the database: a report refuses a log whose last full
+        check failed."""
         tz = self.station.config.tz
         with self.station.db.session() as session:
             head = self._parse_head(session, head_text) if head_text else None
             built = summary.built_for(session) == summary.tz_name(tz)
             split = round(log_store.head(session)[0] * CHILD_SHARE)
-        job = ChainJob.start(self.station.db.url, head, split) if built and split >= MIN_SPLIT else None
-        with self.station.db.session() as session:
-            if job is None:
-                verdict = self._verify_here(session, head, built)
-            else:
-                book = summary.sum_log(session, tz)
-                stored = self._stored_when_summed(session, book)
-                second = ChainScan(head, after=split, prev=log_store.hash_of(session, split) or "")
-                log_store.scan(session, second, after=split)
-                first = job.result()
-                chain = second.after(*first) if first else None
-                verdict = self._judge(chain or log_store.verify(session, head), book, stored)
+        gc.freeze()  # the scan's garbage collections skip the objects alive now (modules, ORM...), ~5 % of its CPU
+        try:
+            job = ChainJob.start(self.station.db.url, head, split, tz) if built and split >= MIN_SPLIT else None
+            with self.station.db.session() as session:
+                verdict = (
+                    self._verify_here(session, head, built) if job is None else self._verify_split(session, head, job)
+                )
+        finally:
+            gc.unfreeze()
         self._keep(verdict)
         return verdict
+
+    def _verify_split(self, session: Session, head: ChainHead | None, job: ChainJob) -> LogVerdict:
+        """Airings after the child's part checked and summed here, then joined with the child's part."""
+        try:
+            later = Daybook(later=True)
+            second = ChainScan(head, after=job.until, prev=log_store.hash_of(session, job.until) or "")
+            log_store.scan(session, second, summary.adder(later, self.station.config.tz), after=job.until)
+            first = job.result()
+            chain = second.after(first[0], first[1]) if first else None
+            if chain is not None and not chain.ok:
+                return LogVerdict(chain)
+            book = first[2] if first is not None and chain is not None else None
+            earlier = job.earlier_days(list(later.items)) if book else None
+        finally:
+            job.close()
+        if chain is None or book is None or earlier is None:  # the child failed, or the log changed meanwhile
+            return self._verify_here(session, head, True)
+        book.items = earlier
+        # The joined book holds the days of the later part's items only: enough for its figures, not to go on.
+        return self._judge(chain, *self._stored_when_summed(session, join(book, later), whole=False))
 
     def _verify_here(self, session: Session, head: ChainHead | None, built: bool) -> LogVerdict:
         """The chain and the figures in one pass over the log, in this process."""
         book = Daybook()
         checker = ChainScan(head)
-        log_store.scan(session, checker, _summing(book, self.station.config.tz) if built else None)
+        log_store.scan(session, checker, summary.adder(book, self.station.config.tz) if built else None)
         if not built or not checker.result().ok:
             return LogVerdict(checker.result())
-        return self._judge(checker.result(), book, self._stored_when_summed(session, book))
+        return self._judge(checker.result(), *self._stored_when_summed(session, book))
 
-    def _stored_when_summed(self, session: Session, book: Daybook) -> list[tuple[SumRow, str | None]]:
-        """The stored figures as they were for the airings `book` summed (the daemon may log more meanwhile)."""
+    def _stored_when_summed(
+        self, session: Session, book: Daybook, whole: bool = True
+    ) -> tuple[Daybook, list[tuple[SumRow, str | None]]]:
+        """The stored figures as they were for the airings `book` summed (the daemon may log more
+        meanwhile: then the book goes on with them; from the start, unless it is `whole`)."""
+        tz = self.station.config.tz
         for _attempt in range(5):
             stored = summary.stored_rows(session)
             if log_store.head(session)[0] == book.count:
                 break
-            summary.sum_log(session, self.station.config.tz, book, after=book.count)
-        return stored
+            book = summary.sum_log(session, tz, book, after=book.count) if whole else summary.sum_log(session, tz)
+            whole = True
+        return book, stored
 
     @staticmethod
     def _judge(chain: VerifyResult, book: Daybook, stored: list[tuple[SumRow, str | None]]) -> LogVerdict:
@@ -373,22 +397,3 @@ def _changed(records: list[AiringRecord]) -> tuple[str, ...]:
         for r in records
         if not intact(r)
     )
-
-
-def _summing(book: Daybook, tz: Any) -> Any:
-    """Feed verified airings to `book`, as read by `log_store.stream` (for `log verify`'s single pass)."""
-    day_of = summary.DayOf(tz)
-
-    def add(airing: RawAiring, items: list[RawItem]) -> None:
-        # Fields 1..7 of an item row are an ItemMs (airlog_verify.ITEM_COLUMNS), and field 14 its language.
-        book.add(
-            airing[0],
-            airing[15],
-            day_of.of_text(airing[3]),
-            airing[2],
-            airing[7],
-            airing[6],
-            [(*i[1:8], i[14]) for i in items],
-        )
-
-    return add

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from broadcaster.airlog import GENESIS, AiringDraft, AiringRecord, ChainHead, VerifyResult, seal
-from broadcaster.airlog_verify import AIRING_COLUMNS, ITEM_COLUMNS, ChainScan, RawAiring, RawItem
+from broadcaster.airlog_verify import AIRING_COLUMNS, ITEM_COLUMNS, ITEM_SEQ, ChainScan, RawAiring, RawItem
 from broadcaster.errors import NotFoundError
 from broadcaster.i18n import _
 from broadcaster.store import summary
@@ -141,7 +141,7 @@ def stream(
         # broadcaster) fail the fast hash and are judged by the reference, which orders by position.
         query = select(*item_cols).where(i.airing_seq > last, i.airing_seq <= top).order_by(i.airing_seq, i.id)
         items: dict[int, list[RawItem]] = {
-            seq: list(rows) for seq, rows in groupby(fetch(session, query), itemgetter(0))
+            seq: list(rows) for seq, rows in groupby(fetch(session, query), itemgetter(ITEM_SEQ))
         }
         for row in airings:
             yield row, items.get(row[0], [])

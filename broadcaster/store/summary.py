@@ -25,7 +25,7 @@ or it and the reports would keep rebuilding it for their own zone.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import groupby
 from operator import itemgetter
@@ -35,6 +35,7 @@ from sqlalchemy import Connection, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from broadcaster.airlog import AiringRecord
+from broadcaster.airlog_verify import RawAiring, RawItem
 from broadcaster.reports.daybook import Day, Daybook, ItemMs, SumRow, airtime_ms, item_days, run_bounds, runs_of
 from broadcaster.store.plain import fetch, plain_time
 from broadcaster.store.tables import AiredItemRow, AiringRow, AirtimeSumRow, StationStateRow
@@ -269,6 +270,17 @@ def sum_log(db: Executor, tz: tzinfo, book: Daybook | None = None, after: int = 
     for seq, record_hash, at, slot, status, played, items in log_items(db, after):
         book.add(seq, record_hash, day_of.of_text(at), slot, status, played, items)
     return book
+
+
+def adder(book: Daybook, tz: tzinfo) -> Callable[[RawAiring, list[RawItem]], None]:
+    """Feed the airings `airings.scan` reads (and verified) to `book`: `log verify` sums the rows it hashes."""
+    day_of = DayOf(tz)
+
+    def add(airing: RawAiring, items: list[RawItem]) -> None:
+        # An item row starts with the fields of an ItemMs (airlog_verify.ITEM_COLUMNS).
+        book.add(airing[0], airing[15], day_of.of_text(airing[3]), airing[2], airing[7], airing[6], items)
+
+    return add
 
 
 def rebuild(db: Executor, tz: tzinfo) -> None:

@@ -10,7 +10,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
@@ -225,6 +225,7 @@ TAMPERING = {
     "deleted at the split": ["DELETE FROM aired_items WHERE airing_seq = 3", "DELETE FROM airings WHERE seq = 3"],
     "deleted after the split": ["DELETE FROM aired_items WHERE airing_seq = 4", "DELETE FROM airings WHERE seq = 4"],
     "newest deleted": ["DELETE FROM aired_items WHERE airing_seq = 6", "DELETE FROM airings WHERE seq = 6"],
+    "figures forged and sealed again": [],  # the figures summed in two parts and joined are compared
 }
 
 
@@ -233,7 +234,7 @@ TAMPERING = {
 def test_log_verify_in_two_processes_says_what_one_scan_says(
     station: StationCLI, sql: Database, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
-    """A child checks airings 1..3 while this process sums the figures and checks 4..6."""
+    """A child checks and sums airings 1..3 while this process checks and sums 4..6."""
     import broadcaster.service.evidence as evidence_module
     from broadcaster.verify_process import ChainJob
 
@@ -253,6 +254,8 @@ def test_log_verify_in_two_processes_says_what_one_scan_says(
     codes = [f"{h['count']}:{h['hash']}" for h in heads] + ["2:" + "a" * 64, "0:" + "0" * 64]
     for statement in TAMPERING[case]:
         sql(statement)
+    if case == "figures forged and sealed again":
+        inflate(sql, "2021-01-05", reseal=True)
     answers = {}
     for split_from in (10**9, 1):  # one process, then two
         monkeypatch.setattr(evidence_module, "MIN_SPLIT", split_from)
@@ -273,7 +276,34 @@ def test_a_threaded_process_checks_in_one_process() -> None:
     worker = threading.Thread(target=release.wait)
     worker.start()
     try:
-        assert ChainJob.start("sqlite:///unused.db", None, 1) is None
+        assert ChainJob.start("sqlite:///unused.db", None, 1, UTC) is None
     finally:
         release.set()
         worker.join()
+
+
+@pytest.mark.parametrize("whole", [True, False])
+def test_airings_logged_while_log_verify_runs_are_summed_too(station: StationCLI, whole: bool) -> None:
+    """The figures compared are those of the log as it stands at the end. A book joined from two parts
+    holds only the items' days the join needed (`whole=False`), so it is summed again from the start."""
+    from broadcaster.reports.daybook import Daybook
+    from broadcaster.service.evidence import Evidence
+    from broadcaster.store import summary
+
+    opened = Station.open(station.config)
+    try:
+        evidence = Evidence(opened)
+        with opened.db.session() as session:
+            book = summary.sum_log(session, opened.config.tz)
+            expected = book.all_rows()
+            partial = Daybook()  # airings 1..3 summed, with items' days it cannot go on from (as a joined book)
+            for seq, record_hash, at, slot, status, played, items in list(summary.log_items(session))[:3]:
+                partial.add(seq, record_hash, summary.DayOf(opened.config.tz).of_text(at), slot, status, played, items)
+            partial.items = {item_id: {date(2020, 1, 1): ("", 0, 0)} for item_id in range(1, 1000)}
+            summed, stored = evidence._stored_when_summed(session, partial, whole=whole)
+        assert summed.count == 6
+        if not whole:
+            assert summed.all_rows() == expected
+        assert {(row.span, row.start): row for row, _hash in stored} == expected
+    finally:
+        opened.db.dispose()
