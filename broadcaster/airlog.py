@@ -27,17 +27,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
+from broadcaster.canonical_json import dump_canonical
 from broadcaster.errors import InputError
-
-# Sorted names; types the reference refuses (datetimes, dataclasses, subclasses) make orjson raise too.
-_ORJSON_CANONICAL = (
-    orjson.OPT_SORT_KEYS
-    | orjson.OPT_PASSTHROUGH_DATETIME
-    | orjson.OPT_PASSTHROUGH_DATACLASS
-    | orjson.OPT_PASSTHROUGH_SUBCLASS
-)
 
 GENESIS = "0" * 64
 # Version 2 adds, per item, what kind of audio it was (speech or a recording), its language, the
@@ -237,28 +228,6 @@ def canonical_doc(record: AiringRecord) -> dict[str, Any]:
     if record.version >= 2:
         doc["relay"] = relay_canon(record.relay)
     return doc
-
-
-def dump_canonical(doc: Mapping[str, Any]) -> bytes:
-    """A record's canonical document as the bytes that are hashed (sorted keys, no spaces, UTF-8).
-
-    The reference is `json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`:
-    the text every station has hashed. orjson writes the same bytes about ten times faster for
-    every document without fractional numbers (tests/test_canonical_json.py compares the two on
-    generated documents); fractions, whose text differs ("1e-07" against "1e-7"), occur only in a
-    relay's details, so a record with a relay block goes the reference way, as does anything orjson
-    cannot write (integers past 64 bits, a name that is not text)."""
-    if doc.get("relay") is None:
-        try:
-            return orjson.dumps(doc, option=_ORJSON_CANONICAL)
-        except TypeError:
-            pass
-    return dump_reference(doc)
-
-
-def dump_reference(value: Any) -> bytes:
-    """JSON as records are hashed by definition (for values that may hold fractional numbers)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def canonical_bytes(record: AiringRecord) -> bytes:

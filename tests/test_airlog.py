@@ -16,12 +16,12 @@ from broadcaster.airlog import (
     AiringRecord,
     ChainHead,
     canonical_bytes,
-    dump_canonical,
     parse_chain_head,
     record_hash,
     seal,
     verify_chain,
 )
+from broadcaster.canonical_json import dump_reference
 from broadcaster.errors import InputError
 from broadcaster.reports.airing_json import to_json
 
@@ -294,7 +294,7 @@ def raw_rows(rec: AiringRecord, as_text: bool = True) -> tuple[tuple[object, ...
         rec.seq, rec.kind, rec.slot, _stored_time(rec.scheduled_at, as_text), _stored_time(rec.started_at, as_text),
         _stored_time(rec.ended_at, as_text), round(rec.duration_seconds * 1000), rec.status, rec.reason, rec.output,
         rec.device, rec.amplifier, rec.audio_sha256, rec.exemption, rec.prev_hash, rec.hash, rec.version,
-        None if rec.relay is None else dump_canonical(dict(rec.relay)).decode(),
+        None if rec.relay is None else dump_reference(dict(rec.relay)).decode(),
     )  # fmt: skip
     items = [
         (

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from broadcaster.airlog import dump_canonical, dump_reference
+from broadcaster.canonical_json import dump_canonical, dump_reference
 
 
 def reference(doc: Any) -> bytes:

@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from broadcaster.airlog import GENESIS, dump_canonical
+from broadcaster.airlog import GENESIS
+from broadcaster.canonical_json import dump_canonical
 from broadcaster.hublink.protocol import HEX64
 
 MAX_DEPTH = 8

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from broadcaster.airlog import dump_canonical
+from broadcaster.canonical_json import dump_canonical
 from broadcaster.reports.figures import AIRED_STATUSES
 
 # 2: the figures gained a language dimension (migration 0010 sums every day again)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from broadcaster.airlog import AiredItem, AiringRecord, dump_reference
+from broadcaster.airlog import AiredItem, AiringRecord
+from broadcaster.canonical_json import dump_reference
 from broadcaster.store.tables import AiredItemRow, AiringRow
 
 

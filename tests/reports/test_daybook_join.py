@@ -68,7 +68,7 @@ def test_a_later_part_must_be_summed_as_one() -> None:
 
 
 def test_a_days_text_is_the_reference_json() -> None:
-    """Day.text() is written by orjson (airlog.dump_canonical): the bytes json.dumps writes, which seals hold."""
+    """Day.text() is written by orjson (canonical_json.dump_canonical): the bytes json.dumps writes, as sealed."""
     import json
 
     from broadcaster.reports.daybook import Day
