@@ -206,6 +206,26 @@ def _schema_script(url: Any) -> str | None:
     return "\n".join(line for line in dumped.stdout.splitlines() if not line.startswith("\\"))
 
 
+# ------------------------------------------------------------ property tests
+#
+# The whole suite (what CI runs) tries each property on as many examples as its test asks for; the fast
+# part (`-m "not slow"`, the loop while working) on a fifth of them: Hypothesis's cost is per example.
+
+_RUN = {"fast": False}
+
+
+def examples(wanted: int) -> int:
+    """max_examples for a property test in this run."""
+    return max(20, wanted // 5) if _RUN["fast"] else wanted
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from _pytest.mark.expression import Expression
+
+    expression = config.option.markexpr
+    _RUN["fast"] = bool(expression) and not Expression.compile(expression).evaluate(lambda name, **_: name == "slow")
+
+
 # A test that needs the sound server, Icecast or the browser runs end to end, in real time: it belongs
 # to the slow part of the suite (`-m slow`), whichever file it is in.
 END_TO_END_MARKS = ("audio_server", "icecast", "browser")
