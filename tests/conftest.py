@@ -206,6 +206,30 @@ def _schema_script(url: Any) -> str | None:
     return "\n".join(line for line in dumped.stdout.splitlines() if not line.startswith("\\"))
 
 
+# ------------------------------------------------------------ password hashing
+#
+# A station hashes passwords at OWASP's argon2id cost (19 MiB, 2 passes): ~30 ms each, by design. The
+# tests hash and check a few hundred, so in this process they use argon2id at its lightest; processes
+# they start keep the station's cost, and tests/web/test_accounts.py checks that cost itself.
+
+
+@pytest.fixture(scope="session", autouse=True)
+def station_password_hasher() -> Iterator[Any]:
+    """The station's own hasher, while the accounts code hashes lightly."""
+    from argon2 import PasswordHasher
+
+    from broadcaster.web import account_rules, accounts
+
+    own = account_rules.HASHER
+    light = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (account_rules, accounts):
+            patch.setattr(module, "HASHER", light)
+        account_rules.dummy_hash.cache_clear()
+        yield own
+    account_rules.dummy_hash.cache_clear()
+
+
 # ------------------------------------------------------------ property tests
 #
 # The whole suite (what CI runs) tries each property on as many examples as its test asks for; the fast
