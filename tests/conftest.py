@@ -102,39 +102,45 @@ def _schema_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     _TEMPLATES["folder"] = None
 
 
-def _migrated_sqlite() -> Path | None:
-    if "sqlite" not in _TEMPLATES:
+def _migrate(kind: str, url: str) -> None:
+    """Run the station's (kind "station") or the hub's ("hub") migrations on the database at `url`."""
+    if kind == "hub":
+        from broadcaster.hub.db import HubDB
+
+        database: Any = HubDB(url)
+    else:
+        from broadcaster.store.db import Database
+
+        database = Database(url)
+    database.upgrade()
+    database.dispose()  # SQLite: the last connection checkpoints the WAL into the file
+
+
+def _migrated_sqlite(kind: str = "station") -> Path | None:
+    if f"sqlite:{kind}" not in _TEMPLATES:
         folder = _TEMPLATES["folder"]
         if folder is None:  # outside pytest (bench scripts): no template, `init` migrates
             return None
-        from broadcaster.store.db import Database
-
-        database = Database(f"sqlite:///{folder / 'station.db'}")
-        database.upgrade()
-        database.dispose()  # the last connection checkpoints the WAL into the file
-        _TEMPLATES["sqlite"] = folder / "station.db"
-    return Path(_TEMPLATES["sqlite"])
+        _migrate(kind, f"sqlite:///{folder / kind}.db")
+        _TEMPLATES[f"sqlite:{kind}"] = folder / f"{kind}.db"
+    return Path(_TEMPLATES[f"sqlite:{kind}"])
 
 
 def _admin(url: str) -> Any:
     return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
 
 
-def _migrated_postgres(url: str) -> str:
+def _migrated_postgres(url: str, kind: str = "station") -> str:
     """The name of a database at the newest schema on the test server (made on first use)."""
-    key = f"postgres:{url}"
+    key = f"postgres:{kind}:{url}"
     if key not in _TEMPLATES:
-        from broadcaster.store.db import Database
-
         name = f"{make_url(url).database}_migrated"
         admin = _admin(url)
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
         admin.dispose()
-        database = Database(make_url(url).set(database=name).render_as_string(hide_password=False))
-        database.upgrade()
-        database.dispose()
+        _migrate(kind, make_url(url).set(database=name).render_as_string(hide_password=False))
         _TEMPLATES[key] = name
     return str(_TEMPLATES[key])
 
@@ -142,12 +148,17 @@ def _migrated_postgres(url: str) -> str:
 def seed_database(config: Path) -> None:
     """A new, empty station database becomes a copy of the migrated schema; any other is left alone."""
     from broadcaster.config import load_config
+
+    seed_url(load_config(config).database_url)
+
+
+def seed_url(url: str, kind: str = "station") -> None:
+    """The database at `url`, if new (SQLite) or empty (PostgreSQL), becomes a copy of `kind`'s migrated schema."""
     from broadcaster.store.db import sqlite_file
 
-    url = load_config(config).database_url
     path = sqlite_file(url)
     if path is not None:
-        template = _migrated_sqlite()
+        template = _migrated_sqlite(kind)
         if template is not None and not path.exists() and path.parent.is_dir():
             shutil.copyfile(template, path)
         return
@@ -158,14 +169,14 @@ def seed_database(config: Path) -> None:
         empty = not connection.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar()
     engine.dispose()
     if empty:
-        _copy_postgres_schema(url)
+        _copy_postgres_schema(url, kind)
 
 
-def _copy_postgres_schema(url: str) -> None:
+def _copy_postgres_schema(url: str, kind: str) -> None:
     """The migrated schema, rows included, put into this (empty) database: pg_dump's script of the template
-    replayed (~50 ms), or, without pg_dump, the database made again from the template (~250 ms, a checkpoint)."""
-    template = _migrated_postgres(url)
-    key = f"dump:{template}"
+    replayed (~80 ms), or, without pg_dump, the database made again from the template (~250 ms, a checkpoint)."""
+    template = _migrated_postgres(url, kind)
+    key = f"dump:{kind}:{template}"
     if key not in _TEMPLATES:
         _TEMPLATES[key] = _schema_script(make_url(url).set(database=template))
     if _TEMPLATES[key] is not None:
