@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -101,39 +102,45 @@ def _schema_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     _TEMPLATES["folder"] = None
 
 
-def _migrated_sqlite() -> Path | None:
-    if "sqlite" not in _TEMPLATES:
+def _migrate(kind: str, url: str) -> None:
+    """Run the station's (kind "station") or the hub's ("hub") migrations on the database at `url`."""
+    if kind == "hub":
+        from broadcaster.hub.db import HubDB
+
+        database: Any = HubDB(url)
+    else:
+        from broadcaster.store.db import Database
+
+        database = Database(url)
+    database.upgrade()
+    database.dispose()  # SQLite: the last connection checkpoints the WAL into the file
+
+
+def _migrated_sqlite(kind: str = "station") -> Path | None:
+    if f"sqlite:{kind}" not in _TEMPLATES:
         folder = _TEMPLATES["folder"]
         if folder is None:  # outside pytest (bench scripts): no template, `init` migrates
             return None
-        from broadcaster.store.db import Database
-
-        database = Database(f"sqlite:///{folder / 'station.db'}")
-        database.upgrade()
-        database.dispose()  # the last connection checkpoints the WAL into the file
-        _TEMPLATES["sqlite"] = folder / "station.db"
-    return Path(_TEMPLATES["sqlite"])
+        _migrate(kind, f"sqlite:///{folder / kind}.db")
+        _TEMPLATES[f"sqlite:{kind}"] = folder / f"{kind}.db"
+    return Path(_TEMPLATES[f"sqlite:{kind}"])
 
 
 def _admin(url: str) -> Any:
     return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
 
 
-def _migrated_postgres(url: str) -> str:
+def _migrated_postgres(url: str, kind: str = "station") -> str:
     """The name of a database at the newest schema on the test server (made on first use)."""
-    key = f"postgres:{url}"
+    key = f"postgres:{kind}:{url}"
     if key not in _TEMPLATES:
-        from broadcaster.store.db import Database
-
         name = f"{make_url(url).database}_migrated"
         admin = _admin(url)
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
         admin.dispose()
-        database = Database(make_url(url).set(database=name).render_as_string(hide_password=False))
-        database.upgrade()
-        database.dispose()
+        _migrate(kind, make_url(url).set(database=name).render_as_string(hide_password=False))
         _TEMPLATES[key] = name
     return str(_TEMPLATES[key])
 
@@ -141,12 +148,17 @@ def _migrated_postgres(url: str) -> str:
 def seed_database(config: Path) -> None:
     """A new, empty station database becomes a copy of the migrated schema; any other is left alone."""
     from broadcaster.config import load_config
+
+    seed_url(load_config(config).database_url)
+
+
+def seed_url(url: str, kind: str = "station") -> None:
+    """The database at `url`, if new (SQLite) or empty (PostgreSQL), becomes a copy of `kind`'s migrated schema."""
     from broadcaster.store.db import sqlite_file
 
-    url = load_config(config).database_url
     path = sqlite_file(url)
     if path is not None:
-        template = _migrated_sqlite()
+        template = _migrated_sqlite(kind)
         if template is not None and not path.exists() and path.parent.is_dir():
             shutil.copyfile(template, path)
         return
@@ -157,13 +169,96 @@ def seed_database(config: Path) -> None:
         empty = not connection.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar()
     engine.dispose()
     if empty:
-        template = _migrated_postgres(url)
-        name = make_url(url).database
-        admin = _admin(url)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY'))
-        admin.dispose()
+        _copy_postgres_schema(url, kind)
+
+
+def _copy_postgres_schema(url: str, kind: str) -> None:
+    """The migrated schema, rows included, put into this (empty) database: pg_dump's script of the template
+    replayed (~80 ms), or, without pg_dump, the database made again from the template (~250 ms, a checkpoint)."""
+    template = _migrated_postgres(url, kind)
+    key = f"dump:{kind}:{template}"
+    if key not in _TEMPLATES:
+        _TEMPLATES[key] = _schema_script(make_url(url).set(database=template))
+    if _TEMPLATES[key] is not None:
+        engine = create_engine(url)
+        connection = engine.raw_connection()  # its own connection: the script empties search_path
+        try:
+            connection.driver_connection.execute(_TEMPLATES[key])  # many statements: no parameters, no %-escapes
+            connection.commit()
+        finally:
+            connection.close()
+            engine.dispose()
+        return
+    name = make_url(url).database
+    admin = _admin(url)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY'))
+    admin.dispose()
+
+
+def _schema_script(url: Any) -> str | None:
+    """pg_dump's SQL for the database at `url` (schema and rows), from the server's own version of pg_dump."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        major = str(connection.execute(text("SHOW server_version_num")).scalar())[:-4]
+    engine.dispose()
+    own = Path(f"/usr/lib/postgresql/{major}/bin/pg_dump")
+    pg_dump = str(own) if own.exists() else shutil.which("pg_dump")
+    if pg_dump is None:
+        return None
+    env = {**os.environ, "PGPASSWORD": url.password or ""}
+    args = ["-h", url.host, "-p", str(url.port or 5432), "-U", url.username, "-d", url.database]
+    dumped = subprocess.run(
+        [pg_dump, *args, "--inserts", "--no-owner", "--no-privileges"],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    # psql's own commands (\restrict) are not SQL
+    return "\n".join(line for line in dumped.stdout.splitlines() if not line.startswith("\\"))
+
+
+# ------------------------------------------------------------ password hashing
+#
+# A station hashes passwords at OWASP's argon2id cost (19 MiB, 2 passes): ~30 ms each, by design. The
+# tests hash and check a few hundred, so in this process they use argon2id at its lightest; processes
+# they start keep the station's cost, and tests/web/test_accounts.py checks that cost itself.
+
+
+@pytest.fixture(scope="session", autouse=True)
+def station_password_hasher() -> Iterator[Any]:
+    """The station's own hasher, while the accounts code hashes lightly."""
+    from argon2 import PasswordHasher
+
+    from broadcaster.web import account_rules, accounts
+
+    own = account_rules.HASHER
+    light = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (account_rules, accounts):
+            patch.setattr(module, "HASHER", light)
+        account_rules.dummy_hash.cache_clear()
+        yield own
+    account_rules.dummy_hash.cache_clear()
+
+
+# ------------------------------------------------------------ property tests
+#
+# The whole suite (what CI runs) tries each property on as many examples as its test asks for; the fast
+# part (`-m "not slow"`, the loop while working) on a fifth of them: Hypothesis's cost is per example.
+
+_RUN = {"fast": False}
+
+
+def examples(wanted: int) -> int:
+    """max_examples for a property test in this run."""
+    return max(20, wanted // 5) if _RUN["fast"] else wanted
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from _pytest.mark.expression import Expression
+
+    expression = config.option.markexpr
+    _RUN["fast"] = bool(expression) and not Expression.compile(expression).evaluate(lambda name, **_: name == "slow")
 
 
 # A test that needs the sound server, Icecast or the browser runs end to end, in real time: it belongs

@@ -23,7 +23,7 @@ from sqlalchemy import MetaData, create_engine, select
 from broadcaster.cli import cli
 from broadcaster.service.context import Station
 from tests.bad_inputs import Case, cases
-from tests.conftest import PG_URL, reset_postgres, write_config
+from tests.conftest import PG_URL, reset_postgres, seed_database, write_config
 
 CASES = cases()
 
@@ -71,6 +71,7 @@ def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         reset_postgres(PG_URL)
         url = PG_URL
     station = Shared(folder, write_config(folder, url), url, date.min)
+    seed_database(station.config)  # `init` then runs on a copy of the schema migrated once per run
     for args in (
         ["init"],
         ["news", "add", "--title", "Tin một", "--topic", "mot-cua", "--text", "Bộ phận một cửa làm việc thứ bảy."],

@@ -21,10 +21,10 @@ from broadcaster.errors import BroadcasterError
 from broadcaster.service.context import Station
 from broadcaster.service.queue import NewsDesk
 from tests.bad_inputs import docx_bytes
-from tests.conftest import StationCLI, write_config
+from tests.conftest import StationCLI, examples, write_config
 
 SETTINGS = settings(
-    max_examples=120,
+    max_examples=examples(120),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -21,6 +21,7 @@ from broadcaster.planning import (
     plan_ahead,
     plan_slot,
 )
+from tests.conftest import examples
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 T0 = datetime(2021, 3, 1, tzinfo=UTC)
@@ -90,7 +91,7 @@ def one_by_one(
     return plans
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     items=news_items(),
     specs=slots,

@@ -20,7 +20,7 @@ from click.testing import CliRunner, Result
 from broadcaster import i18n
 from broadcaster.cli import cli
 from tests.bad_inputs import Case
-from tests.conftest import write_config
+from tests.conftest import seed_database, write_config
 from tests.english import english_run
 from tests.test_bad_input import CASES, Shared, fill, fill_bytes
 
@@ -50,6 +50,7 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
     saved = i18n._translations, i18n._language
     folder = tmp_path_factory.mktemp("vi-station")
     shared = Shared(folder, write_config(folder, f"sqlite:///{folder / 'station.db'}"), "", date.min)
+    seed_database(shared.config)  # `init` then runs on a copy of the schema migrated once per run
     for args in (
         ["init"],
         ["news", "add", "--title", "Tin một", "--topic", "mot-cua", "--text", "Bộ phận một cửa làm việc thứ bảy."],

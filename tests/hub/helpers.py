@@ -35,7 +35,7 @@ from broadcaster.relay.result import RelayResult, RelaySegment
 from broadcaster.service.context import Station
 from broadcaster.store import airings as log_store
 from broadcaster.store.db import Database
-from tests.conftest import PG_URL, StationCLI, reset_postgres, write_config
+from tests.conftest import PG_URL, StationCLI, reset_postgres, seed_url, write_config
 
 
 def pg_hub_url() -> str:
@@ -54,7 +54,9 @@ def pg_hub_url() -> str:
 
 
 def make_hub(folder: Path, url: str, clock: Clock | None = None, **settings: Any) -> Hub:
+    """A hub, initialised as `hub init` does, on a copy of the hub schema migrated once per run."""
     folder.mkdir(parents=True, exist_ok=True)
+    seed_url(url, "hub")
     hub = Hub(
         HubSettings(database=url, key_file=folder / "hub-key.pem", name="Phòng VH-TT huyện Hương Sơn", **settings),
         clock,

@@ -8,10 +8,13 @@ AMR, see make_amr.py.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import random
 import shutil
 import subprocess
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,9 +49,26 @@ class Speech:
     seconds: float
 
 
+def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
+    """A folder of files the tests only read, made by the first of the run's xdist workers to ask for it;
+    the others wait for it and read the same files (each made its own: ~3 s of ffmpeg and espeak-ng)."""
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, its workers' folders inside
+    folder = root / name
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # until closed
+        if not (folder / ".made").exists():
+            folder.mkdir(exist_ok=True)
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def speech(tmp_path_factory: pytest.TempPathFactory) -> Speech:
-    wav = espeak_wav(LONG_TEXT, tmp_path_factory.mktemp("speech") / "speech.wav")
+    made = made_once(tmp_path_factory, "speech", lambda folder: espeak_wav(LONG_TEXT, folder / "speech.wav"))
+    wav = made / "speech.wav"
     with wave.open(str(wav), "rb") as w:
         return Speech(wav, w.getnframes() / w.getframerate())
 
@@ -56,26 +76,32 @@ def speech(tmp_path_factory: pytest.TempPathFactory) -> Speech:
 @pytest.fixture(scope="session")
 def recordings(speech: Speech, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each accepted format, named as it arrives; plus phone.amr."""
-    folder = tmp_path_factory.mktemp("recordings")
-    padded = folder / "padded.wav"
-    ffmpeg("-i", str(speech.wav), "-af", f"adelay={LEAD_S * 1000:.0f},apad=pad_dur={TAIL_S}", "-ac", "1", str(padded))
-    files = {}
-    for name, args in FORMATS.items():
-        ffmpeg("-i", str(padded), "-ac", "1", *args, str(folder / name))
-        files[name] = folder / name
-    files["phone.amr"] = folder / "phone.amr"
-    shutil.copyfile(DATA / "phone.amr", files["phone.amr"])
-    return files
+
+    def make(folder: Path) -> None:
+        padded = folder / "padded.wav"
+        delay = f"adelay={LEAD_S * 1000:.0f},apad=pad_dur={TAIL_S}"
+        ffmpeg("-i", str(speech.wav), "-af", delay, "-ac", "1", str(padded))
+        for name, args in FORMATS.items():
+            ffmpeg("-i", str(padded), "-ac", "1", *args, str(folder / name))
+        shutil.copyfile(DATA / "phone.amr", folder / "phone.amr")
+
+    folder = made_once(tmp_path_factory, "recordings", make)
+    return {name: folder / name for name in [*FORMATS, "phone.amr"]}
+
+
+BAD_NAMES = ("tin.mp3", "ghiam.m4a", "im-lang.m4a", "video.mp4", "hét.wav", "hét.mp3", "rác.wav", "phu-de.mkv",
+             "danh-sach.mp3", "ghep.mp3")  # fmt: skip
 
 
 @pytest.fixture(scope="session")
 def bad(speech: Speech, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Files a station must refuse, each named as an official might send it."""
-    folder = tmp_path_factory.mktemp("bad")
-    files = {name: folder / name for name in (
-        "tin.mp3", "ghiam.m4a", "im-lang.m4a", "video.mp4", "hét.wav", "hét.mp3", "rác.wav", "phu-de.mkv",
-        "danh-sach.mp3", "ghep.mp3",
-    )}  # fmt: skip
+    folder = made_once(tmp_path_factory, "bad", lambda folder: make_bad(folder, speech))
+    return {name: folder / name for name in BAD_NAMES}
+
+
+def make_bad(folder: Path, speech: Speech) -> None:
+    files = {name: folder / name for name in BAD_NAMES}
     files["tin.mp3"].write_text("Thông báo lịch tiếp công dân tháng 5.\nUBND xã.\n", encoding="utf-8")
     ffmpeg("-i", str(speech.wav), "-t", "0.3", "-c:a", "aac", str(files["ghiam.m4a"]))
     # ten minutes of a phone recording nothing (the microphone was muted)
@@ -97,4 +123,3 @@ def bad(speech: Speech, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
     # files that would make ffmpeg open other files: a playlist and a concat script naming real speech
     files["danh-sach.mp3"].write_text(f"#EXTM3U\n#EXTINF:10,\nfile:{speech.wav}\n#EXT-X-ENDLIST\n", encoding="utf-8")
     files["ghep.mp3"].write_text(f"ffconcat version 1.0\nfile '{speech.wav}'\n", encoding="utf-8")
-    return files

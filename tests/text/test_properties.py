@@ -14,10 +14,11 @@ from broadcaster.errors import InputError
 from broadcaster.text import decode_text_file, normalize, to_nfc
 from broadcaster.text.encoding import detect_legacy
 from broadcaster.text.syllables import ONSETS, RHYMES, spell
+from tests.conftest import examples
 from tests.text.vietnamese import fits
 
 # Generous deadline: the machine is shared; a catastrophic regex still takes far longer.
-PATIENT = settings(max_examples=300, deadline=timedelta(seconds=2))
+PATIENT = settings(max_examples=examples(300), deadline=timedelta(seconds=2))
 ASCII_DIGIT = re.compile("[0-9]")
 
 # ----------------------------------------------------------------- the normalizer
@@ -88,7 +89,7 @@ def test_no_ascii_digit_is_left_for_numeric_input(text: str) -> None:
     assert unicodedata.is_normalized("NFC", out)
 
 
-@settings(max_examples=100, deadline=timedelta(seconds=2))
+@settings(max_examples=examples(100), deadline=timedelta(seconds=2))
 @given(st.lists(numeric_piece, min_size=1, max_size=5).map(" ".join))
 def test_normalizing_twice_changes_nothing_for_numeric_input(text: str) -> None:
     once = normalize(text)
@@ -115,7 +116,7 @@ separators = st.sampled_from(
 tokens = st.one_of(syllables(), syllables(), syllables(), st.from_regex(r"\d{1,4}([.,/]\d{1,4})?", fullmatch=True))
 
 
-@settings(max_examples=300, deadline=timedelta(seconds=2))
+@settings(max_examples=examples(300), deadline=timedelta(seconds=2))
 @given(st.lists(st.tuples(tokens, separators), min_size=1, max_size=12))
 def test_valid_unicode_vietnamese_is_never_converted(pieces: list[tuple[str, str]]) -> None:
     text = "".join(token + sep for token, sep in pieces)
@@ -123,7 +124,7 @@ def test_valid_unicode_vietnamese_is_never_converted(pieces: list[tuple[str, str
     assert to_nfc(text).text == text
 
 
-@settings(max_examples=100, deadline=timedelta(seconds=2))
+@settings(max_examples=examples(100), deadline=timedelta(seconds=2))
 @given(st.lists(st.tuples(syllables(), separators), min_size=1, max_size=8))
 def test_a_file_of_valid_vietnamese_reads_back_unchanged(pieces: list[tuple[str, str]]) -> None:
     text = "".join(token + sep for token, sep in pieces)
@@ -146,7 +147,7 @@ prefixes = st.sampled_from(
 )
 
 
-@settings(max_examples=500, deadline=timedelta(seconds=2))
+@settings(max_examples=examples(500), deadline=timedelta(seconds=2))
 @given(prefixes, st.binary(max_size=3000))
 def test_random_bytes_never_raise_anything_but_input_error(prefix: bytes, data: bytes) -> None:
     try:

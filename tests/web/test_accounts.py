@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,13 @@ from broadcaster.web.accounts import (
 )
 from tests.conftest import StationCLI, write_config
 from tests.fakes import FakeClock
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasps_cost(station_password_hasher: Any) -> None:
+    # 19 MiB, 2 passes, 1 lane (the other tests hash at argon2id's lightest, see tests/conftest.py)
+    stored = station_password_hasher.hash("mat-khau-cua-huyen")
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert station_password_hasher.verify(stored, "mat-khau-cua-huyen")
 
 
 @pytest.fixture
