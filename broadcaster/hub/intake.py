@@ -220,15 +220,10 @@ class Intake:
                 results = records(self.hub, [request for request, _loop, _answer in group])
             except BaseException as exc:  # never leave a station waiting
                 results = [exc if isinstance(exc, Exception) else BroadcasterError(str(exc))] * len(group)
-            # One wake-up of each event loop for the whole group, not one a station.
-            answers: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Result], Result]]] = {}
             for (_request, loop, answer), result in zip(group, results, strict=True):
-                answers.setdefault(loop, []).append((answer, result))
-            for loop, settled in answers.items():
-                loop.call_soon_threadsafe(_settle, settled)
+                loop.call_soon_threadsafe(_settle, answer, result)
 
 
-def _settle(settled: list[tuple[asyncio.Future[Result], Result]]) -> None:
-    for answer, result in settled:
-        if not answer.done():  # the client may have gone away
-            answer.set_result(result)
+def _settle(answer: asyncio.Future[Result], result: Result) -> None:
+    if not answer.done():  # the client may have gone away
+        answer.set_result(result)
