@@ -116,8 +116,7 @@ class Canon:
 
     def __init__(self, limit: int = 200_000) -> None:
         self._texts: dict[Any, str] = {None: "null"}
-        self._items: dict[tuple[Any, ...], tuple[str, str, str]] = {}
-        self._items_v2: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
+        self._items: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
         self._airings: dict[tuple[Any, ...], tuple[str, str, str, str, str]] = {}
         self._limit = limit
 
@@ -131,65 +130,42 @@ class Canon:
                 self._texts[value] = found
         return found
 
-    def _item_parts(self, i: RawItem) -> tuple[str, str, str]:
-        key = (i[13], i[12], i[10], i[3], i[9], i[2], i[11])
+    def _item_parts(self, i: RawItem, version: int) -> tuple[str, str, str, str]:
+        """An item's unchanging fields as the JSON between its numbers, in sorted key order: around
+        "completed", "item_id" and "offset_ms" (version 2 adds kind, language, source_id and the audio's
+        SHA-256s)."""
+        key = (version, i[13], i[12], i[17], i[10], i[14], i[7], i[16], i[3], i[15], i[9], i[2], i[11])
         parts = self._items.get(key)
         if parts is None:
             text = self.text
-            parts = (
-                f'{{"approved_at":{_time(i[13])},"approved_by":{text(i[12])},"completed":',
-                f',"engine":{text(i[10])},"item_id":',
-                f',"priority":{text(i[3])},"title":{text(i[9])},"topic":{text(i[2])},"voice":{text(i[11])}}}',
-            )
+            if version == 1:
+                parts = (
+                    f'{{"approved_at":{_time(i[13])},"approved_by":{text(i[12])},"completed":',
+                    f',"engine":{text(i[10])},"item_id":',
+                    ',"offset_ms":',
+                    f',"priority":{text(i[3])},"title":{text(i[9])},"topic":{text(i[2])},"voice":{text(i[11])}}}',
+                )
+            else:
+                parts = (
+                    f'{{"approved_at":{_time(i[13])},"approved_by":{text(i[12])},"audio_sha256":{text(i[17])},'
+                    '"completed":',
+                    f',"engine":{text(i[10])},"item_id":',
+                    f',"kind":{text(i[14])},"language":{text(i[7])},"offset_ms":',
+                    f',"original_sha256":{text(i[16])},"priority":{text(i[3])},"source_id":{text(i[15])},'
+                    f'"title":{text(i[9])},"topic":{text(i[2])},"voice":{text(i[11])}}}',
+                )
             if len(self._items) < self._limit:
                 self._items[key] = parts
         return parts
 
-    def _items_json(self, items: Sequence[RawItem]) -> str:
-        # Keys in sorted order, as json.dumps(sort_keys=True) writes them. Inlined on purpose: this
-        # runs for every item of a ten-year log (218,000 of them).
+    def _items_json(self, items: Sequence[RawItem], version: int) -> str:
+        # Inlined on purpose: this runs for every item of a ten-year log (218,000 of them).
         known = self._items.get
         parts = []
         for i in items:
-            first, middle, last = known((i[13], i[12], i[10], i[3], i[9], i[2], i[11])) or self._item_parts(i)
-            duration, item_id, offset, completed = i[5], i[1], i[4], i[6]
-            if (
-                type(duration) is not int
-                or type(item_id) is not int
-                or type(offset) is not int
-                or not (-_MAX_MS < duration < _MAX_MS and -_MAX_MS < offset < _MAX_MS)
-                or (type(completed) is not bool and type(completed) is not int)
-            ):
-                raise _Unusual
-            flag = "true" if completed else "false"
-            parts.append(f'{first}{flag},"duration_ms":{duration}{middle}{item_id},"offset_ms":{offset}{last}')
-        return ",".join(parts)
-
-    def _item_parts_v2(self, i: RawItem) -> tuple[str, str, str, str]:
-        key = (i[13], i[12], i[17], i[10], i[14], i[7], i[16], i[3], i[15], i[9], i[2], i[11])
-        parts = self._items_v2.get(key)
-        if parts is None:
-            text = self.text
-            parts = (
-                f'{{"approved_at":{_time(i[13])},"approved_by":{text(i[12])},"audio_sha256":{text(i[17])},"completed":',
-                f',"engine":{text(i[10])},"item_id":',
-                f',"kind":{text(i[14])},"language":{text(i[7])},"offset_ms":',
-                f',"original_sha256":{text(i[16])},"priority":{text(i[3])},"source_id":{text(i[15])},'
-                f'"title":{text(i[9])},"topic":{text(i[2])},"voice":{text(i[11])}}}',
-            )
-            if len(self._items_v2) < self._limit:
-                self._items_v2[key] = parts
-        return parts
-
-    def _items_json_v2(self, items: Sequence[RawItem]) -> str:
-        # Version 2 adds kind, language, source_id and the audio's SHA-256s, in sorted key order; the
-        # unchanging fields remembered as in `_items_json` (every record written today is version 2).
-        known = self._items_v2.get
-        parts = []
-        for i in items:
             first, engine, kind, last = known(
-                (i[13], i[12], i[17], i[10], i[14], i[7], i[16], i[3], i[15], i[9], i[2], i[11])
-            ) or self._item_parts_v2(i)
+                (version, i[13], i[12], i[17], i[10], i[14], i[7], i[16], i[3], i[15], i[9], i[2], i[11])
+            ) or self._item_parts(i, version)
             duration, item_id, offset, completed = i[5], i[1], i[4], i[6]
             if (
                 type(duration) is not int
@@ -226,12 +202,12 @@ class Canon:
             _ints(a[6], a[0])
             version = a[16] if len(a) > 16 else 1
             if version == 1:
-                items_json, relay = self._items_json(items), ""
+                items_json, relay = self._items_json(items, 1), ""
             elif version == 2:
                 relay_json = a[17]
                 if relay_json is not None and type(relay_json) is not str:
                     raise _Unusual
-                items_json, relay = self._items_json_v2(items), f',"relay":{relay_json or "null"}'
+                items_json, relay = self._items_json(items, 2), f',"relay":{relay_json or "null"}'
             else:
                 raise _Unusual
             amplifier, device, kind_output, slot, status = self._airing_parts(a, version)
