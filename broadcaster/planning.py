@@ -59,6 +59,11 @@ class Hours:
         return ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in self.windows) or "any time"
 
 
+def outside_hours_exemption(hours: Hours, local: datetime) -> str:
+    """The log's note on an emergency aired outside broadcast hours (reports/reasons_vi.py reads it)."""
+    return f"emergency aired outside broadcast hours ({hours.describe()}) at {local:%H:%M}"
+
+
 @dataclass(frozen=True)
 class Timing:
     """Durations (seconds) of the fixed parts of a bulletin, to decide what fits."""
@@ -255,7 +260,7 @@ def _plan_queue(
         waiting.append((item.id, reason))
     exemption = None
     if outside and chosen:
-        exemption = f"emergency aired outside broadcast hours ({hours.describe()}) at {local:%H:%M}"
+        exemption = outside_hours_exemption(hours, local)
     return Plan(occurrence, tuple(chosen), tuple(waiting), exemption, timing)
 
 

@@ -76,7 +76,7 @@ def schedule(ctx: click.Context, days: int, as_json: bool) -> None:
         for why, ids in waiting.items():
             click.echo("    " + _("waiting ({reason}): {ids}").format(reason=why, ids=", ".join(ids)))
         if plan.exemption:
-            click.echo("    " + _("exemption: {exemption}").format(exemption=plan.exemption))
+            click.echo("    " + _("exemption: {exemption}").format(exemption=labels.reason_text(plan.exemption)))
 
 
 @click.command(cls=Command)

@@ -159,6 +159,10 @@ _REASON_RULES = _rules(
             r"the relay notice could not be spoken \((.+)\), a tone airs instead while the relay is down",
             lambda m: f"không đọc được lời thông báo tiếp sóng (lỗi: {m[1]}); phát tiếng báo hiệu khi mất tiếp sóng",
         ),
+        (
+            r"emergency aired outside broadcast hours \((.+)\) at (\d\d:\d\d)",
+            lambda m: f"tin khẩn cấp được phát ngoài giờ phát thanh ({m[1]}) lúc {m[2]}",
+        ),
         (r"completed", lambda m: "phát trọn"),
         (r"interrupted \((.+)\)", lambda m: f"bị ngắt ({_cut_by(m[1])})"),
         (r"(relay|fallback|silence)(?:/(\w+))? ([\d.]+) s \((.+)\)", _relay_part),

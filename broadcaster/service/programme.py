@@ -19,6 +19,7 @@ from broadcaster.planning import (
     Timing,
     WaitReason,
     occurrences,
+    outside_hours_exemption,
     plan_ahead,
     plan_slot,
 )
@@ -125,7 +126,7 @@ class Programme:
         local = self.station.local(now)
         exemption = None
         if not hours.allows(local.time()):
-            exemption = f"emergency aired outside broadcast hours ({hours.describe()}) at {local:%H:%M}"
+            exemption = outside_hours_exemption(hours, local)
         return AiringRequest(
             kind="emergency", slot=EMERGENCY_SLOT, scheduled_at=now, items=(item,), exemption=exemption
         )

@@ -214,3 +214,14 @@ def test_a_relay_switch_is_said_in_vietnamese_whatever_language_the_daemon_ran_i
     assert why != "the relay is on air"  # the monitor's messages are in the Vietnamese catalog
     assert reason_vi("relay 60.0 s (the relay is on air)") == f"tiếp sóng 60,0 giây: {why}"
     assert reason_vi(f"relay 60.0 s ({why})") == f"tiếp sóng 60,0 giây: {why}"
+
+
+def test_an_emergency_aired_outside_broadcast_hours_is_noted_in_vietnamese() -> None:
+    """The exemption `air-now` and the daemon write for an emergency at night (it showed in English)."""
+    from datetime import time
+
+    from broadcaster.planning import Hours, outside_hours_exemption
+
+    hours = Hours(((time(5), time(11)), (time(13), time(21))))
+    note = outside_hours_exemption(hours, datetime(2026, 12, 1, 21, 6))
+    assert reason_vi(note) == "tin khẩn cấp được phát ngoài giờ phát thanh (05:00-11:00, 13:00-21:00) lúc 21:06"
