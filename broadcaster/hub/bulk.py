@@ -57,6 +57,17 @@ def insert(
         cursor.close()
 
 
+def fetch(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a fixed query run on the driver's own cursor, in the session's transaction
+    (PostgreSQL only; `sql` in psycopg's placeholders)."""
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def _unnest(
     target: Table, columns: tuple[str, ...], keys: tuple[str, ...], add: bool, ignore: bool, returning: tuple[str, ...]
 ) -> Any:

@@ -168,9 +168,16 @@ def _lock(session: Session, codes: list[str]) -> dict[str, LockedStation]:
     """The group's stations' rows, locked in id order (as every group is: no two wait on each other)."""
     if not codes:
         return {}
+    if session.get_bind().dialect.name == "postgresql":
+        # A fixed text on the driver's cursor: building, caching and reading SQLAlchemy's select cost
+        # more CPU than the stations' signature checks. Times come back aware, as UTCDateTime gives them.
+        return {row[1]: LockedStation(*row) for row in bulk.fetch(session, _LOCK_SQL, [codes])}
     columns = table(StationRow).c
     query = select(*(columns[c] for c in READ)).where(columns.code.in_(codes)).order_by(columns.id).with_for_update()
     return {row.code: LockedStation(*row) for row in session.execute(query)}
+
+
+_LOCK_SQL = f"SELECT {', '.join(READ)} FROM stations WHERE code = ANY(%b) ORDER BY id FOR UPDATE"  # noqa: S608
 
 
 class Intake:
