@@ -63,7 +63,7 @@ def fetch(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, 
     cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return [tuple(row) for row in cursor.fetchall()]
     finally:
         cursor.close()
 
