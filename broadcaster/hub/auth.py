@@ -187,11 +187,12 @@ def replayed() -> HubAPIError:
 def remember_nonces(session: Session, nonces: list[tuple[int, str]], now: datetime) -> set[tuple[int, str]]:
     """Record (station id, nonce) pairs; those not seen before (one statement for a whole group).
     RETURNING, not a row count: psycopg reports none for INSERT ... ON CONFLICT DO NOTHING."""
-    rows = [{"station_id": station_id, "nonce": nonce, "seen_at": now} for station_id, nonce in nonces]
     keys = ("station_id", "nonce")
-    return {
-        (row[0], row[1]) for row in bulk.insert(session, table(NonceRow), rows, keys=keys, ignore=True, returning=keys)
-    }
+    columns: dict[str, list[Any]] = {"station_id": [s for s, _n in nonces], "nonce": [n for _s, n in nonces]}
+    inserted = bulk.insert_columns(
+        session, table(NonceRow), columns, constants={"seen_at": now}, keys=keys, ignore=True, returning=keys
+    )
+    return {(row[0], row[1]) for row in inserted}
 
 
 def forget_nonces(session: Session, station_id: int, now: datetime, window_seconds: float) -> None:
