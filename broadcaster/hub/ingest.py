@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from broadcaster import signing
 from broadcaster.hub import bulk, continuity, tally
-from broadcaster.hub.auth import HubAPIError, public_key_of
+from broadcaster.hub.auth import HubAPIError, public_key_of, signer_of
 from broadcaster.hub.tables import (
     AiringRow,
     BulletinDayRow,
@@ -169,7 +169,7 @@ def verify(
 
 def _receipt(station: LockedStation, received: int, now: datetime, key: Ed25519PrivateKey) -> dict[str, Any]:
     doc = protocol.receipt_doc(station.code, station.head_count, station.head_hash, received, now)
-    signature = signing.sign(key, "receipt", doc)
+    signature = signer_of(key).sign("receipt", doc)
     # Kept on the station's row (updated anyway): the station keeps every receipt, the hub its last.
     station.receipt_signature, station.receipt_issued_at, station.receipt_received = signature, now, received
     return {"receipt": doc, "signature": signature}

@@ -144,7 +144,7 @@ def test_each_record_is_stored_as_the_exact_text_that_was_hashed(hub, communes) 
     doc = {
         "v": 1,
         "seq": 1,
-        "slot": "Bản tin sáng \"đặc biệt\"\n\u2028\\",
+        "slot": 'Bản tin sáng "đặc biệt"\n\u2028\\',
         "status": "completed",
         "scheduled_at": "2021-03-10T00:00:00Z",
         "items": [{"title": "Ủy ban nhân dân xã 😀", "duration_ms": 1000, "completed": True}],

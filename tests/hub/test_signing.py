@@ -119,3 +119,15 @@ def test_flat_documents_are_written_as_the_reference_whichever_writer_takes_them
     assert signing.canonical_json({"station": "XA-1", "count": 6, "hash": "ab" * 32}) == (
         b'{"count":6,"hash":"' + b"ab" * 32 + b'","station":"XA-1"}'
     )
+
+
+def test_the_hub_signs_receipts_with_libsodium_giving_the_same_signature() -> None:
+    """auth.SodiumSigner (receipts) signs as cryptography's key does, byte for byte."""
+    from broadcaster.hub.auth import signer_of
+
+    key = signing.generate()
+    doc = {"station": "XA-1", "count": 6, "hash": "ab" * 32, "received": 6, "issued_at": "2021-03-01T00:00:00Z"}
+    signature = signer_of(key).sign("receipt", doc)
+    assert signature == signing.sign(key, "receipt", doc)
+    assert signing.verify(key.public_key(), "receipt", doc, signature)
+    assert not signing.verify(key.public_key(), "bulletin", doc, signature)
