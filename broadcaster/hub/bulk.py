@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, bindparam
@@ -134,12 +135,15 @@ def _unnest(
     ignore: bool,
     returning: tuple[str, ...],
     fixed: tuple[str, ...] = (),
+    prefix: str = "",
 ) -> Any:
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     arrays = ", ".join(
-        f"CAST(%(c{i})b AS {target.c[c].type.compile(dialect=dialect)}[])" for i, c in enumerate(columns)
+        f"CAST(%({prefix}c{i})b AS {target.c[c].type.compile(dialect=dialect)}[])" for i, c in enumerate(columns)
     )
-    values = "".join(f", CAST(%(k{i})s AS {target.c[c].type.compile(dialect=dialect)})" for i, c in enumerate(fixed))
+    values = "".join(
+        f", CAST(%({prefix}k{i})s AS {target.c[c].type.compile(dialect=dialect)})" for i, c in enumerate(fixed)
+    )
     names = ", ".join((*columns, *fixed))
     sql = f"INSERT INTO {target.name} ({names}) SELECT *{values} FROM unnest({arrays})"  # noqa: S608
     if add:
@@ -197,10 +201,10 @@ def update(session: Session, target: Table, key: str, rows: Sequence[dict[str, A
         session.execute(stmt, [{f"v_{c}": value for c, value in row.items()} for row in rows])
 
 
-def _unnest_update(target: Table, key: str, columns: tuple[str, ...]) -> str:
+def _unnest_update(target: Table, key: str, columns: tuple[str, ...], prefix: str = "") -> str:
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     arrays = ", ".join(
-        f"CAST(%(c{i})b AS {target.c[c].type.compile(dialect=dialect)}[])" for i, c in enumerate(columns)
+        f"CAST(%({prefix}c{i})b AS {target.c[c].type.compile(dialect=dialect)}[])" for i, c in enumerate(columns)
     )
     sets = ", ".join(f"{c} = u.{c}" for c in columns if c != key)
     return (
@@ -212,3 +216,61 @@ def _unnest_update(target: Table, key: str, columns: tuple[str, ...]) -> str:
 def _each_update(target: Table, key: str, columns: tuple[str, ...]) -> Any:
     values = {c: bindparam(f"v_{c}", type_=target.c[c].type) for c in columns if c != key}
     return sa_update(target).where(target.c[key] == bindparam(f"v_{key}", type_=target.c[key].type)).values(values)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """One table's share of a `write`: rows column by column (lists of one length), values the same
+    in every row, and how they go in: inserted (`add`: adding their figures to rows with the same
+    `keys`) or, with `key`, set on the rows whose `key` they name."""
+
+    target: Table
+    columns: Mapping[str, Sequence[Any]]
+    constants: Mapping[str, Any] = field(default_factory=dict)
+    keys: tuple[str, ...] = ()
+    add: bool = False
+    key: str | None = None
+
+
+def write(session: Session, parts: Sequence[Rows]) -> None:
+    """Several tables' rows written together: on PostgreSQL one statement (the parts as data-modifying
+    WITH clauses), one round trip where each table took its own; elsewhere a statement each."""
+    parts = [p for p in parts if p.columns and len(next(iter(p.columns.values())))]
+    if not parts:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        for p in parts:
+            if p.key is None:
+                insert_columns(session, p.target, p.columns, constants=p.constants, keys=p.keys, add=p.add)
+            else:
+                update(
+                    session,
+                    p.target,
+                    p.key,
+                    [dict(zip(p.columns, row, strict=True)) for row in zip(*p.columns.values(), strict=True)],
+                )
+        return
+    cache_key = ("write", *((p.target.name, tuple(p.columns), tuple(p.constants), p.keys, p.add, p.key) for p in parts))
+    sql = _BUILT.get(cache_key)
+    if sql is None:
+        sql = _BUILT[cache_key] = _together(parts)
+    params: dict[str, Any] = {}
+    for j, p in enumerate(parts):
+        params |= {f"p{j}c{i}": values for i, values in enumerate(p.columns.values())}
+        params |= {f"p{j}k{i}": value for i, value in enumerate(p.constants.values())}
+    cursor = _cursor(session)
+    try:
+        cursor.execute(sql, params)
+    finally:
+        cursor.close()
+
+
+def _together(parts: Sequence[Rows]) -> str:
+    statements = [
+        _unnest(p.target, tuple(p.columns), p.keys, p.add, False, (), tuple(p.constants), f"p{j}")
+        if p.key is None
+        else _unnest_update(p.target, p.key, tuple(p.columns), f"p{j}")
+        for j, p in enumerate(parts)
+    ]
+    clauses = ", ".join(f"w{j} AS ({sql})" for j, sql in enumerate(statements[:-1]))
+    return f"WITH {clauses} {statements[-1]}" if clauses else statements[-1]

@@ -175,11 +175,12 @@ def _receipt(station: LockedStation, received: int, now: datetime, key: Ed25519P
     return {"receipt": doc, "signature": signature}
 
 
-def store(session: Session, batches: Sequence[Batch], now: datetime, tz: tzinfo) -> None:
-    """Write verified batches (one per station at most): one insert of every record, one upsert
-    per summary table, and a query only for bulletins not yet known to be delivered."""
+def store(session: Session, batches: Sequence[Batch], now: datetime, tz: tzinfo) -> list[bulk.Rows]:
+    """What to write for verified batches (one per station at most), for `bulk.write` to send with the
+    stations' rows: every record, and each summary table's sums to add. Queries only for bulletins
+    not yet known to be delivered."""
     if not batches:
-        return
+        return []
     # Column by column (the way bulk sends them), each record's fields read once for its row and its sums.
     columns: dict[str, list[Any]] = {c: [] for c in _AIRING_COLUMNS}
     read = []
@@ -196,7 +197,6 @@ def store(session: Session, batches: Sequence[Batch], now: datetime, tz: tzinfo)
             columns["slot"].append(read_fields.slot[:200] if read_fields.slot else None)
             columns["duration_ms"].append(read_fields.duration_ms)
             columns["doc"].append(bulk.Utf8(record.canonical))
-    bulk.insert_columns(session, table(AiringRow), columns, constants={"received_at": now})
     candidates = {b.station_id: tally.candidate_sources([r.doc for r in b.new], b.sources) for b in batches}
     delivered = _delivered(session, candidates)
     days: list[dict[str, Any]] = []
@@ -209,8 +209,18 @@ def store(session: Session, batches: Sequence[Batch], now: datetime, tz: tzinfo)
             {"bulletin_id": b, "station_id": batch.station_id, "day": d, "airings": f[0], "partial": f[1], "ms": f[2]}
             for (b, d), f in sums.bulletins.items()
         ]
-    bulk.insert(session, table(StationDayRow), days, keys=("station_id", "day"), add=True)
-    bulk.insert(session, table(BulletinDayRow), aired, keys=("bulletin_id", "station_id", "day"), add=True)
+    return [
+        bulk.Rows(table(AiringRow), columns, constants={"received_at": now}),
+        bulk.Rows(table(StationDayRow), _by_column(days), keys=("station_id", "day"), add=True),
+        bulk.Rows(table(BulletinDayRow), _by_column(aired), keys=_BULLETIN_DAY_KEYS, add=True),
+    ]
+
+
+_BULLETIN_DAY_KEYS = ("bulletin_id", "station_id", "day")
+
+
+def _by_column(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {c: [row[c] for row in rows] for c in rows[0]} if rows else {}
 
 
 _AIRING_COLUMNS = ("station_id", "seq", "hash", "version", "scheduled_at", "status", "slot", "duration_ms", "doc")

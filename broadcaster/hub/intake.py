@@ -124,9 +124,10 @@ def _transaction(hub: Hub, requests: list[SignedRequest]) -> list[Result]:
                 if (station.id, nonce) in fresh
                 else replayed()
             )
-        store(session, batches, now, hub.settings.tz)
+        writes = store(session, batches, now, hub.settings.tz)
         written = [station for i, station, *_rest in signed if not _refused_alone(results[i])]
-        bulk.update(session, table(StationRow), "id", [{c: getattr(s, c) for c in ("id", *WRITTEN)} for s in written])
+        stations_written = {c: [getattr(s, c) for s in written] for c in ("id", *WRITTEN)}
+        bulk.write(session, [*writes, bulk.Rows(table(StationRow), stations_written, key="id")])  # one round trip
     return [r for r in results if r is not None]
 
 
