@@ -7,12 +7,16 @@ district's trial) gets the same statement as an executemany.
 
 `insert` adds rows; with `add`, rows whose key is already there add their figures to it (the
 per-day sums); with `ignore`, they are skipped; `returning` names the columns of the rows
-actually inserted.
+actually inserted. `write` sends several tables' rows (`Rows`) as one statement on PostgreSQL: a
+group's records, sums and station rows cost one round trip, each of which costs the hub's writer
+more CPU than the rows it carries on a busy machine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, bindparam
@@ -20,7 +24,12 @@ from sqlalchemy import update as sa_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-_BUILT: dict[tuple[str, str, tuple[str, ...], bool, bool, tuple[str, ...]], Any] = {}
+_BUILT: dict[tuple[Any, ...], Any] = {}
+
+
+class Utf8(bytes):
+    """Text already in UTF-8 (a record's canonical bytes, as hashed): PostgreSQL gets the bytes as
+    text (and checks them), without Python decoding then encoding 1.5 kB a record; SQLite gets str."""
 
 
 def insert(
@@ -37,34 +46,108 @@ def insert(
     columns of the rows inserted (none when not asked)."""
     if not rows:
         return []
-    columns = tuple(rows[0])
+    columns = {c: [row[c] for row in rows] for c in rows[0]}
+    return insert_columns(session, target, columns, keys=keys, add=add, ignore=ignore, returning=returning)
+
+
+def insert_columns(
+    session: Session,
+    target: Table,
+    columns: Mapping[str, Sequence[Any]],
+    *,
+    constants: Mapping[str, Any] | None = None,
+    keys: Sequence[str] = (),
+    add: bool = False,
+    ignore: bool = False,
+    returning: Sequence[str] = (),
+) -> list[tuple[Any, ...]]:
+    """`insert` of rows given column by column (lists of one length), and `constants`, values the
+    same in every row (sent once, not as an array)."""
+    fixed = dict(constants or {})
+    if not columns or not next(iter(columns.values())):
+        return []
     dialect = session.get_bind().dialect.name
-    cache_key = (dialect, target.name, columns, add, ignore, tuple(returning))
+    names, fixed_names = tuple(columns), tuple(fixed)
+    cache_key = (dialect, target.name, names, add, ignore, tuple(returning), fixed_names)
     stmt = _BUILT.get(cache_key)
     if stmt is None:  # built once: building a statement costs more than running it
         build = _unnest if dialect == "postgresql" else _values
-        stmt = _BUILT[cache_key] = build(target, columns, tuple(keys), add, ignore, tuple(returning))
+        stmt = _BUILT[cache_key] = build(target, names, tuple(keys), add, ignore, tuple(returning), fixed_names)
     if dialect != "postgresql":
-        result = session.execute(stmt, list(rows))
+        rows = [dict(zip(names, values, strict=True)) | fixed for values in zip(*columns.values(), strict=True)]
+        for row in rows:
+            row.update({c: v.decode("utf-8") for c, v in row.items() if isinstance(v, Utf8)})
+        result = session.execute(stmt, rows)
         return [tuple(row) for row in result] if returning else []
     # The driver's own cursor, in the session's transaction: arrays go in binary (psycopg's text form
     # escapes every element through a regular expression, 50 times slower for the records' text).
-    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    params = {f"c{i}": values for i, values in enumerate(columns.values())}
+    params |= {f"k{i}": value for i, value in enumerate(fixed.values())}
+    cursor = _cursor(session)
     try:
-        cursor.execute(stmt, {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns)})
+        cursor.execute(stmt, params)
         return [tuple(row) for row in cursor.fetchall()] if returning else []
     finally:
         cursor.close()
 
 
+def _cursor(session: Session) -> Any:
+    """A cursor of the session's own driver connection (PostgreSQL), which sends `Utf8` as text."""
+    connection = session.connection().connection.driver_connection
+    dumper, binary = _utf8_dumper()
+    # Registered on each connection (psycopg copies its global adapters into a connection when it opens).
+    if connection.adapters.get_dumper(Utf8, binary) is not dumper:  # type: ignore[union-attr]
+        connection.adapters.register_dumper(Utf8, dumper)  # type: ignore[union-attr]
+    return connection.cursor()  # type: ignore[union-attr]
+
+
+@functools.cache
+def _utf8_dumper() -> tuple[Any, Any]:
+    """psycopg's dumper for `Utf8`, made on first use (a SQLite hub never imports psycopg)."""
+    from psycopg import postgres
+    from psycopg.adapt import Dumper, PyFormat
+    from psycopg.pq import Format
+
+    class Utf8Dumper(Dumper):
+        format = Format.BINARY  # text's binary form is its UTF-8 bytes
+        oid = postgres.types["text"].oid
+
+        def dump(self, obj: Any) -> Any:
+            return obj
+
+    return Utf8Dumper, PyFormat.BINARY
+
+
+def fetch(session: Session, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a fixed query run on the driver's own cursor, in the session's transaction
+    (PostgreSQL only; `sql` in psycopg's placeholders)."""
+    cursor = _cursor(session)
+    try:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
 def _unnest(
-    target: Table, columns: tuple[str, ...], keys: tuple[str, ...], add: bool, ignore: bool, returning: tuple[str, ...]
+    target: Table,
+    columns: tuple[str, ...],
+    keys: tuple[str, ...],
+    add: bool,
+    ignore: bool,
+    returning: tuple[str, ...],
+    fixed: tuple[str, ...] = (),
+    prefix: str = "",
 ) -> Any:
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     arrays = ", ".join(
-        f"CAST(%(c{i})b AS {target.c[c].type.compile(dialect=dialect)}[])" for i, c in enumerate(columns)
+        f"CAST(%({prefix}c{i})b AS {target.c[c].type.compile(dialect=dialect)}[])" for i, c in enumerate(columns)
     )
-    sql = f"INSERT INTO {target.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"  # noqa: S608
+    values = "".join(
+        f", CAST(%({prefix}k{i})s AS {target.c[c].type.compile(dialect=dialect)})" for i, c in enumerate(fixed)
+    )
+    names = ", ".join((*columns, *fixed))
+    sql = f"INSERT INTO {target.name} ({names}) SELECT *{values} FROM unnest({arrays})"  # noqa: S608
     if add:
         figures = [c for c in columns if c not in keys]
         sets = ", ".join(f"{c} = {target.name}.{c} + excluded.{c}" for c in figures)
@@ -77,7 +160,13 @@ def _unnest(
 
 
 def _values(
-    target: Table, columns: tuple[str, ...], keys: tuple[str, ...], add: bool, ignore: bool, returning: tuple[str, ...]
+    target: Table,
+    columns: tuple[str, ...],
+    keys: tuple[str, ...],
+    add: bool,
+    ignore: bool,
+    returning: tuple[str, ...],
+    fixed: tuple[str, ...] = (),
 ) -> Any:
     base = sqlite.insert(target)
     stmt: Any = base
@@ -105,7 +194,7 @@ def update(session: Session, target: Table, key: str, rows: Sequence[dict[str, A
         build = _unnest_update if dialect == "postgresql" else _each_update
         stmt = _BUILT[cache_key] = build(target, key, columns)
     if dialect == "postgresql":
-        cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = _cursor(session)
         try:
             cursor.execute(stmt, {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns)})
         finally:
@@ -114,10 +203,10 @@ def update(session: Session, target: Table, key: str, rows: Sequence[dict[str, A
         session.execute(stmt, [{f"v_{c}": value for c, value in row.items()} for row in rows])
 
 
-def _unnest_update(target: Table, key: str, columns: tuple[str, ...]) -> str:
+def _unnest_update(target: Table, key: str, columns: tuple[str, ...], prefix: str = "") -> str:
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     arrays = ", ".join(
-        f"CAST(%(c{i})b AS {target.c[c].type.compile(dialect=dialect)}[])" for i, c in enumerate(columns)
+        f"CAST(%({prefix}c{i})b AS {target.c[c].type.compile(dialect=dialect)}[])" for i, c in enumerate(columns)
     )
     sets = ", ".join(f"{c} = u.{c}" for c in columns if c != key)
     return (
@@ -129,3 +218,61 @@ def _unnest_update(target: Table, key: str, columns: tuple[str, ...]) -> str:
 def _each_update(target: Table, key: str, columns: tuple[str, ...]) -> Any:
     values = {c: bindparam(f"v_{c}", type_=target.c[c].type) for c in columns if c != key}
     return sa_update(target).where(target.c[key] == bindparam(f"v_{key}", type_=target.c[key].type)).values(values)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """One table's share of a `write`: rows column by column (lists of one length), values the same
+    in every row, and how they go in: inserted (`add`: adding their figures to rows with the same
+    `keys`) or, with `key`, set on the rows whose `key` they name."""
+
+    target: Table
+    columns: Mapping[str, Sequence[Any]]
+    constants: Mapping[str, Any] = field(default_factory=dict)
+    keys: tuple[str, ...] = ()
+    add: bool = False
+    key: str | None = None
+
+
+def write(session: Session, parts: Sequence[Rows]) -> None:
+    """Several tables' rows written together: on PostgreSQL one statement (the parts as data-modifying
+    WITH clauses), one round trip where each table took its own; elsewhere a statement each."""
+    parts = [p for p in parts if p.columns and len(next(iter(p.columns.values())))]
+    if not parts:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        for p in parts:
+            if p.key is None:
+                insert_columns(session, p.target, p.columns, constants=p.constants, keys=p.keys, add=p.add)
+            else:
+                update(
+                    session,
+                    p.target,
+                    p.key,
+                    [dict(zip(p.columns, row, strict=True)) for row in zip(*p.columns.values(), strict=True)],
+                )
+        return
+    cache_key = ("write", *((p.target.name, tuple(p.columns), tuple(p.constants), p.keys, p.add, p.key) for p in parts))
+    sql = _BUILT.get(cache_key)
+    if sql is None:
+        sql = _BUILT[cache_key] = _together(parts)
+    params: dict[str, Any] = {}
+    for j, p in enumerate(parts):
+        params |= {f"p{j}c{i}": values for i, values in enumerate(p.columns.values())}
+        params |= {f"p{j}k{i}": value for i, value in enumerate(p.constants.values())}
+    cursor = _cursor(session)
+    try:
+        cursor.execute(sql, params)
+    finally:
+        cursor.close()
+
+
+def _together(parts: Sequence[Rows]) -> str:
+    statements = [
+        _unnest(p.target, tuple(p.columns), p.keys, p.add, False, (), tuple(p.constants), f"p{j}")
+        if p.key is None
+        else _unnest_update(p.target, p.key, tuple(p.columns), f"p{j}")
+        for j, p in enumerate(parts)
+    ]
+    clauses = ", ".join(f"w{j} AS ({sql})" for j, sql in enumerate(statements[:-1]))
+    return f"WITH {clauses} {statements[-1]}" if clauses else statements[-1]

@@ -30,7 +30,7 @@ class Checked:
     seq: int
     hash: str
     doc: dict[str, Any]
-    text: str  # the canonical JSON that was hashed, stored as received
+    canonical: bytes  # the canonical JSON that was hashed (UTF-8), stored as received
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +212,7 @@ def check_batch(
                 )
             )
         else:
-            new.append(Checked(seq, computed, doc, canonical.decode("utf-8")))
+            new.append(Checked(seq, computed, doc, canonical))
         before_last, prev = prev, computed
     last = entries[-1][0]
     if last >= held_count:

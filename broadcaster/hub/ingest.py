@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from broadcaster import signing
 from broadcaster.hub import bulk, continuity, tally
-from broadcaster.hub.auth import HubAPIError, public_key_of
+from broadcaster.hub.auth import HubAPIError, public_key_of, signer_of
 from broadcaster.hub.tables import (
     AiringRow,
     BulletinDayRow,
@@ -169,49 +169,61 @@ def verify(
 
 def _receipt(station: LockedStation, received: int, now: datetime, key: Ed25519PrivateKey) -> dict[str, Any]:
     doc = protocol.receipt_doc(station.code, station.head_count, station.head_hash, received, now)
-    signature = signing.sign(key, "receipt", doc)
+    signature = signer_of(key).sign("receipt", doc)
     # Kept on the station's row (updated anyway): the station keeps every receipt, the hub its last.
     station.receipt_signature, station.receipt_issued_at, station.receipt_received = signature, now, received
     return {"receipt": doc, "signature": signature}
 
 
-def store(session: Session, batches: Sequence[Batch], now: datetime, tz: tzinfo) -> None:
-    """Write verified batches (one per station at most): one insert of every record, one upsert
-    per summary table, and a query only for bulletins not yet known to be delivered."""
+def store(session: Session, batches: Sequence[Batch], now: datetime, tz: tzinfo) -> list[bulk.Rows]:
+    """What to write for verified batches (one per station at most), for `bulk.write` to send with the
+    stations' rows: every record, and each summary table's sums to add. Queries only for bulletins
+    not yet known to be delivered."""
     if not batches:
-        return
-    rows = []
+        return []
+    # Column by column (the way bulk sends them), each record's fields read once for its row and its sums.
+    columns: dict[str, list[Any]] = {c: [] for c in _AIRING_COLUMNS}
+    read = []
     for batch in batches:
-        for record in batch.new:
-            fields = tally.record_fields(record.doc)
-            rows.append(
-                {
-                    "station_id": batch.station_id,
-                    "seq": record.seq,
-                    "hash": record.hash,
-                    "version": record.doc["v"],
-                    "scheduled_at": fields.scheduled_at,
-                    "status": fields.status[:16] if fields.status else None,
-                    "slot": fields.slot[:200] if fields.slot else None,
-                    "duration_ms": fields.duration_ms,
-                    "doc": record.text,
-                    "received_at": now,
-                }
-            )
-    bulk.insert(session, table(AiringRow), rows)
+        fields_of = [tally.record_fields(record.doc) for record in batch.new]
+        read.append(fields_of)
+        for record, read_fields in zip(batch.new, fields_of, strict=True):
+            columns["station_id"].append(batch.station_id)
+            columns["seq"].append(record.seq)
+            columns["hash"].append(record.hash)
+            columns["version"].append(record.doc["v"])
+            columns["scheduled_at"].append(read_fields.scheduled_at)
+            columns["status"].append(read_fields.status[:16] if read_fields.status else None)
+            columns["slot"].append(read_fields.slot[:200] if read_fields.slot else None)
+            columns["duration_ms"].append(read_fields.duration_ms)
+            columns["doc"].append(bulk.Utf8(record.canonical))
     candidates = {b.station_id: tally.candidate_sources([r.doc for r in b.new], b.sources) for b in batches}
     delivered = _delivered(session, candidates)
     days: list[dict[str, Any]] = []
     aired: list[dict[str, Any]] = []
-    for batch in batches:
-        sums = tally.tally([r.doc for r in batch.new], tz, batch.sources, delivered[batch.station_id])
+    for batch, fields_of in zip(batches, read, strict=True):
+        docs = [r.doc for r in batch.new]
+        sums = tally.tally(docs, tz, batch.sources, delivered[batch.station_id], fields_of)
         days += [{"station_id": batch.station_id, "day": day, **figures} for day, figures in sums.days.items()]
         aired += [
             {"bulletin_id": b, "station_id": batch.station_id, "day": d, "airings": f[0], "partial": f[1], "ms": f[2]}
             for (b, d), f in sums.bulletins.items()
         ]
-    bulk.insert(session, table(StationDayRow), days, keys=("station_id", "day"), add=True)
-    bulk.insert(session, table(BulletinDayRow), aired, keys=("bulletin_id", "station_id", "day"), add=True)
+    return [
+        bulk.Rows(table(AiringRow), columns, constants={"received_at": now}),
+        bulk.Rows(table(StationDayRow), _by_column(days), keys=("station_id", "day"), add=True),
+        bulk.Rows(table(BulletinDayRow), _by_column(aired), keys=_BULLETIN_DAY_KEYS, add=True),
+    ]
+
+
+_BULLETIN_DAY_KEYS = ("bulletin_id", "station_id", "day")
+
+
+def _by_column(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {c: [row[c] for row in rows] for c in rows[0]} if rows else {}
+
+
+_AIRING_COLUMNS = ("station_id", "seq", "hash", "version", "scheduled_at", "status", "slot", "duration_ms", "doc")
 
 
 # Deliveries are only ever added, so a bulletin once seen delivered to a station stays so:

@@ -96,12 +96,18 @@ def _items(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def tally(
-    docs: Iterable[Mapping[str, Any]], tz: tzinfo, sources: Mapping[int, str], bulletins: frozenset[str] | set[str]
+    docs: Iterable[Mapping[str, Any]],
+    tz: tzinfo,
+    sources: Mapping[int, str],
+    bulletins: frozenset[str] | set[str],
+    fields_of: Iterable[RecordFields] | None = None,
 ) -> Tally:
-    """Sums per local day; `bulletins`: the district bulletins delivered to this station (others are not credited)."""
+    """Sums per local day; `bulletins`: the district bulletins delivered to this station (others are not
+    credited). `fields_of`: each doc's `record_fields`, when the caller read them already."""
     result = Tally()
-    for doc in docs:
-        fields = record_fields(doc)
+    docs = list(docs)
+    read = list(fields_of) if fields_of is not None else [record_fields(doc) for doc in docs]
+    for doc, fields in zip(docs, read, strict=True):
         if fields.scheduled_at is None:
             continue  # a record without a time cannot be put on a day; it stays in the log as received
         day = fields.scheduled_at.astimezone(tz).date()
@@ -109,6 +115,8 @@ def tally(
         sums["airings"] += 1
         if fields.status in STATUSES:
             sums[fields.status] += 1
+        if fields.status not in AIRED:
+            continue  # no item of it counts as on air (item_ms)
         played = fields.duration_ms or 0
         on_air = 0
         for item in _items(doc):

@@ -135,3 +135,30 @@ def test_the_writer_answers_only_once_the_records_are_committed(hub, communes) -
         assert result["receipt"]["station"] == station.code
         assert seen.get(station.code) == 3
     assert json.dumps(stored(hub), sort_keys=True) == '{"XA1": 3, "XA2": 3, "XA3": 3, "XA4": 3}'
+
+
+def test_each_record_is_stored_as_the_exact_text_that_was_hashed(hub, communes) -> None:  # type: ignore[no-untyped-def]
+    """The records' canonical bytes go to the database as they are (bulk.Utf8): Vietnamese text,
+    escapes and all, read back as the same text, hashing to the stored hash."""
+    station = communes[0]
+    doc = {
+        "v": 1,
+        "seq": 1,
+        "slot": 'Bản tin sáng "đặc biệt"\n\u2028\\',
+        "status": "completed",
+        "scheduled_at": "2021-03-10T00:00:00Z",
+        "items": [{"title": "Ủy ban nhân dân xã 😀", "duration_ms": 1000, "completed": True}],
+    }
+    digest = hash_canonical(GENESIS, doc)
+    head = protocol.head_doc(station.code, 1, digest, hub.now())
+    body = {"records": [{"hash": digest, "doc": doc}], "head": head, "sources": {}, "cursor": 0}
+    body["head_signature"] = signing.sign(station.key, "chain-head", head)
+    [result] = intake.records(hub, [signed(station, "POST", protocol.PATH_RECORDS, body, hub.now())])
+    assert not isinstance(result, Exception), result
+    with hub.db.session() as session:
+        text_stored, hash_stored, received = session.execute(
+            select(AiringRow.doc, AiringRow.hash, AiringRow.received_at)
+        ).one()
+    assert text_stored == json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert hash_stored == digest == hash_canonical(GENESIS, json.loads(text_stored))
+    assert received == hub.now()

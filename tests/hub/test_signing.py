@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from broadcaster import signing
 from broadcaster.errors import ConfigError, InputError
@@ -102,3 +105,29 @@ def test_the_hubs_check_refuses_a_forgery_openssl_lets_through_for_a_small_order
     forged = base64.b64encode(bytes([1]) + bytes(63)).decode()
     assert signing.verify(signing.parse_public_key(identity), "request", {"any": "thing"}, forged)
     assert not signing.verify(public_key_of(identity), "request", {"any": "thing"}, forged)
+
+
+_ascii = st.text(st.characters(max_codepoint=0x7F), max_size=12)
+
+
+@given(st.dictionaries(_ascii, _ascii | st.integers(min_value=-(2**70), max_value=2**70) | st.booleans(), max_size=7))
+def test_flat_documents_are_written_as_the_reference_whichever_writer_takes_them(doc: dict[str, object]) -> None:
+    """Requests, chain heads and receipts take orjson's writer (signing._flat_ascii): the same bytes,
+    control characters, booleans and numbers past 64 bits included, or a signature would not verify."""
+    reference = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert signing.canonical_json(doc) == reference
+    assert signing.canonical_json({"station": "XA-1", "count": 6, "hash": "ab" * 32}) == (
+        b'{"count":6,"hash":"' + b"ab" * 32 + b'","station":"XA-1"}'
+    )
+
+
+def test_the_hub_signs_receipts_with_libsodium_giving_the_same_signature() -> None:
+    """auth.SodiumSigner (receipts) signs as cryptography's key does, byte for byte."""
+    from broadcaster.hub.auth import signer_of
+
+    key = signing.generate()
+    doc = {"station": "XA-1", "count": 6, "hash": "ab" * 32, "received": 6, "issued_at": "2021-03-01T00:00:00Z"}
+    signature = signer_of(key).sign("receipt", doc)
+    assert signature == signing.sign(key, "receipt", doc)
+    assert signing.verify(key.public_key(), "receipt", doc, signature)
+    assert not signing.verify(key.public_key(), "bulletin", doc, signature)
