@@ -162,7 +162,11 @@ class Canon:
         # Inlined on purpose: this runs for every item of a ten-year log (218,000 of them).
         known = self._items.get
         parts = []
-        for i in items:
+        for n, i in enumerate(items):
+            if i[0] != n:
+                # Rows come in id order; the reference reads them by position. Only when the positions are
+                # 0, 1, 2... in id order are both orders one and the same.
+                raise _Unusual
             first, engine, kind, last = known(
                 (version, i[13], i[12], i[17], i[10], i[14], i[7], i[16], i[3], i[15], i[9], i[2], i[11])
             ) or self._item_parts(i, version)
@@ -207,7 +211,9 @@ class Canon:
                 relay_json = a[17]
                 if relay_json is not None and type(relay_json) is not str:
                     raise _Unusual
-                items_json, relay = self._items_json(items, 2), f',"relay":{relay_json or "null"}'
+                # '' is no JSON (the reference fails on it), so it is written as '' and cannot match.
+                relay = f',"relay":{"null" if relay_json is None else relay_json}'
+                items_json = self._items_json(items, 2)
             else:
                 raise _Unusual
             amplifier, device, kind_output, slot, status = self._airing_parts(a, version)
@@ -223,13 +229,16 @@ class Canon:
 
     def hash(self, airing: RawAiring, items: Sequence[RawItem]) -> str | None:
         """The hash the record should carry (see `airlog.record_hash`), or None when the reference must decide."""
-        prev = airing[14]
-        body = self.canonical(airing, items)
-        if body is None or type(prev) is not str or not prev.isascii():
-            return None
-        digest = hashlib.sha256(prev.encode("ascii"))
-        digest.update(body)
-        return digest.hexdigest()
+        return body_hash(airing[14], self.canonical(airing, items))
+
+
+def body_hash(prev: Any, body: bytes | None) -> str | None:
+    """sha256(prev_hash + canonical bytes), as `airlog.record_hash`; None when the reference must decide."""
+    if body is None or type(prev) is not str or not prev.isascii():
+        return None
+    digest = hashlib.sha256(prev.encode("ascii"))
+    digest.update(body)
+    return digest.hexdigest()
 
 
 def fast_canonical(airing: RawAiring, items: Sequence[RawItem]) -> bytes | None:
@@ -292,16 +301,28 @@ class ChainScan:
         """Check one airing; `exact` builds its AiringRecord the usual way, for the rows the shortcut cannot judge."""
         if self._bad is not None:
             return False
-        seq = airing[0]
+        if airing[0] != self._expected:
+            return self._fail(self._order_problem(airing[0]))
+        return self._link(airing[0], airing[14], airing[15], self._canon.hash(airing, items), exact)
+
+    def feed_body(
+        self, seq: Any, prev: Any, stored: Any, body: bytes | None, exact: Callable[[], AiringRecord]
+    ) -> bool:
+        """`feed` for an airing whose canonical bytes were written elsewhere (by the database: store/sealed_sqlite.py),
+        or None where they could not be: the same checks, the same rule (a mismatch is judged by `exact`)."""
+        if self._bad is not None:
+            return False
         if seq != self._expected:
             return self._fail(self._order_problem(seq))
-        stored = airing[15]
-        fast = self._canon.hash(airing, items)
+        return self._link(seq, prev, stored, body_hash(prev, body), exact)
+
+    def _link(self, seq: int, prev: Any, stored: Any, fast: str | None, exact: Callable[[], AiringRecord]) -> bool:
+        """The airing #seq, in its place: its hash (`fast`, or the reference's), then its link to the one before."""
         if (fast is None or fast != stored) and not _exact_matches(exact):
             return self._fail(
                 (seq, f"Airing #{seq} was changed after it was written (its hash does not match its contents).")
             )
-        if airing[14] != self.prev:
+        if prev != self.prev:
             before = "the start of the log" if seq == 1 else f"airing #{seq - 1}"
             return self._fail(
                 (

@@ -35,7 +35,7 @@ from sqlalchemy import Connection, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from broadcaster.airlog import AiringRecord
-from broadcaster.airlog_verify import RawAiring, RawItem
+from broadcaster.airlog_verify import RawItem
 from broadcaster.reports.daybook import Day, Daybook, ItemMs, SumRow, airtime_ms, item_days, run_bounds, runs_of
 from broadcaster.store.plain import fetch, plain_time
 from broadcaster.store.tables import AiredItemRow, AiringRow, AirtimeSumRow, StationStateRow
@@ -272,13 +272,18 @@ def sum_log(db: Executor, tz: tzinfo, book: Daybook | None = None, after: int = 
     return book
 
 
-def adder(book: Daybook, tz: tzinfo) -> Callable[[RawAiring, list[RawItem]], None]:
-    """Feed the airings `airings.scan` reads (and verified) to `book`: `log verify` sums the rows it hashes."""
-    day_of = DayOf(tz)
+# An airing that verified, as `airings.scan` hands it on: seq, hash, scheduled_at (`plain_time` text),
+# slot, status, played ms, and its items (rows starting with the fields of an ItemMs).
+OnRecord = Callable[[int, str, Any, str, str, int, Sequence[RawItem]], None]
 
-    def add(airing: RawAiring, items: list[RawItem]) -> None:
-        # An item row starts with the fields of an ItemMs (airlog_verify.ITEM_COLUMNS).
-        book.add(airing[0], airing[15], day_of.of_text(airing[3]), airing[2], airing[7], airing[6], items)
+
+def adder(book: Daybook, tz: tzinfo) -> OnRecord:
+    """Feed the airings `airings.scan` reads (and verified) to `book`: `log verify` sums the rows it hashes."""
+    day_of = DayOf(tz).of_text
+    book_add = book.add
+
+    def add(seq: int, record_hash: str, at: Any, slot: str, status: str, played: int, items: Sequence[RawItem]) -> None:
+        book_add(seq, record_hash, day_of(at), slot, status, played, items)
 
     return add
 
