@@ -133,13 +133,14 @@ def _refuse_emptied(url: str) -> None:
         db_errors.refuse_emptied(path)
 
 
-def _has_revision_table(connection: Connection) -> bool:
+def has_version_table(connection: Connection, name: str = "alembic_version") -> bool:
+    """Whether Alembic's table of the schema revision exists (the station's, or the hub's `name`)."""
     if connection.dialect.name == "postgresql":
         # SQLAlchemy's reflection builds and compiles its catalog query again for each new engine, i.e. for
         # every command: ~8 ms of CPU, 16 ms wall, where this costs a round trip. The name is looked up on
         # the search path, as REVISION_SELECT's is.
-        return bool(connection.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar())
-    return inspect(connection).has_table("alembic_version")
+        return bool(connection.execute(text("SELECT to_regclass(:name) IS NOT NULL"), {"name": name}).scalar())
+    return inspect(connection).has_table(name)
 
 
 class Database:
@@ -209,7 +210,7 @@ class Database:
         # Read Alembic's table directly: importing Alembic costs the idle daemon ~20 MB.
         try:
             with self.engine.connect() as connection:
-                if not _has_revision_table(connection):
+                if not has_version_table(connection):
                     return None
                 return connection.execute(text(REVISION_SELECT)).scalar()
         except (DBAPIError, OperationalError) as exc:
