@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from broadcaster.errors import StoreError
 from broadcaster.i18n import _
-from broadcaster.store.db import describe_url, has_version_table
+from broadcaster.store.db import describe_url, has_version_table, server_options
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,9 @@ class HubDB:
                 # No pre-ping (a round trip on every request): after a database restart the requests
                 # on dead connections fail once (503, the station syncs again) and the pool is renewed.
                 self.engine = create_engine(
-                    url, pool_size=10, max_overflow=20, pool_recycle=3600, connect_args={"connect_timeout": 5}
-                )
+                    url, pool_size=10, max_overflow=20, pool_recycle=3600, connect_args={"connect_timeout": 5},
+                    **server_options(url),
+                )  # fmt: skip
         except (ArgumentError, NoSuchModuleError) as exc:
             raise StoreError(
                 _("The hub database URL '{url}' is not valid: {error}.").format(url=describe_url(url), error=exc),
