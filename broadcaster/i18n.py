@@ -51,6 +51,11 @@ def _current() -> gettext.NullTranslations:
     return active[1] if active is not None else _translations
 
 
+def current_translations() -> gettext.NullTranslations:
+    """The catalog `_()` uses here and now: what a cache of translated texts is keyed by."""
+    return _current()
+
+
 def _(message: str) -> str:
     return _current().gettext(message)
 

@@ -131,10 +131,12 @@ def _admin(url: str) -> Any:
 
 
 def _migrated_postgres(url: str, kind: str = "station") -> str:
-    """The name of a database at the newest schema on the test server (made on first use)."""
-    key = f"postgres:{kind}:{url}"
+    """The name of a database at the newest schema on the test server (made on first use): one per worker
+    and kind, whichever of the worker's databases (see own_database) is to become a copy."""
+    key = f"postgres:{kind}"
     if key not in _TEMPLATES:
-        name = f"{make_url(url).database}_migrated"
+        base = make_url(PG_URL or url).database
+        name = f"{base}_migrated" if kind == "station" else f"{base}_{kind}_migrated"
         admin = _admin(url)
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -143,6 +145,22 @@ def _migrated_postgres(url: str, kind: str = "station") -> str:
         _migrate(kind, make_url(url).set(database=name).render_as_string(hide_password=False))
         _TEMPLATES[key] = name
     return str(_TEMPLATES[key])
+
+
+def own_database(suffix: str) -> str:
+    """A database of this worker's own on the test server, "<worker's>_<suffix>", emptied: for a station
+    a module shares between its tests, which the tests' own stations (each emptying the worker's
+    database, see db_url) leave alone."""
+    assert PG_URL
+    url = make_url(PG_URL).set(database=f"{make_url(PG_URL).database}_{suffix}")
+    admin = _admin(PG_URL)
+    with admin.connect() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}).scalar():
+            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+    rendered = url.render_as_string(hide_password=False)
+    reset_postgres(rendered)
+    return rendered
 
 
 def seed_database(config: Path) -> None:

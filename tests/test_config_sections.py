@@ -71,3 +71,23 @@ def test_a_relay_slot_needs_a_stream_address(tmp_path: Path) -> None:
 def test_a_hub_without_its_pinned_key_is_refused(tmp_path: Path) -> None:
     found = problems_of(tmp_path, append='\n[hub]\nurl = "https://hub.huyen.vn"\nstation = "SK1"\n')
     assert "hub.hub_key: missing; run `broadcaster hub-link` to pin the hub's key" in found
+
+
+def test_a_config_read_again_is_parsed_once_but_an_edit_or_another_folder_is_read_afresh(tmp_path: Path) -> None:
+    """load_config keeps the last few parsed configs (the console reads the file at every request)."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    path = write_config(tmp_path / "a")
+    first = load_config(path)
+    assert load_config(path) is first
+    path.write_text(path.read_text(encoding="utf-8").replace('data_dir = "data"', 'data_dir = "du-lieu"'), "utf-8")
+    assert load_config(path).data_dir == (tmp_path / "a" / "du-lieu").resolve()
+    # the same text in another folder: its relative paths resolve against that folder
+    other = tmp_path / "b" / "config.toml"
+    other.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_config(other).data_dir == (tmp_path / "b" / "du-lieu").resolve()
+    # a problem is reported at every read, never kept
+    path.write_text(path.read_text(encoding="utf-8") + "[stations]\n", encoding="utf-8")
+    for _read in range(2):
+        with pytest.raises(ConfigError):
+            load_config(path)

@@ -4,7 +4,9 @@ only the CLI decides to exit. Relative paths resolve against the folder of the c
 from __future__ import annotations
 
 import os
+import threading
 import tomllib
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from broadcaster.config.rules import did_you_mean
 from broadcaster.config.sections import DEFAULT_LANGUAGES, SECTIONS, Config
 from broadcaster.config.tomlio import read_section
 from broadcaster.errors import ConfigError
-from broadcaster.i18n import _, ngettext
+from broadcaster.i18n import _, current_translations, ngettext
 
 # [speech] keys of before the per-engine sub-tables: old key -> (sub-table, key)
 _SPEECH_MOVED = {
@@ -83,8 +85,33 @@ def _speech_defaults(raw: dict[str, Any]) -> None:
         speech["fallback"] = default_fallback(engine if isinstance(engine, str) else "gtts", list(speech))
 
 
+# The last few configs parsed, keyed by their text (an edited file is a new key), where the file is
+# (relative paths resolve against it) and the catalog its notices are written with. The console and the
+# daemon read config.toml again for each request or wake-up, the tests ~3,000 times a run: parsing costs
+# ~2 ms (TOML, then every section and rule checked), a lookup nothing. A Config is frozen and only ever
+# read, so one instance serves every caller. Errors are never kept: each read reports them afresh.
+_PARSED: OrderedDict[tuple[str, Path, object], Config] = OrderedDict()
+_PARSED_KEPT = 8
+_PARSED_LOCK = threading.Lock()
+
+
 def parse_config(text: str, path: Path) -> Config:
     """Parse config text; raise ConfigError listing every problem found."""
+    key = (text, path.resolve(), current_translations())
+    with _PARSED_LOCK:  # the console reads it from its worker threads
+        found = _PARSED.get(key)
+        if found is not None:
+            _PARSED.move_to_end(key)
+            return found
+    config = _parse(text, path)
+    with _PARSED_LOCK:
+        _PARSED[key] = config
+        if len(_PARSED) > _PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return config
+
+
+def _parse(text: str, path: Path) -> Config:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

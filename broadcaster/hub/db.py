@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from broadcaster.errors import StoreError
 from broadcaster.i18n import _
-from broadcaster.store.db import describe_url
+from broadcaster.store.db import describe_url, has_version_table, server_options
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,9 @@ class HubDB:
                 # No pre-ping (a round trip on every request): after a database restart the requests
                 # on dead connections fail once (503, the station syncs again) and the pool is renewed.
                 self.engine = create_engine(
-                    url, pool_size=10, max_overflow=20, pool_recycle=3600, connect_args={"connect_timeout": 5}
-                )
+                    url, pool_size=10, max_overflow=20, pool_recycle=3600, connect_args={"connect_timeout": 5},
+                    **server_options(url),
+                )  # fmt: skip
         except (ArgumentError, NoSuchModuleError) as exc:
             raise StoreError(
                 _("The hub database URL '{url}' is not valid: {error}.").format(url=describe_url(url), error=exc),
@@ -100,7 +101,7 @@ class HubDB:
     def current_revision(self) -> str | None:
         try:
             with self.engine.connect() as connection:
-                if not inspect(connection).has_table(VERSION_TABLE):
+                if not has_version_table(connection, VERSION_TABLE):
                     return None
                 return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()  # noqa: S608
         except (DBAPIError, OperationalError) as exc:

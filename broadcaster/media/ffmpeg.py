@@ -7,7 +7,9 @@ and says how to fix it, instead of a CalledProcessError with a page of log.
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -92,19 +94,30 @@ def parse_ebur128_summary(stderr: str) -> Loudness:
 
 def check_ffmpeg(binary: str = FFMPEG) -> str | None:
     """None when ffmpeg is usable for broadcaster, otherwise what is wrong and the fixing command."""
-    if shutil.which(binary) is None:
+    found = shutil.which(binary)
+    if found is None:
         return _("ffmpeg ({binary}) is not installed or not on PATH. Fix: apt-get install ffmpeg").format(binary=binary)
     try:
-        proc = subprocess.run([binary, "-hide_banner", "-filters"], capture_output=True, timeout=30, check=False)
+        stat = os.stat(found)
+        names = _filter_names(found, stat.st_mtime_ns, stat.st_size)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return _("ffmpeg ({binary}) could not be run: {exc}. Fix: apt-get install --reinstall ffmpeg").format(
             binary=binary, exc=exc
         )
-    listing = proc.stdout.decode("utf-8", errors="replace")
-    names = {parts[1] for line in listing.splitlines() if len(parts := line.split()) >= 2}
     missing = [f for f in REQUIRED_FILTERS if f not in names]
     if missing:
         return _(
             "ffmpeg lacks the audio filters {filters}. Fix: apt-get install ffmpeg (the Debian/Ubuntu build has them)"
         ).format(filters=", ".join(missing))
     return None
+
+
+@functools.lru_cache(maxsize=4)
+def _filter_names(path: str, _mtime_ns: int, _size: int) -> frozenset[str]:
+    """The filters of the ffmpeg at `path`, as this very file lists them (a new ffmpeg is a new key).
+
+    Kept for the process: the console's doctor page would otherwise start ffmpeg (~0.1 s of CPU, most of
+    it loading its 200 libraries) for the same answer each time. A failure is never kept."""
+    proc = subprocess.run([path, "-hide_banner", "-filters"], capture_output=True, timeout=30, check=False)
+    listing = proc.stdout.decode("utf-8", errors="replace")
+    return frozenset(parts[1] for line in listing.splitlines() if len(parts := line.split()) >= 2)

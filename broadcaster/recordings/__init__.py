@@ -9,20 +9,24 @@ from broadcaster.recordings.figures import RecordingLimits
 from broadcaster.recordings.intake import (
     AcceptedRecording,
     RecordingInfo,
+    StagedRecording,
     accept_recording,
     inspect_recording,
     kept_recording,
     recording_mastering,
     remaster,
+    stage_recording,
 )
 
 __all__ = [
     "AcceptedRecording",
     "RecordingInfo",
     "RecordingLimits",
+    "StagedRecording",
     "accept_recording",
     "inspect_recording",
     "kept_recording",
     "recording_mastering",
     "remaster",
+    "stage_recording",
 ]

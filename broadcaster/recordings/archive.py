@@ -18,10 +18,14 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from broadcaster.errors import OutputError
+from broadcaster.i18n import _
 from broadcaster.media.mastering import MasteringSettings
 from broadcaster.recordings.checks import check_size
 from broadcaster.recordings.figures import ProbeResult, RecordingLimits, SoundFigures, StreamInfo
@@ -145,3 +149,18 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def output_errors(name: str, archive_dir: Path) -> Iterator[None]:
+    """OSError while writing the archive as an OutputError naming the file and the folder."""
+    try:
+        yield
+    except OSError as exc:
+        # the staging folder is gone with the exception: nothing half-written is left
+        raise OutputError(
+            _("{name} could not be kept in the recordings folder {folder}: {reason}.").format(
+                name=name, folder=archive_dir, reason=exc.strerror or exc
+            ),
+            _("Check that the folder exists, the station's user may write to it, and the disk is not full."),
+        ) from exc

@@ -10,6 +10,7 @@ what the official can do about it.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
@@ -296,3 +297,27 @@ def archive_extension(probe: ProbeResult) -> str:
     if demuxer in ("amrnb", "amrwb"):
         return "amr"
     return demuxer if demuxer in ALLOWED_DEMUXERS else "bin"
+
+
+SNIFF_BYTES = 4096
+
+
+def check_source(path: Path, name: str, limits: RecordingLimits) -> None:
+    """Cheap refusals before ffmpeg sees the file: not a file, empty, too big, plainly not audio."""
+    if not path.is_file():
+        raise InputError(
+            _("{name} is not a file that can be read.").format(name=name),
+            _("Choose the recording itself, not a folder or a shortcut."),
+        )
+    check_size(name, path.stat().st_size, limits)
+    try:
+        with path.open("rb") as f:
+            head = f.read(SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(
+            _("{name} cannot be read: {reason}.").format(name=name, reason=exc.strerror or exc),
+            _("Check the file's permissions, or copy it to the station PC again."),
+        ) from exc
+    what = describe_content(head)
+    if what is not None:
+        raise not_decodable(name, what)

@@ -3,15 +3,17 @@
 What a recording must be is decided in broadcaster/recordings (intake). Here: the station's limits
 and mastering for recordings (`[recordings]` in config.toml), the item's language (`[[languages]]`),
 and the desk's operations on recorded items (add, edit, import a folder or .zip with its CSV).
-Each checks everything first: the item's fields, then every file (decoded and measured, nothing
-kept), then whether it fits a slot; only then are the files kept in the recordings folder and the
-items stored, all in one transaction. A refusal leaves the queue and the folder as they were.
+Each checks everything first: the item's fields, then every file (decoded, measured and mastered
+into a staging folder, nothing kept), then whether it fits a slot; only then are the files kept in
+the recordings folder and the items stored, all in one transaction. A refusal leaves the queue and
+the folder as they were.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -22,7 +24,7 @@ from broadcaster.errors import BroadcasterError, InputError, NotFoundError
 from broadcaster.i18n import _
 from broadcaster.importers import AUDIO_CSV_COLUMNS, AUDIO_REQUIRED_COLUMNS, CsvRow, column_label, read_csv
 from broadcaster.model import VIETNAMESE, NewsItem, Recording
-from broadcaster.recordings import accept_recording, inspect_recording
+from broadcaster.recordings import StagedRecording, inspect_recording, stage_recording
 from broadcaster.service.bundle import open_bundle
 from broadcaster.service.queue import Draft, NewsDesk
 from broadcaster.service.recording_audio import recording_limits, recording_settings
@@ -161,32 +163,44 @@ class RecordedNews:
     # ------------------------------------------------------------ the files
 
     def _keep(self, entries: Sequence[_Entry]) -> list[Draft]:
-        """Check every file and that each item fits a slot, then keep them all: the drafts to store."""
-        checked = []
-        for entry in entries:
-            if not entry.path.exists():
-                missing = NotFoundError(
-                    _("File {path} does not exist.").format(path=entry.path), _("Check the path and the file name.")
+        """Check every file and that each item fits a slot, then keep them all: the drafts to store.
+
+        Each file is checked and mastered once, into a staging folder of the recordings folder, and
+        kept only when every file passed (they were decoded twice: checked, then accepted)."""
+        with ExitStack() as stack:
+            staged = []
+            for entry in entries:
+                try:
+                    one = self._stage(stack, entry)
+                except BroadcasterError as exc:
+                    raise _at(entry.where, exc) from exc
+                staged.append(
+                    (one, self._fitted(entry.draft, one.aired_s / self.mastering.tempo, entry.name, entry.where))
                 )
-                raise _at(entry.where, missing)
-            try:
-                info = inspect_recording(entry.path, self.limits, original_name=entry.name)
-            except BroadcasterError as exc:
-                raise _at(entry.where, exc) from exc
-            sound_s = info.sound_end_s - info.sound_start_s if self.mastering.trim_silence else info.duration_s
-            checked.append(self._fitted(entry.draft, sound_s / self.mastering.tempo, entry.name, entry.where))
-        kept = []
-        for entry, draft in zip(entries, checked, strict=True):
-            try:
-                accepted = accept_recording(
-                    entry.path, self.folder, self.limits, self.mastering, original_name=entry.name
-                )
-            except BroadcasterError as exc:
-                raise _at(entry.where, exc) from exc
-            recording = Recording(accepted.original_sha256, entry.name, accepted.mastered_duration_s)
-            notices = draft.notices + tuple(entry.where + n for n in accepted.notices)
-            kept.append(replace(draft, recording=recording, notices=notices))
+            kept = []
+            for entry, (one, draft) in zip(entries, staged, strict=True):
+                try:
+                    accepted = one.keep()
+                except BroadcasterError as exc:
+                    raise _at(entry.where, exc) from exc
+                recording = Recording(accepted.original_sha256, entry.name, accepted.mastered_duration_s)
+                notices = draft.notices + tuple(entry.where + n for n in accepted.notices)
+                kept.append(replace(draft, recording=recording, notices=notices))
         return kept
+
+    def _stage(self, stack: ExitStack, entry: _Entry) -> StagedRecording:
+        if not entry.path.exists():
+            raise NotFoundError(
+                _("File {path} does not exist.").format(path=entry.path), _("Check the path and the file name.")
+            )
+        if not self.mastering.trim_silence:
+            # the whole recording airs, but a file with too little sound in it is refused all the same, before
+            # mastering: checked on its own first, as every file was (a station that trims pays once less)
+            inspect_recording(entry.path, self.limits, original_name=entry.name)
+        one: StagedRecording = stack.enter_context(
+            stage_recording(entry.path, self.folder, self.limits, self.mastering, original_name=entry.name)
+        )
+        return one
 
     def _fitted(self, draft: Draft, seconds: float, name: str, where: str) -> Draft:
         """`draft`, refused if its recording is longer than every slot that may air it (a notice if none may)."""

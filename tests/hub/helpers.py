@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from broadcaster import signing
 from broadcaster.airlog import AiredItem, AiringDraft, AiringRecord
@@ -35,22 +33,12 @@ from broadcaster.relay.result import RelayResult, RelaySegment
 from broadcaster.service.context import Station
 from broadcaster.store import airings as log_store
 from broadcaster.store.db import Database
-from tests.conftest import PG_URL, StationCLI, reset_postgres, seed_url, write_config
+from tests.conftest import StationCLI, own_database, seed_url, write_config
 
 
 def pg_hub_url() -> str:
     """A second database on the test server for the hub (the station tests use the first)."""
-    assert PG_URL
-    url = make_url(PG_URL)
-    name = f"{url.database}_hub"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    hub_url = url.set(database=name).render_as_string(hide_password=False)
-    reset_postgres(hub_url)
-    return hub_url
+    return own_database("hub")
 
 
 def make_hub(folder: Path, url: str, clock: Clock | None = None, **settings: Any) -> Hub:

@@ -213,12 +213,20 @@ def test_edit_gives_an_item_a_new_recording_or_language(
 
 
 def test_the_same_file_added_twice_is_kept_once(
-    recordings: dict[str, Path], sqlite_cli: StationCLI, tmp_path: Path
+    recordings: dict[str, Path], sqlite_cli: StationCLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from broadcaster.recordings import intake
+
+    runs: list[str] = []  # ffprobe and ffmpeg's decoding: each start costs ~0.1 s of CPU
+    for name in ("probe_file", "measure_sound"):
+        real = getattr(intake, name)
+        monkeypatch.setattr(intake, name, lambda *a, real=real, name=name, **k: runs.append(name) or real(*a, **k))
     renamed = tmp_path / "ban-sao.m4a"
     shutil.copyfile(recordings["zalo.m4a"], renamed)
     first = add_recording(sqlite_cli, recordings["zalo.m4a"])
+    assert runs == ["probe_file", "measure_sound"]  # checked and mastered in one pass, not checked twice
     second = add_recording(sqlite_cli, renamed)
+    assert runs == ["probe_file", "measure_sound"]  # the kept recording of the same bytes serves again
     assert show(sqlite_cli, first)["recording"]["sha256"] == show(sqlite_cli, second)["recording"]["sha256"]
     assert show(sqlite_cli, second)["recording"]["name"] == "ban-sao.m4a"  # each item keeps the name it came with
     assert len([f for f in folder_files(sqlite_cli) if f.startswith("originals/")]) == 1
