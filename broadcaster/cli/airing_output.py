@@ -30,13 +30,6 @@ FIELDS = {
     "prev_hash": N_("Hash of the airing before"),
     "hash": N_("Hash of this airing"),
 }
-AMPLIFIER_STATES = {
-    "on": N_("switched on"),
-    "off": N_("switched off"),
-    "unknown": N_("state unknown"),
-    "failed": N_("switching failed"),
-    "not controlled": N_("not controlled"),
-}
 
 
 def _value(key: str, value: Any) -> str:
@@ -52,7 +45,7 @@ def _value(key: str, value: Any) -> str:
     if key in ("reason", "exemption"):
         return labels.reason_text(value)
     if key == "amplifier":
-        return labels.label(AMPLIFIER_STATES, value)
+        return labels.label(labels.AMPLIFIER_STATES, value)
     return str(value)
 
 

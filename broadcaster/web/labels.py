@@ -30,6 +30,14 @@ AIRING_KINDS = {
     "outage": N_("Station off"),
     "clock": N_("Clock wrong"),
 }
+# What the airing log says of the amplifier (sound/amplifier.py).
+AMPLIFIER_STATES = {
+    "on": N_("switched on"),
+    "off": N_("switched off"),
+    "unknown": N_("state unknown"),
+    "failed": N_("switching failed"),
+    "not controlled": N_("not controlled"),
+}
 WAIT_REASONS = {
     "not approved": N_("not approved yet"),
     "not yet valid": N_("its first day has not come"),

@@ -111,6 +111,7 @@ class Templates:
             item_status_label=lambda code: labels.label(labels.ITEM_STATUSES, code),
             airing_status_label=lambda code: labels.label(labels.AIRING_STATUSES, code),
             airing_kind_label=lambda code: labels.label(labels.AIRING_KINDS, code),
+            amplifier_label=lambda code: labels.label(labels.AMPLIFIER_STATES, code),
             wait_label=lambda code: labels.label(labels.WAIT_REASONS, code),
             target_kind_label=lambda code: labels.label(labels.TARGET_KINDS, code),
             period_label=lambda code: labels.label(labels.PERIODS, code),

@@ -73,7 +73,7 @@ def log_airing(
         reason=None if status == "completed" else "Mất điện",
         output="file",
         device="aired",
-        amplifier="none",
+        amplifier="not controlled",  # a station without an amplifier relay
         audio_sha256=None,
         exemption=None,
         items=aired,

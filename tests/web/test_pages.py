@@ -236,6 +236,7 @@ def test_the_log_pages_show_an_airing_and_verify_the_chain(
     assert "Tin trong nhật ký" not in text_of(district.get("/log", params={"status": "missed"}).text)
     airing = text_of(district.get(f"/log/{record.seq}").text)
     assert "Tin trong nhật ký" in airing and "chutich" in airing and record.hash in airing
+    assert "không điều khiển" in airing and "not controlled" not in airing  # the amplifier's state in words
     fragment = district.get("/log/verify", headers=HTMX)
     assert "Nhật ký phát toàn vẹn" in fragment.text and f"{record.seq}:{record.hash}" in fragment.text
     assert district.get("/log/999999").status_code == 404
