@@ -138,7 +138,6 @@ class StagedRecording:
     """
 
     accepted: AcceptedRecording  # as it is once kept: its paths are the archive's
-    measured: SoundFigures | None  # as decoded, before `trim_silence = false` keeps it whole; None: reused
     aired_s: float  # the sound that airs (before any tempo): trimmed, unless the station keeps silence
     moves: tuple[tuple[Path, Path, str | None], ...]  # archive.store's arguments, the manifest last
     archive_dir: Path
@@ -190,8 +189,7 @@ def _stage(
     earlier = _reuse(archive_dir, sha256, key, original, name, limits, mastering)
     if earlier is not None:
         return earlier
-    probe, measured, notices, wav = _check_and_master(original, staged, name, limits, mastering)
-    figures = _aired(measured, mastering)
+    probe, figures, notices, wav = _check_and_master(original, staged, name, limits, mastering)
     manifest: dict[str, Any] = {
         "version": archive.MANIFEST_VERSION,
         "original": {"sha256": sha256, "bytes": size, "extension": archive_extension(probe)},
@@ -210,7 +208,7 @@ def _stage(
     moves = ((original, paths.original, sha256), (staged / "mastered.wav", paths.mastered, None),
              (staged / "manifest.json", paths.manifest, None))  # fmt: skip
     accepted = _accepted(name, paths, manifest, probe, figures, key, notices, reused=False)
-    return StagedRecording(accepted, measured, figures.sound_s, moves, archive_dir)
+    return StagedRecording(accepted, figures.sound_s, moves, archive_dir)
 
 
 def _aired(figures: SoundFigures, mastering: MasteringSettings) -> SoundFigures:
@@ -223,7 +221,7 @@ def _check_and_master(
 ) -> tuple[ProbeResult, SoundFigures, list[str], WavFigures]:
     """Probe, decode once (checking as it goes), trim, master into staged/mastered.wav.
 
-    Returns the figures as measured, before _aired()."""
+    Returns the figures as kept (_aired)."""
     probe = probe_file(original, name, limits)
     notices = check_probe(name, probe, limits)
     decoded = staged / "decoded.f32"
@@ -238,7 +236,7 @@ def _check_and_master(
     _master(trimmed, staged / "mastered.wav", mastering, name)
     trimmed.unlink()
     # the mastered sound holds nothing above the intermediate's band: loudness is measured on fewer samples
-    return probe, measured, notices, wav_figures(staged / "mastered.wav", decimate=mastering.sample_rate // rate)
+    return probe, figures, notices, wav_figures(staged / "mastered.wav", decimate=mastering.sample_rate // rate)
 
 
 def _master(trimmed: Path, out: Path, mastering: MasteringSettings, name: str) -> None:
@@ -303,7 +301,7 @@ def _reuse(
     notices += check_sound(name, kept.figures, limits, trim=mastering.trim_silence)
     accepted = _accepted(name, kept.paths, kept.manifest, kept.probe, kept.figures, key, notices, reused=True)
     restore = ((original, kept.paths.original, sha256),)  # keeping restores a missing or damaged original
-    return StagedRecording(accepted, None, kept.figures.sound_s, restore, archive_dir)
+    return StagedRecording(accepted, kept.figures.sound_s, restore, archive_dir)
 
 
 def kept_recording(
