@@ -5,7 +5,7 @@ binary: one statement, one round trip and a fixed SQL text (prepared once per co
 number of rows, where an executemany sends and binds every row on its own. SQLite (a small
 district's trial) gets the same statement as an executemany.
 
-`insert` adds rows; with `add`, rows whose key is already there add their figures to it (the
+`insert_columns` adds rows; with `add`, rows whose key is already there add their figures to it (the
 per-day sums); with `ignore`, they are skipped; `returning` names the columns of the rows
 actually inserted. `write` sends several tables' rows (`Rows`) as one statement on PostgreSQL: a
 group's records, sums and station rows cost one round trip, each of which costs the hub's writer
@@ -30,24 +30,6 @@ _BUILT: dict[tuple[Any, ...], Any] = {}
 class Utf8(bytes):
     """Text already in UTF-8 (a record's canonical bytes, as hashed): PostgreSQL gets the bytes as
     text (and checks them), without Python decoding then encoding 1.5 kB a record; SQLite gets str."""
-
-
-def insert(
-    session: Session,
-    target: Table,
-    rows: Sequence[dict[str, Any]],
-    *,
-    keys: Sequence[str] = (),
-    add: bool = False,
-    ignore: bool = False,
-    returning: Sequence[str] = (),
-) -> list[tuple[Any, ...]]:
-    """Insert `rows` (dicts with the same columns) into `target` in one statement; the `returning`
-    columns of the rows inserted (none when not asked)."""
-    if not rows:
-        return []
-    columns = {c: [row[c] for row in rows] for c in rows[0]}
-    return insert_columns(session, target, columns, keys=keys, add=add, ignore=ignore, returning=returning)
 
 
 def insert_columns(
@@ -181,29 +163,19 @@ def _values(
     return stmt
 
 
-def update(session: Session, target: Table, key: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Set the columns of `rows` (dicts with the same columns, `key` among them) on the rows whose
-    `key` they name, in one statement."""
-    if not rows:
-        return
-    columns = tuple(rows[0])
-    dialect = session.get_bind().dialect.name
-    cache_key = (dialect, target.name, columns, False, False, ("update", key))
+def _update_each(session: Session, target: Table, key: str, columns: Mapping[str, Sequence[Any]]) -> None:
+    """Set `columns` (`key` among them) on the rows whose `key` they name: SQLite, an executemany."""
+    names = tuple(columns)
+    cache_key = ("sqlite", target.name, names, ("update", key))
     stmt: Any = _BUILT.get(cache_key)
     if stmt is None:
-        build = _unnest_update if dialect == "postgresql" else _each_update
-        stmt = _BUILT[cache_key] = build(target, key, columns)
-    if dialect == "postgresql":
-        cursor = _cursor(session)
-        try:
-            cursor.execute(stmt, {f"c{i}": [row[c] for row in rows] for i, c in enumerate(columns)})
-        finally:
-            cursor.close()
-    else:
-        session.execute(stmt, [{f"v_{c}": value for c, value in row.items()} for row in rows])
+        stmt = _BUILT[cache_key] = _each_update(target, key, names)
+    session.execute(
+        stmt, [{f"v_{c}": v for c, v in zip(names, row, strict=True)} for row in zip(*columns.values(), strict=True)]
+    )
 
 
-def _unnest_update(target: Table, key: str, columns: tuple[str, ...], prefix: str = "") -> str:
+def _unnest_update(target: Table, key: str, columns: tuple[str, ...], prefix: str) -> str:
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     arrays = ", ".join(
         f"CAST(%({prefix}c{i})b AS {target.c[c].type.compile(dialect=dialect)}[])" for i, c in enumerate(columns)
@@ -245,12 +217,7 @@ def write(session: Session, parts: Sequence[Rows]) -> None:
             if p.key is None:
                 insert_columns(session, p.target, p.columns, constants=p.constants, keys=p.keys, add=p.add)
             else:
-                update(
-                    session,
-                    p.target,
-                    p.key,
-                    [dict(zip(p.columns, row, strict=True)) for row in zip(*p.columns.values(), strict=True)],
-                )
+                _update_each(session, p.target, p.key, p.columns)
         return
     cache_key = ("write", *((p.target.name, tuple(p.columns), tuple(p.constants), p.keys, p.add, p.key) for p in parts))
     sql = _BUILT.get(cache_key)
