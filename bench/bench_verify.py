@@ -1,9 +1,10 @@
 """Time `broadcaster log verify` over 10 years of one commune's airings, on SQLite and PostgreSQL.
 
 The log of bench_report.py (75,000 airings, 218,250 items, a real hash chain and its sealed
-figures). Times `Evidence.verify` in process (the chain streamed and re-hashed in a second
-process while this one sums the figures again and compares them), the chain alone, the whole
-CLI process, and, for comparison, the old way (every record loaded as ORM objects, then
+figures). Times in process `Evidence.verify` (through the ORM, as the console checks) and
+`verify_log` (the command's way: on SQLite through the standard library's driver), each with
+a second process checking and summing the first part of the log while this one does the rest,
+the chain alone, the whole CLI process, and, for comparison, the old way (every record loaded as ORM objects, then
 `airlog.verify_chain`). CPU times are given for this process and for its children: on a
 machine shared with other work they show what an idle one's clock would.
 
@@ -30,6 +31,7 @@ from bench_report import REPO, build_station, calibrate, timed
 
 from broadcaster.airlog import verify_chain
 from broadcaster.service.evidence import Evidence
+from broadcaster.service.log_verify import verify_log
 from broadcaster.store import airings
 
 
@@ -64,7 +66,8 @@ def main() -> None:
         where = "PostgreSQL" if args.pg else "SQLite"
         result = evidence.verify()
         print(f"verdict: ok={result.ok} count={result.count:,} figures compared={result.figures_checked:,}")
-        timed_with_children(f"Evidence.verify, {where} (chain + figures)", evidence.verify)
+        timed_with_children(f"Evidence.verify (the ORM), {where} (chain + figures)", evidence.verify)
+        timed_with_children(f"verify_log (the command's way), {where}", lambda: verify_log(station))
         with station.db.session() as session:
             timed(f"  of which the chain alone, {where}", lambda: airings.verify(session), repeat=5)
         if args.old:
@@ -76,7 +79,7 @@ def main() -> None:
             timed(f"old: ORM records + verify_chain, {where}", old, repeat=1)
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         runs = []
-        for _ in range(3):
+        for _ in range(5):
             t0 = time.perf_counter()
             done = subprocess.run(
                 [sys.executable, "-m", "broadcaster", "--config", str(config), "log", "verify"],
@@ -90,7 +93,8 @@ def main() -> None:
         last = done.stdout.strip().splitlines()[-1:] or done.stderr.strip().splitlines()[-1:]
         print(
             f"{'broadcaster log verify, ' + where + ' (whole CLI process)':<60} "
-            f"min {min(runs):6.2f} s  max {max(runs):6.2f} s   exit {done.returncode}: {last}"
+            f"min {min(runs):6.2f} s  median {statistics.median(runs):6.2f} s  max {max(runs):6.2f} s   "
+            f"exit {done.returncode}: {last}"
         )
         station.db.dispose()
 

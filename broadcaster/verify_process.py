@@ -19,14 +19,22 @@ import logging
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 from datetime import tzinfo
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from broadcaster.airlog import ChainHead, VerifyResult
+from broadcaster.airlog_verify import ChainScan
 from broadcaster.reports.daybook import Daybook, ItemDays
+from broadcaster.reports.log_days import adder
+
+if TYPE_CHECKING:
+    from broadcaster.reports.log_days import OnRecord
 
 log = logging.getLogger(__name__)
+
+MIN_SPLIT = 5000  # a shorter log: one process
 
 
 def _cores() -> int:
@@ -36,18 +44,20 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _check(url: str, head: ChainHead | None, until: int, tz: tzinfo, pipe: Connection, parents: Connection) -> None:
+def _can_fork() -> bool:
+    """Two cores, no other thread (a fork copies only the calling thread), and fork on this system."""
+    return _cores() >= 2 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+# How the child reads airings 1..M of the log into a ChainScan and a figures adder (its own connection).
+PartScan = Callable[[ChainScan, "OnRecord"], None]
+
+
+def _check(scan: PartScan, head: ChainHead | None, tz: tzinfo, pipe: Connection, parents: Connection) -> None:
     parents.close()  # the parent's end, inherited: closed here, so the parent closing it ends a wait for it
     try:
-        from broadcaster.airlog_verify import ChainScan
-        from broadcaster.reports.daybook import Daybook
-        from broadcaster.store import airings, summary
-        from broadcaster.store.db import Database
-
-        database = Database(url)
         checker, book = ChainScan(head), Daybook()
-        with database.session() as session:
-            airings.scan(session, checker, summary.adder(book, tz), until=until)
+        scan(checker, adder(book, tz))
         result = checker.result(check_head=False)
         # The figures only count when the chain holds: a broken chain is the verdict, and nothing to send.
         pipe.send((result, checker.at_head(), (book.days, book.last, book.count) if result.ok else None))
@@ -66,7 +76,7 @@ def _check(url: str, head: ChainHead | None, until: int, tz: tzinfo, pipe: Conne
 
 
 class ChainJob:
-    """Airings 1..`until` of the database at `url`, being checked and summed in a child process.
+    """Airings 1..`until` of the log, being checked and summed in a child process.
 
     Ask for its `result()`, then (if it has figures) `earlier_days`; `close()` in any case."""
 
@@ -76,13 +86,14 @@ class ChainJob:
         self.until = until
 
     @classmethod
-    def start(cls, url: str, head: ChainHead | None, until: int, tz: tzinfo) -> ChainJob | None:
-        """None when the chain is better checked in this process (see the module docstring)."""
-        if _cores() < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    def start(cls, scan: PartScan, head: ChainHead | None, until: int, tz: tzinfo) -> ChainJob | None:
+        """Airings 1..`until` checked and summed by `scan` in a child; None when the chain is better
+        checked in this process (see the module docstring)."""
+        if not _can_fork():
             return None
         context = multiprocessing.get_context("fork")
         mine, theirs = context.Pipe()
-        process = context.Process(target=_check, args=(url, head, until, tz, theirs, mine), daemon=True)
+        process = context.Process(target=_check, args=(scan, head, tz, theirs, mine), daemon=True)
         try:
             process.start()
         except OSError as exc:
@@ -115,6 +126,7 @@ class ChainJob:
         return answer if isinstance(answer, dict) else None
 
     def close(self) -> None:
+        """Wait for the child; again: nothing more."""
         self._pipe.close()
         self._process.join()
 

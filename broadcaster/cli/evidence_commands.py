@@ -93,7 +93,9 @@ def log_show(ctx: click.Context, airing_id: int, as_json: bool) -> None:
 @click.pass_context
 def log_verify(ctx: click.Context, head: str | None) -> None:
     """Check the hash chain and the airtime figures reports read: exit 0 when intact, 1 naming the first problem."""
-    result = _evidence(ctx).verify(head)
+    from broadcaster.service.log_verify import verify_log
+
+    result = verify_log(open_station(ctx), head)
     if not result.chain.ok:
         raise click.ClickException(_("The airing log is NOT intact: {problem}").format(problem=result.problem))
     if not result.ok:

@@ -6,7 +6,6 @@ reports/verification.py; how the figures are sealed against the log, in reports/
 
 from __future__ import annotations
 
-import gc
 import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,14 +13,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from broadcaster.airlog import AiringRecord, ChainHead, VerifyResult, parse_chain_head, record_hash
-from broadcaster.airlog_verify import ChainScan
+from broadcaster.airlog import AiringRecord, ChainHead, record_hash
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import _, language, ngettext
 from broadcaster.model import ItemKind
 from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
-from broadcaster.reports.daybook import Daybook, SumRow
-from broadcaster.reports.daybook_join import join
 from broadcaster.reports.figures import ReportHeader
 from broadcaster.reports.formats import NEEDS_RECORDS
 from broadcaster.reports.periods import check_reach
@@ -31,26 +27,20 @@ from broadcaster.reports.verification import (
     REPORT_CHECKS,
     LogCheck,
     LogVerdict,
-    compare,
     count_problems,
     last_failure,
     names_missing_airings,
     refusal,
-    verdict_text,
 )
 from broadcaster.service.context import Station
+from broadcaster.service.log_check import check_log
 from broadcaster.service.queue import parse_date
 from broadcaster.store import airings as log_store
 from broadcaster.store import news as news_store
 from broadcaster.store import summary, summary_read
-from broadcaster.verify_process import ChainJob
+from broadcaster.store.log_orm import OrmLog
 
 log = logging.getLogger(__name__)
-
-# `log verify` on 2 cores: a child's share of the log (bench_verify: SQLite, the same cost per airing in both).
-CHILD_SHARE = 0.5
-CHILD_SHARE_POSTGRESQL = 0.55  # this process's part cost more per airing (stop 17)
-MIN_SPLIT = 5000  # fewer airings: one process
 
 
 @dataclass(frozen=True)
@@ -112,91 +102,9 @@ class Evidence:
         return ChainHead(hash=last, count=count)
 
     def verify(self, head_text: str | None = None) -> LogVerdict:
-        """The full check: every record re-hashed and linked, the code of an earlier report (`head_text`,
-        COUNT:HASH or HASH), and every day and run of figures summed again and compared.
-
-        With two cores a second process checks and sums the first part of the log while this one
-        checks and sums the rest (verify_process.py), each reading its rows once: the same verdict
-        as one pass. The verdict is kept in the database: a report refuses a log whose last full
-        check failed."""
-        tz = self.station.config.tz
-        with self.station.db.session() as session:
-            head = self._parse_head(session, head_text) if head_text else None
-            built = summary.built_for(session) == summary.tz_name(tz)
-            share = CHILD_SHARE_POSTGRESQL if summary.dialect(session) == "postgresql" else CHILD_SHARE
-            split = round(log_store.head(session)[0] * share)
-        gc.freeze()  # the scan's garbage collections skip the objects alive now (modules, ORM...), ~5 % of its CPU
-        try:
-            job = ChainJob.start(self.station.db.url, head, split, tz) if built and split >= MIN_SPLIT else None
-            with self.station.db.session() as session:
-                verdict = (
-                    self._verify_here(session, head, built) if job is None else self._verify_split(session, head, job)
-                )
-        finally:
-            gc.unfreeze()
-        self._keep(verdict)
-        return verdict
-
-    def _verify_split(self, session: Session, head: ChainHead | None, job: ChainJob) -> LogVerdict:
-        """Airings after the child's part checked and summed here, then joined with the child's part."""
-        try:
-            later = Daybook(later=True)
-            second = ChainScan(head, after=job.until, prev=log_store.hash_of(session, job.until) or "")
-            log_store.scan(session, second, summary.adder(later, self.station.config.tz), after=job.until)
-            first = job.result()
-            chain = second.after(first[0], first[1]) if first else None
-            if chain is not None and not chain.ok:
-                return LogVerdict(chain)
-            book = first[2] if first is not None and chain is not None else None
-            earlier = job.earlier_days(list(later.items)) if book else None
-        finally:
-            job.close()
-        if chain is None or book is None or earlier is None:  # the child failed, or the log changed meanwhile
-            return self._verify_here(session, head, True)
-        book.items = earlier
-        # The joined book holds the days of the later part's items only: enough for its figures, not to go on.
-        return self._judge(chain, *self._stored_when_summed(session, join(book, later), whole=False))
-
-    def _verify_here(self, session: Session, head: ChainHead | None, built: bool) -> LogVerdict:
-        """The chain and the figures in one pass over the log, in this process."""
-        book = Daybook()
-        checker = ChainScan(head)
-        log_store.scan(session, checker, summary.adder(book, self.station.config.tz) if built else None)
-        if not built or not checker.result().ok:
-            return LogVerdict(checker.result())
-        return self._judge(checker.result(), *self._stored_when_summed(session, book))
-
-    def _stored_when_summed(
-        self, session: Session, book: Daybook, whole: bool = True
-    ) -> tuple[Daybook, list[tuple[SumRow, str | None]]]:
-        """The stored figures as they were for the airings `book` summed (the daemon may log more
-        meanwhile: then the book goes on with them; from the start, unless it is `whole`)."""
-        tz = self.station.config.tz
-        for _attempt in range(5):
-            stored = summary.stored_rows(session)
-            if log_store.head(session)[0] == book.count:
-                break
-            book = summary.sum_log(session, tz, book, after=book.count) if whole else summary.sum_log(session, tz)
-            whole = True
-        return book, stored
-
-    @staticmethod
-    def _judge(chain: VerifyResult, book: Daybook, stored: list[tuple[SumRow, str | None]]) -> LogVerdict:
-        if not chain.ok:
-            return LogVerdict(chain)
-        problems = compare(book.all_rows(), stored)
-        if not problems:
-            return LogVerdict(chain, None, len(stored))
-        more = len(problems) - 1
-        extra = f" (and {more} more)" if more else ""
-        return LogVerdict(chain, problems[0] + extra, len(stored))
-
-    def _keep(self, verdict: LogVerdict) -> None:
-        try:
-            with self.station.db.session() as session:
-                log_store.keep_verdict(session, verdict_text(verdict, self.station.now()), self.station.now())
-        except BroadcasterError as exc:  # e.g. a read-only copy of the database: the verdict still stands
-            log.warning("could not keep the verification result in the database: %s", exc)
+        """The full check of the log and its figures (service/log_check.py); `head_text`: the code of an
+        earlier report (COUNT:HASH or HASH)."""
+        return check_log(OrmLog(self.station.db), self.station.config.tz, head_text, self.station.now)
 
     def rebuild_figures(self) -> LogVerdict:
         """Sum the log again into the figures reports read (after `verify` found them changed).
@@ -223,19 +131,6 @@ class Evidence:
                 )
             summary.rebuild(session, self.station.config.tz)
         return self.verify()
-
-    @staticmethod
-    def _parse_head(session: Session, text: str) -> ChainHead:
-        """`COUNT:HASH` as printed on a report, or the bare HASH."""
-        if ":" in text:
-            return parse_chain_head(text)
-        wanted = text.strip().lower()
-        parse_chain_head(f"0:{wanted}")  # same format check and message
-        seq = log_store.seq_of(session, wanted)
-        if seq is not None:
-            return ChainHead(hash=wanted, count=seq)
-        # Not found: the record it names is gone (or the code is mistyped); report it as a longer log.
-        return ChainHead(hash=wanted, count=log_store.count(session) + 1)
 
     # ------------------------------------------------------------ reports
 

@@ -24,6 +24,7 @@ from broadcaster.airlog import GENESIS, AiringDraft, AiringRecord, ChainHead, Ve
 from broadcaster.airlog_verify import AIRING_COLUMNS, ITEM_COLUMNS, ITEM_SEQ, ChainScan, RawAiring, RawItem
 from broadcaster.errors import NotFoundError
 from broadcaster.i18n import _
+from broadcaster.reports.log_days import OnRecord
 from broadcaster.store import sealed_sqlite, summary
 from broadcaster.store.airing_rows import airing_row, item_rows, to_record
 from broadcaster.store.plain import fetch, plain_time
@@ -155,7 +156,7 @@ def stream(
 def scan(
     session: Session,
     checker: ChainScan,
-    on_record: summary.OnRecord | None = None,
+    on_record: OnRecord | None = None,
     after: int = 0,
     until: int | None = None,
 ) -> None:
@@ -167,44 +168,27 @@ def scan(
     is read the Python way, from the first airing not yet checked."""
     if sealed_sqlite.usable(session):
         try:
-            _scan_sealed(session, checker, on_record, after, until)
+            cursor = session.connection().connection.cursor()
+            try:
+                sealed_sqlite.scan(cursor, checker, on_record, after, until, partial(get, session))
+            finally:
+                cursor.close()
             return
         except sqlite3.Error as exc:
             log.info("log verify reads the rest of the log the Python way: %s", exc)
             after = checker.count  # the last airing fed (an error comes before any airing of its batch is)
+    scan_python(session, checker, on_record, after, until)
+
+
+def scan_python(
+    session: Session, checker: ChainScan, on_record: OnRecord | None, after: int, until: int | None
+) -> None:
+    """`scan` with each record's canonical bytes written in Python (any database)."""
     for airing, items in stream(session, after, until):
         if not checker.feed(airing, items, partial(get, session, airing[0])):
             return
         if on_record is not None:
             on_record(airing[0], airing[15], airing[3], airing[2], airing[7], airing[6], items)
-
-
-def _scan_sealed(
-    session: Session, checker: ChainScan, on_record: summary.OnRecord | None, after: int, until: int | None
-) -> None:
-    """`scan` with the canonical bytes written by SQLite, in batches: SEALED_COLUMNS per airing, and (for the
-    figures only) the items' ItemMs fields."""
-    cursor = session.connection().connection.cursor()
-    feed, no_items = checker.feed_body, ()
-    last, upto = after, MAX_SEQ if until is None else until
-    try:
-        while True:
-            airings = cursor.execute(sealed_sqlite.AIRINGS_SQL, (last, upto, 5000)).fetchall()
-            if not airings:
-                return
-            top = airings[-1][0]
-            items: dict[int, list[RawItem]] = {}
-            if on_record is not None:
-                rows = cursor.execute(sealed_sqlite.ITEMS_SQL, (last, top)).fetchall()
-                items = {seq: list(group) for seq, group in groupby(rows, itemgetter(8))}
-            for seq, body, prev, record_hash, at, slot, status, played in airings:
-                if not feed(seq, prev, record_hash, body, partial(get, session, seq)):
-                    return
-                if on_record is not None:
-                    on_record(seq, record_hash, at, slot, status, played, items.get(seq, no_items))
-            last = top
-    finally:
-        cursor.close()
 
 
 def verify(session: Session, head: ChainHead | None = None) -> VerifyResult:
@@ -249,7 +233,7 @@ def get(session: Session, seq: int) -> AiringRecord:
     return to_record(row)
 
 
-VERDICT_KEY = "log_verify_verdict"
+VERDICT_KEY = sealed_sqlite.VERDICT_KEY
 
 
 def last_verdict(session: Session) -> str | None:

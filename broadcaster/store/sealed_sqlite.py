@@ -27,7 +27,22 @@ the ORM), so verdicts never differ:
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from itertools import groupby
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from broadcaster.airlog import AiringRecord
+    from broadcaster.airlog_verify import ChainScan, RawItem
+    from broadcaster.reports.log_days import OnRecord
+
+# station_state's keys: the time zone the airtime summary was built for, and the last `log verify`'s verdict
+SUMMARY_TZ_KEY = "airtime_sums_tz"
+VERDICT_KEY = "log_verify_verdict"
+BATCH = 5000  # airings per SELECT
+_LAST_SEQ = 2**63 - 1
 
 # Canonical keys in sorted order (the canonical JSON's order), per canonical version.
 ITEM_KEYS = {
@@ -136,3 +151,35 @@ def usable(session: Any) -> bool:
     """Whether this session's database is SQLite through the standard library's driver."""
     dialect = session.get_bind().dialect
     return bool(dialect.name == "sqlite" and dialect.driver == "pysqlite")
+
+
+def scan(
+    cursor: Any,  # a sqlite3 cursor, or SQLAlchemy's proxy of one
+    checker: ChainScan,
+    on_record: OnRecord | None,
+    after: int,
+    until: int | None,
+    record_of: Callable[[int], AiringRecord],
+) -> None:
+    """`airings.scan` on SQLite: the airings after #`after` (up to #`until`) fed to `checker` with the
+    canonical bytes SQLite writes (`AIRINGS_SQL`), and (for the figures only) their items' `ITEMS_SQL`
+    columns to `on_record`; `record_of(seq)` reads an airing the reference's way, for the rows the bytes
+    cannot judge. Raises sqlite3.Error where SQLite fails on a value (a BLOB where text belongs), before
+    any airing of that batch is fed."""
+    feed, no_items = checker.feed_body, ()
+    last, upto = after, _LAST_SEQ if until is None else until
+    while True:
+        airings = cursor.execute(AIRINGS_SQL, (last, upto, BATCH)).fetchall()
+        if not airings:
+            return
+        top = airings[-1][0]
+        items: dict[int, list[RawItem]] = {}
+        if on_record is not None:
+            rows = cursor.execute(ITEMS_SQL, (last, top)).fetchall()
+            items = {seq: list(group) for seq, group in groupby(rows, itemgetter(8))}
+        for seq, body, prev, record_hash, at, slot, status, played in airings:
+            if not feed(seq, prev, record_hash, body, partial(record_of, seq)):
+                return
+            if on_record is not None:
+                on_record(seq, record_hash, at, slot, status, played, items.get(seq, no_items))
+        last = top

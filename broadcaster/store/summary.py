@@ -25,8 +25,8 @@ or it and the reports would keep rebuilding it for their own zone.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime, tzinfo
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -35,14 +35,14 @@ from sqlalchemy import Connection, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from broadcaster.airlog import AiringRecord
-from broadcaster.airlog_verify import RawItem
 from broadcaster.reports.daybook import Day, Daybook, ItemMs, SumRow, airtime_ms, item_days, run_bounds, runs_of
+from broadcaster.reports.log_days import DayOf, tz_name
 from broadcaster.store.plain import fetch, plain_time
+from broadcaster.store.sealed_sqlite import SUMMARY_TZ_KEY as TZ_KEY
 from broadcaster.store.tables import AiredItemRow, AiringRow, AirtimeSumRow, StationStateRow
 
 log = logging.getLogger(__name__)
 
-TZ_KEY = "airtime_sums_tz"
 _LOCK_ID = 0x6272_6F61_6463  # PostgreSQL advisory lock of a rebuild ("broadc")
 
 Executor = Session | Connection
@@ -65,48 +65,8 @@ def local_day(at: datetime, tz: tzinfo) -> date:
     return at.astimezone(tz).date()
 
 
-class DayOf:
-    """Station-local dates of UTC times, reusing the last day's bounds (times mostly come in order)."""
-
-    def __init__(self, tz: tzinfo) -> None:
-        self.tz = tz
-        self._from = self._to = datetime.min.replace(tzinfo=UTC)
-        self._text_from = self._text_to = ""
-        self._day = date.min
-
-    def __call__(self, at: datetime) -> date:
-        if not self._from <= at < self._to:
-            day = self._day = at.astimezone(self.tz).date()
-            self._from = datetime.combine(day, time(0), self.tz).astimezone(UTC)
-            self._to = datetime.combine(day + timedelta(days=1), time(0), self.tz).astimezone(UTC)
-            self._text_from, self._text_to = _plain(self._from), _plain(self._to)
-        return self._day
-
-    def of_text(self, value: Any) -> date:
-        """The same for a time read with `plain_time` (compared as text while inside the same day)."""
-        if isinstance(value, str) and len(value) == 26 and self._text_from <= value < self._text_to:
-            return self._day
-        return self(utc_of(value))
-
-
-def _plain(at: datetime) -> str:
-    """A UTC time as `plain_time` reads it: 'YYYY-MM-DD HH:MM:SS.ffffff' (sorts like the time)."""
-    return at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", timespec="microseconds")
-
-
-def utc_of(value: Any) -> datetime:
-    """A time read with `plain_time`: SQLite's stored text (naive UTC) or a datetime."""
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    return value.astimezone(UTC)  # type: ignore[no-any-return]
-
-
 def dialect(db: Executor) -> str:
     return db.dialect.name if isinstance(db, Connection) else db.get_bind().dialect.name
-
-
-def tz_name(tz: tzinfo) -> str:
-    return str(getattr(tz, "key", None) or tz)
 
 
 def built_for(db: Executor) -> str | None:
@@ -270,22 +230,6 @@ def sum_log(db: Executor, tz: tzinfo, book: Daybook | None = None, after: int = 
     for seq, record_hash, at, slot, status, played, items in log_items(db, after):
         book.add(seq, record_hash, day_of.of_text(at), slot, status, played, items)
     return book
-
-
-# An airing that verified, as `airings.scan` hands it on: seq, hash, scheduled_at (`plain_time` text),
-# slot, status, played ms, and its items (rows starting with the fields of an ItemMs).
-OnRecord = Callable[[int, str, Any, str, str, int, Sequence[RawItem]], None]
-
-
-def adder(book: Daybook, tz: tzinfo) -> OnRecord:
-    """Feed the airings `airings.scan` reads (and verified) to `book`: `log verify` sums the rows it hashes."""
-    day_of = DayOf(tz).of_text
-    book_add = book.add
-
-    def add(seq: int, record_hash: str, at: Any, slot: str, status: str, played: int, items: Sequence[RawItem]) -> None:
-        book_add(seq, record_hash, day_of(at), slot, status, played, items)
-
-    return add
 
 
 def rebuild(db: Executor, tz: tzinfo) -> None:

@@ -19,6 +19,7 @@ import pytest
 from PIL import Image
 
 from broadcaster.reports import daybook
+from broadcaster.reports.log_days import DayOf
 from broadcaster.service.context import Station
 from tests.conftest import StationCLI
 from tests.test_evidence_cli import DRAFTS, Q1_SECONDS, Database, append_airings
@@ -234,8 +235,13 @@ TAMPERING = {
 def test_log_verify_in_two_processes_says_what_one_scan_says(
     station: StationCLI, sql: Database, monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
-    """A child checks and sums airings 1..3 while this process checks and sums 4..6."""
-    import broadcaster.service.evidence as evidence_module
+    """A child checks and sums airings 1..3 while this process checks and sums 4..6: through the command
+    (on SQLite without the ORM, store/log_sqlite.py) and through the ORM (`Evidence.verify`, the console's)."""
+    import broadcaster.service.log_check as log_check
+    import broadcaster.store.log_orm as log_orm
+    from broadcaster.service.evidence import Evidence
+    from broadcaster.service.log_verify import verify_log
+    from broadcaster.store.log_sqlite import SqliteLog
     from broadcaster.verify_process import ChainJob
 
     started = []
@@ -251,19 +257,30 @@ def test_log_verify_in_two_processes_says_what_one_scan_says(
     # process, as they must in a real one (test_a_threaded_process_checks_in_one_process).
     monkeypatch.setattr("broadcaster.verify_process.threading.active_count", lambda: 1)
     heads = [json.loads(station.ok("report", "--period", "2021", "--format", "json"))["chain_head"]]
-    codes = [f"{h['count']}:{h['hash']}" for h in heads] + ["2:" + "a" * 64, "0:" + "0" * 64]
+    codes = [f"{h['count']}:{h['hash']}" for h in heads] + ["2:" + "a" * 64, "0:" + "0" * 64, heads[0]["hash"]]
     for statement in TAMPERING[case]:
         sql(statement)
     if case == "figures forged and sealed again":
         inflate(sql, "2021-01-05", reseal=True)
-    answers = {}
-    for split_from in (10**9, 1):  # one process, then two
-        monkeypatch.setattr(evidence_module, "MIN_SPLIT", split_from)
-        monkeypatch.setattr(evidence_module, "CHILD_SHARE", 0.5)
-        runs = [station("log", "verify"), *(station("log", "verify", "--head", code) for code in codes)]
-        answers[split_from] = [(r.exit_code, r.stdout, r.stderr) for r in runs]
+    answers, verdicts = {}, {}
+    opened = Station.open(station.config)
+    monkeypatch.setattr(log_orm, "CHILD_SHARE", 0.5)
+    monkeypatch.setattr(log_orm, "CHILD_SHARE_POSTGRESQL", 0.5)
+    monkeypatch.setattr(SqliteLog, "child_share", 0.5)
+    try:
+        for split_from in (10**9, 1):  # one process, then two
+            monkeypatch.setattr(log_check, "MIN_SPLIT", split_from)
+            runs = [station("log", "verify"), *(station("log", "verify", "--head", code) for code in codes)]
+            answers[split_from] = [(r.exit_code, r.stdout, r.stderr) for r in runs]
+            heads_asked = [None, *codes]
+            verdicts[split_from] = [(verify_log(opened, h), Evidence(opened).verify(h)) for h in heads_asked]
+    finally:
+        opened.close()
     assert answers[1] == answers[10**9]
-    assert started == [True] * len(answers[1])  # the second round did run in two processes
+    assert verdicts[1] == verdicts[10**9]
+    assert all(command == orm for command, orm in verdicts[1])
+    assert [command.ok for command, _ in verdicts[1]] == [code == 0 for code, _, _ in answers[1]]
+    assert started == [True] * (3 * len(answers[1]))  # the second round did run in two processes
 
 
 def test_a_threaded_process_checks_in_one_process() -> None:
@@ -276,31 +293,39 @@ def test_a_threaded_process_checks_in_one_process() -> None:
     worker = threading.Thread(target=release.wait)
     worker.start()
     try:
-        assert ChainJob.start("sqlite:///unused.db", None, 1, UTC) is None
+        assert ChainJob.start(lambda _checker, _add: None, None, 1, UTC) is None
     finally:
         release.set()
         worker.join()
 
 
 @pytest.mark.parametrize("whole", [True, False])
-def test_airings_logged_while_log_verify_runs_are_summed_too(station: StationCLI, whole: bool) -> None:
+@pytest.mark.parametrize("through", ["orm", "sqlite3"])
+def test_airings_logged_while_log_verify_runs_are_summed_too(station: StationCLI, whole: bool, through: str) -> None:
     """The figures compared are those of the log as it stands at the end. A book joined from two parts
     holds only the items' days the join needed (`whole=False`), so it is summed again from the start."""
     from broadcaster.reports.daybook import Daybook
-    from broadcaster.service.evidence import Evidence
-    from broadcaster.store import summary
+    from broadcaster.service.log_check import LogSource, stored_when_summed
+    from broadcaster.store import sqlite_direct, summary
+    from broadcaster.store.log_orm import OrmLog
+    from broadcaster.store.log_sqlite import SqliteLog
 
     opened = Station.open(station.config)
     try:
-        evidence = Evidence(opened)
+        source: LogSource = OrmLog(opened.db)
+        if through == "sqlite3":
+            path = sqlite_direct.plain_file(opened.config)
+            if path is None:
+                pytest.skip("the standard library's driver reads the station's SQLite file only")
+            source = SqliteLog(path)
         with opened.db.session() as session:
             book = summary.sum_log(session, opened.config.tz)
             expected = book.all_rows()
             partial = Daybook()  # airings 1..3 summed, with items' days it cannot go on from (as a joined book)
             for seq, record_hash, at, slot, status, played, items in list(summary.log_items(session))[:3]:
-                partial.add(seq, record_hash, summary.DayOf(opened.config.tz).of_text(at), slot, status, played, items)
+                partial.add(seq, record_hash, DayOf(opened.config.tz).of_text(at), slot, status, played, items)
             partial.items = {item_id: {date(2020, 1, 1): ("", 0, 0)} for item_id in range(1, 1000)}
-            summed, stored = evidence._stored_when_summed(session, partial, whole=whole)
+        summed, stored = stored_when_summed(source, opened.config.tz, partial, whole=whole)
         assert summed.count == 6
         if not whole:
             assert summed.all_rows() == expected

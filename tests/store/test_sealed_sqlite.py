@@ -16,9 +16,11 @@ from sqlalchemy import text
 from broadcaster.airlog import GENESIS, AiringRecord, canonical_bytes, record_hash, seal, verify_chain
 from broadcaster.airlog_verify import ChainScan
 from broadcaster.reports.daybook import Daybook
-from broadcaster.store import airings, sealed_sqlite, summary
+from broadcaster.reports.log_days import adder
+from broadcaster.store import airings, sealed_sqlite
 from broadcaster.store.airing_rows import airing_row, item_rows
 from broadcaster.store.db import Database
+from broadcaster.store.log_sqlite import SqliteLog
 from tests.test_airlog import HCM, ODD_TEXTS, chain, draft, odd_records
 
 MORE_TEXTS = ["\x7f and \u2029 and \x08\x0c", "a\x00b", "tab\there", "Ω≈ç √ 𝄞"]
@@ -95,14 +97,26 @@ def reference(database: Database) -> Any:
     return verify_chain(records)
 
 
-def verdicts(database: Database, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
-    """`log verify`'s chain verdict through the SQLite path and through the Python path (Canon)."""
+def file_of(database: Database) -> Path:
+    return Path(database.url.removeprefix("sqlite:///"))
+
+
+def direct_verdict(database: Database) -> Any:
+    """The chain verdict of `log verify` on the file, through the standard library's driver (store/log_sqlite.py)."""
+    checker = ChainScan()
+    SqliteLog(file_of(database)).scan(checker, None)
+    return checker.result()
+
+
+def verdicts(database: Database, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, Any]:
+    """`log verify`'s chain verdict through the SQLite path (in the ORM's connection, and in the standard
+    library's) and through the Python path (Canon)."""
     with database.session() as session:
         fast = airings.verify(session)
         with monkeypatch.context() as patch:
             patch.setattr(sealed_sqlite, "usable", lambda _session: False)
             python = airings.verify(session)
-    return fast, python
+    return fast, direct_verdict(database), python
 
 
 def tamper(database: Database, statement: str, **params: Any) -> None:
@@ -145,8 +159,9 @@ def test_rows_sqlite_cannot_write_get_the_references_verdict(
     tamper(database, statement)
     expected = reference(database)
     assert intact is None or expected.ok is intact
-    fast, python = verdicts(database, monkeypatch)
+    fast, direct, python = verdicts(database, monkeypatch)
     assert fast == expected
+    assert direct == expected
     assert python == expected
 
 
@@ -172,6 +187,9 @@ def test_a_blob_sends_the_rest_of_the_log_the_python_way(database: Database, mon
         result = airings.verify(session)
     assert fed == [1, 2, 3]  # the batch that failed is read again, from its first airing
     assert (result.first_bad_seq, result.ok) == (3, False)
+    fed.clear()
+    assert direct_verdict(database) == result  # the same through the standard library's driver
+    assert fed == [1, 2, 3]
 
 
 def test_the_figures_are_summed_from_the_same_rows_either_way(
@@ -183,7 +201,7 @@ def test_the_figures_are_summed_from_the_same_rows_either_way(
     def summed() -> Daybook:
         book, checker = Daybook(), ChainScan()
         with database.session() as session:
-            airings.scan(session, checker, summary.adder(book, HCM))
+            airings.scan(session, checker, adder(book, HCM))
         assert checker.result().ok
         return book
 
