@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.speech.helpers import LONG_TEXT, espeak_wav
+from tests.speech.helpers import SENTENCE, espeak_wav
 
 DATA = Path(__file__).resolve().parent / "data"
 LEAD_S = 2.0
@@ -67,7 +67,7 @@ def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path],
 
 @pytest.fixture(scope="session")
 def speech(tmp_path_factory: pytest.TempPathFactory) -> Speech:
-    made = made_once(tmp_path_factory, "speech", lambda folder: espeak_wav(LONG_TEXT, folder / "speech.wav"))
+    made = made_once(tmp_path_factory, "speech", lambda folder: espeak_wav(SENTENCE, folder / "speech.wav"))
     wav = made / "speech.wav"
     with wave.open(str(wav), "rb") as w:
         return Speech(wav, w.getnframes() / w.getframerate())

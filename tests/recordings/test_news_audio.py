@@ -108,18 +108,18 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(
 
 
 def test_a_recording_longer_than_the_maximum_is_refused(recordings: dict[str, Path], tmp_path: Path) -> None:
-    station = StationCLI(write_config(tmp_path, append="\n[recordings]\nmax_minutes = 0.2\n"))
+    station = StationCLI(write_config(tmp_path, append="\n[recordings]\nmax_minutes = 0.1\n"))
     station.init()
     line = station.fails("news", "add", "--title", "T", "--topic", "mot-cua", "--audio", str(recordings["zalo.m4a"]))
-    assert line.startswith("Error: zalo.m4a is 22 s long; a news item may last at most 12 s.")
+    assert line.startswith("Error: zalo.m4a is 8.4 s long; a news item may last at most 6 s.")
     assert (news(station), folder_files(station)) == ([], [])
 
 
 def test_a_recording_longer_than_every_slot_that_may_air_it_is_refused(
     recordings: dict[str, Path], tmp_path: Path
 ) -> None:
-    # the Tày slot lasts 6 seconds; the speech in the recording about 17
-    slot = '\n[[slots]]\nname = "Tiếng Tày"\ntime = "19:00"\nmax_minutes = 0.1\nlanguages = ["tyz"]\n'
+    # the Tày slot lasts 3 seconds; the speech in the recording about 5
+    slot = '\n[[slots]]\nname = "Tiếng Tày"\ntime = "19:00"\nmax_minutes = 0.05\nlanguages = ["tyz"]\n'
     config = write_config(tmp_path)
     text = config.read_text(encoding="utf-8").replace("# Loudspeaker hours", slot + "\n# Loudspeaker hours", 1)
     text = text.replace("max_minutes = 30\n", 'max_minutes = 30\nlanguages = ["vie"]\n')
@@ -129,7 +129,7 @@ def test_a_recording_longer_than_every_slot_that_may_air_it_is_refused(
     args = ["news", "add", "--title", "T", "--topic", "mot-cua", "--audio", str(recordings["tin.mp3"])]
     line = station.fails(*args, "--language", "tyz")
     assert re.match(r"Error: tin\.mp3 lasts 0\.\d minutes once mastered; the longest slot it can air in, "
-                    r"'Tiếng Tày', is 0\.1 minutes\. Split the recording", line), line  # fmt: skip
+                    r"'Tiếng Tày', is 0\.05 minutes\. Split the recording", line), line  # fmt: skip
     assert (news(station), folder_files(station)) == ([], [])
     # in Vietnamese it fits the half-hour slots
     station.ok(*args, "--language", "vie")
