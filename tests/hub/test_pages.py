@@ -8,6 +8,7 @@ import csv
 import html
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 from docx import Document
@@ -172,7 +173,12 @@ def test_a_forked_commune_is_flagged_on_its_page_with_what_it_means_and_what_the
     page = viewer.get("/communes/SK1").text
     assert "Ý nghĩa:" not in page
     history = page.split("Các xử lý của huyện")[1]
-    assert "Đã gỡ cảnh báo nhật ký sai khác" in history and "nhân viên sửa nhầm" in history and "cli:huyen" in history
+    assert "Đã gỡ cảnh báo nhật ký sai khác" in history and "cli:huyen" in history
+    # the details in words and in the page's date format, not as the stored JSON keys and ISO times
+    assert "Ghi chú: Đã kiểm tra tại xã: nhân viên sửa nhầm" in history
+    assert "Từ buổi phát số: 2" in history
+    assert re.search(r"Phát hiện lúc: \d\d/\d\d/\d{4} \d\d:\d\d", history)
+    assert not re.search(r"\b(note|seq|flagged_at|problem): ", history)
 
 
 def test_the_report_page_and_its_downloads(hub_site: HubSite) -> None:

@@ -26,7 +26,7 @@ from broadcaster.web.accounts import Accounts
 from broadcaster.web.app import LanguageAndLastResort, SecurityHeaders
 from broadcaster.web.permissions import Realm
 from broadcaster.web.security import SameOriginOnly, SessionCookies, load_or_create_secret
-from broadcaster.web.templating import STATIC, Templates, format_number
+from broadcaster.web.templating import STATIC, Templates, format_datetime, format_number
 from broadcaster.web.uploads import BodyLimit
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -76,7 +76,11 @@ def create_pages_app(hub: Hub) -> FastAPI:
         period_phrase=period_phrase,
         minutes=lambda ms: format_number((ms or 0) / 60000, 1),
     )
-    pages.templates.env.filters["fromjson"] = json.loads  # audit details are stored as canonical JSON
+    # audit details are stored as canonical JSON
+    tz = hub.settings.tz
+    pages.templates.env.filters["audit_details"] = lambda text: labels.audit_details(
+        json.loads(text), lambda at: format_datetime(at, tz)
+    )
     secret = load_or_create_secret(hub.settings.web_secret_path)
     app = FastAPI(
         title="broadcaster district hub",

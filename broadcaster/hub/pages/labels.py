@@ -5,6 +5,10 @@ N_ texts: templates translate them where they are shown (`_(PRIORITIES[b.priorit
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
 from broadcaster.i18n import N_
 
 PRIORITIES = {
@@ -51,3 +55,30 @@ AUDIT_ACTIONS = {
     "station.unfork": N_("Fork flag cleared"),
     "station.rekey": N_("Key replaced"),
 }
+
+# The details an audit entry keeps (hub/stations.py), in the order a page lists them.
+AUDIT_DETAILS = {
+    "name": N_("Name"),  # Tên
+    "fingerprint": N_("Key fingerprint"),  # Dấu khóa
+    "old": N_("Old key"),
+    "new": N_("New key"),
+    "problem": N_("What differed"),
+    "seq": N_("From airing #"),
+    "flagged_at": N_("Flagged at"),
+    "note": N_("Note"),
+}
+
+
+def audit_details(details: Mapping[str, Any], time_text: Callable[[datetime], str]) -> list[tuple[str, Any]]:
+    """An audit entry's details as (label, value) in AUDIT_DETAILS's order (a key it does not name: after
+    them, by itself), without the empty ones; a time (a key ending in _at) written by `time_text`."""
+    known = [key for key in AUDIT_DETAILS if key in details]
+    shown = []
+    for key in known + sorted(set(details) - set(known)):
+        value = details[key]
+        if value is None or value == "":
+            continue
+        if key.endswith("_at") and isinstance(value, str):
+            value = time_text(datetime.fromisoformat(value))
+        shown.append((AUDIT_DETAILS.get(key, key), value))
+    return shown
