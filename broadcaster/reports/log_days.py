@@ -32,7 +32,7 @@ class DayOf:
             day = self._day = at.astimezone(self.tz).date()
             self._from = datetime.combine(day, time(0), self.tz).astimezone(UTC)
             self._to = datetime.combine(day + timedelta(days=1), time(0), self.tz).astimezone(UTC)
-            self._text_from, self._text_to = _plain(self._from), _plain(self._to)
+            self._text_from, self._text_to = plain_utc(self._from), plain_utc(self._to)
         return self._day
 
     def of_text(self, value: Any) -> date:
@@ -42,8 +42,9 @@ class DayOf:
         return self(utc_of(value))
 
 
-def _plain(at: datetime) -> str:
-    """A UTC time as `plain_time` reads it: 'YYYY-MM-DD HH:MM:SS.ffffff' (sorts like the time)."""
+def plain_utc(at: datetime) -> str:
+    """A time as `plain_time` reads it, and as store.schema.UTCDateTime stores it on SQLite: naive UTC
+    'YYYY-MM-DD HH:MM:SS.ffffff' (sorts like the time)."""
     return at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", timespec="microseconds")
 
 

@@ -2,7 +2,7 @@
 
 For `log verify` (service/log_check.py): the same answers as store/log_orm.py (the tests compare
 them method by method) without importing SQLAlchemy, a fifth of the command's time on a log of
-75,000 airings. What the ORM does rarely is left to it, loaded on first use (`_Usual`): an airing
+75,000 airings. What the ORM does rarely is left to it, loaded on first use (`_ThroughOrm`): an airing
 SQLite cannot write as the reference would, a value its JSON functions refuse, and figures
 summed again because the daemon logged more airings while the check ran.
 """
@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from broadcaster.airlog import GENESIS, AiringRecord
 from broadcaster.reports.daybook import Daybook, SumRow
+from broadcaster.reports.log_days import plain_utc
 from broadcaster.store import sealed_sqlite, sqlite_direct
 
 if TYPE_CHECKING:
@@ -40,11 +41,6 @@ KEEP_SQL = (
 )
 
 
-def stored_time(at: datetime) -> str:
-    """An aware time as store.schema.UTCDateTime stores it on SQLite: naive UTC text with microseconds."""
-    return at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", timespec="microseconds")
-
-
 class SqliteLog:
     """A station's SQLite file, one connection per read (none is open when `log verify` forks)."""
 
@@ -53,7 +49,7 @@ class SqliteLog:
     def __init__(self, path: Path) -> None:
         """Fails as Station.ready() does when the file is not a station database at the current schema."""
         self.path = path
-        self._usual = _Usual(sqlite_direct.where(path))
+        self._orm = _ThroughOrm(sqlite_direct.where(path))
         with sqlite_direct.reading(path) as connection:
             sqlite_direct.require_current(connection, path)
 
@@ -82,13 +78,13 @@ class SqliteLog:
         return row[0] if row else None
 
     def scan(self, checker: ChainScan, on_record: OnRecord | None, after: int = 0) -> None:
-        _scan(self.path, self._usual, checker, on_record, after, None)
+        _scan(self.path, self._orm, checker, on_record, after, None)
 
     def part_scan(self, until: int) -> PartScan:
         path = self.path
 
         def scan(checker: ChainScan, on_record: OnRecord) -> None:
-            _scan(path, _Usual(sqlite_direct.where(path)), checker, on_record, 0, until)
+            _scan(path, _ThroughOrm(sqlite_direct.where(path)), checker, on_record, 0, until)
 
         return scan
 
@@ -98,28 +94,28 @@ class SqliteLog:
         return [(SumRow(span, date.fromisoformat(start), *rest), there) for span, start, *rest, there in rows]
 
     def sum_log(self, tz: tzinfo, book: Daybook | None = None, after: int = 0) -> Daybook:
-        return self._usual.sum_log(tz, book, after)
+        return self._orm.sum_log(tz, book, after)
 
     def keep_verdict(self, text: str, now: datetime) -> None:
         with sqlite_direct.reading(self.path) as connection, connection:  # the second: commit, or roll back
-            connection.execute(KEEP_SQL, (sealed_sqlite.VERDICT_KEY, text, stored_time(now)))
+            connection.execute(KEEP_SQL, (sealed_sqlite.VERDICT_KEY, text, plain_utc(now)))
 
 
 def _scan(
-    path: Path, usual: _Usual, checker: ChainScan, on_record: OnRecord | None, after: int, until: int | None
+    path: Path, orm: _ThroughOrm, checker: ChainScan, on_record: OnRecord | None, after: int, until: int | None
 ) -> None:
     """store.airings.scan on the file: where SQLite's SQL fails on a value (a BLOB where text belongs),
     the rest is read the Python way, from the first airing not yet checked."""
     with sqlite_direct.reading(path) as connection:
         try:
-            sealed_sqlite.scan(connection.cursor(), checker, on_record, after, until, usual.record)
+            sealed_sqlite.scan(connection.cursor(), checker, on_record, after, until, orm.record)
             return
         except sqlite3.Error as exc:
             log.info("log verify reads the rest of the log the Python way: %s", exc)
-    usual.scan_python(checker, on_record, checker.count, until)
+    orm.scan_python(checker, on_record, checker.count, until)
 
 
-class _Usual:
+class _ThroughOrm:
     """The same database through the ORM, opened (and SQLAlchemy imported) on first use."""
 
     def __init__(self, url: str) -> None:
