@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,12 @@ def log_airing(
     status: str = "completed",
     slot: str = "Bản tin sáng",
 ) -> AiringRecord:
-    """One airing of `items` in the station's log, as the airer writes it (the summary included)."""
-    at = at or datetime.now(UTC) - timedelta(hours=1)
+    """One airing of `items` in the station's log, as the airer writes it (the summary included); by
+    default an hour ago, but never before the station's midnight: tests read it in today's reports."""
+    if at is None:
+        now = datetime.now(UTC)
+        midnight = datetime.combine(now.astimezone(station.config.tz).date(), time(0), station.config.tz)
+        at = max(now - timedelta(hours=1), midnight.astimezone(UTC))
     aired = tuple(
         AiredItem(
             item_id=i.id,
