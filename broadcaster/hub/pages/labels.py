@@ -59,7 +59,7 @@ AUDIT_ACTIONS = {
 # The details an audit entry keeps (hub/stations.py), in the order a page lists them.
 AUDIT_DETAILS = {
     "name": N_("Name"),  # Tên
-    "fingerprint": N_("Key fingerprint"),  # Dấu khóa
+    "fingerprint": N_("Station key"),  # Khóa của đài, as the page above names it
     "old": N_("Old key"),
     "new": N_("New key"),
     "problem": N_("What differed"),
