@@ -8,8 +8,6 @@ same number cannot both succeed; the loser's transaction rolls back whole.
 from __future__ import annotations
 
 import json
-import logging
-import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import datetime, tzinfo
 from functools import partial
@@ -36,8 +34,6 @@ from broadcaster.store.tables import (
     OnAirRow,
     StationStateRow,
 )
-
-log = logging.getLogger(__name__)
 
 
 def head(session: Session) -> tuple[int, str]:
@@ -166,18 +162,17 @@ def scan(
     while it is read once). On SQLite the database writes each airing's canonical bytes
     (store/sealed_sqlite.py); where its SQL fails on a value (a BLOB where text belongs), the rest
     is read the Python way, from the first airing not yet checked."""
-    if sealed_sqlite.usable(session):
-        try:
-            cursor = session.connection().connection.cursor()
-            try:
-                sealed_sqlite.scan(cursor, checker, on_record, after, until, partial(get, session))
-            finally:
-                cursor.close()
-            return
-        except sqlite3.Error as exc:
-            log.info("log verify reads the rest of the log the Python way: %s", exc)
-            after = checker.count  # the last airing fed (an error comes before any airing of its batch is)
-    scan_python(session, checker, on_record, after, until)
+    if not sealed_sqlite.usable(session):
+        scan_python(session, checker, on_record, after, until)
+        return
+    cursor = session.connection().connection.cursor()
+    try:
+        sealed_sqlite.scan_else(
+            cursor, checker, on_record, after, until, partial(get, session),
+            lambda rest: scan_python(session, checker, on_record, rest, until),
+        )  # fmt: skip
+    finally:
+        cursor.close()
 
 
 def scan_python(

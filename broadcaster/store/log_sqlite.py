@@ -9,8 +9,6 @@ summed again because the daemon logged more airings while the check ran.
 
 from __future__ import annotations
 
-import logging
-import sqlite3
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +24,6 @@ if TYPE_CHECKING:
     from broadcaster.store.db import Database
     from broadcaster.verify_process import PartScan
 
-log = logging.getLogger(__name__)
 
 CHILD_SHARE = 0.45  # the child also sends its part's figures (bench_verify)
 
@@ -104,15 +101,12 @@ class SqliteLog:
 def _scan(
     path: Path, orm: _ThroughOrm, checker: ChainScan, on_record: OnRecord | None, after: int, until: int | None
 ) -> None:
-    """store.airings.scan on the file: where SQLite's SQL fails on a value (a BLOB where text belongs),
-    the rest is read the Python way, from the first airing not yet checked."""
+    """store.airings.scan on the file (the Python way through the ORM, where SQLite's SQL fails on a value)."""
     with sqlite_direct.reading(path) as connection:
-        try:
-            sealed_sqlite.scan(connection.cursor(), checker, on_record, after, until, orm.record)
-            return
-        except sqlite3.Error as exc:
-            log.info("log verify reads the rest of the log the Python way: %s", exc)
-    orm.scan_python(checker, on_record, checker.count, until)
+        sealed_sqlite.scan_else(
+            connection.cursor(), checker, on_record, after, until, orm.record,
+            lambda rest: orm.scan_python(checker, on_record, rest, until),
+        )  # fmt: skip
 
 
 class _ThroughOrm:

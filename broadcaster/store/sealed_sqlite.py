@@ -27,6 +27,8 @@ the ORM), so verdicts never differ:
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Callable
 from functools import partial
 from itertools import groupby
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
     from broadcaster.airlog import AiringRecord
     from broadcaster.airlog_verify import ChainScan, RawItem
     from broadcaster.reports.log_days import OnRecord
+
+log = logging.getLogger(__name__)
 
 # station_state's keys: the time zone the airtime summary was built for, and the last `log verify`'s verdict
 SUMMARY_TZ_KEY = "airtime_sums_tz"
@@ -183,3 +187,21 @@ def scan(
             if on_record is not None:
                 on_record(seq, record_hash, at, slot, status, played, items.get(seq, no_items))
         last = top
+
+
+def scan_else(
+    cursor: Any,
+    checker: ChainScan,
+    on_record: OnRecord | None,
+    after: int,
+    until: int | None,
+    record_of: Callable[[int], AiringRecord],
+    python_way: Callable[[int], None],
+) -> None:
+    """`scan`; where SQLite's SQL fails on a value (a BLOB where text belongs), `python_way(after)` reads the
+    rest the Python way, from the first airing not yet checked."""
+    try:
+        scan(cursor, checker, on_record, after, until, record_of)
+    except sqlite3.Error as exc:
+        log.info("log verify reads the rest of the log the Python way: %s", exc)
+        python_way(checker.count)  # the last airing fed (an error comes before any airing of its batch is)

@@ -3,6 +3,7 @@ any database through the ORM (store/log_orm.py): the same answers, method by met
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,10 +25,10 @@ from tests.test_startup_imports import run_importing
 
 
 @pytest.fixture
-def opened(sqlite_cli: StationCLI) -> Station:
+def opened(sqlite_cli: StationCLI) -> Iterator[Station]:
     append_airings(sqlite_cli.config, DRAFTS)
     station = Station.open(sqlite_cli.config)
-    yield station  # type: ignore[misc]
+    yield station
     station.close()
 
 
