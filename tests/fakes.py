@@ -129,18 +129,24 @@ class FakeOutput:
 
 
 class FakeAmplifier:
-    """An amplifier that remembers being switched, and can be told to fail like a dead relay."""
+    """An amplifier that remembers being switched, and can be told to fail like a dead relay
+    or to take `switch_s` on `clock` to answer, like a relay command on a busy PC."""
 
     warmup_s = 0.0
 
-    def __init__(self, fail_on: bool = False) -> None:
+    def __init__(self, fail_on: bool = False, clock: FakeClock | None = None, switch_s: float = 0.0) -> None:
         self.fail_on = fail_on
+        self.clock, self.switch_s = clock, switch_s
         self.switched: list[str] = []
+        self.switched_on_at: list[datetime] = []
         self.state = "off"
 
     def switch_on(self) -> None:
         from broadcaster.errors import AmplifierError
 
+        if self.clock is not None:
+            self.clock.sleep(self.switch_s)
+            self.switched_on_at.append(self.clock.now())
         if self.fail_on:
             raise AmplifierError("The amplifier relay did not answer.", "Check its USB cable.")
         self.switched.append("on")

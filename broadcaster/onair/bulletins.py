@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The on-air entry (a committed write) and the amplifier's relay command are done this long before
+# the slot's second, not on it: on a busy PC they take tens of milliseconds, which would make the
+# bulletin late; the output then waits for the second itself.
+SWITCH_AHEAD_S = 0.5
+
 
 def _reason(first: str | None, notes: list[str]) -> str | None:
     return "; ".join(r for r in [first, *notes] if r) or None
@@ -61,7 +66,7 @@ def _play(
         airer.output.prepare(stream)
     except BroadcasterError as exc:
         log.warning("output not ready ahead of air time (%s); trying again at air time", exc)
-    if not airer.wait_until(begin - timedelta(seconds=airer.amplifier.warmup_s)):
+    if not airer.wait_until(begin - timedelta(seconds=airer.amplifier.warmup_s + SWITCH_AHEAD_S)):
         from broadcaster.onair.airer import Preempted
 
         raise Preempted(airer.interrupted() or "interrupted")

@@ -240,6 +240,15 @@ class DaemonProcess:
     def signal(self, signum: int) -> None:
         self.proc.send_signal(signum)
 
+    def use_programme(self, slots: list[Slot]) -> None:
+        """The running daemon airs `slots` (config written, SIGHUP), as a technician's edit would do.
+        Slots a few seconds ahead are set this way once the daemon is up: a daemon starting slowly on
+        a loaded machine would otherwise start after them and air them late, as the catch-up does."""
+        reloads = self.stderr.count("config reloaded")
+        set_programme(self.cli, slots)
+        self.signal(signal.SIGHUP)
+        self.wait_for(lambda: self.stderr.count("config reloaded") > reloads, 10, "the new programme")
+
     def stop(self, timeout: float = 15) -> int:
         """SIGTERM and wait: the clean way a station is stopped."""
         if self.proc.poll() is None:

@@ -19,7 +19,6 @@ from tests.onair.helpers import (
     make_station,
     render_all,
     seconds_between,
-    set_programme,
     sha256_of_pcm,
     slot_in,
     when,
@@ -35,11 +34,11 @@ def test_a_slot_a_few_seconds_ahead_airs_on_time_and_is_logged(tmp_path: Path) -
     cli = make_station(tmp_path)
     item_id = add_news(cli)
     render_all(cli)
-    slot = slot_in(4)
-    set_programme(cli, [slot])
     daemon = DaemonProcess(cli)
     try:
         daemon.wait_started()
+        slot = slot_in(4)
+        daemon.use_programme([slot])
         record = daemon.wait_record(lambda r: r["status"] != "missed", timeout=25, what="the slot's airing")
         assert daemon.stop() == 0
     finally:

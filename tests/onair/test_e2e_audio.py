@@ -27,7 +27,6 @@ from tests.onair.helpers import (
     opening_jingle,
     render_all,
     seconds_between,
-    set_programme,
     sleep_until,
     slot_in,
     when,
@@ -70,11 +69,11 @@ def test_a_slot_airs_on_the_horns_on_time_and_an_emergency_cuts_in(
     cli = make_station(tmp_path, device="horn")
     add_news(cli, "Tin dài", LONG_TEXT)
     render_all(cli)
-    slot = slot_in(4)
-    set_programme(cli, [slot])
     daemon = DaemonProcess(cli)
     try:
         daemon.wait_started()
+        slot = slot_in(4)
+        daemon.use_programme([slot])
         sleep_until(later(slot.at, 3))
         urgent = add_news(cli, "Thông báo khẩn", "Mất điện chiều nay.")
         cli.ok("air-now", str(urgent))
@@ -113,11 +112,11 @@ def test_a_crash_on_air_and_a_slot_missed_while_down_are_both_logged(
     cli = make_station(tmp_path, device="horn", grace_minutes=0.05)
     add_news(cli, "Tin dài", LONG_TEXT)
     render_all(cli)
-    crashed, missed = slot_in(4, "Bản tin sáng"), slot_in(9, "Bản tin trưa")
-    set_programme(cli, [crashed, missed])
     daemon = DaemonProcess(cli)
     try:
         daemon.wait_started()
+        crashed, missed = slot_in(4, "Bản tin sáng"), slot_in(9, "Bản tin trưa")
+        daemon.use_programme([crashed, missed])
         sleep_until(later(crashed.at, 3.5))
         daemon.kill9()
         killed_at = datetime.now(crashed.at.tzinfo)
