@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -27,10 +27,8 @@ from tests import conftest  # noqa: E402
 
 
 def drop_spare(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
+    with conftest.pg_transaction(url) as connection:
         connection.execute(text(f"DROP SCHEMA IF EXISTS {conftest.SPARE} CASCADE"))
-    engine.dispose()
 
 
 def main() -> None:

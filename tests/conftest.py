@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -65,16 +66,29 @@ def write_config(
 SPARE = "broadcaster_tests_spare"
 
 
-def reset_postgres(url: str) -> None:
+@contextmanager
+def pg_transaction(url: str) -> Iterator[Any]:
+    """A connection to the database at `url` in one transaction, its engine disposed after."""
     engine = create_engine(url)
-    with engine.begin() as connection:
-        if connection.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar():
+    try:
+        with engine.begin() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def tables_in(connection: Any, schema: str) -> int:
+    return int(connection.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = :s"), {"s": schema}).scalar())
+
+
+def reset_postgres(url: str) -> None:
+    with pg_transaction(url) as connection:
+        if tables_in(connection, "public"):
             connection.execute(text(f"DROP SCHEMA IF EXISTS {SPARE} CASCADE"))
             connection.execute(text(f"ALTER SCHEMA public RENAME TO {SPARE}"))
         else:
             connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 # Every column, default, constraint and index of a schema, as one digest without the schema's name (a
@@ -228,28 +242,22 @@ def _copy_postgres_schema(url: str, kind: str) -> None:
     key = f"dump:{kind}:{template}"
     if key not in _TEMPLATES:
         _TEMPLATES[key] = _schema_script(make_url(url).set(database=template))
-        engine = create_engine(make_url(url).set(database=template))
-        with engine.connect() as connection:
+        with pg_transaction(make_url(url).set(database=template).render_as_string(hide_password=False)) as connection:
             _TEMPLATES[f"shape:{key}"] = _schema_shape(connection, "public")
-        engine.dispose()
     script = _TEMPLATES[key]
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            if connection.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar():
-                return  # not empty: left alone
-            if script is not None:
-                driver = connection.connection.driver_connection  # many statements: no parameters, no %-escapes
-                if _schema_shape(connection, SPARE) == _TEMPLATES[f"shape:{key}"]:
-                    connection.execute(text("DROP SCHEMA public CASCADE"))
-                    connection.execute(text(f"ALTER SCHEMA {SPARE} RENAME TO public"))
-                    # DELETE, not TRUNCATE: a test leaves a few rows; TRUNCATE makes every table's files anew (~50 ms)
-                    driver.execute(_refill_script(connection, key, script))
-                else:
-                    driver.execute(script)  # it empties search_path: this connection is not used again
-                return
-    finally:
-        engine.dispose()
+    with pg_transaction(url) as connection:
+        if tables_in(connection, "public"):
+            return  # not empty: left alone
+        if script is not None:
+            driver = connection.connection.driver_connection  # many statements: no parameters, no %-escapes
+            if _schema_shape(connection, SPARE) == _TEMPLATES[f"shape:{key}"]:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text(f"ALTER SCHEMA {SPARE} RENAME TO public"))
+                # DELETE, not TRUNCATE: a test leaves a few rows; TRUNCATE makes every table's files anew (~50 ms)
+                driver.execute(_refill_script(connection, key, script))
+            else:
+                driver.execute(script)  # it empties search_path: this connection is not used again
+            return
     name = make_url(url).database
     admin = _admin(url)
     with admin.connect() as connection:
