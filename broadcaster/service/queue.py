@@ -35,6 +35,10 @@ __all__ = ["CSV_COLUMNS", "Draft", "NewsDesk", "OwnItem", "item_json", "parse_da
 log = logging.getLogger(__name__)
 
 
+def _cancelled(item_id: int) -> InputError:
+    return InputError(_("News item {id} is cancelled.").format(id=item_id), _("Add it again if it should air."))
+
+
 class OwnItem(InputError):
     """Approving an item one queued oneself, when approval is required."""
 
@@ -140,6 +144,9 @@ class NewsDesk(Drafter):
         When approval is required, a change to an approved item takes its approval away: what was
         approved is not what would air any more."""
         current = self.get(item_id)
+        if current.cancelled_at is not None:
+            # an edit form opened before someone cancelled the item: saving would change nothing that airs
+            raise _cancelled(item_id)
         recording = recording or current.recording
         draft = self.edited_draft(current, changes, cleared=cleared, labels=labels, recorded=recording is not None)
         now = self.station.now()
@@ -223,9 +230,7 @@ class NewsDesk(Drafter):
         with self.station.db.session() as session:
             row = news_store.get_row(session, item_id)
             if row.cancelled_at is not None:
-                raise InputError(
-                    _("News item {id} is cancelled.").format(id=item_id), _("Add it again if it should air.")
-                )
+                raise _cancelled(item_id)
             self._not_own(session, item_id)
             row.approved_by, row.approved_at = name, now
             row.updated_at = now
@@ -243,6 +248,12 @@ class NewsDesk(Drafter):
             raise OwnItem(
                 _("You queued news item {id} yourself, so you cannot approve it.").format(id=item_id),
                 _("Another person who may approve (the commune chairman) must approve it."),
+            )
+        if authors.has_edited(session, item_id, self.actor.name):
+            # what would air is partly the approver's own words: a second person must check it
+            raise OwnItem(
+                _("You changed news item {id} after it was queued, so you cannot approve it.").format(id=item_id),
+                _("Another person who may approve must check and approve it."),
             )
 
     def author_of(self, item_id: int) -> str | None:

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from broadcaster.store.account_tables import LoginFailureColumns, LoginLockColumns, UserColumns
-from broadcaster.store.tables_web import ItemAuthorRow, LoginFailureRow, LoginLockRow, UserRow
+from broadcaster.store.tables_web import AuditRow, ItemAuthorRow, LoginFailureRow, LoginLockRow, UserRow
 
 U = TypeVar("U", bound=UserColumns)
 
@@ -113,3 +113,12 @@ def author_of(session: Session, item_id: int) -> str | None:
 def is_author(session: Session, item_id: int, username: str) -> bool:
     author = author_of(session, item_id)
     return author is not None and login_key(author) == login_key(username)
+
+
+def has_edited(session: Session, item_id: int, username: str) -> bool:
+    """Whether `username` changed the item after it was queued. The append-only audit trail is
+    the record: an edit is written there in its own transaction, whichever front end made it."""
+    actors = session.scalars(
+        select(AuditRow.actor).where(AuditRow.target == f"item:{item_id}", AuditRow.action == "item.edit").distinct()
+    )
+    return any(login_key(actor) == login_key(username) for actor in actors)

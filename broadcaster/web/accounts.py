@@ -305,9 +305,14 @@ class Accounts:
             )
             return self._info(row)
 
-    def logout(self, user: UserInfo, address: str | None = None) -> None:
+    def logout(self, user: UserInfo, address: str | None = None, *, end_sessions: bool = True) -> None:
+        """Ends every session of the user, on the server: a copy of the cookie (a shared station PC,
+        a lost phone) stops working too, not only the one this browser drops. A caller with an API
+        token has no session: its logout leaves the person's browsers logged in."""
         now = self.clock.now()
         with self.db.session() as session:
+            if end_sessions:
+                self._row_by_id(session, user.id).session_epoch += 1
             self.audit.record(session, user.username, "logout", f"user:{user.username}", None, address, at=now)
 
     def _failed(self, typed: str, key: str, address: str | None, now: datetime, lock_end: datetime | None) -> None:

@@ -139,6 +139,40 @@ def test_nobody_approves_an_item_they_queued_when_approval_is_required(approval_
     assert "yourself" in approval_cli.fails("news", "approve", str(cli_item), "--by", "Chủ tịch")
 
 
+def test_an_approver_who_changed_an_item_does_not_approve_it_himself(approval_cli: StationCLI) -> None:
+    """Two people check what airs: the chairman who rewrote the official's news (and made it an
+    emergency) must leave its approval to another approver."""
+    official = desk(approval_cli, "vanhoa")
+    item = official.add(official.draft(title="Tin gốc", topic="mot-cua", text="Nội dung gốc."))
+    chairman = desk(approval_cli, "chutich")
+    chairman.edit(item.id, title="Tin do chủ tịch viết lại", text="Văn bản mới.", priority="emergency")
+    with pytest.raises(OwnItem, match=f"You changed news item {item.id} after it was queued") as refused:
+        chairman.approve(item.id, "chutich")
+    assert refused.value.http_status == 409
+    assert official.get(item.id).approved_at is None
+    # the same person under another spelling of the user name is the same person
+    with pytest.raises(OwnItem):
+        desk(approval_cli, "ChuTich").approve(item.id, "ChuTich")
+    vice = desk(approval_cli, "phochutich")
+    assert vice.approve(item.id, "phochutich").approved_by == "phochutich"
+    # an approver who only approved (and changed nothing) still approves the official's next item
+    other = official.add(official.draft(title="Tin khác", topic="mot-cua", text="Nội dung khác."))
+    assert chairman.approve(other.id, "chutich").approved_by == "chutich"
+
+
+def test_a_cancelled_item_is_not_edited(approval_cli: StationCLI) -> None:
+    """An edit form opened before someone cancelled the item: saving it says the item is cancelled
+    and changes nothing (no new speech, no audit entry)."""
+    official = desk(approval_cli, "vanhoa")
+    item = official.add(official.draft(title="Tin bị hủy", topic="mot-cua", text="Nội dung."))
+    official.cancel(item.id)
+    with pytest.raises(InputError, match=f"News item {item.id} is cancelled"):
+        official.edit(item.id, title="Sửa sau khi hủy")
+    assert official.get(item.id).title == "Tin bị hủy"
+    assert [e["action"] for e in trail(approval_cli)][-1] == "item.cancel"
+    assert "is cancelled" in approval_cli.fails("news", "edit", str(item.id), "--title", "Sửa từ dòng lệnh")
+
+
 def test_without_required_approval_anyone_approves_and_edits_keep_the_approval(station_cli: StationCLI) -> None:
     official = desk(station_cli, "vanhoa")
     item = official.add(official.draft(title="Tin", topic="mot-cua", text="Nội dung."))

@@ -130,7 +130,7 @@ async def api_login(request: Request, _public: Annotated[None, public()]) -> Res
 
 @router.post("/api/v1/logout")
 def api_logout(request: Request, actor: Annotated[Actor, require("account")]) -> Response:
-    site_of(request).accounts.logout(request.state.user, actor.address)
+    site_of(request).accounts.logout(request.state.user, actor.address, end_sessions=actor.via == "session")
     end_session(request)
     return JSONResponse({"ok": True})
 

@@ -18,6 +18,7 @@ from broadcaster.web.views import console_of
 router = APIRouter()
 SCHEDULE_DAYS = 7
 WAITING_SHOWN = 5  # per reason, in each slot: the rest are counted
+NEWS_FIELDS = ("title", "topic")  # what the news says, left out for a role without items.view
 
 
 @router.get("/")
@@ -71,6 +72,11 @@ def api_schedule(
 
 @router.get("/api/v1/status")
 def api_status(request: Request, actor: Annotated[Actor, require("status.view")]) -> Response:
-    """As `broadcaster status --json` (docs/json.md)."""
+    """As `broadcaster status --json` (docs/json.md); without the news items' titles and topics for a
+    role that may not see the news (the technician), as on the dashboard."""
     station = console_of(request).station
-    return JSONResponse(onair.status_json(station, onair.status(station)))
+    found = onair.status_json(station, onair.status(station))
+    if not actor.can("items.view") and found["next_slot"] is not None:
+        items = found["next_slot"]["items"]
+        found["next_slot"]["items"] = [{k: v for k, v in i.items() if k not in NEWS_FIELDS} for i in items]
+    return JSONResponse(found)
