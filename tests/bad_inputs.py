@@ -508,6 +508,10 @@ def _speech() -> list[Case]:
              stdin="Ngày 12/4\n".encode() + "Đông\n".encode("cp1258")),
         Case("preview-not-wav", ("preview", "1", "-o", "{dir}/p.mp3"),
              "Error: {dir}/p.mp3 must end in .wav. Give an output file name like tin.wav."),
+        Case("report-docx-named-pdf", ("report", "--period", "2026-01", "--format", "docx", "-o", "{dir}/x.pdf"),
+             "Error: {dir}/x.pdf must end in .docx for --format docx. Give an output file name like bao-cao.docx."),
+        Case("report-png-named-docx", ("report", "--period", "2026-01", "--format", "png", "-o", "{dir}/x.docx"),
+             "Error: {dir}/x.docx must end in .png for --format png. Give an output file name like bao-cao.png."),
     ]  # fmt: skip
 
 

@@ -164,3 +164,10 @@ def test_every_text_of_the_installed_click_is_in_the_catalog() -> None:
     ):
         found.update([message] if isinstance(message, str) else message)
     assert sorted(found - set(TEXTS)) == []
+
+
+def test_options_named_together_are_joined_in_vietnamese(station: Shared, tmp_path: Path) -> None:
+    sheet = tmp_path / "tin.csv"
+    sheet.write_text("title,topic,text\nA,mot-cua,x\n", encoding="utf-8")
+    result = run_vi(["news", "import", str(sheet), "--topic", "mot-cua", "--airings", "2"], station.config)
+    assert result.exit_code == 1 and "--topic và --airings" in result.stderr, result.stderr

@@ -17,6 +17,8 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+import requests
+import responses
 from click.testing import Result
 
 from broadcaster import i18n
@@ -138,3 +140,31 @@ def test_the_output_rule_itself() -> None:
     assert english("News item 1 approved by Chủ tịch.") == "News item"
     assert english("Bản tin 1 đã được Chủ tịch phê duyệt.") is None
     assert english("  Mã                 Chủ đề       Phút  Buổi  Tin") is None
+
+
+@responses.activate
+def test_an_offline_station_says_in_vietnamese_why_google_did_not_speak(tmp_path: Path) -> None:
+    """The shipped engine, gTTS, on a PC without internet: every item typed there warns that Google could
+    not be reached, and `news show` keeps that note. Both must read as Vietnamese."""
+    responses.add(
+        responses.POST, re.compile(r"https://translate\.google\.[a-z.]+/"), body=requests.ConnectionError("refused")
+    )
+    shipped_engine = {
+        'engine = "espeak"            #': 'engine = "gtts"              #',
+        "retries = 3 ": "retries = 1 ",
+    }
+    with_fallback = write_config(
+        tmp_path, f"sqlite:///{tmp_path / 'station.db'}", render_on_add=True,
+        replace={**shipped_engine, "fallback = []        #": 'fallback = ["espeak"]        #'},
+    )  # fmt: skip
+    alone = tmp_path / "gtts-only"
+    alone.mkdir()
+    gtts_only = write_config(alone, f"sqlite:///{alone / 'station.db'}", render_on_add=True, replace=shipped_engine)
+    problems: list[str] = []
+    for config in (with_fallback, gtts_only):
+        run_vi(["init"], config)
+        added = run_vi(["news", "add", "--title", "Tin", "--topic", "mot-cua", "--text", "Nội dung."], config)
+        assert "Google" in added.stderr, added.stderr  # the warning is there, and it is Vietnamese
+        problems += english_in(added, f"news add ({config.parent.name})", ("Google Translate",))
+        problems += english_in(run_vi(["news", "show", "1"], config), "news show", ("Google Translate",))
+    assert not problems, "\n".join(problems)

@@ -10,9 +10,12 @@ import click
 from broadcaster.cli import airing_output, words
 from broadcaster.cli.common import config_option, echo_json, open_station
 from broadcaster.cli.help import Command, Group
+from broadcaster.errors import InputError
 from broadcaster.i18n import _
 from broadcaster.reports.formats import FORMATS, NEEDS_RECORDS
 from broadcaster.web import labels
+
+OPENED_BY_ENDING = ("csv", "json", "docx", "png")  # -o FILE must end so; text may be named at will
 
 if TYPE_CHECKING:
     from broadcaster.airlog import AiringRecord
@@ -172,6 +175,12 @@ def report(
     verification (see --allow-unverified). docx is the Vietnamese administrative report
     (Nghị định 30/2020) to sign and send to the district.
     """
+    if output is not None and fmt in OPENED_BY_ENDING and output.suffix.lower() != f".{fmt}":
+        # Word, the image viewer and Excel choose by the ending: x.pdf holding a .docx opens nowhere
+        raise InputError(
+            _("{path} must end in .{suffix} for --format {suffix}.").format(path=output, suffix=fmt),
+            _("Give an output file name like bao-cao.{suffix}.").format(suffix=fmt),
+        )
     evidence = _evidence(ctx)
     built = evidence.report(
         evidence.period(period, start, end), with_records=fmt in NEEDS_RECORDS, allow_unverified=allow_unverified

@@ -20,7 +20,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,12 +52,20 @@ class Holder:
         """On this machine, so it can be signalled."""
         return self.host == socket.gethostname()
 
-    def describe(self) -> str:
+    def describe(self, tz: tzinfo | None = None) -> str:
+        """`tz`: the station's time zone (None: this computer's), in which the start is shown."""
         if self.local:
             text = _("pid {pid} on this computer, config {config}, started {started}")
         else:
             text = _("pid {pid} on computer {host}, config {config}, started {started}")
-        return text.format(pid=self.pid, host=self.host, config=self.config, started=self.started_at)
+        return text.format(pid=self.pid, host=self.host, config=self.config, started=self._started_text(tz))
+
+    def _started_text(self, tz: tzinfo | None) -> str:
+        try:
+            started = datetime.fromisoformat(self.started_at)  # stored in UTC
+        except ValueError:
+            return self.started_at  # a lock file from an older version
+        return f"{started.astimezone(tz):%d/%m/%Y %H:%M:%S}"
 
     @classmethod
     def current(cls, config: Path, what: str) -> Holder:
@@ -169,9 +177,11 @@ class DaemonLock:
 def _refusal(holder: Holder | None) -> AlreadyRunningError:
     who = f" ({holder.describe()})" if holder else ""
     return AlreadyRunningError(
-        f"This station's database is already on air: another broadcaster daemon{who} airs it.",
-        "Stop that daemon first (systemctl stop broadcaster, or kill that pid); only one may air a database, "
-        "whichever config file points at it.",
+        _("This station's database is already on air: another broadcaster daemon{who} airs it.").format(who=who),
+        _(
+            "Stop that daemon first (systemctl stop broadcaster, or kill that pid); only one may air a database, "
+            "whichever config file points at it."
+        ),
     )
 
 

@@ -49,7 +49,7 @@ def refuse_options_with_csv(topic: str | None, priority: str | None, airings: in
     if given:
         # silently ignored, a --priority emergency would leave every row at its own priority
         raise InputError(
-            _("{options} cannot be used with a .csv file.").format(options=" and ".join(given)),
+            _("{options} cannot be used with a .csv file.").format(options=_(" and ").join(given)),
             _("A .csv gives each row's topic, priority and airings in its own columns."),
         )
 

@@ -187,8 +187,12 @@ class Voicing:
             try:
                 done.append(self.prepare(item, retry_fallback))
             except BroadcasterError as exc:
-                what = "its recording could not be made ready" if item.recorded else "speech could not be made"
-                problems.append(f"News item {item.id}: {what}: {exc}")
+                what = (
+                    _("News item {id}: its recording could not be made ready: {error}")
+                    if item.recorded
+                    else _("News item {id}: speech could not be made: {error}")
+                )
+                problems.append(what.format(id=item.id, error=exc))
                 log.error("audio for item %s failed: %s", item.id, exc)
         return done, problems
 
@@ -367,7 +371,9 @@ def _copy_wav(source: Path, out_path: Path) -> None:
     import shutil
 
     if out_path.suffix.lower() != ".wav":
-        raise SpeechError(f"{out_path} must end in .wav.", "Give an output file name like tin.wav.")
+        raise SpeechError(
+            _("{path} must end in .wav.").format(path=out_path), _("Give an output file name like tin.wav.")
+        )
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, out_path)

@@ -34,7 +34,7 @@ class EngineFailure:
         reason = self.reason.rstrip(". ")
         if reason.startswith(_SELF_NAMING):
             return reason.replace(" failed: Error: ", " failed: ", 1)
-        return f"{self.engine} failed: {reason}"
+        return _("{engine} failed: {reason}").format(engine=self.engine, reason=reason)
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class ChainResult:
 
     def summary(self) -> str:
         """E.g. "gtts failed: HTTP 429 after 3 tries; spoken by espeak"."""
-        return "; ".join([*self.notes, f"spoken by {self.engine}"])
+        return "; ".join([*self.notes, _("spoken by {engine}").format(engine=self.engine)])
 
 
 class FallbackChain:
@@ -75,7 +75,7 @@ class FallbackChain:
         failures: list[EngineFailure] = []
         for engine in self.engines:
             if offline_only and getattr(engine, "online", False):
-                failures.append(EngineFailure(engine.name, "not tried at air time (no waiting for the network)"))
+                failures.append(EngineFailure(engine.name, _("not tried at air time (no waiting for the network)")))
                 continue
             try:
                 engine.synthesize(text, out_path)
@@ -86,7 +86,9 @@ class FallbackChain:
                 if _disk_full(exc, out_path.parent):
                     raise no_space(out_path.parent) from exc
                 if isinstance(exc, OSError):
-                    failure = EngineFailure(engine.name, f"could not write its audio ({exc.strerror})")
+                    failure = EngineFailure(
+                        engine.name, _("could not write its audio ({error})").format(error=exc.strerror)
+                    )
                 else:
                     failure = EngineFailure(engine.name, exc.message, exc.hint)
                 failures.append(failure)

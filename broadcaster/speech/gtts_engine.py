@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from broadcaster.config.rules import ranged
 from broadcaster.errors import SpeechError
-from broadcaster.i18n import N_
+from broadcaster.i18n import N_, _
 from broadcaster.speech.engine import EngineSpec, atomic_output, nfc
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ _AUDIO_LINE = re.compile(r'jQ1olc","\[\\"(.*)\\"]')
 _CLAUSE_END = re.compile(r"(?<=[.,;:!?])\s+")
 
 # Said only when gTTS failed; whether another voice spoke instead is the fallback chain's to say.
-OFFLINE_HINT = "Check the internet connection (gtts is Google's online voice)."
+OFFLINE_HINT = N_("Check the internet connection (gtts is Google's online voice).")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class GttsFailure(SpeechError):
     """One gTTS request failed; `retryable` says whether trying again could help."""
 
     def __init__(self, message: str, *, retryable: bool, retry_after_s: float | None = None) -> None:
-        super().__init__(message, OFFLINE_HINT)
+        super().__init__(message, _(OFFLINE_HINT))
         self.retryable = retryable
         self.retry_after_s = retry_after_s
 
@@ -141,7 +141,7 @@ class GttsEngine:
 
                     prepared_requests = gTTS(piece, lang=self.lang, tld=self.tld, lang_check=False)._prepare_requests()
                 except AssertionError as exc:  # gTTS asserts when its cleaning leaves nothing to say
-                    raise GttsFailure(f"nothing speakable in {piece!r}", retryable=False) from exc
+                    raise GttsFailure(_("nothing speakable in {piece!r}").format(piece=piece), retryable=False) from exc
                 for prepared in prepared_requests:
                     fp.write(self._send_with_retries(session, prepared))
 
@@ -153,8 +153,9 @@ class GttsEngine:
                 if not failure.retryable:
                     raise
                 if attempt == self.retries:
-                    tries = "try" if attempt == 1 else "tries"
-                    raise GttsFailure(f"{failure.message} after {attempt} {tries}", retryable=False) from failure
+                    tried = _("{reason} after 1 try") if attempt == 1 else _("{reason} after {count} tries")
+                    message = tried.format(reason=failure.message, count=attempt)
+                    raise GttsFailure(message, retryable=False) from failure
                 delay = self.backoff_base_s * 2 ** (attempt - 1) * (0.5 + self._rng())
                 if failure.retry_after_s is not None:
                     delay = max(delay, min(failure.retry_after_s, MAX_RETRY_AFTER_S))
@@ -185,13 +186,15 @@ class GttsEngine:
                 proxies=env.get("proxies") or {},
             )
         except requests.Timeout as exc:
-            raise GttsFailure(f"no reply within {self.timeout_s:g} s", retryable=True) from exc
+            raise GttsFailure(
+                _("no reply within {seconds:g} s").format(seconds=self.timeout_s), retryable=True
+            ) from exc
         except requests.exceptions.SSLError as exc:
-            raise GttsFailure(f"certificate check failed ({exc})", retryable=False) from exc
+            raise GttsFailure(_("certificate check failed ({error})").format(error=exc), retryable=False) from exc
         except requests.ConnectionError as exc:
-            raise GttsFailure("could not connect to Google Translate", retryable=True) from exc
+            raise GttsFailure(_("could not connect to Google Translate"), retryable=True) from exc
         except requests.RequestException as exc:
-            raise GttsFailure(f"request failed ({exc})", retryable=False) from exc
+            raise GttsFailure(_("request failed ({error})").format(error=exc), retryable=False) from exc
         status = response.status_code
         if status != 200:
             label = f"HTTP {status}" + (f" ({response.reason})" if response.reason else "")
@@ -204,10 +207,10 @@ class GttsEngine:
                 try:
                     chunks.append(base64.b64decode(match.group(1).encode("ascii"), validate=True))
                 except ValueError as exc:
-                    raise GttsFailure("Google replied with damaged audio", retryable=False) from exc
+                    raise GttsFailure(_("Google replied with damaged audio"), retryable=False) from exc
         audio = b"".join(chunks)
         if not audio:
-            raise GttsFailure("Google replied without audio", retryable=False)
+            raise GttsFailure(_("Google replied without audio"), retryable=False)
         return audio
 
 
@@ -226,9 +229,9 @@ def check_gtts_reachable(tld: str = "com", timeout_s: float = 5.0) -> str | None
     try:
         reply = requests.head(url, timeout=timeout_s, allow_redirects=True)
     except requests.RequestException as exc:
-        return f"{url} cannot be reached ({type(exc).__name__})"
+        return _("{url} cannot be reached ({error})").format(url=url, error=type(exc).__name__)
     if reply.status_code >= 500:
-        return f"{url} answers HTTP {reply.status_code}"
+        return _("{url} answers HTTP {status}").format(url=url, status=reply.status_code)
     return None
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from broadcaster.store.tables import RenderingRow
@@ -24,12 +25,30 @@ def save(
     notes: str | None,
     created_at: datetime,
 ) -> None:
-    row = session.scalar(select(RenderingRow).where(RenderingRow.item_id == item_id, RenderingRow.part == part))
+    values = {
+        "cache_key": cache_key,
+        "engine": engine,
+        "voice": voice,
+        "duration_seconds": seconds,
+        "audio_sha256": sha256,
+        "notes": notes,
+        "created_at": created_at,
+    }
+    query = select(RenderingRow).where(RenderingRow.item_id == item_id, RenderingRow.part == part)
+    row = session.scalar(query)
     if row is None:
-        row = RenderingRow(item_id=item_id, part=part)
-        session.add(row)
-    row.cache_key, row.engine, row.voice = cache_key, engine, voice
-    row.duration_seconds, row.audio_sha256, row.notes, row.created_at = seconds, sha256, notes, created_at
+        try:
+            with session.begin_nested():
+                session.add(RenderingRow(item_id=item_id, part=part, **values))
+            return
+        except IntegrityError:
+            # The daemon and a command (or the console) voice the same new item at once: the other
+            # saved this part first, from the same cache. Record ours over it instead of failing.
+            row = session.scalar(query)
+            if row is None:
+                raise
+    for name, value in values.items():
+        setattr(row, name, value)
 
 
 def of_item(session: Session, item_id: int) -> Sequence[RenderingRow]:
