@@ -285,6 +285,10 @@ def news_edit(
     else:
         item = desk.edit(item_id, **changes)
     click.echo(_("News item {id} changed.").format(id=item.id))
+    if desk.unapproved is not None:
+        from broadcaster.service.queue import approval_taken_away
+
+        notice(approval_taken_away(item.id))
     _after_add(ctx, desk, [item])
 
 

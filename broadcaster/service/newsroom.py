@@ -15,7 +15,7 @@ from broadcaster.errors import BroadcasterError
 from broadcaster.model import NewsItem
 from broadcaster.service.actor import Actor
 from broadcaster.service.context import Station
-from broadcaster.service.queue import NewsDesk
+from broadcaster.service.queue import NewsDesk, approval_taken_away
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def edit_item(
     fields = _fields(values)
     cleared = tuple(name for name in ("valid_from", "valid_until") if name in fields and fields[name] is None)
     item = desk.edit(item_id, labels=labels, cleared=cleared, **fields)
-    return Done((item,), (), desk.told)
+    return Done((item,), _approval_notices(desk), desk.told)
 
 
 def queue_recording(
@@ -132,7 +132,11 @@ def edit_recording(
     item, notices = RecordedNews(desk).edit(
         item_id, audio=audio, language=language or None, labels=labels, cleared=cleared, **changes
     )
-    return Done((item,), tuple(notices), desk.told)
+    return Done((item,), (*notices, *_approval_notices(desk)), desk.told)
+
+
+def _approval_notices(desk: NewsDesk) -> tuple[str, ...]:
+    return (approval_taken_away(desk.unapproved),) if desk.unapproved is not None else ()
 
 
 def import_file(

@@ -35,6 +35,14 @@ __all__ = ["CSV_COLUMNS", "Draft", "NewsDesk", "OwnItem", "item_json", "parse_da
 log = logging.getLogger(__name__)
 
 
+def approval_taken_away(item_id: int) -> str:
+    """What an edit of an approved item must say: without it, the item silently waits for approval."""
+    return _(
+        "News item {id} had been approved; this change takes the approval away: it airs only after it is "
+        "approved again."
+    ).format(id=item_id)
+
+
 def _cancelled(item_id: int) -> InputError:
     return InputError(_("News item {id} is cancelled.").format(id=item_id), _("Add it again if it should air."))
 
@@ -50,6 +58,7 @@ class NewsDesk(Drafter):
         super().__init__(station)
         self.actor = actor  # None: not a person's action (tests, tools): nothing is audited
         self.told = False  # whether the last change reached the running daemon at once
+        self.unapproved: int | None = None  # the item whose approval the last edit took away
 
     # ------------------------------------------------------------ operations
 
@@ -158,6 +167,7 @@ class NewsDesk(Drafter):
             unapproved = bool(changed) and row.approved_at is not None and self.station.config.station.require_approval
             if unapproved:
                 row.approved_by = row.approved_at = None
+            self.unapproved = item_id if unapproved else None
             if self.actor is not None and changed:
                 details = {"fields": changed, "title": row.title, "approval_removed": unapproved}
                 self.actor.record(session, "item.edit", f"item:{item_id}", details, now)

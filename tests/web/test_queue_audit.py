@@ -196,3 +196,14 @@ def test_a_form_names_its_fields_in_the_messages(station_cli: StationCLI) -> Non
     assert str(order.value).startswith("Last day 2099-03-01 is before First day 2099-03-10.")
     with pytest.raises(InputError, match=r"^Topic: Unknown topic 'motcua'"):
         official.draft(title="T", topic="motcua", text="x", labels=labels)
+
+
+def test_an_edit_that_takes_the_approval_away_says_so(approval_cli: StationCLI) -> None:
+    """Otherwise the official learns it only when the slot airs without the item."""
+    item = approval_cli.add("Lịch tiếp dân", "mot-cua", "Thứ hai hằng tuần.")
+    desk(approval_cli, "chutich").approve(item, "chutich")
+    changed = approval_cli("news", "edit", str(item), "--text", "Thứ hai và thứ năm hằng tuần.")
+    assert changed.exit_code == 0
+    assert f"News item {item} had been approved; this change takes the approval away" in changed.stderr
+    again = approval_cli("news", "edit", str(item), "--text", "Thứ hai, thứ tư và thứ năm.")
+    assert "approval" not in again.stderr  # nothing was approved this time
