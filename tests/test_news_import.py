@@ -55,6 +55,20 @@ def test_csv_imports_every_row(station_cli: StationCLI, tmp_path: Path) -> None:
     assert (second["title"], second["priority"], second["airings_wanted"]) == ("Tin hai, có dấu phẩy", "priority", 1)
 
 
+def test_csv_priorities_in_the_words_of_the_circular(sqlite_cli: StationCLI, tmp_path: Path) -> None:
+    """An official filling in Excel writes Thông tư 39/2020's words, with tones or without."""
+    path = tmp_path / "tin.csv"
+    rows = [("Khẩn cấp", "emergency"), ("ưu tiên", "priority"), ("Thường", "normal"), ("thong thuong", "normal"),
+            ("KHAN CAP", "emergency"), ("Ưu  Tiên", "priority")]  # fmt: skip
+    path.write_text(
+        "title,topic,text,priority\n"
+        + "".join(f"Tin {n},mot-cua,Nội dung.,{word}\n" for n, (word, _) in enumerate(rows)),
+        encoding="utf-8",
+    )
+    sqlite_cli.ok("news", "import", str(path))
+    assert [i["priority"] for i in items(sqlite_cli)] == [wanted for _, wanted in rows]
+
+
 def test_csv_with_one_bad_row_imports_nothing_and_names_row_and_column(station_cli: StationCLI, tmp_path: Path) -> None:
     path = tmp_path / "tin.csv"
     path.write_text(

@@ -7,6 +7,7 @@ listing the queue can check its --topic without loading them.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from typing import TYPE_CHECKING
 
 from broadcaster.errors import InputError
@@ -36,9 +37,27 @@ def check_topic(config: Config, code: str | None, where: str = "") -> str:
     return code
 
 
+# The words of Thông tư 39/2020 an official writes in a spreadsheet, with or without their tones.
+PRIORITY_WORDS = {
+    "thuong": Priority.NORMAL,
+    "thong thuong": Priority.NORMAL,
+    "binh thuong": Priority.NORMAL,
+    "uu tien": Priority.PRIORITY,
+    "khan cap": Priority.EMERGENCY,
+}
+
+
+def _without_tones(word: str) -> str:
+    bare = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+    return " ".join(bare.replace("đ", "d").replace("Đ", "D").casefold().split())
+
+
 def check_priority(value: str | None, what: str = "--priority") -> Priority:
+    given = (value or "normal").strip()
+    if (word := _without_tones(given)) in PRIORITY_WORDS:
+        return PRIORITY_WORDS[word]
     try:
-        return Priority((value or "normal").strip().lower())
+        return Priority(given.lower())
     except ValueError:
         raise InputError(
             _("{what} '{value}' is not a priority.").format(what=what, value=value),
