@@ -100,7 +100,7 @@ def status(station: Station) -> StationStatus:
     require_approval = station.config.station.require_approval
     return StationStatus(
         daemon_pid=holder.pid if holder else None,
-        daemon_where=holder.describe() if holder else None,
+        daemon_where=holder.describe(station.config.tz) if holder else None,
         on_air=journal if holder else (),
         cut_by_stop=() if holder else journal,
         next_plan=programme.plan(coming[0], assumed, durations) if coming else None,
@@ -204,7 +204,7 @@ def air_now(
     from broadcaster.store import airings as log_store
 
     item, on_air = NewsDesk(station).with_air_state(item_id)
-    _check_may_air(station, item, again)
+    _check_may_air(station, item, again, here)
     if on_air:
         # asking again must not cut it and start it over: villagers would hear it cut
         _audit_air_now(station, actor, item, "on air already")
@@ -236,14 +236,18 @@ def _audit_air_now(
         actor.record(own, "item.air_now", f"item:{item.id}", details, station.now())
 
 
-def _check_may_air(station: Station, item: NewsItem, again: bool) -> None:
+def _check_may_air(station: Station, item: NewsItem, again: bool, here: bool) -> None:
     if item.cancelled_at is not None:
         raise InputError(_("News item {id} is cancelled.").format(id=item.id), _("Add it again if it must air."))
     if station.config.station.require_approval and item.approved_at is None:
-        raise InputError(
-            _("News item {id} is not approved.").format(id=item.id),
-            _("Approve it first: broadcaster news approve {id} --by NAME").format(id=item.id),
+        # `here` is the command line on the station PC; the console (here=False) is used by people who may
+        # not approve (the culture official), so it names who approves, and where, instead of a command
+        hint = (
+            _("Approve it first: broadcaster news approve {id} --by NAME").format(id=item.id)
+            if here
+            else _("The chairman of the commune People's Committee must approve it first, on the news item's page.")
         )
+        raise InputError(_("News item {id} is not approved.").format(id=item.id), hint)
     if item.airings_done >= item.airings_wanted and not again:
         raise InputError(
             _("News item {id} has aired already ({done} of {wanted}).").format(

@@ -1,7 +1,8 @@
 """The console's FastAPI application: `create_app(config_path)` builds it for one station.
 
-Layers, outermost first: language and last-resort errors, security headers, the body size
-limit, the session cookie, the cross-site refusal; then the routes, each declaring its
+Layers, outermost first: language and last-resort errors, security headers, the session cookie,
+the body size limit (inside the session: its refusal is a page of the logged-in console), the notice
+after a login that interrupted an action, the cross-site refusal; then the routes, each declaring its
 permission (security.py). Views are thin: they parse the request, call one function of the
 application core (or web/accounts.py) and render a template or JSON.
 """
@@ -151,8 +152,10 @@ def create_app(config_path: Path | None = None, *, station: Station | None = Non
         middleware=[
             Middleware(LanguageAndLastResort, language=language),
             Middleware(SecurityHeaders),
-            Middleware(BodyLimit, limit_bytes=limit),
             Middleware(SessionCookies, secret=secret, max_age=int(config.web.session_hours * 3600)),
+            # the session is read from the cookie alone: the body is still refused before it is read
+            Middleware(BodyLimit, limit_bytes=limit),
+            Middleware(errors.ActionNotDoneNotice),
             Middleware(SameOriginOnly),
         ],
     )

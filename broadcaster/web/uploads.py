@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from broadcaster.i18n import _
-from broadcaster.web.errors import WebError, error_response
+from broadcaster.web.errors import WebError, error_response, same_site_referer
 
 CHUNK = 64 * 1024
 SNIFF_BYTES = 8192
@@ -255,7 +255,10 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         error = too_large(self.limit)
-        response = error_response(Request(scope), 413, error.message, error.hint, {"Connection": "close"})
+        request = Request(scope)
+        # the body was never read, so the form cannot be shown again with what was typed: link back to it
+        back = same_site_referer(request)
+        response = error_response(request, 413, error.message, error.hint, {"Connection": "close"}, back=back)
         await response(scope, receive, send)
 
 

@@ -90,8 +90,10 @@ def create_pages_app(hub: Hub) -> FastAPI:
         middleware=[
             Middleware(LanguageAndLastResort, language=web.language, hint=CRASH_HINT),
             Middleware(SecurityHeaders),
-            Middleware(BodyLimit, limit_bytes=limit),
             Middleware(SessionCookies, secret=secret, max_age=int(web.session_hours * 3600)),
+            # inside the session, as the console's: a refused upload is a page of the logged-in hub
+            Middleware(BodyLimit, limit_bytes=limit),
+            Middleware(errors.ActionNotDoneNotice),
             Middleware(SameOriginOnly),
         ],
     )

@@ -10,7 +10,8 @@ from pydantic import BaseModel
 
 from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import N_, _
-from broadcaster.web.errors import WebError, status_of
+from broadcaster.web import labels
+from broadcaster.web.errors import OlderThan, RowId, WebError, status_of
 from broadcaster.web.permissions import PERMISSIONS, ROLE_PERMISSIONS, ROLES, Actor, role_label
 from broadcaster.web.security import require
 from broadcaster.web.templating import flash, render
@@ -90,7 +91,7 @@ def _not_oneself(user_id: int, actor: Actor) -> None:
 
 
 @router.post("/users/{user_id}/disable")
-def users_disable(request: Request, user_id: int, actor: Annotated[Actor, require("users.manage")]) -> Response:
+def users_disable(request: Request, user_id: RowId, actor: Annotated[Actor, require("users.manage")]) -> Response:
     _not_oneself(user_id, actor)
     user = console_of(request).accounts.set_active(user_id, False, actor=actor.username, address=actor.address)
     flash(request, _("{name} is disabled: they are logged out and cannot log in.").format(name=user.username))
@@ -98,14 +99,16 @@ def users_disable(request: Request, user_id: int, actor: Annotated[Actor, requir
 
 
 @router.post("/users/{user_id}/enable")
-def users_enable(request: Request, user_id: int, actor: Annotated[Actor, require("users.manage")]) -> Response:
+def users_enable(request: Request, user_id: RowId, actor: Annotated[Actor, require("users.manage")]) -> Response:
     user = console_of(request).accounts.set_active(user_id, True, actor=actor.username, address=actor.address)
     flash(request, _("{name} can log in again.").format(name=user.username))
     return RedirectResponse("/users", status_code=303)
 
 
 @router.post("/users/{user_id}/password")
-def users_reset_password(request: Request, user_id: int, actor: Annotated[Actor, require("users.manage")]) -> Response:
+def users_reset_password(
+    request: Request, user_id: RowId, actor: Annotated[Actor, require("users.manage")]
+) -> Response:
     """A one-time password, shown once; the user chooses their own at the next login."""
     _not_oneself(user_id, actor)
     accounts = console_of(request).accounts
@@ -213,17 +216,82 @@ ACTION_LABELS = {
     "item.air_now": N_("Aired an item now"),
 }
 PAGE = 50
+# The details an audit entry keeps (service/queue.py, service/onair.py, web/accounts.py), in the order the
+# page lists them; a key not named here is shown after them as it is stored.
+DETAIL_LABELS = {
+    "title": N_("Title"),
+    "topic": N_("Topic"),
+    "priority": N_("Priority"),
+    "fields": N_("Fields changed"),
+    "approval_removed": N_("Approval removed"),
+    "approved_by": N_("Approved by"),
+    "outcome": N_("Result"),
+    "file": N_("File"),
+    "items": N_("News items"),
+    "role": N_("Role"),
+    "full_name": N_("Full name"),
+    "one_time": N_("One-time password"),
+    "own": N_("Changed by the user themself"),
+    "issued": N_("Token issued"),
+    "failures": N_("Wrong passwords"),
+    "minutes": N_("Paused (minutes)"),
+    "reason": N_("Reason"),
+}
+# Values stored in English (they are hashed as written), as the page says them.
+DETAIL_VALUES = {
+    "on air already": N_("it was on air already"),
+    "asked the daemon": N_("the station was asked to air it"),
+    "aired by this process": N_("aired from the station PC"),
+    "disabled": N_("the account is disabled"),
+}
+# An edit lists the item's columns that changed; the recording's three columns are one thing to the user.
+CHANGED_FIELDS = {
+    **labels.ITEM_FIELDS,
+    "valid_from": labels.ITEM_FIELDS["from"],
+    "valid_until": labels.ITEM_FIELDS["until"],
+    "airings_wanted": labels.ITEM_FIELDS["airings"],
+    "kind": N_("Kind of news item"),
+    "language": N_("Language"),
+    "recording_sha256": N_("Recording"),
+    "recording_name": N_("Recording"),
+    "recording_seconds": N_("Recording"),
+}
 
 
 def action_label(action: str) -> str:
     return _(ACTION_LABELS[action]) if action in ACTION_LABELS else action
 
 
+def _detail_value(key: str, value: Any, topic_names: dict[str, str]) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key == "fields" and isinstance(value, list):
+        return ", ".join(dict.fromkeys(labels.label(CHANGED_FIELDS, str(field)) for field in value))
+    if isinstance(value, list):
+        return ", ".join(str(part) for part in value)
+    if key == "topic":
+        return topic_names.get(str(value), str(value))
+    if key == "priority":
+        return labels.label(labels.PRIORITIES, str(value))
+    if key == "role":
+        return role_label(str(value))
+    return _(DETAIL_VALUES[value]) if isinstance(value, str) and value in DETAIL_VALUES else str(value)
+
+
+def detail_lines(details: dict[str, Any], topic_names: dict[str, str]) -> list[tuple[str, str]]:
+    """An audit entry's details as (label, value) in the station's language; unknown keys as stored."""
+    known = [key for key in DETAIL_LABELS if key in details]
+    return [
+        (labels.label(DETAIL_LABELS, key), _detail_value(key, details[key], topic_names))
+        for key in known + sorted(set(details) - set(known))
+    ]
+
+
 @router.get("/audit")
 def audit_page(
     request: Request,
     actor: Annotated[Actor, require("audit.view")],
-    before: int | None = None,
+    before: OlderThan = None,
     actor_name: str = "",
     action: str = "",
 ) -> Response:
@@ -234,7 +302,11 @@ def audit_page(
     with console.station.db.session() as session:
         entries = audit.entries(session, limit=PAGE, before=before, actor=actor_name or None, action=action or None)
         head = audit.head(session)
-    rows = [{"entry": e, "label": action_label(e.action), "details": e.details_dict()} for e in entries]
+    topics = console.config.topic_names()
+    rows = [
+        {"entry": e, "label": action_label(e.action), "details": detail_lines(e.details_dict(), topics)}
+        for e in entries
+    ]
     context = {
         "rows": rows,
         "head": head,
@@ -268,7 +340,7 @@ def audit_verify(request: Request, actor: Annotated[Actor, require("audit.view")
 
 @router.get("/api/v1/audit")
 def api_audit(
-    request: Request, actor: Annotated[Actor, require("audit.view")], before: int | None = None, limit: int = 100
+    request: Request, actor: Annotated[Actor, require("audit.view")], before: OlderThan = None, limit: int = 100
 ) -> Response:
     from broadcaster.auditlog import to_json
     from broadcaster.store import audit

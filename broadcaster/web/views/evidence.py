@@ -12,6 +12,7 @@ from broadcaster.reports.airing_json import to_json
 from broadcaster.reports.reasons_vi import problem_vi
 from broadcaster.reports.verification import LogVerdict
 from broadcaster.service.evidence import Evidence, LogQuery, date_range
+from broadcaster.web.errors import OlderThan, RecordSeq
 from broadcaster.web.permissions import Actor
 from broadcaster.web.security import require
 from broadcaster.web.templating import render
@@ -33,7 +34,7 @@ def log_page(
     start: Annotated[str, Query(alias="from")] = "",
     end: Annotated[str, Query(alias="to")] = "",
     status: str = "",
-    before: int | None = None,
+    before: OlderThan = None,
 ) -> Response:
     """Nhật ký phát: newest first, 50 to a page, filtered by days and outcome."""
     evidence = _evidence(request)
@@ -72,7 +73,7 @@ def log_verify(request: Request, actor: Annotated[Actor, require("log.verify")],
 
 
 @router.get("/log/{seq}")
-def airing_page(request: Request, seq: int, actor: Annotated[Actor, require("log.view")]) -> Response:
+def airing_page(request: Request, seq: RecordSeq, actor: Annotated[Actor, require("log.view")]) -> Response:
     """One airing: when, what, how it went, each item with its approver, and its place in the chain."""
     record = _evidence(request).record(seq)
     return render(request, "airing.html", {"record": record, "sees_items": actor.can("items.view")})
@@ -85,7 +86,7 @@ def api_log(
     start: Annotated[str, Query(alias="from")] = "",
     end: Annotated[str, Query(alias="to")] = "",
     status: str = "",
-    before: int | None = None,
+    before: OlderThan = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
     """Airings as `broadcaster log --json`, newest first; page with `before` (the smallest id of the page)."""

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from broadcaster.errors import BroadcasterError
 from broadcaster.i18n import _
 from broadcaster.service import newsroom
-from broadcaster.web.errors import WebError, status_of
+from broadcaster.web.errors import RowId, WebError, status_of
 from broadcaster.web.labels import field_labels
 from broadcaster.web.permissions import Actor
 from broadcaster.web.security import require
@@ -151,7 +151,7 @@ def spoken(
 
 
 @router.get("/items/{item_id}/edit")
-def edit_item_page(request: Request, item_id: int, actor: Annotated[Actor, require("items.edit")]) -> Response:
+def edit_item_page(request: Request, item_id: RowId, actor: Annotated[Actor, require("items.edit")]) -> Response:
     item = newsroom.item_view(console_of(request).station, item_id).item
     values = {
         "title": item.title,
@@ -170,7 +170,7 @@ def edit_item_page(request: Request, item_id: int, actor: Annotated[Actor, requi
 @router.post("/items/{item_id}/edit")
 def edit_item(
     request: Request,
-    item_id: int,
+    item_id: RowId,
     actor: Annotated[Actor, require("items.edit")],
     background: BackgroundTasks,
     form: Annotated[ItemForm, Form()],

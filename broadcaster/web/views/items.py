@@ -11,6 +11,7 @@ from broadcaster.errors import BroadcasterError
 from broadcaster.i18n import _
 from broadcaster.model import ItemStatus
 from broadcaster.service import newsroom, onair
+from broadcaster.web.errors import RowId
 from broadcaster.web.permissions import Actor
 from broadcaster.web.security import require
 from broadcaster.web.templating import flash, render
@@ -31,18 +32,20 @@ def items_page(
     status: str = "",
     topic: str = "",
     priority: str = "",
-    page: int = 1,
+    page: str = "1",
 ) -> Response:
     """Danh sách bản tin: newest first, filtered by status, topic and priority, 50 to a page."""
     station = console_of(request).station
     items = news_desk(request, actor).list_items(status or "all", topic or None, priority or None)
     items.reverse()
     pages = max(1, -(-len(items) // PAGE))
-    page = min(max(page, 1), pages)
+    # a page number from a link: a wrong one shows the first page (nothing was typed to correct)
+    number = int(page) if page.isascii() and page.isdigit() else 1
+    number = min(max(number, 1), pages)
     context = {
-        "items": items[(page - 1) * PAGE : page * PAGE],
+        "items": items[(number - 1) * PAGE : number * PAGE],
         "total": len(items),
-        "page": page,
+        "page": number,
         "pages": pages,
         "today": station.today(),
         "filters": {"status": status, "topic": topic, "priority": priority},
@@ -56,7 +59,7 @@ def items_page(
 
 
 @router.get("/items/{item_id}")
-def item_page(request: Request, item_id: int, actor: Annotated[Actor, require("items.view")]) -> Response:
+def item_page(request: Request, item_id: RowId, actor: Annotated[Actor, require("items.view")]) -> Response:
     """One item: its fields, what the loudspeaker will say, its speech, a player, and the actions."""
     station = console_of(request).station
     view = newsroom.item_view(station, item_id)
@@ -66,13 +69,14 @@ def item_page(request: Request, item_id: int, actor: Annotated[Actor, require("i
         "status": view.item.status(station.today()).value,
         "topic_name": station.config.topic_names().get(view.item.topic, view.item.topic),
         "language_name": station.config.language_names().get(view.item.language, view.item.language),
+        "language_names": station.config.language_names(),
         "require_approval": station.config.station.require_approval,
     }
     return render(request, "item.html", context)
 
 
 @router.post("/items/{item_id}/approve")
-def item_approve(request: Request, item_id: int, actor: Annotated[Actor, require("items.approve")]) -> Response:
+def item_approve(request: Request, item_id: RowId, actor: Annotated[Actor, require("items.approve")]) -> Response:
     """Phê duyệt: the approver recorded on the item (and in the airing log) is the logged-in user."""
     try:
         item = news_desk(request, actor).approve(item_id, actor.username)
@@ -84,7 +88,7 @@ def item_approve(request: Request, item_id: int, actor: Annotated[Actor, require
 
 
 @router.post("/items/{item_id}/cancel")
-def item_cancel(request: Request, item_id: int, actor: Annotated[Actor, require("items.cancel")]) -> Response:
+def item_cancel(request: Request, item_id: RowId, actor: Annotated[Actor, require("items.cancel")]) -> Response:
     desk = news_desk(request, actor)
     try:
         item = desk.cancel(item_id)
@@ -96,18 +100,23 @@ def item_cancel(request: Request, item_id: int, actor: Annotated[Actor, require(
 
 
 @router.get("/items/{item_id}/air-now")
-def air_now_page(request: Request, item_id: int, actor: Annotated[Actor, require("items.air_now")]) -> Response:
+def air_now_page(request: Request, item_id: RowId, actor: Annotated[Actor, require("items.air_now")]) -> Response:
     """Phát ngay asks first: it cuts whatever is on air."""
     station = console_of(request).station
     view = newsroom.item_view(station, item_id)
-    context = {"view": view, "item": view.item, "status": view.item.status(station.today()).value}
+    context = {
+        "view": view,
+        "item": view.item,
+        "status": view.item.status(station.today()).value,
+        "require_approval": station.config.station.require_approval,
+    }
     return render(request, "air_now.html", context)
 
 
 @router.post("/items/{item_id}/air-now")
 def air_now(
     request: Request,
-    item_id: int,
+    item_id: RowId,
     actor: Annotated[Actor, require("items.air_now")],
     again: Annotated[str, Form()] = "",
 ) -> Response:
