@@ -248,6 +248,7 @@ def _check_may_air(station: Station, item: NewsItem, again: bool, here: bool) ->
             else _("The chairman of the commune People's Committee must approve it first, on the news item's page.")
         )
         raise InputError(_("News item {id} is not approved.").format(id=item.id), hint)
+    _check_within_its_days(station, item, here)
     if item.airings_done >= item.airings_wanted and not again:
         raise InputError(
             _("News item {id} has aired already ({done} of {wanted}).").format(
@@ -255,6 +256,29 @@ def _check_may_air(station: Station, item: NewsItem, again: bool, here: bool) ->
             ),
             _("To air it once more, run: broadcaster air-now {id} --again").format(id=item.id),
         )
+
+
+def _check_within_its_days(station: Station, item: NewsItem, here: bool) -> None:
+    """A notice is aired between the days it was given: not before its first (it would announce what is
+    not decided yet), not after its last (what it says is over)."""
+    today = station.today()
+    if item.valid_from is not None and today < item.valid_from:
+        message = _("News item {id} may air only from {day}.")
+        day, option, new_day = item.valid_from, "--from", today
+    elif item.valid_until is not None and today > item.valid_until:
+        message = _("News item {id} could air only until {day}.")
+        day, option, new_day = item.valid_until, "--until", today
+    else:
+        return
+    hint = (
+        _("To air it today, change that day first: broadcaster news edit {id} {option} {day}")
+        if here
+        else _("To air it today, change that day first on the news item's page.")
+    )
+    raise InputError(
+        message.format(id=item.id, day=f"{day:%d/%m/%Y}"),
+        hint.format(id=item.id, option=option, day=f"{new_day:%d/%m/%Y}"),
+    )
 
 
 def _air_here(station: Station, item: NewsItem) -> AirNowResult:
@@ -272,7 +296,7 @@ def _air_here(station: Station, item: NewsItem) -> AirNowResult:
         record = airer.air(Programme(station, voicing).emergency_request(item, station.now()))
     if record is None:
         raise StoreError(
-            f"News item {item.id} aired, but the airing log could not be written (is the disk full?).",
-            "Free disk space and run `broadcaster doctor`; the record is kept and written at the next start.",
+            _("News item {id} aired, but the airing log could not be written (is the disk full?).").format(id=item.id),
+            _("Free disk space and run `broadcaster doctor`; the record is kept and written at the next start."),
         )
     return AirNowResult(item.id, "aired", record=record, problems=tuple(problems))
