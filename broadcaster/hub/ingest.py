@@ -118,6 +118,7 @@ class Batch:
     station_id: int
     new: list[continuity.Checked]
     sources: dict[int, str]
+    cursor: int  # the deliveries the station has fetched: only those can it have aired
 
 
 def verify(
@@ -155,14 +156,14 @@ def verify(
             )
         return Outcome(None, decision.problem)
     _check_head(station, body, last, decision.last_hash)
-    if decision.new:
-        batches.append(Batch(station.id, decision.new, _sources(body)))
-        station.head_count, station.head_hash = decision.head_count, decision.head_hash
-        station.head_prev_hash = decision.head_prev
-        station.head_signature, station.head_signed_at = body.get("head_signature"), now
     cursor = body.get("cursor")
     if isinstance(cursor, int) and not isinstance(cursor, bool) and cursor >= 0:
         station.cursor = cursor
+    if decision.new:
+        batches.append(Batch(station.id, decision.new, _sources(body), station.cursor))
+        station.head_count, station.head_hash = decision.head_count, decision.head_hash
+        station.head_prev_hash = decision.head_prev
+        station.head_signature, station.head_signed_at = body.get("head_signature"), now
     station.last_contact_at = now
     return Outcome(_receipt(station, len(decision.new), now, key), None)
 
@@ -198,7 +199,7 @@ def store(session: Session, batches: Sequence[Batch], now: datetime, tz: tzinfo)
             columns["duration_ms"].append(read_fields.duration_ms)
             columns["doc"].append(bulk.Utf8(record.canonical))
     candidates = {b.station_id: tally.candidate_sources([r.doc for r in b.new], b.sources) for b in batches}
-    delivered = _delivered(session, candidates)
+    delivered = _delivered(session, candidates, {b.station_id: b.cursor for b in batches})
     days: list[dict[str, Any]] = []
     aired: list[dict[str, Any]] = []
     for batch, fields_of in zip(batches, read, strict=True):
@@ -226,27 +227,31 @@ def _by_column(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
 _AIRING_COLUMNS = ("station_id", "seq", "hash", "version", "scheduled_at", "status", "slot", "duration_ms", "doc")
 
 
-# Deliveries are only ever added, so a bulletin once seen delivered to a station stays so:
-# remembering them spares a query per sync (each process keeps its own; a miss asks the database).
+# Deliveries are only ever added and a station's cursor only moves on, so a bulletin once seen
+# fetched by a station stays so: remembering them spares a query per sync (each process keeps its
+# own; a miss asks the database).
 _DELIVERED: dict[int, set[str]] = {}
 _DELIVERED_LOCK = threading.Lock()
 
 
-def _delivered(session: Session, candidates: Mapping[int, set[str]]) -> dict[int, set[str]]:
-    """Per station, which of its `candidates` (bulletin ids its records name) were delivered to it:
-    one query for the whole group, and none once every candidate is known."""
+def _delivered(session: Session, candidates: Mapping[int, set[str]], cursors: Mapping[int, int]) -> dict[int, set[str]]:
+    """Per station, which of its `candidates` (bulletin ids its records name) it fetched: addressed
+    to it, and at or before its cursor. A record naming a bulletin the station never fetched (copied
+    from another commune's log, or made up) is not credited to it. One query for the whole group,
+    and none once every candidate is known."""
     with _DELIVERED_LOCK:
         known = {station_id: set(_DELIVERED.get(station_id, ())) for station_id in candidates}
     missing = {(s, b) for s, wanted in candidates.items() for b in wanted - known[s]}
     if missing:
         found = session.execute(
-            select(DeliveryRow.station_id, DeliveryRow.bulletin_id).where(
+            select(DeliveryRow.station_id, DeliveryRow.bulletin_id, DeliveryRow.id).where(
                 DeliveryRow.station_id.in_(sorted({s for s, _b in missing})),
                 DeliveryRow.bulletin_id.in_(sorted({b for _s, b in missing})),
             )
         ).all()
         with _DELIVERED_LOCK:
-            for station_id, bulletin_id in found:
-                _DELIVERED.setdefault(station_id, set()).add(bulletin_id)
-                known[station_id].add(bulletin_id)
+            for station_id, bulletin_id, delivery in found:
+                if delivery <= cursors[station_id]:
+                    _DELIVERED.setdefault(station_id, set()).add(bulletin_id)
+                    known[station_id].add(bulletin_id)
     return {s: wanted & known[s] for s, wanted in candidates.items()}

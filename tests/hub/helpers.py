@@ -166,15 +166,18 @@ def signed(
     return SignedRequest(auth, method, path, content)
 
 
-def push_records(hub: Hub, station: StationFolder, first: int = 1, now: datetime | None = None) -> dict[str, Any]:
-    """Send the station's records from `first` straight to the hub's service (no HTTP)."""
+def push_records(
+    hub: Hub, station: StationFolder, first: int = 1, now: datetime | None = None, cursor: int = 0
+) -> dict[str, Any]:
+    """Send the station's records from `first` straight to the hub's service (no HTTP); `cursor`: the
+    deliveries the station says it has fetched (a bulletin after it is not credited to the station)."""
     from broadcaster.hub import station_api
     from broadcaster.store import hublink as store
 
     with station.station.db.session() as session:
         records = store.records_from(session, first, 1000)
         sources = store.sources_for(session, {i.item_id for r in records for i in r.items})
-    body = protocol.records_body(station.key, station.code, records, sources, 0, now or hub.now())
+    body = protocol.records_body(station.key, station.code, records, sources, cursor, now or hub.now())
     return station_api.records(hub, signed(station, "POST", protocol.PATH_RECORDS, body, now or hub.now()))
 
 

@@ -109,7 +109,8 @@ def test_records_are_verified_stored_summed_and_receipted(hub, sk1) -> None:  # 
     air(sk1.station, day1 + timedelta(hours=11), [aired(1, 40.0, completed=False)], status="interrupted")
     air(sk1.station, day1 + timedelta(days=1), [], status="missed")
 
-    answer = push_records(hub, sk1)
+    fetched = exchange(hub, sk1)["bulletins"][-1]["cursor"]  # the station's sync fetched it first
+    answer = push_records(hub, sk1, cursor=fetched)
     assert answer["receipt"]["count"] == 3 and answer["receipt"]["received"] == 3
     assert signing.verify(signing.parse_public_key(hub.public_key), "receipt", answer["receipt"], answer["signature"])
 
@@ -126,6 +127,38 @@ def test_records_are_verified_stored_summed_and_receipted(hub, sk1) -> None:  # 
     assert (commune.airings, commune.item_airings, commune.district_items) == (3, 3, 2)
     assert commune.verification_code == f"3:{answer['receipt']['hash']}"
     assert (report.bulletins[0].airings, report.bulletins[0].partial) == (1, 1)
+
+
+def _as_news_item(station: StationFolder, bulletin_id: str) -> None:
+    """The bulletin stored as the station's news item 1, as hublink stores what it fetched."""
+    with station.station.db.session() as session:
+        session.execute(
+            text(
+                "INSERT INTO news_items (title, topic, priority, text, airings_wanted, airings_done, created_at,"
+                " updated_at, source_id) VALUES ('Tin huyện', 'thu-tuc', 'normal', 'x', 1, 0, :t, :t, :s)"
+            ),
+            {"t": NOW.replace(tzinfo=None), "s": bulletin_id},
+        )
+
+
+def test_a_bulletin_is_credited_only_to_a_station_that_fetched_it(hub, sk1, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A commune whose log names a district bulletin it never fetched (copied from another commune's
+    log, or made up) does not meet that bulletin's target."""
+    sk2 = make_station(tmp_path / "sk2", "SK2", hub.clock)
+    stations.add_station(hub, "SK2", "Sơn Kim 2", sk2.public_key)
+    info = bulletins.create(
+        hub, BulletinInput(title="Tin huyện", topic="thu-tuc", priority="normal", to="all", text="X.", approved_by="A")
+    )
+    for station in (sk1, sk2):
+        _as_news_item(station, info.id)
+        air(station.station, NOW, [aired(1, 30.0)])
+    fetched = exchange(hub, sk1)["bulletins"][-1]["cursor"]
+    push_records(hub, sk1, cursor=fetched)
+    push_records(hub, sk2)  # SK2 never asked the hub for it: its cursor is still 0
+    (listed,) = bulletins.list_bulletins(hub)
+    assert (listed.addressed, listed.aired_by, listed.airings) == (2, 1, 1)
+    communes = {c.code: c for c in district_report(hub, parse_period("2021-03")).communes}
+    assert (communes["SK1"].district_items, communes["SK2"].district_items) == (1, 0)
 
 
 def test_the_same_batch_twice_changes_nothing(hub, sk1) -> None:  # type: ignore[no-untyped-def]
