@@ -140,31 +140,42 @@ def test_invalid_toml_is_an_error(tmp_path: Path) -> None:
     lines = config.read_text(encoding="utf-8").splitlines()
     line = len(lines) - lines[::-1].index("[report]")  # the second [report], the one appended
     assert result.stderr == (
-        f"Error: {config} is not valid TOML: Cannot declare ('report',) twice (at line {line}, column 8). "
-        "Fix the line it names and try again.\n"
+        f"Error: {config} is not valid TOML: line {line}, column 8: a key or a [section] is written twice; "
+        "keep one. Fix the line it names and try again.\n"
     )
 
 
 @pytest.mark.parametrize(
-    ("content", "reason"),
+    ("mistake", "said"),
     [
-        (
-            "[station]\nname = 'x'\n".encode("utf-16"),
-            "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte",
-        ),
-        (
-            "[station]\nname = 'Đài'\n".encode("cp1258"),
-            "'utf-8' codec can't decode byte 0xd0 in position 18: invalid continuation byte",
-        ),
+        ('\n[ghi-chu]\nplace = "Sơn Kim 1\n', 'a text in quotes is not closed (its closing " is missing)'),
+        ("\n[ghi-chu]\nplace\n", "a key has no = after it (write: key = value)"),
+        ("\n[ghi-chu]\nplace = Sơn Kim\n", 'the value is not valid: a text goes in quotes, e.g. name = "Sơn Kim 1"'),
+        ("\n[ghi-chu\n", "a [section] line has no closing ]"),
     ],
 )
-def test_config_not_in_utf8_is_an_error(tmp_path: Path, content: bytes, reason: str) -> None:
+def test_a_toml_mistake_is_named_by_its_line_and_its_fix(tmp_path: Path, mistake: str, said: str) -> None:
+    config = write_config(tmp_path, append=mistake)
+    result = StationCLI(config)("config", "check")
+    line = len(config.read_text(encoding="utf-8").splitlines())  # the appended mistake's last line
+    assert result.exit_code == 1
+    assert f"is not valid TOML: line {line}, column " in result.stderr and f": {said}. " in result.stderr, result.stderr
+
+
+def test_a_config_saved_as_utf16_by_notepad_is_read(tmp_path: Path) -> None:
+    config = write_config(tmp_path)
+    config.write_bytes(config.read_text(encoding="utf-8").encode("utf-16"))  # Notepad's "Unicode"
+    assert StationCLI(config)("config", "check").exit_code == 0
+
+
+def test_a_config_in_a_vietnamese_windows_code_page_is_refused_naming_the_line(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
-    config.write_bytes(content)
+    config.write_bytes("[station]\nname = 'Đài'\n".encode("cp1258"))
     result = StationCLI(config)("config", "check")
     assert (result.exit_code, result.stderr) == (
         1,
-        f"Error: Config file {config} cannot be read: {reason}. Check its permissions and that it is UTF-8.\n",
+        f"Error: Config file {config} is not saved as UTF-8: line 2 holds a byte UTF-8 does not allow (it looks "
+        "like Windows-1258). Open it in Notepad, choose File > Save as…, set Encoding: UTF-8, and save it again.\n",
     )
 
 

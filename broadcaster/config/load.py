@@ -115,8 +115,10 @@ def _parse(text: str, path: Path) -> Config:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        from broadcaster.config.toml_errors import toml_problem
+
         raise ConfigError(
-            _("{path} is not valid TOML: {error}.").format(path=path, error=exc),
+            _("{path} is not valid TOML: {error}.").format(path=path, error=toml_problem(exc)),
             _("Fix the line it names and try again."),
         ) from exc
     problems: list[str] = []
@@ -149,11 +151,16 @@ def load_config(path: Path | None = None) -> Config:
             _("Pass --config PATH, set {env}, or copy config.toml from the broadcaster folder.").format(env=ENV_VAR),
         )
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise ConfigError(
-            _("Config file {path} cannot be read: {error}.").format(path=path, error=exc),
+            _("Config file {path} cannot be read: {error}.").format(path=path, error=exc.strerror or exc),
             _("Check its permissions and that it is UTF-8."),
         ) from exc
-    # Windows Notepad saves UTF-8 with a byte order mark, which TOML does not allow
-    return parse_config(text.removeprefix("\ufeff"), path)
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")  # Notepad's byte order mark, which TOML does not allow
+    except UnicodeDecodeError:
+        from broadcaster.config.toml_errors import config_text
+
+        text = config_text(data, path)  # UTF-16, or refused naming the line
+    return parse_config(text, path)
