@@ -69,6 +69,26 @@ def test_csv_priorities_in_the_words_of_the_circular(sqlite_cli: StationCLI, tmp
     assert [i["priority"] for i in items(sqlite_cli)] == [wanted for _, wanted in rows]
 
 
+def test_csv_with_several_bad_rows_names_them_all_at_once(sqlite_cli: StationCLI, tmp_path: Path) -> None:
+    """One correction of the spreadsheet, not one import per wrong row."""
+    path = tmp_path / "tin.csv"
+    path.write_text(
+        "title,topic,text,priority,airings\n"
+        "Tin đúng,mot-cua,Nội dung.,normal,1\n"
+        "Tin chủ đề sai,khong-co,Nội dung.,normal,1\n"
+        "Tin ưu tiên sai,mot-cua,Nội dung.,gap,1\n"
+        "Tin trống,mot-cua,,normal,1\n"
+        "Tin số lần sai,mot-cua,Nội dung.,normal,nhiều\n",
+        encoding="utf-8",
+    )
+    error = sqlite_cli.fails("news", "import", str(path))
+    assert error.startswith("Error: tin.csv: 4 rows cannot be imported, so nothing was: "), error
+    for row in (3, 4, 5, 6):
+        assert f"tin.csv row {row}: " in error, error
+    assert error.endswith("Correct these rows and import the file again.")
+    assert items(sqlite_cli) == []
+
+
 def test_csv_with_one_bad_row_imports_nothing_and_names_row_and_column(station_cli: StationCLI, tmp_path: Path) -> None:
     path = tmp_path / "tin.csv"
     path.write_text(

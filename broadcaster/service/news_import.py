@@ -54,9 +54,30 @@ def refuse_options_with_csv(topic: str | None, priority: str | None, airings: in
         )
 
 
+ROWS_SHOWN = 10  # a file wrong throughout is not listed whole: the first rows show what to correct
+
+
 def _csv_drafts(desk: NewsDesk, path: Path) -> list[Draft]:
     rows, conversion = read_csv(path)
-    drafts = [_csv_row_draft(desk, row, row.where(path.name)) for row in rows]
+    drafts: list[Draft] = []
+    wrong: list[InputError] = []
+    for row in rows:
+        try:
+            drafts.append(_csv_row_draft(desk, row, row.where(path.name)))
+        except InputError as exc:
+            wrong.append(exc)
+    if len(wrong) == 1:
+        raise wrong[0]
+    if wrong:
+        # every wrong row at once: one correction of the spreadsheet, not one try per row
+        listed = "; ".join(e.message.rstrip(".") for e in wrong[:ROWS_SHOWN])
+        more = _(" (and {n} more)").format(n=len(wrong) - ROWS_SHOWN) if len(wrong) > ROWS_SHOWN else ""
+        raise InputError(
+            _("{name}: {n} rows cannot be imported, so nothing was: {rows}{more}.").format(
+                name=path.name, n=len(wrong), rows=listed, more=more
+            ),
+            _("Correct these rows and import the file again."),
+        )
     note = (conversion.notice,) if conversion.notice else ()
     return [Draft(**{**d.__dict__, "notices": note + d.notices}) for d in drafts]
 
