@@ -89,6 +89,25 @@ def test_csv_with_several_bad_rows_names_them_all_at_once(sqlite_cli: StationCLI
     assert items(sqlite_cli) == []
 
 
+def test_news_queued_twice_is_pointed_out(sqlite_cli: StationCLI, tmp_path: Path) -> None:
+    """The same file imported twice, or a row copied in the spreadsheet, would air twice as often."""
+    path = tmp_path / "tin.csv"
+    path.write_text(
+        "title,topic,text\nLịch tiếp dân,mot-cua,Thứ năm hằng tuần.\nTin khác,mot-cua,Nội dung khác.\n"
+        "Lịch tiếp dân,mot-cua,Thứ  năm hằng tuần.\n",
+        encoding="utf-8",
+    )
+    first = sqlite_cli("news", "import", str(path))
+    assert "News item 3 repeats news item 1, which is still waiting to air" in first.stderr, first.stderr
+    again = sqlite_cli("news", "import", str(path))
+    assert again.exit_code == 0 and [n for n in (4, 5, 6) if f"News item {n} repeats" in again.stderr] == [4, 5, 6]
+    sqlite_cli.ok("news", "cancel", "1")
+    typed = sqlite_cli("news", "add", "--title", "Lịch tiếp dân", "--topic", "mot-cua", "--text", "Thứ năm hằng tuần.")
+    assert "News item 7 repeats news item 3," in typed.stderr, typed.stderr  # the cancelled one no longer counts
+    other = sqlite_cli("news", "add", "--title", "Tin mới", "--topic", "mot-cua", "--text", "Chưa có.")
+    assert "repeats" not in other.stderr
+
+
 def test_csv_with_one_bad_row_imports_nothing_and_names_row_and_column(station_cli: StationCLI, tmp_path: Path) -> None:
     path = tmp_path / "tin.csv"
     path.write_text(

@@ -167,6 +167,8 @@ def news_add(
     for note in [*notes, *draft.notices]:
         notice(note)
     item = desk.add(draft, source_note="; ".join(notes) or None)
+    for repeat in desk.repeats:
+        notice(repeat)
     click.echo(item.id)
     _after_add(ctx, desk, [item])
 

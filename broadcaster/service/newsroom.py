@@ -78,7 +78,7 @@ def queue_item(
         labels=labels,
     )
     item = desk.add(draft)
-    return Done((item,), draft.notices, desk.told)
+    return Done((item,), (*draft.notices, *desk.repeats), desk.told)
 
 
 def edit_item(

@@ -35,6 +35,24 @@ __all__ = ["CSV_COLUMNS", "Draft", "NewsDesk", "OwnItem", "item_json", "parse_da
 log = logging.getLogger(__name__)
 
 
+def _repeats(session: Session, added: Sequence[NewsItem]) -> list[str]:
+    """A notice for each new item whose title and text are those of an item still waiting to air (the
+    same file imported twice, a row copied in the spreadsheet): the copy would eat the slots' time."""
+
+    def same(title: str, text: str) -> tuple[str, str]:
+        return " ".join(title.casefold().split()), " ".join(text.casefold().split())
+
+    first: dict[tuple[str, str], int] = {}
+    for item_id, title, text in news_store.live_with_titles(session, {i.title for i in added}):
+        first.setdefault(same(title, text), item_id)  # oldest first: the new ones point at it
+    return [
+        _("News item {id} repeats news item {first}, which is still waiting to air; cancel one if it was "
+          "queued twice.").format(id=item.id, first=first[key])
+        for item in added
+        if (key := same(item.title, item.text)) in first and first[key] != item.id
+    ]  # fmt: skip
+
+
 def approval_taken_away(item_id: int) -> str:
     """What an edit of an approved item must say: without it, the item silently waits for approval."""
     return _(
@@ -59,6 +77,7 @@ class NewsDesk(Drafter):
         self.actor = actor  # None: not a person's action (tests, tools): nothing is audited
         self.told = False  # whether the last change reached the running daemon at once
         self.unapproved: int | None = None  # the item whose approval the last edit took away
+        self.repeats: list[str] = []  # the last items added that repeat one still waiting to air
 
     # ------------------------------------------------------------ operations
 
@@ -92,6 +111,7 @@ class NewsDesk(Drafter):
             ]
             items = [news_store.to_item(r) for r in rows]
             self._authored(session, items, imported_from, now)
+            self.repeats = _repeats(session, items)
         if any(i.priority is Priority.EMERGENCY for i in items):
             self._tell_daemon()
         return items
@@ -288,7 +308,8 @@ class NewsDesk(Drafter):
             return RecordedNews(self).import_bundle(path)
         drafts = drafts_from_file(self, path, topic, priority, airings)
         notices = [n for d in drafts for n in d.notices]
-        return self.add_many(drafts, source_note=f"imported from {path.name}", imported_from=path.name), notices
+        items = self.add_many(drafts, source_note=f"imported from {path.name}", imported_from=path.name)
+        return items, [*notices, *self.repeats]
 
 
 def _day(text: str) -> date | None:
