@@ -29,6 +29,7 @@ from typing import Any
 
 from broadcaster.canonical_json import dump_canonical
 from broadcaster.errors import InputError
+from broadcaster.i18n import _
 
 GENESIS = "0" * 64
 # Version 2 adds, per item, what kind of audio it was (speech or a recording), its language, the
@@ -135,15 +136,17 @@ class VerifyResult:
     problem: str | None
 
 
-def parse_chain_head(text: str) -> ChainHead:
-    """Parse the `<count>:<hash>` code printed on a report."""
+def parse_chain_head(text: str, typed: str | None = None) -> ChainHead:
+    """Parse the `<count>:<hash>` code printed on a report; a refusal quotes `typed`, what the user typed, if given."""
     count_text, sep, hash_text = text.strip().partition(":")
     hash_text = hash_text.strip().lower()
     if not sep or not count_text.strip().isdigit() or not _HEX64.match(hash_text):
         raise InputError(
-            f"'{text.strip()}' is not a log verification code.",
-            "Copy it exactly as printed on the report: the number of airings, a colon, "
-            "then 64 letters and digits, e.g. 120:3fa9...",
+            _("'{code}' is not a log verification code.").format(code=(text if typed is None else typed).strip()),
+            _(
+                "Copy it exactly as printed on the report: the number of airings, a colon, "
+                "then 64 letters and digits, e.g. 120:3fa9..."
+            ),
         )
     return ChainHead(hash=hash_text, count=int(count_text))
 

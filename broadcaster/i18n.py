@@ -106,6 +106,17 @@ def language() -> str:
     return _language or "en"
 
 
+_VI_SEPARATORS = str.maketrans(",.", ".,")
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """1234.5 -> "1.234,5" in Vietnamese, "1,234.5" in English: the language `_()` speaks now.
+
+    Written the English way, "30,000" reads as thirty to a Vietnamese reader."""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(_VI_SEPARATORS) if language() == "vi" else text
+
+
 @contextlib.contextmanager
 def activate(language: str) -> Iterator[None]:
     """Speak `language` inside the block only (this thread or task; the web console per request)."""

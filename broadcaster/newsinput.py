@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from broadcaster import limits
 from broadcaster.errors import InputError
-from broadcaster.i18n import _
+from broadcaster.i18n import _, format_number
 from broadcaster.model import VIETNAMESE, Priority
 from broadcaster.text.encoding import Conversion, to_nfc
 
@@ -111,8 +111,8 @@ def check_utf8(text: str, what: str) -> None:
 def check_length(text: str, what: str, limit: int, hint: str) -> None:
     if len(text) > limit:
         raise InputError(
-            _("{what} is {count:,} characters long; the limit is {limit:,}.").format(
-                what=what, count=len(text), limit=limit
+            _("{what} is {count} characters long; the limit is {limit}.").format(
+                what=what, count=format_number(len(text)), limit=format_number(limit)
             ),
             hint,
         )
@@ -175,11 +175,17 @@ def check_recording_fits(
         return _no_slot(config, topic, priority, language)
     longest = max(slots, key=lambda s: s.max_minutes)
     if seconds > longest.max_minutes * 60:
+        most = longest.max_minutes
         raise InputError(
             _(
-                "{what} lasts {minutes:.1f} minutes once mastered; the longest slot it can air in, '{slot}', "
-                "is {max:g} minutes."
-            ).format(what=what, minutes=seconds / 60, slot=longest.name, max=longest.max_minutes),
+                "{what} lasts {minutes} minutes once mastered; the longest slot it can air in, '{slot}', "
+                "is {max} minutes."
+            ).format(
+                what=what,
+                minutes=format_number(seconds / 60, 1),
+                slot=longest.name,
+                max=format_number(most, len(f"{most:g}".partition(".")[2])),  # as many decimals as config.toml has
+            ),
             _("Split the recording into shorter ones, or make that slot longer (max_minutes in config.toml)."),
         )
     return None

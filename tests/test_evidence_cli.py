@@ -615,7 +615,7 @@ def test_report_docx_and_png_go_to_the_reports_folder_by_default(station: Statio
         ),
         (
             ["--period", "2021-13"],
-            "Error: '2021-13' is not a real date or period (month must be in 1..12). Write a year (2021), "
+            "Error: '2021-13' is not a real date or period (there is no month 13). Write a year (2021), "
             "a month (2021-03), a quarter (2021-Q1) or a date range (2021-03-05..2021-04-10).",
         ),
         (

@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 
 from broadcaster.errors import InputError
-from broadcaster.i18n import _
+from broadcaster.i18n import _, format_number
 from broadcaster.recordings.figures import BLOCK_S, Measurement, ProbeResult, RecordingLimits, SoundFigures
 
 
@@ -27,7 +27,8 @@ def N_(message: str) -> str:
 
 
 ALLOWED_DEMUXERS = ("mp3", "aac", "mov", "ogg", "amr", "amrnb", "amrwb", "wav", "flac", "matroska", "webm")
-ACCEPTED_FORMATS = "MP3, M4A, OGG, AMR, WAV or FLAC"
+# One sentence for the catalog: the "or" of the list is a word to translate too.
+EXPORT_AGAIN = N_("Record or export it again as MP3, M4A, OGG, AMR, WAV or FLAC.")
 
 # A block whose peak reaches this (-0.18 dBFS) is at full scale. Lossy decoders
 # overshoot a clipped waveform past 1.0, so this also catches clipped MP3/AAC.
@@ -55,24 +56,27 @@ def format_dbfs(value: float) -> str:
 
 
 def format_duration(seconds: float) -> str:
-    """0.3 s, 12 s, 4 min 05 s, 1 h 02 min: what a person reads at a glance."""
+    """0.3 s, 12 s, 4 min 05 s, 1 h 02 min: what a person reads at a glance (0,3 giây in Vietnamese)."""
     if seconds < 10:
-        return f"{seconds:.1f}".removesuffix(".0") + " s"
+        tenths = round(float(seconds), 1)
+        return _("{seconds} s").format(seconds=format_number(tenths, 0 if tenths.is_integer() else 1))
     whole = round(seconds)
     if whole < 60:
-        return f"{whole} s"
+        return _("{seconds} s").format(seconds=whole)
     minutes, secs = divmod(whole, 60)
     if minutes < 60:
-        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+        if not secs:
+            return _("{minutes} min").format(minutes=minutes)
+        return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=f"{secs:02d}")
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
+    return _("{hours} h {minutes} min").format(hours=hours, minutes=f"{minutes:02d}")
 
 
 def format_bytes(size: int) -> str:
     if size < 1_000_000:
         return f"{size / 1000:.0f} kB"
     if size < 10_000_000:
-        return f"{size / 1_000_000:.1f} MB"
+        return f"{format_number(size / 1_000_000, 1)} MB"
     return f"{size / 1_000_000:.0f} MB"
 
 
@@ -131,7 +135,7 @@ def not_decodable(name: str, what: str | None) -> InputError:
         message = _("{name} is not audio ffmpeg can decode (it may be damaged or in an unusual format).").format(
             name=name
         )
-    return InputError(message, _("Record or export it again as {formats}.").format(formats=ACCEPTED_FORMATS))
+    return InputError(message, _(EXPORT_AGAIN))
 
 
 _STREAM_KINDS = {
@@ -156,12 +160,12 @@ def check_probe(name: str, probe: ProbeResult, limits: RecordingLimits) -> list[
             _("{name} has no sound track (it holds only {what}).").format(
                 name=name, what=", ".join(kinds) if kinds else _("nothing ffmpeg can read")
             ),
-            _("Record or export it again as {formats}.").format(formats=ACCEPTED_FORMATS),
+            _(EXPORT_AGAIN),
         )
     if not audio[0].codec:
         raise InputError(
             _("{name} has sound in a format ffmpeg cannot decode.").format(name=name),
-            _("Record or export it again as {formats}.").format(formats=ACCEPTED_FORMATS),
+            _(EXPORT_AGAIN),
         )
     if probe.duration_s is not None and probe.duration_s > limits.max_seconds + 1:
         raise too_long(name, limits, probe.duration_s)
@@ -214,7 +218,7 @@ def check_sound(name: str, figures: SoundFigures, limits: RecordingLimits, *, tr
     if figures.duration_s == 0:
         raise InputError(
             _("{name} contains no sound ffmpeg can decode.").format(name=name),
-            _("Record or export it again as {formats}.").format(formats=ACCEPTED_FORMATS),
+            _(EXPORT_AGAIN),
         )
     if figures.duration_s < limits.min_seconds:
         raise InputError(
@@ -236,7 +240,7 @@ def check_sound(name: str, figures: SoundFigures, limits: RecordingLimits, *, tr
     if figures.correlation < NOISE_CORRELATION_BELOW:
         raise InputError(
             _("{name} sounds like noise, not speech: the file is damaged or not a recording.").format(name=name),
-            _("Record or export it again as {formats}.").format(formats=ACCEPTED_FORMATS),
+            _(EXPORT_AGAIN),
         )
     if figures.clipped_percent >= limits.clipped_refuse_percent:
         raise InputError(
@@ -271,10 +275,10 @@ def sound_notices(name: str, figures: SoundFigures, limits: RecordingLimits, *, 
         notices.append(_("ffmpeg found damaged parts in {name}; listen to the result before saving.").format(name=name))
     if trim and figures.lead_trimmed_s + figures.tail_trimmed_s >= TRIM_NOTICE_S:
         notices.append(
-            _("Trimmed {total:.1f} s of silence ({lead:.1f} s at the start, {tail:.1f} s at the end).").format(
-                total=figures.lead_trimmed_s + figures.tail_trimmed_s,
-                lead=figures.lead_trimmed_s,
-                tail=figures.tail_trimmed_s,
+            _("Trimmed {total} of silence ({lead} at the start, {tail} at the end).").format(
+                total=format_duration(figures.lead_trimmed_s + figures.tail_trimmed_s),
+                lead=format_duration(figures.lead_trimmed_s),
+                tail=format_duration(figures.tail_trimmed_s),
             )
         )
     return notices

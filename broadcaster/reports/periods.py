@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,9 +89,24 @@ def parse_period(text: str) -> Period:
             return period_between(date.fromisoformat(m[1]), date.fromisoformat(m[2]))
     except ValueError as exc:
         raise InputError(
-            _("'{code}' is not a real date or period ({error}).").format(code=raw, error=exc), _(_PERIOD_HINT)
+            _("'{code}' is not a real date or period ({error}).").format(code=raw, error=_impossible(raw)),
+            _(_PERIOD_HINT),
         ) from exc
     raise InputError(_("'{code}' is not a report period.").format(code=raw), _(_PERIOD_HINT))
+
+
+def _impossible(raw: str) -> str:
+    """Why a period that parsed is not on the calendar, in the user's language (Python's words are English)."""
+    for m in re.finditer(r"(\d{4})(?:-(\d{1,2})(?:-(\d{2}))?)?", raw):
+        year, month, day = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+        if year == 0:
+            return _("there is no year 0")
+        if not 1 <= month <= 12:
+            return _("there is no month {month}").format(month=month)
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return _("month {month} of {year} has no day {day}").format(month=month, year=year, day=day)
+    # the month or quarter runs past 9999-12-31, the last day Python's calendar knows
+    return _("reports cover years up to {last}").format(last=LATEST.year)
 
 
 # --- calendar units --------------------------------------------------------

@@ -95,6 +95,15 @@ def write_json(report: Report, path: Path) -> Path:
 UNVERIFIED_COLUMN = "log_verification"
 RELAY_COLUMNS = ("relay_seconds", "fallback_seconds")  # only when the period has relays
 TRANSCRIPT_COLUMN = "transcript"  # only when a recorded item of the period has one
+# A spreadsheet reads a cell that starts with one of these as a formula (a live link, a command).
+# Titles, names and transcripts are typed or imported by people, and the district opens the file
+# in Excel: such cells get a leading ' (OWASP's advice for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(text: str) -> str:
+    """Free text as a CSV cell that Excel and LibreOffice show as text, never run as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def render_csv(report: Report) -> str:
@@ -105,7 +114,8 @@ def render_csv(report: Report) -> str:
     relay is not the commune's news; a relay counted in a topic also has its item row, as today).
     A period whose recorded items have transcripts has a `transcript` column (the item's text as
     queued). A report made from a log that failed verification has one more column, on every row,
-    saying so (and a row of its own when no item aired)."""
+    saying so (and a row of its own when no item aired). A text cell that a spreadsheet would read
+    as a formula (a title starting with =, +, -, @) starts with ' (`cell_text`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     warning = f"FAILED: {'; '.join(report.check.problems)}" if report.unverified and report.check else None
@@ -133,11 +143,11 @@ def render_csv(report: Report) -> str:
                     rec.seq,
                     day,
                     clock,
-                    rec.slot,
+                    cell_text(rec.slot),
                     item.item_id,
-                    item.title,
-                    item.topic,
-                    names.get(item.topic, item.topic),
+                    cell_text(item.title),
+                    cell_text(item.topic),
+                    cell_text(names.get(item.topic, item.topic)),
                     item.priority,
                     f"{ms / 1000:.3f}",
                     rec.status,
@@ -145,7 +155,7 @@ def render_csv(report: Report) -> str:
                     item.language,
                     item.kind,
                     *(("", "") if relays else ()),
-                    *((report.transcripts.get(item.item_id, ""),) if said else ()),
+                    *((cell_text(report.transcripts.get(item.item_id, "")),) if said else ()),
                     *((warning,) if warning else ()),
                 )
             )
@@ -164,11 +174,11 @@ def _relay_row(rec: AiringRecord, day: str, clock: str, names: dict[str, str]) -
         rec.seq,
         day,
         clock,
-        rec.slot,
+        cell_text(rec.slot),
         "",
-        one.source,
-        topic,
-        name,
+        cell_text(one.source),
+        cell_text(topic),
+        cell_text(name),
         "",
         "",
         rec.status,

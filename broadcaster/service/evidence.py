@@ -50,15 +50,24 @@ class LogQuery:
     status: str | None = None
 
 
-def date_range(start: str | None, end: str | None) -> tuple[date | None, date | None]:
-    """--from and --to as typed by the official; either may be left out, but not in the wrong order."""
-    first = parse_date(start, "--from") if start else None
-    last = parse_date(end, "--to") if end else None
-    for day, what in ((first, "--from"), (last, "--to")):
+def date_range(
+    start: str | None, end: str | None, names: tuple[str, str] = ("--from", "--to")
+) -> tuple[date | None, date | None]:
+    """--from and --to as typed by the official; either may be left out, but not in the wrong order.
+
+    `names`: what the two fields are called where they were typed (a console form passes its labels)."""
+    first = parse_date(start, names[0]) if start else None
+    last = parse_date(end, names[1]) if end else None
+    for day, what in ((first, names[0]), (last, names[1])):
         if day is not None:
             check_reach(day, f"{what} {day.isoformat()}")
     if first and last and last < first:
-        raise InputError(f"--to {last} is before --from {first}.", "The period must end on or after its first day.")
+        raise InputError(
+            _("{until} {end} is before {start_name} {start}.").format(
+                until=names[1], end=last.isoformat(), start_name=names[0], start=first.isoformat()
+            ),
+            _("The period must end on or after its first day."),
+        )
     return first, last
 
 

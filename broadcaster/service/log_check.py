@@ -68,7 +68,7 @@ def parse_head(source: LogSource, text: str) -> ChainHead:
     if ":" in text:
         return parse_chain_head(text)
     wanted = text.strip().lower()
-    parse_chain_head(f"0:{wanted}")  # same format check and message
+    parse_chain_head(f"0:{wanted}", typed=text)  # the same format check; the refusal quotes what was typed
     seq = source.seq_of(wanted)
     if seq is not None:
         return ChainHead(hash=wanted, count=seq)

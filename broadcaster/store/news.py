@@ -83,5 +83,6 @@ def transcripts_of(session: Session, item_ids: Iterable[int]) -> dict[int, str]:
 
 def live_with_titles(session: Session, titles: Iterable[str]) -> list[tuple[int, str, str]]:
     """(id, title, text) of the items that may still air and carry one of `titles`."""
-    query = select(NewsItemRow.id, NewsItemRow.title, NewsItemRow.text).where(NewsItemRow.title.in_(set(titles)))
+    columns: tuple[Any, ...] = (NewsItemRow.id, NewsItemRow.title, NewsItemRow.text)
+    query = select(*columns).where(NewsItemRow.title.in_(set(titles)))
     return [(row.id, row.title, row.text) for row in session.execute(_live(query, None))]

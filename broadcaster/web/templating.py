@@ -42,13 +42,8 @@ def local(moment: datetime, tz: tzinfo) -> datetime:
 
 
 def format_number(value: float | int | None, decimals: int = 0) -> str:
-    """1234.5 -> "1.234,5" in Vietnamese, "1,234.5" in English."""
-    if value is None:
-        return ""
-    text = f"{value:,.{decimals}f}"
-    if i18n.language() == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    """1234.5 -> "1.234,5" in Vietnamese, "1,234.5" in English; nothing for no value."""
+    return "" if value is None else i18n.format_number(value, decimals)
 
 
 def format_date(value: date | datetime | None, tz: tzinfo) -> str:
