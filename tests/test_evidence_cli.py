@@ -571,7 +571,7 @@ def test_report_csv_is_utf8_with_bom_one_row_per_aired_item(logged: StationCLI, 
 def test_report_text_to_screen(logged: StationCLI) -> None:
     out = logged.ok("report", "--period", "2021-Q1")
     assert "Tổng thời lượng: " in out
-    assert "210.250 giây" in out
+    assert "Tổng thời lượng: 3,5 phút (210,2 giây)" in out  # the Vietnamese decimal comma
     assert out.rstrip().endswith(f"Mã kiểm chứng nhật ký: {chain_head(logged)}")
 
 

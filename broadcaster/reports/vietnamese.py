@@ -86,12 +86,15 @@ def number_text(value: float) -> str:
     return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
+UNDER_AN_HOUR_S = 3570  # what rounds to less than an hour
+
+
 def hours_minutes_text(seconds: float) -> str:
-    """'3 giờ 25 phút' (rounded to the minute)."""
-    total = round(seconds / 60)
-    hours, minutes = divmod(total, 60)
-    if hours == 0:
-        return f"{minutes} phút"
+    """'3 giờ 25 phút' (rounded to the minute); under an hour '45 phút' or '0,7 phút', never
+    rounded to a whole minute more or less than the figures beside it say."""
+    if seconds < UNDER_AN_HOUR_S:
+        return f"{number_text(round(seconds / 60, 1))} phút"
+    hours, minutes = divmod(round(seconds / 60), 60)
     return f"{hours} giờ {minutes} phút"
 
 

@@ -25,6 +25,7 @@ from broadcaster.reports.vietnamese import (
     KIND_LABELS,
     PRIORITY_LABELS,
     STATUS_LABELS,
+    UNDER_AN_HOUR_S,
     UNIT_LABELS,
     hours_minutes_text,
     minutes_text,
@@ -257,6 +258,14 @@ def _relay_lines(report: Report) -> list[str]:
     return [*lines, *_table(rows, {1, 2, 3})]
 
 
+def _total_text(seconds: float) -> str:
+    """'3 giờ 25 phút (205,3 phút; 12.318,0 giây)', or under an hour '0,7 phút (41,8 giây)'."""
+    said = number_text(round(seconds, 1))
+    if seconds < UNDER_AN_HOUR_S:
+        return f"{hours_minutes_text(seconds)} ({said} giây)"
+    return f"{hours_minutes_text(seconds)} ({minutes_text(seconds)} phút; {said} giây)"
+
+
 def render_text(report: Report) -> str:
     p = report.period
     warning = unverified_lines(report.check.problems) if report.unverified and report.check else []
@@ -266,8 +275,7 @@ def render_text(report: Report) -> str:
         f"BÁO CÁO THỜI LƯỢNG TUYÊN TRUYỀN CCHC - {period_phrase(p)}",
         f"Kỳ báo cáo: {vn_short_date(p.start)} - {vn_short_date(p.end)} ({p.label})",
         "",
-        f"Tổng thời lượng: {hours_minutes_text(report.total_seconds)} "
-        f"({minutes_text(report.total_seconds)} phút; {report.total_seconds:.3f} giây)",
+        f"Tổng thời lượng: {_total_text(report.total_seconds)}",
         f"Số buổi phát có tin: {report.airings}; lượt tin: {report.item_airings}; "
         f"số tin khác nhau: {report.distinct_items}",
         "",

@@ -44,3 +44,12 @@ def test_numbers_use_vietnamese_separators() -> None:
     assert number_text(101.75) == "101,8"
     assert hours_minutes_text(13805) == "3 giờ 50 phút"
     assert hours_minutes_text(600) == "10 phút"
+    # under an hour not rounded to a whole minute: 41.8 s is not "1 phút" beside "0,7 phút"
+    assert hours_minutes_text(41.832) == "0,7 phút" and hours_minutes_text(3569) == "59,5 phút"
+
+
+def test_the_text_reports_total_is_written_the_vietnamese_way() -> None:
+    from broadcaster.reports.writers import _total_text
+
+    assert _total_text(41.832) == "0,7 phút (41,8 giây)"  # not "41.832 giây", which reads as 41,832 seconds
+    assert _total_text(12318.04) == "3 giờ 25 phút (205,3 phút; 12.318 giây)"
