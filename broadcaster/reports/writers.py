@@ -93,6 +93,7 @@ def write_json(report: Report, path: Path) -> Path:
 # --- CSV ------------------------------------------------------------------
 
 
+INTERRUPTED = "interrupted"
 UNVERIFIED_COLUMN = "log_verification"
 RELAY_COLUMNS = ("relay_seconds", "fallback_seconds")  # only when the period has relays
 TRANSCRIPT_COLUMN = "transcript"  # only when a recorded item of the period has one
@@ -151,7 +152,7 @@ def render_csv(report: Report) -> str:
                     cell_text(names.get(item.topic, item.topic)),
                     item.priority,
                     f"{ms / 1000:.3f}",
-                    rec.status,
+                    rec.status if item.completed else INTERRUPTED,  # an item cut short in a bulletin that went on
                     item.engine,
                     item.language,
                     item.kind,

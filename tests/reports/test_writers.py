@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from broadcaster.errors import OutputError
-from broadcaster.reports.aggregate import Report
-from broadcaster.reports.writers import CSV_COLUMNS, write_csv, write_json, write_text
+from broadcaster.reports.aggregate import Report, build_report, parse_period
+from broadcaster.reports.writers import CSV_COLUMNS, render_csv, write_csv, write_json, write_text
+from tests.reports.factory import HCM, SLOTS, TOPICS, chain, draft, head_of, item, local
 
 
 def test_csv_has_bom_and_one_row_per_aired_item(tmp_path: Path, q1_report: Report) -> None:
@@ -32,6 +33,16 @@ def test_csv_has_bom_and_one_row_per_aired_item(tmp_path: Path, q1_report: Repor
     late = next(r for r in rows if r["item_id"] == "305")
     assert late["date"] == "2021-03-31" and late["slot"] == "chiều"
     assert not any(r["status"] in {"missed", "failed", "empty"} for r in rows)
+
+
+def test_an_item_cut_short_in_a_bulletin_that_went_on_is_not_marked_completed(tmp_path: Path) -> None:
+    """An item cancelled while on air: the bulletin completed, the item did not, and the row says so."""
+    records = chain(
+        [draft(local(2021, 3, 5, 6, 0), (item(1, "T1", 40, completed=False), item(2, "T2", 60, offset=40)))]
+    )
+    report = build_report(records, parse_period("2021-03"), TOPICS, SLOTS, [], head_of(records), HCM)
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert [(r["item_id"], r["status"]) for r in rows] == [("1", "interrupted"), ("2", "completed")]
 
 
 def test_json_file_reads_back_with_vietnamese(tmp_path: Path, q1_report: Report) -> None:
