@@ -375,6 +375,22 @@ def test_verify_names_an_edited_record(station: StationCLI, sql: Database) -> No
     )
 
 
+def test_a_broken_log_is_named_in_vietnamese_and_in_station_time(station: StationCLI, sql: Database) -> None:
+    """`log verify`, the refused report and --allow-unverified's warning say the problem in the official's
+    language, and the time of the last check as the station's clock showed it, not in UTC."""
+    from tests.english import english_run
+    from tests.test_vietnamese_messages import run_vi
+
+    sql("UPDATE airings SET duration_ms = duration_ms + 60000 WHERE seq = 3")
+    checked = run_vi(["log", "verify"], station.config)
+    assert checked.exit_code == 1 and "Buổi phát số 3" in checked.stderr, checked.stderr
+    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    for args in (["report", "--period", "2021-Q1"], ["report", "--period", "2021-Q1", "--allow-unverified"]):
+        said = run_vi(args, station.config).stderr
+        assert "Buổi phát số 3" in said and english_run(said) is None, said
+        assert f"lúc {now:%Y-%m-%d %H}:" in said or f"lúc {now:%Y-%m-%d} " in said, said
+
+
 def test_verify_names_a_record_whose_item_was_edited(station: StationCLI, sql: Database) -> None:
     sql("UPDATE aired_items SET topic = 'mot-cua' WHERE airing_seq = 2 AND position = 1")
     assert station.fails("log", "verify") == (

@@ -96,11 +96,14 @@ def log_show(ctx: click.Context, airing_id: int, as_json: bool) -> None:
 @click.pass_context
 def log_verify(ctx: click.Context, head: str | None) -> None:
     """Check the hash chain and the airtime figures reports read: exit 0 when intact, 1 naming the first problem."""
+    from broadcaster.reports.reasons_vi import problem_shown
     from broadcaster.service.log_verify import verify_log
 
     result = verify_log(open_station(ctx), head)
     if not result.chain.ok:
-        raise click.ClickException(_("The airing log is NOT intact: {problem}").format(problem=result.problem))
+        raise click.ClickException(
+            _("The airing log is NOT intact: {problem}").format(problem=problem_shown(result.problem or ""))
+        )
     if not result.ok:
         raise click.ClickException(
             _(
@@ -108,7 +111,7 @@ def log_verify(ctx: click.Context, head: str | None) -> None:
                 "now in the log are chained correctly (verification code {count}:{hash}). Run `broadcaster log "
                 "rebuild-summary` to sum the figures again from the log; it refuses when airings are missing, and "
                 "then the station database must be restored from a backup."
-            ).format(problem=result.figures_problem, count=result.count, hash=result.head_hash)
+            ).format(problem=problem_shown(result.figures_problem or ""), count=result.count, hash=result.head_hash)
         )
     click.echo(
         _("The airing log is intact: {count} airings, verification code {count}:{hash}").format(
@@ -186,9 +189,11 @@ def report(
         evidence.period(period, start, end), with_records=fmt in NEEDS_RECORDS, allow_unverified=allow_unverified
     )
     if built.unverified and built.check is not None:
+        from broadcaster.reports.reasons_vi import problem_shown
+
         click.echo(
             _("Warning: this report is made from a log that FAILED verification: {problem}").format(
-                problem=built.check.problems[0]
+                problem=problem_shown(built.check.problems[0])
             ),
             err=True,
         )

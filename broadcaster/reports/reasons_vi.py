@@ -360,3 +360,11 @@ def unverified_lines(problems: tuple[str, ...]) -> list[str]:
     if len(problems) > MAX_PROBLEMS_SHOWN:
         shown.append(f"… và {len(problems) - MAX_PROBLEMS_SHOWN} lỗi khác.")
     return [UNVERIFIED_TITLE, *shown, UNVERIFIED_NOTE]
+
+
+def problem_shown(problem: str) -> str:
+    """A verification problem as the station's language says it (the checks write English, the
+    canonical form the web and the JSON also keep)."""
+    from broadcaster.i18n import language
+
+    return problem_vi(problem) if language() == "vi" else problem

@@ -27,13 +27,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from broadcaster.airlog import VerifyResult
 from broadcaster.errors import BroadcasterError
 from broadcaster.i18n import _, ngettext
 from broadcaster.reports.daybook import SumRow, check_row
 from broadcaster.reports.figures import Incident
+from broadcaster.reports.reasons_vi import problem_shown
 
 REPORT_CHECKS = (
     "figures: every day and run read matches its seal and the airing it names",
@@ -69,7 +70,7 @@ def refusal(check: LogCheck) -> UnverifiedLogError:
     extra = (" " + ngettext("(and {n} more problem)", "(and {n} more problems)", more).format(n=more)) if more else ""
     return UnverifiedLogError(
         _("The airing log does not verify, so no report was made: {problem}{more}").format(
-            problem=check.problems[0], more=extra
+            problem=problem_shown(check.problems[0]), more=extra
         ),
         _(
             "Run `broadcaster log verify` for the details and restore the station database from a backup. "
@@ -137,15 +138,16 @@ def verdict_text(verdict: LogVerdict, at: datetime) -> str:
     )
 
 
-def last_failure(text: str | None) -> str | None:
-    """Check 4: the problem the last full verification found, or None if it passed (or never ran)."""
+def last_failure(text: str | None, tz: tzinfo | None = None) -> str | None:
+    """Check 4: the problem the last full verification found, or None if it passed (or never ran).
+    Its time is kept in UTC and said in the station's (`tz`)."""
     if not text:
         return None
     try:
         kept = json.loads(text)
         if kept["ok"]:
             return None
-        at = datetime.fromisoformat(kept["at"]).strftime("%Y-%m-%d %H:%M")
+        at = datetime.fromisoformat(kept["at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M")
         return f"The last `broadcaster log verify` (at {at}) found: {kept['problem']}"
     except (ValueError, KeyError, TypeError):
         return "The result of the last `broadcaster log verify` kept in the database is unreadable (it was altered)."

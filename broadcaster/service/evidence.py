@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from broadcaster.airlog import AiringRecord, ChainHead, record_hash
 from broadcaster.errors import BroadcasterError, InputError
-from broadcaster.i18n import _, language, ngettext
+from broadcaster.i18n import _, ngettext
 from broadcaster.model import ItemKind
 from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
 from broadcaster.reports.figures import ReportHeader
 from broadcaster.reports.formats import NEEDS_RECORDS
 from broadcaster.reports.periods import check_reach
-from broadcaster.reports.reasons_vi import problem_vi
+from broadcaster.reports.reasons_vi import problem_shown
 from broadcaster.reports.relays import relay_rows
 from broadcaster.reports.verification import (
     REPORT_CHECKS,
@@ -183,7 +183,7 @@ class Evidence:
         built = self.report(period, with_records=with_records, allow_unverified=True)
         if built.check is None or built.check.ok:
             return built
-        problems = [problem_vi(p) if language() == "vi" else p for p in built.check.problems]
+        problems = [problem_shown(p) for p in built.check.problems]
         more = len(problems) - 1
         extra = (
             (" " + ngettext("(and {n} more problem)", "(and {n} more problems)", more).format(n=more)) if more else ""
@@ -207,7 +207,7 @@ class Evidence:
             problems = [p for p in [log_store.link_problem(session) if links else None] if p]
             problems += read.problems
             problems += count_problems(read.facts.statuses, read.airings, read.facts.incidents)
-            problems += [p for p in [last_failure(log_store.last_verdict(session))] if p]
+            problems += [p for p in [last_failure(log_store.last_verdict(session), config.tz)] if p]
             records, transcripts = self._period_records(session, period) if with_records else ([], {})
             # The relay section is read from the period's relay records, not from the sealed figures:
             # they are links of the chain, and each is re-hashed here (as the CSV's records are), so a
