@@ -73,8 +73,16 @@ def create_station_api(hub: Hub) -> FastAPI:
         return JSONResponse({"error": "bad_request", "message": str(exc.errors()[:3])}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        message = _("There is no such address at the hub.") if exc.status_code == 404 else str(exc.detail)
+    def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            message = _("There is no such address at the hub.")
+        elif exc.status_code == 405:
+            message = _(
+                "This address of the hub does not take {method} requests; the stations' API is in docs/hub.md, "
+                "section 8."
+            ).format(method=request.method)
+        else:
+            message = str(exc.detail)
         return JSONResponse({"error": "http", "message": message}, status_code=exc.status_code)
 
     @app.get(protocol.PATH_HUB)

@@ -72,7 +72,9 @@ def parse_body(body: bytes) -> dict[str, Any]:
     orjson refuses, is read by `json.loads`: the same document, or the same refusal (400), either way."""
     try:
         doc = _loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: arrays nested thousands deep, which no station sends (and which anyone
+        # can send before the signature is checked): unreadable, not the hub's fault.
         raise HubAPIError(400, "bad_json", _("The request body is not JSON.")) from None
     if not isinstance(doc, dict):
         raise HubAPIError(400, "bad_json", _("The request body must be a JSON object."))

@@ -10,11 +10,14 @@ approving are written to the hub's audit trail in their own transaction.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import hashlib
 import json
 import re
+import tomllib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,7 @@ from broadcaster.hub.service import Hub
 from broadcaster.hub.tables import AudioRow, BulletinDayRow, BulletinRow, DeliveryRow, StationRow, TargetRow
 from broadcaster.hublink import protocol
 from broadcaster.i18n import _
+from broadcaster.service.context import shipped_dir
 from broadcaster.service.queue import parse_date
 from broadcaster.store.users import login_key
 from broadcaster.text.encoding import to_nfc
@@ -82,24 +86,9 @@ class BulletinInfo:
     created_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "topic": self.topic,
-            "priority": self.priority,
-            "state": self.state,
-            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
-            "valid_until": self.valid_until.isoformat() if self.valid_until else None,
-            "airings_wanted": self.airings_wanted,
-            "to": list(self.to),
-            "approved_by": self.approved_by,
-            "approved_at": self.approved_at.isoformat() if self.approved_at else None,
-            "addressed": self.addressed,
-            "delivered": self.delivered,
-            "aired_by": self.aired_by,
-            "airings": self.airings,
-            "created_by": self.created_by,
-        }
+        doc = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "created_at"}
+        doc["to"] = list(self.to)
+        return doc | {k: doc[k].isoformat() for k in ("valid_from", "valid_until", "approved_at") if doc[k]}
 
 
 def _title(text: str | None) -> str:
@@ -133,14 +122,35 @@ def parse_day(text: str | None, what: str) -> date | None:
         ) from None
 
 
-def _check(hub: Hub, given: BulletinInput) -> tuple[str, str, str, str | None, date | None, date | None]:
-    title = _title(given.title)
-    topic = given.topic.strip()
+@functools.cache
+def plan_topics() -> tuple[str, ...]:
+    """The plan's topics as every station ships them (config.toml): the hub keeps no list of its own."""
+    path = shipped_dir() / "config.toml"  # without it (not installed with its files): only the form is checked
+    topics = tomllib.loads(path.read_text(encoding="utf-8")).get("topics", []) if path.is_file() else []
+    return tuple(str(t["code"]) for t in topics if isinstance(t, dict) and "code" in t)
+
+
+def _topic(given: str) -> str:
+    topic, codes = given.strip(), plan_topics()
     if not TOPIC_CODE.match(topic):
         raise InputError(
             _("'{topic}' is not a topic code.").format(topic=topic),
             _("Use the code of the plan's topic, e.g. thu-tuc (lower-case letters, digits and '-')."),
         )
+    # A typo would be aired at every commune and counted under no topic of the plan: refused, as the station does.
+    if codes and topic not in codes:
+        close = difflib.get_close_matches(topic, codes, n=1, cutoff=0.5)
+        hint = _("Did you mean '{code}'? ").format(code=close[0]) if close else ""
+        raise InputError(
+            _("{where}Unknown topic '{code}'.").format(where="", code=topic),
+            hint + _("Give one of the topic codes: {codes}.").format(codes=", ".join(codes)),
+        )
+    return topic
+
+
+def _check(hub: Hub, given: BulletinInput) -> tuple[str, str, str, str | None, date | None, date | None]:
+    title = _title(given.title)
+    topic = _topic(given.topic)
     priority = given.priority.strip().lower()
     if priority not in protocol.PRIORITIES:
         raise InputError(
@@ -153,6 +163,13 @@ def _check(hub: Hub, given: BulletinInput) -> tuple[str, str, str, str | None, d
     start, end = parse_day(given.valid_from, _("The first day")), parse_day(given.valid_until, _("The last day"))
     today = hub.today()
     if end is None and priority == "emergency":
+        if start is not None and start > today:  # no last day was typed: never say "{today} is before {start}"
+            raise InputError(
+                _("An emergency without a last day is for today only; its first day cannot be {day}.").format(
+                    day=f"{start:%d/%m/%Y}"
+                ),
+                _("Give its last day too, or leave out the first day to send it today."),
+            )
         end = today  # an emergency is never aired days late by a station that was offline
     if start and end and end < start:
         raise InputError(
@@ -358,25 +375,17 @@ def infos(session: Session, rows: list[BulletinRow]) -> list[BulletinInfo]:
         .order_by(StationRow.code)
     ):
         targets.setdefault(bulletin_id, []).append(code)
+    as_stored = ("id", "title", "topic", "priority", "valid_from", "valid_until", "approved_by", "approved_at")
     return [
         BulletinInfo(
-            id=r.id,
-            title=r.title,
-            topic=r.topic,
-            priority=r.priority,
+            **{name: getattr(r, name) for name in (*as_stored, "created_by", "created_at")},
             state="published" if r.envelope else "pending",
-            valid_from=r.valid_from,
-            valid_until=r.valid_until,
             airings_wanted=r.airings,
             to=(protocol.TO_ALL,) if r.to_all else tuple(targets.get(r.id, ())),
-            approved_by=r.approved_by,
-            approved_at=r.approved_at,
             addressed=addressed.get(r.id, 0),
             delivered=delivered.get(r.id, 0),
             aired_by=aired.get(r.id, (0, 0))[0],
             airings=aired.get(r.id, (0, 0))[1],
-            created_by=r.created_by,
-            created_at=r.created_at,
         )
         for r in rows
     ]

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from broadcaster.cli import words
 from broadcaster.cli.common import echo_json, notice
 from broadcaster.cli.help import Group
+from broadcaster.i18n import _
 
 if TYPE_CHECKING:
     from broadcaster.hub.service import Hub
@@ -80,12 +82,24 @@ def hub_group() -> None:
 def init(ctx: click.Context) -> None:
     """Create or upgrade the hub's database and create its signing key (safe to run again)."""
     result = open_hub(ctx).init()
-    state = "created" if result.before is None else ("upgraded" if result.before != result.after else "up to date")
-    click.echo(f"Hub database {state} (schema {result.after}).")
-    made = "created" if result.key_created else "kept"
-    click.echo(f"Signing key {result.key_path} ({made}; keep it private and in the backup).")
-    click.echo(f"Hub public key: {result.public_key}")
-    click.echo(f"Fingerprint: {result.fingerprint} (read it to each commune's technician when linking)")
+    if result.before is None:
+        database = _("Hub database created (schema {schema}).")
+    elif result.before != result.after:
+        database = _("Hub database upgraded (schema {schema}).")
+    else:
+        database = _("Hub database up to date (schema {schema}).")
+    click.echo(database.format(schema=result.after))
+    if result.key_created:
+        key_line = _("Signing key {path} (created; keep it private and in the backup).")
+    else:
+        key_line = _("Signing key {path} (kept; keep it private and in the backup).")
+    click.echo(key_line.format(path=result.key_path))
+    click.echo(_("Hub public key: {key}").format(key=result.public_key))
+    click.echo(
+        _("Fingerprint: {fingerprint} (read it to each commune's technician when linking)").format(
+            fingerprint=result.fingerprint
+        )
+    )
 
 
 @hub_group.command("serve")
@@ -106,9 +120,13 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     from broadcaster.hub.api import serve as run
 
     hub = open_hub(ctx)
-    processes = f", {workers} processes" if workers > 1 else ""
+    if workers > 1:
+        listening = _("Hub {name} listening on http://{host}:{port} (key {fingerprint}, {workers} processes)")
+    else:
+        listening = _("Hub {name} listening on http://{host}:{port} (key {fingerprint})")
     click.echo(
-        f"Hub {hub.settings.name} listening on http://{host}:{port} (key {hub.fingerprint}{processes})", err=True
+        listening.format(name=hub.settings.name, host=host, port=port, fingerprint=hub.fingerprint, workers=workers),
+        err=True,
     )
     run(hub, host, port, workers)
 
@@ -120,7 +138,7 @@ def key(ctx: click.Context) -> None:
     """Print the hub's public key and its fingerprint (what stations pin)."""
     hub = open_hub(ctx)
     click.echo(hub.public_key)
-    click.echo(f"Fingerprint: {hub.fingerprint}")
+    click.echo(_("Fingerprint: {fingerprint}").format(fingerprint=hub.fingerprint))
 
 
 @hub_group.group("stations")
@@ -140,13 +158,18 @@ def stations_add(ctx: click.Context, code: str, name: str, public_key: str) -> N
     from broadcaster.hub.stations import add_station
 
     info = add_station(open_hub(ctx), code, name, public_key)
-    click.echo(f"Registered station {info.code} ({info.name}), key fingerprint {info.fingerprint}.")
+    click.echo(
+        _("Registered station {code} ({name}), key fingerprint {fingerprint}.").format(
+            code=info.code, name=info.name, fingerprint=info.fingerprint
+        )
+    )
     if info.waiting:
-        notice(f"{info.waiting} bulletin(s) to all stations are waiting for its first sync.")
+        notice(_("{n} bulletin(s) to all stations are waiting for its first sync.").format(n=info.waiting))
 
 
 def _contact(info: Any) -> str:
-    return info.last_contact_at.astimezone().strftime("%Y-%m-%d %H:%M") if info.last_contact_at else "never"
+    tz = open_hub(click.get_current_context()).settings.tz  # the hub's, as its pages show: not the server's (UTC?)
+    return words.minute(info.last_contact_at.astimezone(tz)) if info.last_contact_at else _("never")
 
 
 @stations.command("list")
@@ -163,17 +186,25 @@ def stations_list(ctx: click.Context, as_json: bool) -> None:
         return
     if not infos:
         click.echo(
-            "No stations yet. Register one with `broadcaster hub stations add CODE --name ... --public-key ...`."
+            _("No stations yet. Register one with `broadcaster hub stations add CODE --name ... --public-key ...`.")
         )
     for i in infos:
-        state = "FORKED (log differs from the hub's copy)" if i.forked else "ok"
+        state = _("FORKED (log differs from the hub's copy)") if i.forked else _("ok")
+        # the columns are padded here, outside the text, so a translation keeps them lined up
         click.echo(
-            f"{i.code:<14} {i.name:<24} airings {i.records:>7}  last contact {_contact(i):<16}  "
-            f"waiting {i.waiting:>3}  {state}"
+            _("{code} {name} airings {records}  last contact {contact}  waiting {waiting}  {state}").format(
+                code=f"{i.code:<14}",
+                name=f"{i.name:<24}",
+                records=f"{i.records:>7}",
+                contact=f"{_contact(i):<16}",
+                waiting=f"{i.waiting:>3}",
+                state=state,
+            )
         )
         if i.problem:
             click.echo(f"{'':<15}{i.problem}")
-            click.echo(f'{"":<15}Once looked into: broadcaster hub stations unfork {i.code} --note "..."')
+            unfork_line = _('Once looked into: broadcaster hub stations unfork {code} --note "..."')
+            click.echo(f"{'':<15}" + unfork_line.format(code=i.code))
 
 
 @stations.command("unfork")
@@ -189,8 +220,12 @@ def stations_unfork(ctx: click.Context, code: str, note: str) -> None:
     from broadcaster.hub.stations import unfork
 
     info = unfork(open_hub(ctx), code, note)
-    click.echo(f"Cleared the fork flag of {info.code} ({info.name}); the note is in the hub's audit trail.")
-    notice("if the station's log still differs from the hub's copy, its next sync flags it again.")
+    click.echo(
+        _("Cleared the fork flag of {code} ({name}); the note is in the hub's audit trail.").format(
+            code=info.code, name=info.name
+        )
+    )
+    notice(_("if the station's log still differs from the hub's copy, its next sync flags it again."))
 
 
 @stations.command("rekey")
@@ -203,7 +238,11 @@ def stations_rekey(ctx: click.Context, code: str, public_key: str) -> None:
     from broadcaster.hub.stations import rekey
 
     info = rekey(open_hub(ctx), code, public_key)
-    click.echo(f"Station {info.code} ({info.name}) now signs with the key of fingerprint {info.fingerprint}.")
+    click.echo(
+        _(
+            "Station {code} ({name}) now signs with the key of fingerprint {fingerprint}; its old key no longer works."
+        ).format(code=info.code, name=info.name, fingerprint=info.fingerprint)
+    )
 
 
 @hub_group.group("bulletins")
@@ -237,9 +276,13 @@ def bulletins_add(ctx: click.Context, /, **values: Any) -> None:
 
     info = create(open_hub(ctx), BulletinInput(**values))
     if info.state == "published":
-        notice(f"Published: queued for {info.addressed} station(s), approved by {info.approved_by}.")
+        notice(
+            _("Published: queued for {n} station(s), approved by {name}.").format(
+                n=info.addressed, name=info.approved_by
+            )
+        )
     else:
-        notice(f"Waiting for approval: broadcaster hub bulletins approve {info.id} --by NAME")
+        notice(_("Waiting for approval: broadcaster hub bulletins approve {id} --by NAME").format(id=info.id))
     click.echo(info.id)
 
 
@@ -253,7 +296,7 @@ def bulletins_approve(ctx: click.Context, bulletin_id: str, approved_by: str) ->
     from broadcaster.hub.bulletins import approve
 
     info = approve(open_hub(ctx), bulletin_id, approved_by)
-    click.echo(f"Approved by {info.approved_by}; queued for {info.addressed} station(s).")
+    click.echo(_("Approved by {name}; queued for {n} station(s).").format(name=info.approved_by, n=info.addressed))
 
 
 @bulletins.command("list")
@@ -263,18 +306,38 @@ def bulletins_approve(ctx: click.Context, bulletin_id: str, approved_by: str) ->
 def bulletins_list(ctx: click.Context, as_json: bool) -> None:
     """Bulletins, newest first: addressed to, delivered to, aired by, airings counted."""
     from broadcaster.hub.bulletins import list_bulletins
+    from broadcaster.hub.pages.labels import PRIORITIES, STATES
 
     infos = list_bulletins(open_hub(ctx))
     if as_json:
         echo_json([i.to_json() for i in infos])
         return
     if not infos:
-        click.echo("No bulletins yet.")
+        click.echo(_("No bulletins yet."))
+    priorities, states = _column(PRIORITIES), _column(STATES)
     for i in infos:
         click.echo(
-            f"{i.id}  {i.priority:<9} {i.state:<9} to {i.addressed:>3}  delivered {i.delivered:>3}  "
-            f"aired by {i.aired_by:>3}  airings {i.airings:>4}  {i.title}"
+            _(
+                "{id}  {priority} {state} to {addressed}  delivered {delivered}  aired by {aired_by}  "
+                "airings {airings}  {title}"
+            ).format(
+                id=i.id,
+                priority=priorities(i.priority),
+                state=states(i.state),
+                addressed=f"{i.addressed:>3}",
+                delivered=f"{i.delivered:>3}",
+                aired_by=f"{i.aired_by:>3}",
+                airings=f"{i.airings:>4}",
+                title=i.title,
+            )
         )
+
+
+def _column(table: dict[str, str]) -> Callable[[str], str]:
+    """A code as the column shows it: the pages' word in Vietnamese, the code in English, padded to
+    the longest of them so the rows line up in either language."""
+    width = max(9, *(len(words.code(table, code)) for code in table))
+    return lambda code: f"{words.code(table, code):<{width}}"
 
 
 @hub_group.command("report")
@@ -303,11 +366,11 @@ def report(ctx: click.Context, period: str, fmt: str, output: Path | None) -> No
         output = Path(f"bao-cao-huyen-{built.period.label}.{fmt}")
     if output is None:
         stdout = click.get_binary_stream("stdout")
-        stdout.write(report_writers.render(built, fmt, section, hub.today()))
+        stdout.write(report_writers.render(built, fmt, section, hub.today(), hub.settings.tz))
         stdout.flush()
         return
-    path = report_writers.write(built, fmt, output, section, hub.today())
-    click.echo(f"Wrote {path}.")
+    path = report_writers.write(built, fmt, output, section, hub.today(), hub.settings.tz)
+    click.echo(_("Wrote {path}.").format(path=path))
 
 
 def _register() -> None:

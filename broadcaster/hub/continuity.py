@@ -19,6 +19,7 @@ from typing import Any
 from broadcaster.airlog import GENESIS
 from broadcaster.canonical_json import dump_canonical
 from broadcaster.hublink.protocol import HEX64
+from broadcaster.i18n import _
 
 MAX_DEPTH = 8
 
@@ -61,13 +62,15 @@ def canonical_problem(doc: object) -> str | None:
     null. Fractional numbers, whose text could differ between programs, are allowed only in
     a relay's details (version 2 `relay`: the seconds relayed, as stations have always
     written them), and only finite ones: Python's shortest round-trip text is what the station
-    hashed, and parsing and writing it again gives the same bytes."""
+    hashed, and parsing and writing it again gives the same bytes.
+
+    The reasons are in the hub's language: the station shows them to its technician."""
     if not isinstance(doc, dict):
-        return "the record is not a JSON object"
+        return _("the record is not a JSON object")
     for key in ("v", "seq"):
         value = doc.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            return f"the record has no '{key}' (a whole number, 1 or more)"
+            return _("the record has no '{key}' (a whole number, 1 or more)").format(key=key)
     for key, value in doc.items():
         if (
             type(key) is str
@@ -83,7 +86,7 @@ def canonical_problem(doc: object) -> str | None:
 
 def _key_problem(key: object) -> str | None:
     if not isinstance(key, str):  # never from JSON; a caller's own document
-        return "the record has a name that is not text"
+        return _("the record has a name that is not text")
     return None if key.isascii() else _text_problem(key)
 
 
@@ -104,7 +107,7 @@ def _nfc(value: str) -> bool:
 
 def _value_problem(value: object, depth: int, fractions: bool = False) -> str | None:
     if depth > MAX_DEPTH:
-        return "the record is nested too deeply"
+        return _("the record is nested too deeply")
     if isinstance(value, dict):
         inside = depth < MAX_DEPTH  # its values may be passed over here; deeper, each is "too deep"
         for key, item in value.items():
@@ -138,37 +141,41 @@ def _leaf_problem(value: object, fractions: bool) -> str | None:
     if isinstance(value, float):
         if fractions and math.isfinite(value):
             return None
-        return f"the record holds a fractional number ({value!r}); canonical records hold whole numbers"
-    return f"the record holds a value of type {type(value).__name__}"
+        return _("the record holds a fractional number ({value}); canonical records hold whole numbers").format(
+            value=repr(value)
+        )
+    return _("the record holds a value of type {type}").format(type=type(value).__name__)
 
 
 def _text_problem(text: str) -> str | None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "the record holds text that is not valid Unicode"
+        return _("the record holds text that is not valid Unicode")
     if not unicodedata.is_normalized("NFC", text):
-        return f"the record holds text not in Unicode NFC form ({text[:40]!r})"
+        return _("the record holds text not in Unicode NFC form ({text})").format(text=repr(text[:40]))
     return None
 
 
 def parse_entries(entries: object) -> tuple[list[tuple[int, str, dict[str, Any]]], Problem | None]:
     """(seq, claimed hash, doc) per entry, in order and consecutive, or the first problem."""
     if not isinstance(entries, list) or not entries:
-        return [], Problem(422, "malformed", "The batch holds no records.")
+        return [], Problem(422, "malformed", _("The batch holds no records."))
     parsed: list[tuple[int, str, dict[str, Any]]] = []
     for n, entry in enumerate(entries):
         doc = entry.get("doc") if isinstance(entry, dict) else None
         claimed = entry.get("hash") if isinstance(entry, dict) else None
         problem = canonical_problem(doc)
         if problem is None and not (isinstance(claimed, str) and HEX64.match(claimed)):
-            problem = "its hash is not 64 lowercase hex digits"
+            problem = _("its hash is not 64 lowercase hex digits")
         if problem is not None:
-            return [], Problem(422, "malformed", f"Record {n + 1} of the batch is not valid: {problem}.")
+            message = _("Record {number} of the batch is not valid: {problem}.").format(number=n + 1, problem=problem)
+            return [], Problem(422, "malformed", message)
         assert isinstance(doc, dict) and isinstance(claimed, str)
         seq = doc["seq"]
         if parsed and seq != parsed[-1][0] + 1:
-            return [], Problem(422, "malformed", f"The batch jumps from airing #{parsed[-1][0]} to #{seq}.", seq)
+            message = _("The batch jumps from airing #{before} to #{after}.").format(before=parsed[-1][0], after=seq)
+            return [], Problem(422, "malformed", message, seq)
         parsed.append((seq, claimed, doc))
     return parsed, None
 
@@ -183,8 +190,9 @@ def check_batch(
             problem=Problem(
                 422,
                 "gap",
-                f"The hub holds {held_count} airings of this station; the batch starts at #{first}. "
-                f"Send from #{max(held_count, 1)}.",
+                _(
+                    "The hub holds {count} airings of this station; the batch starts at #{first}. Send from #{start}."
+                ).format(count=held_count, first=first, start=max(held_count, 1)),
                 held_count + 1,
             )
         )
@@ -206,7 +214,10 @@ def check_batch(
                 problem=Problem(
                     422,
                     "altered",
-                    f"Airing #{seq} was changed after it was written: its hash does not match its contents.",
+                    _(
+                        "Airing #{seq} was changed after it was written: its hash does not match its contents. "
+                        "The station is flagged as forked until the district looks into it."
+                    ).format(seq=seq),
                     seq,
                     flag=True,
                 )
@@ -230,15 +241,15 @@ def check_batch(
 
 
 def _fork(seq: int, consistent: bool) -> Problem:
-    how = (
-        "the station's log was rewritten from there on (or replaced by another copy)"
-        if consistent
-        else "the record was edited in the station's database"
-    )
-    return Problem(
-        409,
-        "fork",
-        f"Airing #{seq} differs from the copy the hub already holds: {how}. The station is flagged as forked.",
-        seq,
-        flag=True,
-    )
+    if consistent:
+        message = _(
+            "Airing #{seq} differs from the copy the hub already holds: the station's log was rewritten from "
+            "there on (or replaced by another copy). The station is flagged as forked until the district looks "
+            "into it."
+        )
+    else:
+        message = _(
+            "Airing #{seq} differs from the copy the hub already holds: the record was edited in the station's "
+            "database. The station is flagged as forked until the district looks into it."
+        )
+    return Problem(409, "fork", message.format(seq=seq), seq, flag=True)

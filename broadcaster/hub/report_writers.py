@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 
 from broadcaster.hub.reports import CommuneFigures, DistrictReport
@@ -20,7 +20,7 @@ from broadcaster.reports.vietnamese import (
     period_phrase,
     vn_short_date,
 )
-from broadcaster.reports.writers import _table, write_atomic
+from broadcaster.reports.writers import _table, cell_text, write_atomic
 
 FORMATS = ("text", "csv", "json", "docx", "png")
 CHART_COMMUNES = 60
@@ -55,11 +55,12 @@ BULLETIN_COLUMNS = (
 )
 
 
-def _contact(c: CommuneFigures) -> str:
-    return c.last_contact_at.strftime("%d/%m/%Y %H:%M") if c.last_contact_at else "chưa kết nối"
+def _contact(c: CommuneFigures, tz: tzinfo) -> str:
+    return f"{c.last_contact_at.astimezone(tz):%d/%m/%Y %H:%M}" if c.last_contact_at else "chưa kết nối"
 
 
-def render_text(report: DistrictReport) -> str:
+def render_text(report: DistrictReport, tz: tzinfo) -> str:
+    """`tz`: the hub's time zone (its settings' `tz`): its times are stored in UTC and read in the district's."""
     p, total = report.period, report.total
     lines = [
         f"BÁO CÁO TỔNG HỢP KẾT QUẢ PHÁT THANH CỦA CÁC ĐÀI TRUYỀN THANH XÃ - {period_phrase(p)}",
@@ -82,7 +83,7 @@ def render_text(report: DistrictReport) -> str:
             minutes_text(c.ms / 1000),
             str(c.district_items),
             str(c.incomplete),
-            _contact(c),
+            _contact(c, tz),
         )
         for c in report.communes
     ]
@@ -114,15 +115,16 @@ def render_text(report: DistrictReport) -> str:
 
 
 def render_csv(report: DistrictReport) -> str:
-    """The communes, a blank line, then the district bulletins (each with its own header row)."""
+    """The communes, a blank line, then the district bulletins (each with its own header row). Typed text
+    that a spreadsheet would run as a formula starts with ' (`cell_text`), as in the commune's CSV."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COMMUNE_COLUMNS)
     for c in report.communes:
         writer.writerow(
             (
-                c.code,
-                c.name,
+                cell_text(c.code),
+                cell_text(c.name),
                 c.airings,
                 c.on_air,
                 c.item_airings,
@@ -135,7 +137,7 @@ def render_csv(report: DistrictReport) -> str:
                 c.missed,
                 c.empty,
                 c.verification_code,
-                c.problem or "",
+                cell_text(c.problem or ""),  # a forked station's problem quotes its records
             )
         )
     writer.writerow(())
@@ -143,8 +145,8 @@ def render_csv(report: DistrictReport) -> str:
     for b in report.bulletins:
         row = (
             b.id,
-            b.title,
-            b.topic,
+            cell_text(b.title),
+            cell_text(b.topic),
             b.priority,
             b.addressed,
             b.delivered,
@@ -189,18 +191,20 @@ def render_png(report: DistrictReport) -> bytes:
         plt.close(fig)
 
 
-def render(report: DistrictReport, fmt: str, section: HubReportSection, issued_on: date) -> bytes:
-    """`section` and `issued_on`: who issues the .docx and the date under its motto."""
+def render(report: DistrictReport, fmt: str, section: HubReportSection, issued_on: date, tz: tzinfo) -> bytes:
+    """`section` and `issued_on`: who issues the .docx and the date under its motto; `tz`: the hub's."""
     if fmt == "png":
         return render_png(report)
     if fmt == "docx":
         from broadcaster.hub.report_docx import render_docx
 
         return render_docx(report, section, issued_on)
-    text = {"text": render_text, "csv": render_csv, "json": render_json}[fmt](report)
+    if fmt == "text":
+        return render_text(report, tz).encode("utf-8")
+    text = {"csv": render_csv, "json": render_json}[fmt](report)
     # The BOM tells Excel the file is UTF-8; without it Vietnamese shows as mojibake.
     return text.encode("utf-8-sig" if fmt == "csv" else "utf-8")
 
 
-def write(report: DistrictReport, fmt: str, path: Path, section: HubReportSection, issued_on: date) -> Path:
-    return write_atomic(path, render(report, fmt, section, issued_on))
+def write(report: DistrictReport, fmt: str, path: Path, section: HubReportSection, issued_on: date, tz: tzinfo) -> Path:
+    return write_atomic(path, render(report, fmt, section, issued_on, tz))

@@ -104,7 +104,7 @@ def _read_file(path: Path) -> tuple[HubFileSection, HubReportSection, HubWebSect
     problems: list[str] = []
     for key in raw:
         if key not in _SECTIONS:
-            problems.append(f"{key}: unknown section.{did_you_mean(key, _SECTIONS)}")
+            problems.append(_("{key}: unknown section.").format(key=key) + did_you_mean(key, _SECTIONS))
     hub = read_table(HubFileSection, raw.get("hub", {}), "hub", problems) or HubFileSection()
     report = read_table(HubReportSection, raw.get("report", {}), "report", problems) or HubReportSection()
     web = read_table(HubWebSection, raw.get("web", {}), "web", problems) or HubWebSection()
@@ -114,14 +114,32 @@ def _read_file(path: Path) -> tuple[HubFileSection, HubReportSection, HubWebSect
     return hub, report, web
 
 
+def _number(value: float) -> str:
+    return f"{value:g}"  # 600, not 600.0: as it is written in the file
+
+
 def check_web(web: HubWebSection) -> list[str]:
+    """Each problem names the key and what to write there, in the language of the command that reads it."""
     problems = []
     if not 0.1 <= web.session_hours <= 24 * 30:
-        problems.append("web.session_hours: must be between 0.1 and 720")
+        problems.append(
+            _(
+                "web.session_hours: must be between 0.1 and 720 (hours a login lasts without use, e.g. 12), not {value}"
+            ).format(value=_number(web.session_hours))
+        )
     if not 1 <= web.upload_limit_mb <= 100:
-        problems.append("web.upload_limit_mb: must be between 1 and 100 (the largest recorded bulletin)")
+        problems.append(
+            _(
+                "web.upload_limit_mb: must be between 1 and 100 (the largest recorded bulletin, in megabytes, "
+                "e.g. 20), not {value}"
+            ).format(value=_number(web.upload_limit_mb))
+        )
     if web.language not in ("vi", "en"):
-        problems.append(f'web.language: \'{web.language}\' is not a language; use "vi" or "en"')
+        problems.append(
+            _('web.language: \'{value}\' is not a language; use "vi" (Vietnamese) or "en" (English)').format(
+                value=web.language
+            )
+        )
     return problems
 
 
@@ -130,13 +148,30 @@ def check(hub: HubFileSection) -> list[str]:
     try:
         ZoneInfo(hub.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"hub.timezone: '{hub.timezone}' is not a known time zone; use e.g. \"Asia/Ho_Chi_Minh\"")
+        problems.append(
+            _("hub.timezone: '{zone}' is not a known time zone; use e.g. \"Asia/Ho_Chi_Minh\"").format(
+                zone=hub.timezone
+            )
+        )
     if not 30 <= hub.request_window_seconds <= 3600:
-        problems.append("hub.request_window_seconds: must be between 30 and 3600")
+        problems.append(
+            _(
+                "hub.request_window_seconds: must be between 30 and 3600 (seconds a station's clock may be off, "
+                "e.g. 600), not {value}"
+            ).format(value=_number(hub.request_window_seconds))
+        )
     if not 1 <= hub.page_size <= 500:
-        problems.append("hub.page_size: must be between 1 and 500")
+        problems.append(
+            _("hub.page_size: must be between 1 and 500 (bulletins per page, e.g. 50), not {value}").format(
+                value=hub.page_size
+            )
+        )
     if not 10 <= hub.max_records <= 20000:
-        problems.append("hub.max_records: must be between 10 and 20000")
+        problems.append(
+            _(
+                "hub.max_records: must be between 10 and 20000 (airing records per request, e.g. 2000), not {value}"
+            ).format(value=hub.max_records)
+        )
     return problems
 
 

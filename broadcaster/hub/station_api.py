@@ -20,13 +20,36 @@ from broadcaster.hublink import protocol
 from broadcaster.i18n import _
 
 MAX_STATUS_BYTES = 4096
+# The hub's counters and positions are signed 64-bit columns: a larger number must be refused
+# before it reaches the database, which would fail the whole request (a 500, not the station's fault).
+MAX_WHOLE = 2**63 - 1
 
 
-def _whole(doc: dict[str, Any], key: str, default: int) -> int:
+def _whole(doc: dict[str, Any], key: str, default: int, shown: str | None = None) -> int:
     value = doc.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise HubAPIError(422, "bad_field", _("'{key}' must be a whole number, 0 or more.").format(key=key))
+        raise HubAPIError(422, "bad_field", _("'{key}' must be a whole number, 0 or more.").format(key=shown or key))
+    if value > MAX_WHOLE:
+        raise HubAPIError(
+            422,
+            "bad_field",
+            _("'{key}' is {digits} digits long, larger than any station's log or position.").format(
+                key=shown or key, digits=len(str(value))
+            ),
+            _("Update broadcaster on the station; if it is up to date, tell the district."),
+        )
     return value
+
+
+def _status_json(status: object) -> str | None:
+    """What the station says of itself, to show on its page; informative only: never refuse a sync over it."""
+    if not isinstance(status, dict):
+        return None
+    try:
+        text = json.dumps(status, ensure_ascii=False)
+    except RecursionError:  # nested deeper than Python writes out: no station's status is
+        return None
+    return text if len(text) <= MAX_STATUS_BYTES else None
 
 
 def hub_info(hub: Hub) -> dict[str, Any]:
@@ -44,12 +67,16 @@ def exchange(hub: Hub, request: SignedRequest) -> dict[str, Any]:
     doc = parse_body(request.body)
     cursor = _whole(doc, "cursor", 0)
     limit = min(_whole(doc, "limit", hub.settings.page_size) or 1, hub.settings.page_size)
-    status = doc.get("status")
-    status_json = json.dumps(status, ensure_ascii=False) if isinstance(status, dict) else None
-    if status_json is not None and len(status_json) > MAX_STATUS_BYTES:
-        status_json = None  # status is informative only: never refuse a sync over it
+    status_json = _status_json(doc.get("status"))
     raw_head = doc.get("head")
     head: dict[str, Any] = raw_head if isinstance(raw_head, dict) else {}
+    # Informative (the hub's own count is what it checks), so left out when absent or not a number.
+    count_given = head.get("count")
+    count = (
+        _whole(head, "count", 0, "head.count")
+        if isinstance(count_given, int) and not isinstance(count_given, bool)
+        else None
+    )
     now = hub.now()
     with hub.db.session() as session:
         station = authenticate(session, request, now, hub.settings.request_window_seconds)
@@ -58,8 +85,7 @@ def exchange(hub: Hub, request: SignedRequest) -> dict[str, Any]:
         station.last_contact_at = now
         if status_json is not None:
             station.status_json = status_json
-        count = head.get("count")
-        if isinstance(count, int) and not isinstance(count, bool):
+        if count is not None:
             station.station_count = count
         page, more = page_for(session, station, cursor, limit)
         answer: dict[str, Any] = {

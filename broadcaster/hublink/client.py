@@ -132,7 +132,7 @@ class HubClient:
     def _json(response: httpx.Response) -> dict[str, Any]:
         try:
             data = response.json()
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # nested past the parser's depth: no hub writes that
             raise HubError(_("The district hub sent an answer that is not JSON."), None) from exc
         if not isinstance(data, dict):
             raise HubError(_("The district hub sent an unexpected answer."), None)
@@ -147,7 +147,7 @@ def _reason(exc: httpx.HTTPError) -> str:
 def _error(response: httpx.Response, url: str) -> HubError:
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         body = {}
     if not isinstance(body, dict):
         body = {}

@@ -52,9 +52,25 @@ class Rules:
     emergency_max_age: timedelta = timedelta(hours=6)
 
 
+# The largest position a station stores (a signed 64-bit column): anything past it is malformed.
+MAX_CURSOR = 2**63 - 1
+
+
 def _peek(doc: object, key: str) -> str | None:
     value = doc.get(key) if isinstance(doc, dict) else None
     return value if isinstance(value, str) else None
+
+
+def _cursor(item: object) -> int | None:
+    """The delivery position the hub gave `item`, when it is one a station can store."""
+    raw = item.get("cursor") if isinstance(item, dict) else None
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= MAX_CURSOR else None
+
+
+def envelope_ids(items: Sequence[object]) -> list[str]:
+    """The ids the bulletins of a page claim, read without trusting them (nothing is verified yet):
+    an item without one is left out here and refused by `judge`."""
+    return [i for i in (_peek(item.get("envelope") if isinstance(item, dict) else None, "id") for item in items) if i]
 
 
 def judge(item: object, rules: Rules, today: date, now: datetime, known: set[str]) -> Taken | Refused:
@@ -62,13 +78,13 @@ def judge(item: object, rules: Rules, today: date, now: datetime, known: set[str
     doc = item.get("envelope") if isinstance(item, dict) else None
     signature = item.get("signature") if isinstance(item, dict) else None
     signed = {"envelope": doc, "signature": signature}
-    cursor = item.get("cursor") if isinstance(item, dict) else None
+    cursor = _cursor(item)
     context: dict[str, Any] = {
         "source_id": _peek(doc, "id"),
         "title": _peek(doc, "title"),
         "priority": _peek(doc, "priority"),
+        "cursor": cursor or 0,
     }
-    context["cursor"] = cursor if isinstance(cursor, int) and not isinstance(cursor, bool) else 0
     if not signature:
         return Refused(signed, _("unsigned: the bulletin carries no signature from the district hub"), **context)
     if not signing.verify(rules.hub_key, "bulletin", doc, signature):
@@ -81,8 +97,8 @@ def judge(item: object, rules: Rules, today: date, now: datetime, known: set[str
         )
     try:
         envelope = parse_envelope(doc)
-        if not isinstance(cursor, int) or isinstance(cursor, bool) or cursor < 1:
-            raise ValueError("the delivery has no cursor")
+        if cursor is None:
+            raise ValueError(_("the delivery has no position (cursor) on the hub"))
     except ValueError as exc:
         return Refused(signed, _("malformed: {problem}").format(problem=exc), **context)
     if not envelope.addressed_to(rules.station):
@@ -125,9 +141,8 @@ def judge_page(
     cursor = 0
     seen = set(known)
     for item in items:
-        raw = item.get("cursor") if isinstance(item, dict) else None
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            cursor = max(cursor, raw)
+        # Outside the signature: a position past what the station can store is not taken.
+        cursor = max(cursor, _cursor(item) or 0)
         verdict = judge(item, rules, today, now, seen)
         if isinstance(verdict, Taken):
             seen.add(verdict.envelope.id)

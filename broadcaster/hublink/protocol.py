@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from broadcaster import signing
 from broadcaster.airlog import AiringRecord, canonical_doc
+from broadcaster.i18n import _
 
 API = "/api/v1"
 PATH_HUB = f"{API}/hub"
@@ -188,36 +189,40 @@ def _text(doc: Mapping[str, Any], key: str, limit: int, *, required: bool = True
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
-        raise ValueError(f"field '{key}' is missing or too long")
+        raise ValueError(_("field '{key}' is missing or too long").format(key=key))
     return value
 
 
 def parse_envelope(doc: object) -> Envelope:
-    """The envelope's fields, checked; ValueError says which one is wrong."""
+    """The envelope's fields, checked; ValueError says which one is wrong, in the station's language
+    (the technician reads it among the refused bulletins)."""
     if not isinstance(doc, dict):
-        raise ValueError("the envelope is not a JSON object")
-    if doc.get("v") != ENVELOPE_VERSION:
-        raise ValueError(f"unknown envelope version {doc.get('v')!r}")
+        raise ValueError(_("the envelope is not a JSON object"))
+    _check_version(doc.get("v"))
     priority = doc.get("priority")
     if priority not in PRIORITIES:
-        raise ValueError(f"unknown priority {priority!r}")
+        raise ValueError(
+            _("unknown priority {priority}; a newer hub may send it: update broadcaster at this station").format(
+                priority=repr(priority)
+            )
+        )
     airings = doc.get("airings")
     if not isinstance(airings, int) or isinstance(airings, bool) or not 1 <= airings <= 1000:
-        raise ValueError("field 'airings' must be a whole number from 1 to 1000")
+        raise ValueError(_("field 'airings' must be a whole number from 1 to 1000"))
     audio = _audio(doc.get("audio"))
     text = _text(doc, "text", 100_000, required=False)
     if text is None and audio is None:
-        raise ValueError("the bulletin has neither text nor audio")
+        raise ValueError(_("the bulletin has neither text nor audio"))
     approved_at = parse_timestamp(doc.get("approved_at"))
     if approved_at is None:
-        raise ValueError("field 'approved_at' is not a time")
+        raise ValueError(_("field 'approved_at' is not a time"))
     to = doc.get("to")
     if not isinstance(to, list) or not to or not all(isinstance(c, str) for c in to):
-        raise ValueError("field 'to' must list station codes")
+        raise ValueError(_("field 'to' must list station codes"))
     valid_from, valid_until = doc.get("valid_from"), doc.get("valid_until")
     start, end = parse_day(valid_from), parse_day(valid_until)
     if (valid_from is not None and start is None) or (valid_until is not None and end is None):
-        raise ValueError("the validity dates are not dates")
+        raise ValueError(_("the validity dates are not dates"))
     return Envelope(
         id=_text(doc, "id", 64) or "",
         priority=priority,
@@ -235,16 +240,32 @@ def parse_envelope(doc: object) -> Envelope:
     )
 
 
+def _check_version(version: object) -> None:
+    if version == ENVELOPE_VERSION:
+        return
+    if isinstance(version, int) and not isinstance(version, bool) and version > ENVELOPE_VERSION:
+        # docs/hub.md §4: a newer hub writes bulletins this station's broadcaster cannot read yet
+        raise ValueError(
+            _(
+                "the bulletin is written in a newer format (version {version}) than this station reads; "
+                "update broadcaster at this station and ask the district to send it again"
+            ).format(version=version)
+        )
+    raise ValueError(
+        _("unknown envelope version {version}; tell the district, whose hub wrote it").format(version=repr(version))
+    )
+
+
 def _audio(value: object) -> AudioRef | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ValueError("field 'audio' is not an object")
+        raise ValueError(_("field 'audio' is not an object"))
     sha, size, name = value.get("sha256"), value.get("bytes"), value.get("name")
     if not isinstance(sha, str) or not HEX64.match(sha):
-        raise ValueError("the audio's sha256 is not 64 hex digits")
+        raise ValueError(_("the audio's sha256 is not 64 hex digits"))
     if not isinstance(size, int) or isinstance(size, bool) or not 0 < size <= 200 * 1024 * 1024:
-        raise ValueError("the audio's size is not a number of bytes")
+        raise ValueError(_("the audio's size is not a number of bytes"))
     return AudioRef(sha, size, name if isinstance(name, str) else "")
 
 

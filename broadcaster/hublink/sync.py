@@ -156,7 +156,8 @@ def _take_page(link: _Link, page: list[Any]) -> bool:
     from broadcaster.store import hublink as store
 
     station = link.station
-    ids = [str(i["envelope"]["id"]) for i in page if isinstance(i, dict) and isinstance(i.get("envelope"), dict)]
+    # Only to look up replays: an item without an id is refused by the inbox like any unsigned one.
+    ids = inbox.envelope_ids(page)
     with station.db.session() as session:
         known = store.known_ids(session, [i for i in ids if len(i) <= 64])
     now = station.now()

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from broadcaster.errors import BroadcasterError
 from broadcaster.service.context import Station
 
 if TYPE_CHECKING:
     from broadcaster.config import HubConfig
+    from broadcaster.hublink.client import HubClient
+    from broadcaster.hublink.sync import SyncReport
     from broadcaster.store.hublink import HubInboxRow, HubLinkRow, HubReceiptRow, HubRefusalRow
+
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Synced:
+    """One exchange made from the command line, and whether the running daemon heard of its bulletins."""
+
+    report: SyncReport
+    told_daemon: bool = False  # the daemon was woken at once (else it sees them at its next queue check)
 
 
 @dataclass(frozen=True)
@@ -53,3 +68,26 @@ def link_state(station: Station, refusals: int = 20, received: int = 10) -> Link
             refusals=store.refusals(session, refusals),
             received=store.inbox(session, received),
         )
+
+
+def sync_now(station: Station, hub: HubConfig, *, client: HubClient | None = None) -> Synced:
+    """One exchange with the hub now (`broadcaster sync`). Bulletins it queued wake the running daemon,
+    as its own syncs do: a district emergency airs at once, not at the daemon's next queue check (up to
+    `queue_check_seconds` later)."""
+    from broadcaster.hublink.sync import sync_once
+
+    report = sync_once(station, hub, client=client)
+    return Synced(report, _tell_daemon(station) if report.queued else False)
+
+
+def _tell_daemon(station: Station) -> bool:
+    """Never fails the sync itself: what was received is stored, and the daemon's next check finds it."""
+    from broadcaster.onair.lock import wake_daemon
+
+    try:
+        return wake_daemon(station.db)
+    except BroadcasterError as exc:
+        log.warning(
+            "the daemon could not be told about the district's bulletins (%s); it sees them at its next check", exc
+        )
+        return False

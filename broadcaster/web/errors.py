@@ -232,65 +232,70 @@ def _nothing_here(request: Request) -> Response:
     )
 
 
+async def _web_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WebError)
+    return error_response(request, exc.status, exc.message, exc.hint, exc.headers)
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    if is_api(request):
+        return error_response(
+            request, 401, _("You are not logged in."), _("Log in first (POST /api/v1/login) or send an API token.")
+        )
+    target = login_target(request)
+    login = "/login" + (f"?next={quote(target, safe='')}" if target not in ("/", "") else "")
+    if request.headers.get("hx-request") == "true":
+        return Response(status_code=401, headers={"HX-Redirect": login})
+    return RedirectResponse(login, status_code=303)
+
+
+async def _password_change(request: Request, exc: Exception) -> Response:
+    if is_api(request) or request.headers.get("hx-request") == "true":
+        return error_response(
+            request,
+            403,
+            _("You logged in with a one-time password."),
+            _("Choose your own password first: open the console and log in."),
+        )
+    return RedirectResponse("/account/password", status_code=303)
+
+
+async def _broadcaster_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BroadcasterError)
+    status = status_of(exc)
+    if status >= 500:
+        log.error("%s %s failed: %s", request.method, request.url.path, exc)
+    return error_response(request, status, exc.message, exc.hint)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if _in_path(exc):  # /items/abc, /users/99999999999999999999/disable: no such page
+        return _nothing_here(request)
+    if _in_query_only(exc):  # a link or a typed address, not a form
+        hint = _("Open the page again from the menu, or correct the address.")
+        return error_response(request, 400, _validation_message(exc), hint)
+    return error_response(request, 400, _validation_message(exc), _("Check the form and send it again."))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        return _nothing_here(request)
+    if exc.status_code == 405:
+        return error_response(request, 405, _("This address does not accept that request."), None)
+    return error_response(request, exc.status_code, str(exc.detail), None)
+
+
 def install(app: FastAPI) -> None:
     """Handlers for the errors a view raises; an unexpected exception becomes a page in app.py."""
-
-    async def web_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, WebError)
-        return error_response(request, exc.status, exc.message, exc.hint, exc.headers)
-
-    async def login_required(request: Request, exc: Exception) -> Response:
-        if is_api(request):
-            return error_response(
-                request, 401, _("You are not logged in."), _("Log in first (POST /api/v1/login) or send an API token.")
-            )
-        target = login_target(request)
-        login = "/login" + (f"?next={quote(target, safe='')}" if target not in ("/", "") else "")
-        if request.headers.get("hx-request") == "true":
-            return Response(status_code=401, headers={"HX-Redirect": login})
-        return RedirectResponse(login, status_code=303)
-
-    async def password_change(request: Request, exc: Exception) -> Response:
-        if is_api(request) or request.headers.get("hx-request") == "true":
-            return error_response(
-                request,
-                403,
-                _("You logged in with a one-time password."),
-                _("Choose your own password first: open the console and log in."),
-            )
-        return RedirectResponse("/account/password", status_code=303)
-
-    async def broadcaster_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, BroadcasterError)
-        status = status_of(exc)
-        if status >= 500:
-            log.error("%s %s failed: %s", request.method, request.url.path, exc)
-        return error_response(request, status, exc.message, exc.hint)
-
-    async def validation_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, RequestValidationError)
-        if _in_path(exc):  # /items/abc, /users/99999999999999999999/disable: no such page
-            return _nothing_here(request)
-        if _in_query_only(exc):  # a link or a typed address, not a form
-            hint = _("Open the page again from the menu, or correct the address.")
-            return error_response(request, 400, _validation_message(exc), hint)
-        return error_response(request, 400, _validation_message(exc), _("Check the form and send it again."))
-
-    async def http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, StarletteHTTPException)
-        if exc.status_code == 404:
-            return _nothing_here(request)
-        if exc.status_code == 405:
-            return error_response(request, 405, _("This address does not accept that request."), None)
-        return error_response(request, exc.status_code, str(exc.detail), None)
-
     handlers: dict[Any, Any] = {
-        WebError: web_error,
-        LoginRequired: login_required,
-        PasswordChangeRequired: password_change,
-        BroadcasterError: broadcaster_error,
-        RequestValidationError: validation_error,
-        StarletteHTTPException: http_error,
+        WebError: _web_error,
+        LoginRequired: _login_required,
+        PasswordChangeRequired: _password_change,
+        BroadcasterError: _broadcaster_error,
+        RequestValidationError: _validation_error,
+        StarletteHTTPException: _http_error,
     }
     for kind, handler in handlers.items():
         app.add_exception_handler(kind, handler)

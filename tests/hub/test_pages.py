@@ -45,7 +45,7 @@ def test_composing_reports_each_mistake_in_vietnamese_and_keeps_what_was_typed(h
         "'Thủ tục' không phải là mã chủ đề.": _form(topic="Thủ tục"),
         "Ngày bắt đầu '31/02/2021' không phải là ngày hợp lệ.": _form(valid_from="31/02/2021"),
         "Ngày kết thúc 01/01/2020 đã qua.": _form(valid_until="01/01/2020"),
-        "Số lần phát phải từ 1 đến 1000, không phải 0.": _form(airings="không"),
+        "Số lần phát phải là số nguyên từ 1 đến 1000, không phải 'không'.": _form(airings="không"),
         "Hãy chọn các xã nhận bản tin.": _form(to=[]),
         "Nội dung bản tin đang trống.": _form(text=" "),
     }
@@ -106,7 +106,9 @@ def test_a_communes_page_shows_what_was_delivered_what_aired_and_the_targets(hub
         hub,
         BulletinInput("Lịch tiếp công dân", "thu-tuc", "priority", "SK1,SK2", text="X.", airings=2, approved_by="A"),
     )
-    once = bulletins.create(hub, BulletinInput("Phòng chống dịch", "y-te", "normal", "SK1", text="Y.", approved_by="A"))
+    once = bulletins.create(
+        hub, BulletinInput("Phòng chống dịch", "mot-cua", "normal", "SK1", text="Y.", approved_by="A")
+    )
     cursor = _fetch(hub_site, sk1)
     now = datetime.now(UTC)
     air(sk1.station, now - timedelta(hours=3), [aired(1, 60.0), aired(2, 30.0, offset=60.0)])

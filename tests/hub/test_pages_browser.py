@@ -72,7 +72,7 @@ def test_a_priority_bulletin_composed_approved_and_delivered_to_two_communes(
 
     editor.get_by_role("link", name="Soạn bản tin").click()
     editor.get_by_label("Tiêu đề").fill("Lịch tiêm chủng mở rộng tháng này")
-    editor.get_by_label("Mã chủ đề").fill("y-te")
+    editor.get_by_label("Mã chủ đề").fill("ket-qua")
     editor.get_by_label("Ưu tiên").check()
     editor.get_by_label("Nội dung cần đọc").fill(
         "Trạm y tế xã tổ chức tiêm chủng vào sáng thứ Bảy. Đề nghị các gia đình đưa trẻ đến đúng giờ."

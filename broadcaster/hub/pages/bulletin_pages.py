@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from broadcaster.errors import BroadcasterError
+from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.hub import bulletins, progress
 from broadcaster.hub.bulletins import BulletinInput
 from broadcaster.hub.compose import choices
@@ -58,10 +58,17 @@ def compose_page(request: Request, actor: Annotated[Actor, require("bulletins.co
 
 
 def _airings(text: str) -> int:
+    """The number typed; a number out of range is reported by the service, in the command line's words."""
+    typed = text.strip()
     try:
-        return int(text.strip())
+        return int(typed)
     except ValueError:
-        return 0  # reported by the service as out of range, in the same words as the command line
+        raise InputError(
+            _("The number of airings must be a whole number from 1 to 1000, not '{text}'.").format(text=typed)
+            if typed
+            else _("The number of airings is missing."),
+            _("Say how many times each commune should air it."),
+        ) from None
 
 
 @router.post("/bulletins")

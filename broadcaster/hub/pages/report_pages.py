@@ -61,7 +61,7 @@ def download(
         )
     hub = pages_of(request).hub
     report = district_report(hub, page_period(period, start, end, hub.today()))
-    body = report_writers.render(report, fmt, hub.settings.report, hub.today())
+    body = report_writers.render(report, fmt, hub.settings.report, hub.today(), hub.settings.tz)
     name = f"bao-cao-huyen-{report.period.label.replace('..', '-den-')}.{fmt}"
     disposition = f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
     return Response(body, media_type=DOWNLOADS[fmt], headers={"Content-Disposition": disposition})
