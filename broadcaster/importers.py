@@ -18,7 +18,7 @@ from typing import Any
 
 from broadcaster import limits
 from broadcaster.errors import InputError, NotFoundError
-from broadcaster.i18n import _
+from broadcaster.i18n import _, format_number
 from broadcaster.text.encoding import Conversion, decode_text_file, to_nfc
 
 CSV_COLUMNS = ("title", "topic", "text", "priority", "from", "until", "airings")
@@ -108,11 +108,11 @@ def _size(path: Path, limit: int) -> None:
         raise InputError(_("{path} is a folder, not a file.").format(path=path), _("Give the path of a file."))
     if size > limit:
         raise InputError(
-            _("{name} is {mb:.1f} MB; a news file can be at most {limit:.0f} MB.").format(
-                name=path.name, mb=size / 1e6, limit=limit / 1e6
+            _("{name} is {mb} MB; a news file can be at most {limit} MB.").format(
+                name=path.name, mb=format_number(size / 1e6, 1), limit=format_number(limit / 1e6)
             ),
-            _("A news text is at most {chars:,} characters: split the file into smaller ones.").format(
-                chars=limits.TEXT_MAX_CHARS
+            _("A news text is at most {chars} characters: split the file into smaller ones.").format(
+                chars=format_number(limits.TEXT_MAX_CHARS)
             ),
         )
 
@@ -133,8 +133,8 @@ def read_bytes(path: Path, word_hint: str | None = None) -> Conversion:
 def decode_bytes(data: bytes, name: str, word_hint: str | None = None) -> Conversion:
     if len(data) > limits.TEXT_FILE_MAX_BYTES:
         raise InputError(
-            _("{name} is {mb:.1f} MB; news text can be at most {limit:.0f} MB.").format(
-                name=name, mb=len(data) / 1e6, limit=limits.TEXT_FILE_MAX_BYTES / 1e6
+            _("{name} is {mb} MB; news text can be at most {limit} MB.").format(
+                name=name, mb=format_number(len(data) / 1e6, 1), limit=format_number(limits.TEXT_FILE_MAX_BYTES / 1e6)
             ),
             _("Split it into several news items."),
         )
@@ -280,7 +280,9 @@ def read_csv(
                 rows.append(CsvRow(number, values))
                 if len(rows) > limits.IMPORT_MAX_ITEMS:
                     raise InputError(
-                        _("{name} has more than {count:,} news rows.").format(name=name, count=limits.IMPORT_MAX_ITEMS),
+                        _("{name} has more than {count} news rows.").format(
+                            name=name, count=format_number(limits.IMPORT_MAX_ITEMS)
+                        ),
                         _("Split it into several files and import them one by one."),
                     )
             number += 1
@@ -363,9 +365,11 @@ def _csv_error(exc: csv.Error, name: str, number: int) -> InputError:
     where = _("{name} row {number}").format(name=name, number=number)
     if "field larger than field limit" in reason:
         return InputError(
-            _("{where}: a cell is longer than {limit:,} characters.").format(where=where, limit=csv.field_size_limit()),
-            _('A news text is at most {chars:,} characters; check for a double quote (") that is never closed.').format(
-                chars=limits.TEXT_MAX_CHARS
+            _("{where}: a cell is longer than {limit} characters.").format(
+                where=where, limit=format_number(csv.field_size_limit())
+            ),
+            _('A news text is at most {chars} characters; check for a double quote (") that is never closed.').format(
+                chars=format_number(limits.TEXT_MAX_CHARS)
             ),
         )
     if "unexpected end of data" in reason:

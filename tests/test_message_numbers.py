@@ -94,3 +94,19 @@ def test_a_recording_longer_than_its_slot_says_both_lengths_in_the_readers_numbe
         message = refusal(check_recording_fits, config, 4.5, "mot-cua", Priority.NORMAL, "vie", "tin.mp3")
     assert message.startswith("tin.mp3 dài 0,1 phút sau khi xử lý âm thanh; khung giờ phát dài nhất")
     assert message.endswith("chỉ có 0,05 phút.")
+
+
+def test_the_doctor_and_the_importer_write_their_figures_as_the_reader_reads_them(
+    language: str, tmp_path: Path
+) -> None:
+    from broadcaster import limits
+    from broadcaster.importers import decode_bytes
+    from broadcaster.service.doctor import check_disk
+
+    detail = check_disk(load_config(write_config(tmp_path))).detail
+    free = detail.split(" GiB")[0]
+    assert ("," in free and "." not in free) if language == "vi" else ("." in free and "," not in free), detail
+    with pytest.raises(InputError) as refused:
+        decode_bytes(b"a" * (limits.TEXT_FILE_MAX_BYTES + 600_000), "dai.txt")
+    size = i18n.format_number((limits.TEXT_FILE_MAX_BYTES + 600_000) / 1e6, 1)
+    assert f"dai.txt {'có dung lượng ' if language == 'vi' else 'is '}{size} MB" in refused.value.message

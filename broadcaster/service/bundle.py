@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from broadcaster import limits
 from broadcaster.errors import InputError, NotFoundError
-from broadcaster.i18n import _
+from broadcaster.i18n import _, format_number
 
 # More entries than rows a CSV may have, twice over (a recording and a picture per row), is not an import.
 ZIP_MAX_ENTRIES = 2 * limits.IMPORT_MAX_ITEMS + 10
@@ -213,8 +213,8 @@ def _checked_entries(label: str, archive: zipfile.ZipFile, max_bytes: int) -> di
     infos = archive.infolist()
     if len(infos) > ZIP_MAX_ENTRIES:
         raise InputError(
-            _("{bundle} holds {count:,} files; an import may hold at most {limit:,}.").format(
-                bundle=label, count=len(infos), limit=ZIP_MAX_ENTRIES
+            _("{bundle} holds {count} files; an import may hold at most {limit}.").format(
+                bundle=label, count=format_number(len(infos)), limit=format_number(ZIP_MAX_ENTRIES)
             ),
             _("Import the recordings in several smaller .zip files."),
         )

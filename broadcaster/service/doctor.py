@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from broadcaster.config import Config, lint, load_config
 from broadcaster.errors import BroadcasterError
-from broadcaster.i18n import N_, _
+from broadcaster.i18n import N_, _, format_number
 
 if TYPE_CHECKING:
     from broadcaster.speech.engine import EngineSpec
@@ -82,7 +82,9 @@ def _fix(hint: str | None) -> str | None:
 def check_disk(config: Config) -> Check:
     folder = config.folder
     free = shutil.disk_usage(folder).free
-    detail = _("{gib} GiB free on the disk holding {folder}").format(gib=f"{free / (1 << 30):.1f}", folder=folder)
+    detail = _("{gib} GiB free on the disk holding {folder}").format(
+        gib=format_number(free / (1 << 30), 1), folder=folder
+    )
     if free < MIN_FREE_BYTES:
         return Check(
             N_("disk space"),

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from broadcaster.errors import AudioError, BroadcasterError, SpeechError
-from broadcaster.i18n import _
+from broadcaster.i18n import _, format_number
 from broadcaster.media.ffmpeg import decode_mono
 from broadcaster.media.pcm import read_wav_layout
 
@@ -102,9 +102,14 @@ def validate_rendering(path: Path, text: str) -> float:
     if not low <= duration <= high:
         raise SpeechError(
             _(
-                "The rendering {name} lasts {duration:.1f} s, implausible for {chars} "
-                "characters (expected {low:.1f}-{high:.1f} s)."
-            ).format(name=path.name, duration=duration, chars=spoken_chars(text), low=low, high=high),
+                "The rendering {name} lasts {duration} s, implausible for {chars} characters (expected {low}-{high} s)."
+            ).format(
+                name=path.name,
+                duration=format_number(duration, 1),
+                chars=spoken_chars(text),
+                low=format_number(low, 1),
+                high=format_number(high, 1),
+            ),
             _("The audio is cut off or does not match the text; another engine will be tried."),
         )
     log.debug("valid rendering %s: %.2f s, RMS %.1f dBFS, peak %.1f dBFS", path.name, duration, rms, peak)
