@@ -26,6 +26,7 @@ import os
 import tomllib
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -115,6 +116,11 @@ def format_number(value: float, decimals: int = 0) -> str:
     Written the English way, "30,000" reads as thirty to a Vietnamese reader."""
     text = f"{value:,.{decimals}f}"
     return text.translate(_VI_SEPARATORS) if language() == "vi" else text
+
+
+def format_day(day: date) -> str:
+    """31/12/2026 in Vietnamese, as the forms ask for it and the documents print it; 2026-12-31 in English."""
+    return f"{day:%d/%m/%Y}" if language() == "vi" else day.isoformat()
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from broadcaster import limits
 from broadcaster.errors import InputError
-from broadcaster.i18n import _, format_number
+from broadcaster.i18n import _, format_day, format_number
 from broadcaster.model import VIETNAMESE, Priority
 from broadcaster.text.encoding import Conversion, to_nfc
 
@@ -63,11 +63,11 @@ def parse_date(text: str, what: str) -> tuple[date, str | None]:
     except ValueError:
         raise InputError(
             _("{what} '{text}' is not a date that exists.").format(what=what, text=text),
-            _("Check the day and month, e.g. 2021-02-28."),
+            _("Check the day and month, e.g. {example}.").format(example=format_day(date(2021, 2, 28))),
         ) from None
     notice = None
     if day_first and day <= 12 and day != month:
-        notice = _("{what} {text} is read day first: {iso}.").format(what=what, text=value, iso=parsed.isoformat())
+        notice = _("{what} {text} is read day first: {iso}.").format(what=what, text=value, iso=format_day(parsed))
     return parsed, notice
 
 

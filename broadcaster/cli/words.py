@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from broadcaster.i18n import N_, _, language
+from broadcaster.i18n import N_, _, format_day, language
 from broadcaster.web import labels  # its package loads nothing: no FastAPI for the command line
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
@@ -41,7 +41,7 @@ def airing_status(value: str) -> str:
 
 
 def day(value: date) -> str:
-    return f"{value:%d/%m/%Y}" if vietnamese() else value.isoformat()
+    return format_day(value)
 
 
 def minute(moment: datetime) -> str:

@@ -12,7 +12,7 @@ from datetime import date
 
 from broadcaster import limits, newsinput
 from broadcaster.errors import InputError
-from broadcaster.i18n import _
+from broadcaster.i18n import _, format_day
 from broadcaster.importers import column_label
 from broadcaster.model import VIETNAMESE, Priority, Recording
 from broadcaster.service import choices
@@ -173,9 +173,9 @@ class Drafter:
             raise InputError(
                 _("{until} {end} is before {start_name} {start}.").format(
                     until=name("until"),
-                    end=end.isoformat(),
+                    end=format_day(end),
                     start_name=name("from").removeprefix(where),
-                    start=start.isoformat(),
+                    start=format_day(start),
                 ),
                 _("The validity window must end on or after its first day."),
             )
@@ -184,7 +184,7 @@ class Drafter:
             # Stored, it would be expired the moment it was created: it could never air.
             raise InputError(
                 _("{what} {end} is in the past (today is {today}): the item could never air.").format(
-                    what=name("until"), end=end.isoformat(), today=today.isoformat()
+                    what=name("until"), end=format_day(end), today=format_day(today)
                 ),
                 _("Give its last day from today on, or leave it out."),
             )

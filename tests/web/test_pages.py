@@ -86,7 +86,14 @@ def test_a_form_with_a_mistake_comes_back_filled_in_saying_what_to_do(role: Call
     assert "Tiêu đề để trống. Hãy gõ tiêu đề ngắn gọn; nội dung bản tin ghi ở ô Nội dung." in text_of(answer.text)
     assert ">Nội dung đã gõ.</textarea>" in answer.text  # nothing typed is lost
     past = official.post("/items", data={**data, "title": "T", "valid_until": "2001-01-01", "csrf_token": token})
-    assert past.status_code == 400 and "Đến ngày 2001-01-01 đã qua" in text_of(past.text)
+    assert past.status_code == 400 and "Đến ngày 01/01/2001 đã qua" in text_of(past.text)
+    # days are quoted as typed, and shown as the form asks for them (dd/mm/yyyy), never as 2026-02-31
+    wrong = official.post("/items", data={**data, "title": "T", "valid_from": "31/02/2099", "csrf_token": token})
+    assert "&#39;31/02/2099&#39;" in text_of(wrong.text) and "28/02/2021" in text_of(wrong.text), text_of(wrong.text)
+    both = {"valid_from": "10/12/2099", "valid_until": "01/12/2099"}
+    crossed = official.post("/items", data={**data, **both, "title": "T", "csrf_token": token})
+    assert "01/12/2099" in text_of(crossed.text) and "10/12/2099" in text_of(crossed.text)
+    assert "2099-12" not in text_of(crossed.text)
 
 
 def test_importing_csv_and_word_files_by_upload(

@@ -66,9 +66,13 @@ def _day(text: str) -> str:
     """The form asks for dd/mm/yyyy: the same day as YYYY-MM-DD for the core (which checks it), so it does
     not remark that a day like 03/01 was read day first. Anything else goes as typed, to be explained."""
     found = _DAY_FIRST.match(text)
-    if found is None or not (1 <= int(found[1]) <= 31 and 1 <= int(found[2]) <= 12):
+    if found is None:
         return text
-    return f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}"
+    try:
+        day = date(int(found[3]), int(found[2]), int(found[1]))
+    except ValueError:
+        return text  # 31/02/2026: refused quoting what was typed, not a rewritten 2026-02-31
+    return day.isoformat()
 
 
 def _days(values: dict[str, Any]) -> dict[str, Any]:
