@@ -51,9 +51,10 @@ def note(text: str) -> str | None:
 
 
 def unicode_text(text: str, what: str, label: str | None = None) -> tuple[str, list[str]]:
-    """`what` starts a notice about a conversion; `label` names the value in an error (default: `what`)."""
+    """`label` names the value, as the person typed it (--title, the form's Tiêu đề), in an error and at
+    the start of a notice about a conversion (default: `what`)."""
     conversion = newsinput.unicode_text(text, label or what)
-    notices = [f"{what}: {conversion.notice}"] if conversion.notice else []
+    notices = [f"{label or what}: {conversion.notice}"] if conversion.notice else []
     return conversion.text, notices
 
 
