@@ -137,10 +137,12 @@ def test_a_priority_bulletin_composed_approved_and_delivered_to_two_communes(
 def test_the_approver_who_composed_it_is_told_to_ask_another(district: Province, open_page: Any) -> None:
     approver = open_page("approver", PHONE)
     approver.goto("/bulletins/new")
-    approver.get_by_label("Tiêu đề").fill("Thông báo mất điện")
-    approver.get_by_label("Mã chủ đề").fill("dien")
+    approver.get_by_label("Tiêu đề").fill("Tạm ngừng tiếp nhận hồ sơ")
+    approver.get_by_label("Mã chủ đề").fill("mot-cua")
     approver.get_by_label("Khẩn cấp").check()
-    approver.get_by_label("Nội dung cần đọc").fill("Điện lực thông báo cắt điện từ 8 giờ đến 11 giờ.")
+    approver.get_by_label("Nội dung cần đọc").fill(
+        "Bộ phận một cửa tạm ngừng tiếp nhận hồ sơ từ 8 giờ đến 11 giờ do mất điện."
+    )
     approver.get_by_label("Tất cả các xã").check()
     approver.get_by_role("button", name="Lưu và trình duyệt").click()
     approver.wait_for_url("**/bulletins/*")
