@@ -323,6 +323,20 @@ def station_password_hasher() -> Iterator[Any]:
     account_rules.dummy_hash.cache_clear()
 
 
+# ------------------------------------------------------------ the process's language
+
+
+@pytest.fixture
+def keep_the_process_language() -> Iterator[None]:
+    """The CLI sets the process's language (BROADCASTER_LANG=vi); the tests after one expect it as it was.
+    A module that runs the CLI in Vietnamese uses it for every test: pytestmark = usefixtures(...)."""
+    from broadcaster import i18n
+
+    saved = i18n._translations, i18n._language
+    yield
+    i18n._translations, i18n._language = saved
+
+
 # ------------------------------------------------------------ property tests
 #
 # The whole suite (what CI runs) tries each property on as many examples as its test asks for; the fast

@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 import json
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -27,11 +26,7 @@ from tests.test_vietnamese_messages import run_vi
 HELP_TEXTS_FILE = Path(help_texts.__file__)
 
 
-@pytest.fixture(autouse=True)
-def keep_the_process_language() -> Iterator[None]:
-    saved = i18n._translations, i18n._language
-    yield
-    i18n._translations, i18n._language = saved
+pytestmark = pytest.mark.usefixtures("keep_the_process_language")  # tests/conftest.py
 
 
 def texts_of_the_tree() -> list[str]:

@@ -27,12 +27,7 @@ from tests.test_bad_input import CASES, Shared, fill, fill_bytes
 VI = {"BROADCASTER_LANG": "vi"}
 
 
-@pytest.fixture(autouse=True)
-def keep_the_process_language() -> Iterator[None]:
-    """The CLI sets the process's language; the tests after these expect it as it was."""
-    saved = i18n._translations, i18n._language
-    yield
-    i18n._translations, i18n._language = saved
+pytestmark = pytest.mark.usefixtures("keep_the_process_language")  # tests/conftest.py
 
 
 def run_vi(args: list[str], config: Path | None = None, stdin: bytes | None = None) -> Result:

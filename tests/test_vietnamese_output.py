@@ -12,7 +12,6 @@ left out before looking. Dates are written dd/mm/yyyy as on the console.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -21,7 +20,6 @@ import requests
 import responses
 from click.testing import Result
 
-from broadcaster import i18n
 from broadcaster.sound import registry
 from broadcaster.sound.file_output import FileOutput
 from tests.audio_server import tone, write_wav
@@ -50,11 +48,7 @@ ISO_DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
 HEX = re.compile(r"\b(?:\d+:)?[0-9a-f]{16,}\b")
 
 
-@pytest.fixture(autouse=True)
-def keep_the_process_language() -> Iterator[None]:
-    saved = i18n._translations, i18n._language
-    yield
-    i18n._translations, i18n._language = saved
+pytestmark = pytest.mark.usefixtures("keep_the_process_language")  # tests/conftest.py
 
 
 @pytest.fixture

@@ -33,11 +33,7 @@ from tests.test_vietnamese_output import OUTPUT_WORDS, english_in
 VI = {"BROADCASTER_LANG": "vi"}
 
 
-@pytest.fixture(autouse=True)
-def keep_the_process_language() -> Iterator[None]:
-    saved = i18n._translations, i18n._language
-    yield
-    i18n._translations, i18n._language = saved
+pytestmark = pytest.mark.usefixtures("keep_the_process_language")  # tests/conftest.py
 
 
 def run(args: list[str]) -> Result:

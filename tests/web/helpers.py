@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,19 @@ def client_as(app: Any, role: str) -> TestClient:
     client = TestClient(app, follow_redirects=False)
     login(client, *ROLE_USERS[role])
     return client
+
+
+def role_clients(app: Any) -> Iterator[Callable[[str], TestClient]]:
+    """For a fixture to yield from: a client logged in as the role named, each closed after the test."""
+    clients: list[TestClient] = []
+
+    def make(role: str) -> TestClient:
+        clients.append(client_as(app, role))
+        return clients[-1]
+
+    yield make
+    for client in clients:
+        client.close()
 
 
 def log_airing(

@@ -18,7 +18,7 @@ from broadcaster.service.queue import NewsDesk
 from broadcaster.service.voicing import Voicing
 from tests.speech.helpers import espeak_wav
 from tests.web.conftest import FULL_NAMES, TestClient, WebStation
-from tests.web.helpers import APPROVAL, client_as, console, csrf_of
+from tests.web.helpers import APPROVAL, console, csrf_of, role_clients
 from tests.web.helpers import text_of as tagless
 
 CHAIRMAN_FIRST = "The chairman of the commune People's Committee must approve it first, on the news item's page."
@@ -42,15 +42,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[WebStation, Any]:
 
 @pytest.fixture
 def role(site: tuple[WebStation, Any]) -> Iterator[Callable[[str], TestClient]]:
-    clients: list[TestClient] = []
-
-    def make(name: str) -> TestClient:
-        clients.append(client_as(site[1], name))
-        return clients[-1]
-
-    yield make
-    for client in clients:
-        client.close()
+    yield from role_clients(site[1])
 
 
 def add(client: TestClient, title: str) -> int:

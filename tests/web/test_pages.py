@@ -12,7 +12,7 @@ import pytest
 
 from broadcaster.service.queue import NewsDesk
 from tests.web.conftest import TestClient, WebStation
-from tests.web.helpers import APPROVAL, client_as, console, csrf_of, log_airing, text_of
+from tests.web.helpers import APPROVAL, client_as, console, csrf_of, log_airing, role_clients, text_of
 
 EVIL = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -27,15 +27,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[WebStation, Any]:
 
 @pytest.fixture
 def role(site: tuple[WebStation, Any]) -> Iterator[Callable[[str], TestClient]]:
-    clients: list[TestClient] = []
-
-    def make(name: str) -> TestClient:
-        clients.append(client_as(site[1], name))
-        return clients[-1]
-
-    yield make
-    for client in clients:
-        client.close()
+    yield from role_clients(site[1])
 
 
 def form(client: TestClient, page: str) -> str:
