@@ -17,6 +17,7 @@ from pathlib import Path
 
 from broadcaster.airlog import AiringRecord
 from broadcaster.errors import OutputError
+from broadcaster.i18n import _
 from broadcaster.reports.aggregate import Report, item_airtime_ms, report_to_json
 from broadcaster.reports.reasons_vi import reason_vi, unverified_lines
 from broadcaster.reports.relays import KIND as RELAY_KIND
@@ -72,8 +73,8 @@ def write_atomic(path: Path, data: bytes) -> Path:
             raise
     except OSError as exc:
         raise OutputError(
-            f"Could not write the report to {path} ({exc.strerror or exc}).",
-            "Check that the folder exists, is writable and that the file is not open in another program.",
+            _("Could not write the report to {path} ({reason}).").format(path=path, reason=exc.strerror or exc),
+            _("Check that the folder exists, is writable and that the file is not open in another program."),
         ) from exc
     log.info("wrote report %s (%s bytes)", path, len(data))
     return path

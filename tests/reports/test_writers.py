@@ -77,3 +77,8 @@ def test_unwritable_place_is_an_output_error(tmp_path: Path, q1_report: Report) 
     with pytest.raises(OutputError) as err:
         write_csv(q1_report, blocker / "q1.csv")
     assert str(blocker / "q1.csv") in err.value.message and err.value.hint
+    from broadcaster import i18n
+
+    with i18n.activate("vi"), pytest.raises(OutputError) as said:  # the official's language
+        write_csv(q1_report, blocker / "q1.csv")
+    assert said.value.message.startswith("Không ghi được báo cáo vào "), said.value.message
