@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from broadcaster.airlog import AiringRecord, ChainHead, record_hash
 from broadcaster.errors import BroadcasterError, InputError
-from broadcaster.i18n import _, ngettext
+from broadcaster.i18n import _, format_day, ngettext
 from broadcaster.model import ItemKind
 from broadcaster.reports.aggregate import Period, Report, Target, parse_period, period_between, report_from_facts
 from broadcaster.reports.figures import ReportHeader
@@ -64,7 +64,7 @@ def date_range(
     if first and last and last < first:
         raise InputError(
             _("{until} {end} is before {start_name} {start}.").format(
-                until=names[1], end=last.isoformat(), start_name=names[0], start=first.isoformat()
+                until=names[1], end=format_day(last), start_name=names[0], start=format_day(first)
             ),
             _("The period must end on or after its first day."),
         )
@@ -143,7 +143,11 @@ class Evidence:
 
     # ------------------------------------------------------------ reports
 
-    def period(self, period: str | None, start: str | None, end: str | None) -> Period:
+    def period(
+        self, period: str | None, start: str | None, end: str | None, names: tuple[str, str] = ("--from", "--to")
+    ) -> Period:
+        """The period asked for; `names`: what the two days are called where they were typed (a console
+        form passes its labels, and is then told what to fill in rather than which options to give)."""
         if period and (start or end):
             raise InputError(
                 _("Give either --period or --from/--to, not both."), _("Use --period alone, or --from DATE --to DATE.")
@@ -154,11 +158,13 @@ class Evidence:
                 check_reach(day, f"--period {period.strip()}")
             return chosen
         if not (start and end):
-            raise InputError(
-                _("Say which period to report."),
-                _("Use --period 2021-Q1, --period 2021-03, --period 2021, or --from DATE --to DATE."),
+            hint = (
+                _("Use --period 2021-Q1, --period 2021-03, --period 2021, or --from DATE --to DATE.")
+                if names[0] == "--from"
+                else _("Choose a month, a quarter or a year, or fill in both days.")
             )
-        first, last = date_range(start, end)
+            raise InputError(_("Say which period to report."), hint)
+        first, last = date_range(start, end, names)
         assert first is not None and last is not None
         return period_between(first, last)
 

@@ -155,3 +155,14 @@ def test_a_file_over_the_limit_keeps_the_logged_in_page_and_leads_back_to_the_fo
     assert 'href="/login"' not in answer.text
     assert f'<a href="/items/new">{vi("Back to the form")}</a>' in answer.text
     assert official.get("/items/new").status_code == 200  # still logged in
+
+
+def test_a_period_mistake_names_the_forms_fields_not_the_command_lines_options(
+    role: Callable[[str], TestClient],
+) -> None:
+    district = role("district")
+    crossed = text_of(district.get("/log", params={"from": "31/12/2026", "to": "01/12/2026"}).text)
+    assert "Đến ngày 01/12/2026" in crossed and "Từ ngày 31/12/2026" in crossed, crossed
+    assert "--to" not in crossed and "--from" not in crossed and "2026-12-01" not in crossed
+    empty = text_of(district.get("/reports", params={"kind": "range", "from": "", "to": ""}).text)
+    assert vi("Choose a month, a quarter or a year, or fill in both days.") in empty and "--period" not in empty

@@ -41,3 +41,11 @@ def news_desk(request: Request, actor: Actor) -> NewsDesk:
 def wants_fragment(request: Request) -> bool:
     """An htmx request: answer with the part of the page it swaps in."""
     return request.headers.get("hx-request") == "true"
+
+
+def day_fields() -> tuple[str, str]:
+    """The first and last day of a period as the log's and the report's forms label them: what a message
+    about them names, instead of the command line's --from and --to."""
+    from broadcaster.i18n import _
+
+    return _("From day"), _("To day")

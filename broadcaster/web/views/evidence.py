@@ -16,7 +16,7 @@ from broadcaster.web.errors import OlderThan, RecordSeq
 from broadcaster.web.permissions import Actor
 from broadcaster.web.security import require
 from broadcaster.web.templating import render
-from broadcaster.web.views import console_of, wants_fragment
+from broadcaster.web.views import console_of, day_fields, wants_fragment
 
 router = APIRouter()
 PAGE = 50
@@ -38,7 +38,7 @@ def log_page(
 ) -> Response:
     """Nhật ký phát: newest first, 50 to a page, filtered by days and outcome."""
     evidence = _evidence(request)
-    query = LogQuery(*date_range(start or None, end or None), status if status in STATUSES else None)
+    query = LogQuery(*date_range(start or None, end or None, day_fields()), status if status in STATUSES else None)
     records = evidence.newest(query, PAGE, before)
     context = {
         "records": records,

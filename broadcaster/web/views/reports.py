@@ -21,7 +21,7 @@ from broadcaster.web.errors import WebError, status_of
 from broadcaster.web.permissions import Actor
 from broadcaster.web.security import require
 from broadcaster.web.templating import render
-from broadcaster.web.views import console_of
+from broadcaster.web.views import console_of, day_fields
 
 router = APIRouter()
 KINDS = ("month", "quarter", "year", "range")
@@ -70,7 +70,7 @@ def reports_page(
     status = 200
     try:
         evidence = Evidence(station)
-        period = evidence.period(chosen["period"] or None, chosen["start"] or None, chosen["end"] or None)
+        period = evidence.period(chosen["period"] or None, chosen["start"] or None, chosen["end"] or None, day_fields())
         report = evidence.checked_report(period)
     except BroadcasterError as exc:
         context["error"], context["refused"] = exc, isinstance(exc, ReportRefused)
