@@ -42,12 +42,12 @@ NO_LOG: LogSource = NoLog()  # type: ignore[assignment]
 
 def test_a_period_ending_before_it_starts_is_refused_in_vietnamese() -> None:
     err = refusal(date_range, "2026-12-31", "2026-01-01")
-    assert str(err) == "--to 2026-01-01 trước --from 2026-12-31. Ngày cuối của kỳ phải bằng hoặc sau ngày bắt đầu."
+    assert str(err) == "--to 01/01/2026 trước --from 31/12/2026. Ngày cuối của kỳ phải bằng hoặc sau ngày bắt đầu."
 
 
 def test_a_form_can_name_the_fields_as_it_labels_them() -> None:
     err = refusal(date_range, "31/12/2026", "01/12/2026", ("Từ ngày", "Đến ngày"))
-    assert err.message == "Đến ngày 2026-12-01 trước Từ ngày 2026-12-31."
+    assert err.message == "Đến ngày 01/12/2026 trước Từ ngày 31/12/2026."
 
 
 def test_a_mistyped_log_code_is_quoted_as_typed_and_explained_in_vietnamese() -> None:
