@@ -11,6 +11,9 @@ from tests.onair.helpers import DaemonProcess, add_news, airing_log, make_statio
 
 pytestmark = pytest.mark.slow
 
+# An airing is logged when it ends: ~20 s of sound (the warning with its jingles) after it starts, in
+# real time, plus the start on a busy machine. A record is waited for that long and more.
+RECORD_WAIT_S = 45
 # long enough (~10 s) to be surely on air when it is asked for again
 WARNING = (
     "Nước sông đang lên nhanh, bà con các thôn ven sông khẩn trương di chuyển người, tài sản và gia súc "
@@ -26,13 +29,17 @@ def test_air_now_for_an_emergency_on_air_is_a_no_op_and_airing_it_again_needs_ag
         urgent = add_news(cli, "Cảnh báo lũ", WARNING, "--priority", "emergency")
         daemon.wait_on_air()  # it airs by itself
         asked_again = cli.ok("air-now", str(urgent))
-        first = daemon.wait_record(lambda r: r["kind"] == "emergency", timeout=20, what="the emergency airing")
+        first = daemon.wait_record(
+            lambda r: r["kind"] == "emergency", timeout=RECORD_WAIT_S, what="the emergency airing"
+        )
         time.sleep(3)  # a restarted airing would be logged by now
         once = [r for r in airing_log(cli) if r["kind"] == "emergency"]
         refused = cli.fails("air-now", str(urgent))
         cli.ok("air-now", str(urgent), "--again")
         daemon.wait_record(
-            lambda r: r["kind"] == "emergency" and r["id"] != first["id"], timeout=20, what="the second airing"
+            lambda r: r["kind"] == "emergency" and r["id"] != first["id"],
+            timeout=RECORD_WAIT_S,
+            what="the second airing",
         )
         assert daemon.stop() == 0
     finally:
