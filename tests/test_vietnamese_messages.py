@@ -166,9 +166,3 @@ def test_options_named_together_are_joined_in_vietnamese(station: Shared, tmp_pa
     sheet.write_text("title,topic,text\nA,mot-cua,x\n", encoding="utf-8")
     result = run_vi(["news", "import", str(sheet), "--topic", "mot-cua", "--airings", "2"], station.config)
     assert result.exit_code == 1 and "--topic và --airings" in result.stderr, result.stderr
-
-
-def test_a_word_where_a_number_goes_is_refused_without_the_type_name(station: Shared) -> None:
-    result = run_vi(["schedule", "--days", "nhiều"], station.config)
-    assert result.exit_code == 2 and "'nhiều' không phải là một số hợp lệ" in result.stderr, result.stderr
-    assert "integer" not in result.stderr

@@ -46,6 +46,7 @@ CODES = frozenset(
 )
 ISO_DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
 HEX = re.compile(r"\b(?:\d+:)?[0-9a-f]{16,}\b")
+UUID = re.compile(r"\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b")  # a bulletin's id: "a-a" in it is no English
 
 
 pytestmark = pytest.mark.usefixtures("keep_the_process_language")  # tests/conftest.py
@@ -66,7 +67,7 @@ def english_in(result: Result, what: str, data: tuple[str, ...] = ()) -> list[st
     for line in (result.stdout + result.stderr).splitlines():
         for known in sorted(data, key=len, reverse=True):  # the station's data, as typed or as a device names itself
             line = line.replace(known, " ")
-        line = HEX.sub(" ", line)  # hashes and verification codes
+        line = HEX.sub(" ", UUID.sub(" ", line))  # ids, hashes and verification codes
         english = english_run(line, run=2, words=OUTPUT_WORDS) or english_run(line, run=1, words=CODES)
         if english is not None:
             found.append(f"{what}: English {english!r} in {line!r}")
