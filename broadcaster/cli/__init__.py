@@ -39,35 +39,19 @@ class BroadcasterGroup(Group):
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
-        # Which command runs, before the group's callback sets up logging (click hands the callback
-        # only the first word: `hub`, not `hub serve`).
-        ctx.meta[_COMMAND] = self._command_words(ctx)
         try:
             return super().invoke(ctx)
         except BroadcasterError as exc:
             raise click.ClickException(str(exc)) from exc
 
-    def _command_words(self, ctx: click.Context) -> tuple[str, ...]:
-        """The command's name and, under a group, its subcommand's: ("hub", "serve")."""
-        args = [*ctx.protected_args, *ctx.args]
-        try:
-            name, command, rest = self.resolve_command(ctx, args) if args else (None, None, [])
-            if name is None or not isinstance(command, click.Group):
-                return (name,) if name else ()
-            # Read as the group will read it (its options take values), with nothing run or printed.
-            with command.make_context(name, list(rest), parent=ctx, resilient_parsing=True) as sub:
-                return (name, *sub.protected_args[:1])
-        except click.ClickException:
-            return ()  # click reports the mistake itself when it gets there
-
 
 # Commands that run unattended, the daemon and the servers: their warnings and errors are the service's
 # log (systemd's journal keeps stderr); a server's failed request leaves a trace there and nowhere else.
 # Every other command tells the official what went wrong in its own words. (`web` serves from a
-# process of its own, python -m broadcaster.web, which logs from INFO up.)
-LOGGING_COMMANDS = (("run",), ("web",), ("hub", "serve"))
+# process of its own, python -m broadcaster.web, which logs from INFO up; `hub serve`, a subcommand,
+# turns its log on itself with `log_as_a_service`.)
+LOGGING_COMMANDS = ("run",)
 _HANDLER = "broadcaster-terminal"
-_COMMAND = "broadcaster.command"
 
 
 @click.group(cls=BroadcasterGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,7 +64,13 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 
     Queue news, speak it in Vietnamese, air it on schedule, keep evidence, report airtime.
     """
-    configure_logging(verbose, ctx.meta.get(_COMMAND) in LOGGING_COMMANDS)
+    configure_logging(verbose, ctx.invoked_subcommand in LOGGING_COMMANDS)
+
+
+def log_as_a_service(ctx: click.Context) -> None:
+    """For a server run as a subcommand (`hub serve`): its warnings and errors go to the service's log,
+    as the daemon's do (-v: everything)."""
+    configure_logging(bool(ctx.find_root().params.get("verbose")), True)
 
 
 def configure_logging(verbose: bool, daemon: bool) -> None:

@@ -117,8 +117,10 @@ def init(ctx: click.Context) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Run the hub until stopped (Ctrl+C): the stations' API and the district's pages, at one address."""
+    from broadcaster.cli import log_as_a_service
     from broadcaster.hub.api import serve as run
 
+    log_as_a_service(ctx)
     hub = open_hub(ctx)
     if workers > 1:
         listening = _("Hub {name} listening on http://{host}:{port} (key {fingerprint}, {workers} processes)")
