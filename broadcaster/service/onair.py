@@ -262,14 +262,13 @@ def _check_within_its_days(station: Station, item: NewsItem, here: bool) -> None
     """A notice is aired between the days it was given: not before its first (it would announce what is
     not decided yet), not after its last (what it says is over)."""
     today = station.today()
-    if item.valid_from is not None and today < item.valid_from:
-        message = _("News item {id} may air only from {day}.")
-        day, option, new_day = item.valid_from, "--from", today
-    elif item.valid_until is not None and today > item.valid_until:
-        message = _("News item {id} could air only until {day}.")
-        day, option, new_day = item.valid_until, "--until", today
-    else:
+    if item.valid_on(today):
         return
+    if item.valid_from is not None and today < item.valid_from:
+        message, day, option = _("News item {id} may air only from {day}."), item.valid_from, "--from"
+    else:
+        assert item.valid_until is not None  # not valid today, and not yet begun: so it has ended
+        message, day, option = _("News item {id} could air only until {day}."), item.valid_until, "--until"
     hint = (
         _("To air it today, change that day first: broadcaster news edit {id} {option} {day}")
         if here
@@ -277,7 +276,7 @@ def _check_within_its_days(station: Station, item: NewsItem, here: bool) -> None
     )
     raise InputError(
         message.format(id=item.id, day=f"{day:%d/%m/%Y}"),
-        hint.format(id=item.id, option=option, day=f"{new_day:%d/%m/%Y}"),
+        hint.format(id=item.id, option=option, day=f"{today:%d/%m/%Y}"),
     )
 
 
