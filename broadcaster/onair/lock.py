@@ -24,7 +24,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from broadcaster.errors import AlreadyRunningError
+from broadcaster.errors import AlreadyRunningError, BroadcasterError
 from broadcaster.i18n import _
 
 if TYPE_CHECKING:
@@ -259,6 +259,16 @@ def wake_daemon(db: Database) -> bool:
     except (ProcessLookupError, PermissionError):
         return False
     return True
+
+
+def tell_daemon(db: Database, what: str) -> bool:
+    """`wake_daemon` after a change already stored (`what`, for the log): never fails that change. False
+    when the daemon was not told at once; it then sees the change at its next check."""
+    try:
+        return wake_daemon(db)
+    except BroadcasterError as exc:
+        log.warning("the daemon could not be told about %s (%s); it sees it at its next check", what, exc)
+        return False
 
 
 class QueueListener:

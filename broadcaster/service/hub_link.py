@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from broadcaster.errors import BroadcasterError
 from broadcaster.service.context import Station
 
 if TYPE_CHECKING:
@@ -15,9 +13,6 @@ if TYPE_CHECKING:
     from broadcaster.hublink.client import HubClient
     from broadcaster.hublink.sync import SyncReport
     from broadcaster.store.hublink import HubInboxRow, HubLinkRow, HubReceiptRow, HubRefusalRow
-
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,17 +72,8 @@ def sync_now(station: Station, hub: HubConfig, *, client: HubClient | None = Non
     from broadcaster.hublink.sync import sync_once
 
     report = sync_once(station, hub, client=client)
-    return Synced(report, _tell_daemon(station) if report.queued else False)
+    if not report.queued:
+        return Synced(report)
+    from broadcaster.onair.lock import tell_daemon
 
-
-def _tell_daemon(station: Station) -> bool:
-    """Never fails the sync itself: what was received is stored, and the daemon's next check finds it."""
-    from broadcaster.onair.lock import wake_daemon
-
-    try:
-        return wake_daemon(station.db)
-    except BroadcasterError as exc:
-        log.warning(
-            "the daemon could not be told about the district's bulletins (%s); it sees them at its next check", exc
-        )
-        return False
+    return Synced(report, tell_daemon(station.db, "the district's bulletins"))

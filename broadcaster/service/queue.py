@@ -8,7 +8,6 @@ and who queued each item is kept: when approval is required nobody approves thei
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from broadcaster import limits, newsinput
-from broadcaster.errors import BroadcasterError, InputError
+from broadcaster.errors import InputError
 from broadcaster.i18n import _
 from broadcaster.importers import CSV_COLUMNS, read_bytes
 from broadcaster.model import NewsItem, Priority, Recording
@@ -31,8 +30,6 @@ from broadcaster.store import users as authors
 from broadcaster.store.tables import NewsItemRow
 
 __all__ = ["CSV_COLUMNS", "Draft", "NewsDesk", "OwnItem", "item_json", "parse_date", "read_bytes"]
-
-log = logging.getLogger(__name__)
 
 
 def _repeats(session: Session, added: Sequence[NewsItem]) -> list[str]:
@@ -132,13 +129,9 @@ class NewsDesk(Drafter):
     def _tell_daemon(self) -> bool:
         """The queue changed: the running daemon acts at once (an emergency airs, a cancelled item is
         cut) instead of at its next check. Never fails the change itself."""
-        from broadcaster.onair.lock import wake_daemon
+        from broadcaster.onair.lock import tell_daemon
 
-        try:
-            self.told = wake_daemon(self.station.db)
-        except BroadcasterError as exc:
-            log.warning("the daemon could not be told about the change (%s); it sees it at its next check", exc)
-            self.told = False
+        self.told = tell_daemon(self.station.db, "the change")
         return self.told
 
     def get(self, item_id: int) -> NewsItem:
