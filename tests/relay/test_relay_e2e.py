@@ -92,13 +92,16 @@ def test_a_source_that_dies_gets_the_fallback_within_5_s_and_the_relay_resumes_w
     assert (at(start, resumed * 0.1) - back).total_seconds() <= 6.0, labels
     assert set(labels[resumed:-1]) == {"relay"}, labels
 
-    kinds = [(s.kind, s.piece) for s in result.segments]
+    # the buffer may run dry a moment before the end of the stream is noticed (a busy machine): that
+    # moment is a short "silence" segment, already bounded by the quiet check above
+    segments = [s for s in result.segments if s.kind != "silence" or s.seconds > 0.5]
+    kinds = [(s.kind, s.piece) for s in segments]
     assert kinds == [("relay", None), ("fallback", "notice"), ("relay", None)], result.summary()
-    down, again = result.segments[1], result.segments[2]
+    down, again = segments[1], segments[2]
     assert down.why in ("the stream ended", "the stream was not found on its server (404)")
     assert again.why == "the relay stream is back"
     matches_record(recording, result)
-    assert result.completed and result.relay_seconds + result.fallback_seconds == pytest.approx(16, abs=0.01)
+    assert result.completed and sum(s.seconds for s in result.segments) == pytest.approx(16, abs=0.01)
 
 
 def test_a_stream_down_before_the_slot_gets_the_fallback_from_the_first_second(
