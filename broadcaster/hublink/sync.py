@@ -102,7 +102,7 @@ def sync_once(
         link.report.error = str(exc)
         if exc.status == 409:
             link.report.hub_problem = exc.message
-        log.warning("sync with the district hub: %s", exc)
+        # not logged here: the caller (the daemon's log, the command's error) says it once
     finally:
         link.report.requests, link.report.bytes_sent, link.report.bytes_received = (
             client.requests,

@@ -7,7 +7,9 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -91,3 +93,25 @@ def test_without_a_daemon_the_sync_still_stores_what_it_received(
     with hub_in_process(hub, monkeypatch):
         done = sync_now(station, linked)
     assert done.report.queued == ["Khẩn: mất điện"] and not done.told_daemon  # `broadcaster run` airs it when started
+
+
+def test_a_sync_that_cannot_reach_the_hub_says_so_once(
+    sk1: StationFolder, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The command (and the daemon) report the failure they get back; the sync itself does not log it as
+    well, which printed every failure twice in the technician's terminal and the daemon's journal."""
+    from broadcaster.hublink import client as client_module
+    from broadcaster.hublink import sync as sync_module
+
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("Connection refused", request=request)
+
+    class Unreachable(client_module.HubClient):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **{**kwargs, "transport": httpx.MockTransport(unreachable)})
+
+    monkeypatch.setattr(sync_module, "HubClient", Unreachable)
+    result = CliRunner().invoke(cli, ["--config", str(sk1.cli.config), "sync"])
+    assert result.exit_code == 1, result.output
+    said = [line for line in [*result.output.splitlines(), *caplog.messages] if "hub.huong-son.test" in line]
+    assert len(said) == 1, said

@@ -131,6 +131,16 @@ def test_the_audit_trail_says_what_was_done_in_words(role: Callable[[str], TestC
         assert raw not in words, raw
 
 
+def test_a_detail_left_empty_is_said_to_be_empty(role: Callable[[str], TestClient]) -> None:
+    technician = role("technician")
+    token = csrf_of(technician.get("/users").text)
+    fields = {"username": "vanthu", "full_name": "", "role": "official", "csrf_token": token}
+    assert technician.post("/users", data=fields).status_code == 200  # the one-time password is shown
+    words = text_of(technician.get("/audit", params={"action": "user"}).text)
+    assert f"{vi('Full name')}: {vi('(left empty)')}" in words, words
+    assert f"{vi('Full name')}: ;" not in words
+
+
 # ------------------------------------------------------------ #12 a file too large
 
 

@@ -263,6 +263,8 @@ def action_label(action: str) -> str:
 
 
 def _detail_value(key: str, value: Any, topic_names: dict[str, str]) -> str:
+    if value is None or value == "" or value == []:
+        return _("(left empty)")  # not a bare "Full name:", which reads as a fault of the page
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if key == "fields" and isinstance(value, list):
