@@ -123,15 +123,16 @@ def parse_day(text: str | None, what: str) -> date | None:
 
 
 @functools.cache
-def plan_topics() -> tuple[str, ...]:
-    """The plan's topics as every station ships them (config.toml): the hub keeps no list of its own."""
+def plan_topics() -> dict[str, str]:
+    """The plan's topics (code: name, in the plan's order) as every station ships them (config.toml): the
+    hub keeps no list of its own."""
     path = shipped_dir() / "config.toml"  # without it (not installed with its files): only the form is checked
     topics = tomllib.loads(path.read_text(encoding="utf-8")).get("topics", []) if path.is_file() else []
-    return tuple(str(t["code"]) for t in topics if isinstance(t, dict) and "code" in t)
+    return {str(t["code"]): str(t.get("name", t["code"])) for t in topics if isinstance(t, dict) and "code" in t}
 
 
 def _topic(given: str) -> str:
-    topic, codes = given.strip(), plan_topics()
+    topic, codes = given.strip(), tuple(plan_topics())
     if not TOPIC_CODE.match(topic):
         raise InputError(
             _("'{topic}' is not a topic code.").format(topic=topic),

@@ -57,6 +57,18 @@ def test_composing_reports_each_mistake_in_vietnamese_and_keeps_what_was_typed(h
     assert bulletins.list_bulletins(hub_site.hub) == []
 
 
+def test_the_topic_is_chosen_from_the_plan_by_its_name(hub_site: HubSite) -> None:
+    """A code typed from memory is one typo from airing at every commune under no topic of the plan."""
+    page = html.unescape(hub_site.as_role("editor").get("/bulletins/new").text)
+    menu = re.search(r'<select id="topic" name="topic" required>(.*?)</select>', page, re.S)
+    assert menu is not None, page
+    offered = re.findall(r'<option value="([a-z0-9-]+)"[^>]*>([^<]+)</option>', menu.group(1))
+    assert [code for code, _name in offered] == list(bulletins.plan_topics())
+    assert ("thu-tuc", bulletins.plan_topics()["thu-tuc"]) in offered
+    kept = html.unescape(hub_site.as_role("editor").post("/bulletins", data=_form(title=" ", topic="mot-cua")).text)
+    assert '<option value="mot-cua" selected>' in kept  # a refused form keeps the choice
+
+
 def test_a_recording_is_checked_by_its_content_and_size_and_can_be_listened_to(hub_site: HubSite) -> None:
     editor = hub_site.as_role("editor")
     text_only = {k: v for k, v in _form().items() if k != "text"}

@@ -72,7 +72,7 @@ def test_a_priority_bulletin_composed_approved_and_delivered_to_two_communes(
 
     editor.get_by_role("link", name="Soạn bản tin").click()
     editor.get_by_label("Tiêu đề").fill("Lịch tiêm chủng mở rộng tháng này")
-    editor.get_by_label("Mã chủ đề").fill("ket-qua")
+    editor.get_by_label("Chủ đề", exact=True).select_option("ket-qua")
     editor.get_by_label("Ưu tiên").check()
     editor.get_by_label("Nội dung cần đọc").fill(
         "Trạm y tế xã tổ chức tiêm chủng vào sáng thứ Bảy. Đề nghị các gia đình đưa trẻ đến đúng giờ."
@@ -138,7 +138,7 @@ def test_the_approver_who_composed_it_is_told_to_ask_another(district: Province,
     approver = open_page("approver", PHONE)
     approver.goto("/bulletins/new")
     approver.get_by_label("Tiêu đề").fill("Tạm ngừng tiếp nhận hồ sơ")
-    approver.get_by_label("Mã chủ đề").fill("mot-cua")
+    approver.get_by_label("Chủ đề", exact=True).select_option("mot-cua")
     approver.get_by_label("Khẩn cấp").check()
     approver.get_by_label("Nội dung cần đọc").fill(
         "Bộ phận một cửa tạm ngừng tiếp nhận hồ sơ từ 8 giờ đến 11 giờ do mất điện."
@@ -155,7 +155,7 @@ def test_a_mistake_in_the_form_is_shown_next_to_it_on_a_phone(district: Province
     editor = open_page("editor", PHONE)
     editor.goto("/bulletins/new")
     editor.get_by_label("Tiêu đề").fill("Tin không có xã nhận")
-    editor.get_by_label("Mã chủ đề").fill("thu-tuc")
+    editor.get_by_label("Chủ đề", exact=True).select_option("thu-tuc")
     editor.get_by_label("Nội dung cần đọc").fill("Nội dung.")
     editor.get_by_label("Từ ngày (dd/mm/yyyy)").fill("31/02/2021")
     editor.get_by_role("button", name="Lưu và trình duyệt").click()
