@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from broadcaster.errors import InputError
+from broadcaster.errors import BroadcasterError, InputError
 from broadcaster.i18n import _
 from broadcaster.importers import CsvRow, read_csv, read_docx, read_txt
 from broadcaster.service.drafting import Draft
@@ -66,20 +66,24 @@ def _csv_drafts(desk: NewsDesk, path: Path) -> list[Draft]:
             drafts.append(_csv_row_draft(desk, row, row.where(path.name)))
         except InputError as exc:
             wrong.append(exc)
+    refuse_wrong_rows(path.name, wrong)
+    note = (conversion.notice,) if conversion.notice else ()
+    return [Draft(**{**d.__dict__, "notices": note + d.notices}) for d in drafts]
+
+
+def refuse_wrong_rows(name: str, wrong: Sequence[BroadcasterError]) -> None:
+    """Every wrong row of the .csv `name` at once: one correction of the spreadsheet, not one try per row."""
     if len(wrong) == 1:
         raise wrong[0]
     if wrong:
-        # every wrong row at once: one correction of the spreadsheet, not one try per row
         listed = "; ".join(e.message.rstrip(".") for e in wrong[:ROWS_SHOWN])
         more = _(" (and {n} more)").format(n=len(wrong) - ROWS_SHOWN) if len(wrong) > ROWS_SHOWN else ""
         raise InputError(
             _("{name}: {n} rows cannot be imported, so nothing was: {rows}{more}.").format(
-                name=path.name, n=len(wrong), rows=listed, more=more
+                name=name, n=len(wrong), rows=listed, more=more
             ),
             _("Correct these rows and import the file again."),
         )
-    note = (conversion.notice,) if conversion.notice else ()
-    return [Draft(**{**d.__dict__, "notices": note + d.notices}) for d in drafts]
 
 
 def _csv_row_draft(desk: NewsDesk, row: CsvRow, where: str) -> Draft:

@@ -26,6 +26,7 @@ from broadcaster.importers import AUDIO_CSV_COLUMNS, AUDIO_REQUIRED_COLUMNS, Csv
 from broadcaster.model import VIETNAMESE, NewsItem, Recording
 from broadcaster.recordings import StagedRecording, inspect_recording, stage_recording
 from broadcaster.service.bundle import open_bundle
+from broadcaster.service.news_import import csv_row_draft, refuse_wrong_rows
 from broadcaster.service.queue import Draft, NewsDesk
 from broadcaster.service.recording_audio import recording_limits, recording_settings
 
@@ -140,20 +141,22 @@ class RecordedNews:
         scratch = self.station.config.data_dir
         with open_bundle(path, self.limits.max_bytes, scratch) as bundle:
             rows, conversion = read_csv(bundle.csv, AUDIO_CSV_COLUMNS, AUDIO_REQUIRED_COLUMNS, bundle.csv_label)
-            entries = []
+            entries, wrong = [], []
             for row in rows:
                 where = row.where(bundle.csv_label)
-                draft = self._row_draft(row, where)
-                value = row.values["audio"]
-                entries.append(_Entry(draft, bundle.audio(value, where), PurePosixPath(value).name, where))
-            drafts = self._keep(entries)
+                try:
+                    draft = self._row_draft(row, where)
+                    value = row.values["audio"]
+                    entries.append(_Entry(draft, bundle.audio(value, where), PurePosixPath(value).name, where))
+                except BroadcasterError as exc:
+                    wrong.append(exc)
+            # the good rows' files are checked too, so that one answer lists every row to correct
+            drafts = self._keep(entries, bundle.csv_label, wrong)
         items = self.desk.add_many(drafts, source_note=f"imported from {path.name}")
         notices = [conversion.notice] if conversion.notice else []
         return items, notices + [n for d in drafts for n in d.notices]
 
     def _row_draft(self, row: CsvRow, where: str) -> Draft:
-        from broadcaster.service.news_import import csv_row_draft
-
         draft = csv_row_draft(self.desk, row, where, AUDIO_REQUIRED_COLUMNS, recorded=True)
         language = check_language(
             self.station.config, row.values.get("language") or None, where + column_label("language")
@@ -162,21 +165,28 @@ class RecordedNews:
 
     # ------------------------------------------------------------ the files
 
-    def _keep(self, entries: Sequence[_Entry]) -> list[Draft]:
+    def _keep(
+        self, entries: Sequence[_Entry], csv_name: str = "", wrong: Sequence[BroadcasterError] = ()
+    ) -> list[Draft]:
         """Check every file and that each item fits a slot, then keep them all: the drafts to store.
 
         Each file is checked and mastered once, into a staging folder of the recordings folder, and
-        kept only when every file passed (they were decoded twice: checked, then accepted)."""
+        kept only when every file passed (they were decoded twice: checked, then accepted). Nothing is
+        kept when some row of the import's .csv `csv_name` was `wrong` already: they are refused together."""
         with ExitStack() as stack:
-            staged = []
+            staged, refused = [], list(wrong)
             for entry in entries:
                 try:
                     one = self._stage(stack, entry)
                 except BroadcasterError as exc:
-                    raise _at(entry.where, exc) from exc
-                staged.append(
-                    (one, self._fitted(entry.draft, one.aired_s / self.mastering.tempo, entry.name, entry.where))
-                )
+                    refused.append(_at(entry.where, exc))
+                    continue
+                seconds = one.aired_s / self.mastering.tempo
+                try:
+                    staged.append((one, self._fitted(entry.draft, seconds, entry.name, entry.where)))
+                except BroadcasterError as exc:
+                    refused.append(exc)
+            refuse_wrong_rows(csv_name, refused)
             kept = []
             for entry, (one, draft) in zip(entries, staged, strict=True):
                 try:

@@ -121,6 +121,25 @@ def test_a_bad_row_imports_nothing_and_says_which(
     assert (news(station_cli), folder_files(station_cli)) == ([], [])
 
 
+def test_several_bad_rows_are_named_at_once_and_nothing_is_imported(
+    recordings: dict[str, Path], sqlite_cli: StationCLI, tmp_path: Path
+) -> None:
+    """One correction of the spreadsheet and the folder, not one import per wrong row: the rows' fields, the
+    missing files and the files that are not audio, all in one answer."""
+    rows = (
+        "Tin 1,mot-cua,bai-1.m4a,tay,,,,,\n"  # row 2: not a language of the station
+        "Tin 2,mot-cua,bai-l.m4a,vie,,,,,\n"  # row 3: no such file
+        "Tin 3,mot-cua,tin.csv,vie,,,,,\n"  # row 4: not audio
+        "Tin 4,mot-cua,bai-3.mp3,vie,,,,,\n"  # row 5: good
+    )
+    line = sqlite_cli.fails("news", "import", str(bundle(tmp_path / "in", recordings, rows)))
+    assert line.startswith("Error: tin.csv: 3 rows cannot be imported, so nothing was: "), line
+    for row in (2, 3, 4):
+        assert f"tin.csv row {row}: " in line, line
+    assert "tin.csv row 5" not in line and "Did you mean 'tyz'" not in line  # the list, not every hint
+    assert (news(sqlite_cli), folder_files(sqlite_cli)) == ([], [])
+
+
 def test_a_link_out_of_the_folder_is_refused(
     recordings: dict[str, Path], sqlite_cli: StationCLI, tmp_path: Path
 ) -> None:
