@@ -254,7 +254,9 @@ def _check_may_air(station: Station, item: NewsItem, again: bool, here: bool) ->
             _("News item {id} has aired already ({done} of {wanted}).").format(
                 id=item.id, done=item.airings_done, wanted=item.airings_wanted
             ),
-            _("To air it once more, run: broadcaster air-now {id} --again").format(id=item.id),
+            _("To air it once more, run: broadcaster air-now {id} --again").format(id=item.id)
+            if here
+            else _("Tick 'air it once more' on the Air now page."),
         )
 
 

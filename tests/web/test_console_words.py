@@ -18,7 +18,7 @@ from broadcaster.service.queue import NewsDesk
 from broadcaster.service.voicing import Voicing
 from tests.speech.helpers import espeak_wav
 from tests.web.conftest import FULL_NAMES, TestClient, WebStation
-from tests.web.helpers import APPROVAL, console, csrf_of, role_clients
+from tests.web.helpers import APPROVAL, console, csrf_of, log_airing, role_clients
 from tests.web.helpers import text_of as tagless
 
 CHAIRMAN_FIRST = "The chairman of the commune People's Committee must approve it first, on the news item's page."
@@ -83,6 +83,24 @@ def test_the_command_line_keeps_its_command(site: tuple[WebStation, Any], role: 
     finally:
         station.db.dispose()
     assert f"broadcaster news approve {item_id}" in str(refused.value.hint)
+
+
+def test_an_item_aired_as_often_as_wanted_is_aired_again_with_the_pages_own_choice(
+    role: Callable[[str], TestClient], site: tuple[WebStation, Any]
+) -> None:
+    official, chairman = role("official"), role("approver")
+    item_id = add(official, "Tin đã phát đủ")
+    chairman.post(f"/items/{item_id}/approve", data={"csrf_token": csrf_of(chairman.get("/").text)})
+    station = site[0].station()
+    try:
+        log_airing(station, [NewsDesk(station).get(item_id)])
+    finally:
+        station.db.dispose()
+    confirm = official.get(f"/items/{item_id}/air-now")
+    official.post(f"/items/{item_id}/air-now", data={"csrf_token": csrf_of(confirm.text)})  # the box left unticked
+    words = text_of(official.get(f"/items/{item_id}").text)
+    assert f"Bản tin {item_id} đã được phát đủ (1/1 lần)." in words, words
+    assert vi("Tick 'air it once more' on the Air now page.") in words and "broadcaster" not in words
 
 
 # ------------------------------------------------------------ #11 codes shown as words
