@@ -112,6 +112,14 @@ def test_the_usual_mistakes_are_answered_in_vietnamese(station: Shared, args: li
     assert_vietnamese(result, " ".join(args))
 
 
+def test_a_word_where_a_number_goes_is_refused_without_clicks_english_type_name(station: Shared) -> None:
+    for args in (["schedule", "--days", "many"], ["air-now", "một"], ["run", "--for", "mãi"]):
+        result = run_vi(args, station.config)
+        assert result.exit_code == 2, result.output
+        assert "không phải là số" in result.stderr, result.stderr
+        assert not {"integer", "float", "range"} & set(result.stderr.replace(".", " ").split()), result.stderr
+
+
 def test_a_station_not_set_up_says_so_in_vietnamese(tmp_path: Path) -> None:
     config = write_config(tmp_path)
     result = run_vi(["news", "list"], config)

@@ -21,6 +21,9 @@ from tests.conftest import REPO
 PACKAGE = REPO / "broadcaster"
 LOCALE = PACKAGE / "locale"
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}|%\([a-z_]+\)[sd]")
+# Placeholders a translation may leave out: click fills {number_type} with its English type name ("integer
+# range"), which the Vietnamese sentence does without.
+MAY_LEAVE_OUT = {"{value!r} is not a valid {number_type}.": {"{number_type}"}}
 
 
 def catalog(language: str):  # type: ignore[no-untyped-def]
@@ -49,7 +52,8 @@ def test_every_text_of_the_code_and_templates_has_a_vietnamese_translation() -> 
         assert "fuzzy" not in message.flags, f"fuzzy translation of {message.id!r}"
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         for string in strings:
-            assert sorted(set(_PLACEHOLDER.findall(string))) == sorted(set(_PLACEHOLDER.findall(ids[-1]))), message.id
+            kept = set(_PLACEHOLDER.findall(ids[-1])) - MAY_LEAVE_OUT.get(ids[-1], set())
+            assert kept <= set(_PLACEHOLDER.findall(string)) <= set(_PLACEHOLDER.findall(ids[-1])), message.id
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
