@@ -150,8 +150,10 @@ class RecordedNews:
                     entries.append(_Entry(draft, bundle.audio(value, where), PurePosixPath(value).name, where))
                 except BroadcasterError as exc:
                     wrong.append(exc)
-            # the good rows' files are checked too, so that one answer lists every row to correct
-            drafts = self._keep(entries, bundle.csv_label, wrong)
+            # the rows first, every wrong one at once; only then are the files decoded (seconds each), and
+            # every file that is wrong is named at once in turn
+            refuse_wrong_rows(bundle.csv_label, wrong)
+            drafts = self._keep(entries, bundle.csv_label)
         items = self.desk.add_many(drafts, source_note=f"imported from {path.name}")
         notices = [conversion.notice] if conversion.notice else []
         return items, notices + [n for d in drafts for n in d.notices]
@@ -165,16 +167,15 @@ class RecordedNews:
 
     # ------------------------------------------------------------ the files
 
-    def _keep(
-        self, entries: Sequence[_Entry], csv_name: str = "", wrong: Sequence[BroadcasterError] = ()
-    ) -> list[Draft]:
+    def _keep(self, entries: Sequence[_Entry], csv_name: str = "") -> list[Draft]:
         """Check every file and that each item fits a slot, then keep them all: the drafts to store.
 
         Each file is checked and mastered once, into a staging folder of the recordings folder, and
-        kept only when every file passed (they were decoded twice: checked, then accepted). Nothing is
-        kept when some row of the import's .csv `csv_name` was `wrong` already: they are refused together."""
+        kept only when every file passed (they were decoded twice: checked, then accepted). The wrong
+        ones of an import (rows of the .csv `csv_name`) are refused together."""
         with ExitStack() as stack:
-            staged, refused = [], list(wrong)
+            staged: list[tuple[StagedRecording, Draft]] = []
+            refused: list[BroadcasterError] = []
             for entry in entries:
                 try:
                     one = self._stage(stack, entry)
