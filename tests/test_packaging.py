@@ -79,7 +79,7 @@ def test_a_short_demo_runs_from_the_wheel(installed: Path, tmp_path: Path) -> No
     result = run(installed / "broadcaster", "demo", "--dir", folder, "--quick", cwd=tmp_path)
     log = result.stdout.split("== Airing log ==")[1]
     assert " Bản tin sáng " in log and " completed " in log, result.stdout
-    assert "Log verification: intact" in result.stdout
+    assert "The airing log is intact: 1 airings" in result.stdout
     assert len(list((folder / "aired").glob("*.wav"))) == 1
     # the bulletin opened with the shipped jingle, not one generated for want of it
     assert not (folder / "data" / "audio" / "jingles").exists()

@@ -11,7 +11,10 @@ left out before looking. Dates are written dd/mm/yyyy as on the console.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -63,8 +66,12 @@ def english_in(result: Result, what: str, data: tuple[str, ...] = ()) -> list[st
     """The lines of `result` (stdout and stderr) that still say something in English."""
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 0, f"{what}: {result.output}"
+    return english_lines(result.stdout + result.stderr, what, data)
+
+
+def english_lines(text: str, what: str, data: tuple[str, ...] = ()) -> list[str]:
     found = []
-    for line in (result.stdout + result.stderr).splitlines():
+    for line in text.splitlines():
         for known in sorted(data, key=len, reverse=True):  # the station's data, as typed or as a device names itself
             line = line.replace(known, " ")
         line = HEX.sub(" ", UUID.sub(" ", line))  # ids, hashes and verification codes
@@ -162,4 +169,19 @@ def test_an_offline_station_says_in_vietnamese_why_google_did_not_speak(tmp_path
         assert "Google" in added.stderr, added.stderr  # the warning is there, and it is Vietnamese
         problems += english_in(added, f"news add ({config.parent.name})", ("Google Translate",))
         problems += english_in(run_vi(["news", "show", "1"], config), "news show", ("Google Translate",))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow  # a real demo day: the daemon airs one bulletin (about 20 s)
+def test_the_demo_speaks_vietnamese(tmp_path: Path) -> None:
+    folder = tmp_path / "dai-thu"
+    env = {**os.environ, "BROADCASTER_LANG": "vi"}
+    shown = subprocess.run(
+        [sys.executable, "-m", "broadcaster", "demo", "--dir", str(folder), "--quick"],
+        capture_output=True, text=True, env=env, timeout=300, check=False, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "Nhật ký phát" in shown.stdout and "Nhật ký phát toàn vẹn: 1 lần phát" in shown.stdout, shown.stdout
+    # the folder's path, and the report's period as `--period` takes it, are no English
+    problems = english_lines(shown.stdout + shown.stderr, "demo (report period)", (str(folder),))
     assert not problems, "\n".join(problems)

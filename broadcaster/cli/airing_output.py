@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from broadcaster.cli import words
 from broadcaster.i18n import N_, _
 from broadcaster.web import labels
+
+if TYPE_CHECKING:
+    from broadcaster.airlog import AiringRecord
+    from broadcaster.reports.verification import LogVerdict
+    from broadcaster.service.context import Station
 
 FIELDS = {
     "id": N_("Airing number"),
@@ -30,6 +35,37 @@ FIELDS = {
     "prev_hash": N_("Hash of the airing before"),
     "hash": N_("Hash of this airing"),
 }
+
+
+def log_line(record: AiringRecord, station: Station) -> str:
+    """One airing as `broadcaster log` lists it."""
+    local = words.second(station.local(record.scheduled_at))
+    cut = _("(cut)")
+    items = ", ".join(f"#{i.item_id}" + ("" if i.completed else cut) for i in record.items) or "-"
+    reason = f"  ({labels.reason_text(record.reason)})" if record.reason else ""
+    status = words.airing_status(record.status)
+    return (
+        f"{record.seq:>5}  {local}  {status:<11} {words.decimal(record.duration_seconds):>7} s  "
+        f"{record.slot}  " + _("items: {ids}").format(ids=items) + reason
+    )
+
+
+def verdict_line(result: LogVerdict) -> str:
+    """What `broadcaster log verify` found, in a sentence that says what to do when the log is not intact."""
+    from broadcaster.reports.reasons_vi import problem_shown
+
+    if not result.chain.ok:
+        return _("The airing log is NOT intact: {problem}").format(problem=problem_shown(result.problem or ""))
+    if not result.ok:
+        return _(
+            "The airtime figures that reports read do not match the airing log: {problem} The {count} airings "
+            "now in the log are chained correctly (verification code {count}:{hash}). Run `broadcaster log "
+            "rebuild-summary` to sum the figures again from the log; it refuses when airings are missing, and "
+            "then the station database must be restored from a backup."
+        ).format(problem=problem_shown(result.figures_problem or ""), count=result.count, hash=result.head_hash)
+    return _("The airing log is intact: {count} airings, verification code {count}:{hash}").format(
+        count=result.count, hash=result.head_hash
+    )
 
 
 def _value(key: str, value: Any) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from broadcaster.cli import airing_output
 from broadcaster.cli.help import Command
 from broadcaster.i18n import _
 from broadcaster.web.permissions import role_label
@@ -35,15 +36,18 @@ def demo(folder: Path, quick: bool) -> None:
     from broadcaster.service import demo as demo_day
 
     plan = demo_day.prepare(folder.resolve(), SystemClock().now(), lead_s=8.0 if quick else 20.0, quick=quick)
-    click.echo(f"Demo station in {plan.folder} (SQLite, offline voice).")
+    click.echo(_("Demo station in {folder} (SQLite, offline voice).").format(folder=plan.folder))
     station = demo_day.run(plan, click.echo)
-    text, files = demo_day.summary(station)
-    click.echo("\n== Airing log ==")
-    click.echo(text)
-    click.echo("== Files ==")
-    for fmt, path in files.items():
+    done = demo_day.results(station)
+    click.echo("\n== " + _("Airing log") + " ==")
+    for record in done.records:
+        click.echo(airing_output.log_line(record, station))
+    click.echo(airing_output.verdict_line(done.verified) + "\n")
+    click.echo(done.report_text)
+    click.echo("== " + _("Report files") + " ==")
+    for fmt, path in done.files.items():
         click.echo(f"{fmt:>5}: {path}")
-    click.echo(f"Try: broadcaster --config {plan.folder / 'config.toml'} log")
+    click.echo(_("The whole log: broadcaster --config {config} log").format(config=plan.folder / "config.toml"))
     _console(station, plan.folder)
 
 

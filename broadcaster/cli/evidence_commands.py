@@ -7,18 +7,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from broadcaster.cli import airing_output, words
+from broadcaster.cli import airing_output
 from broadcaster.cli.common import config_option, echo_json, open_station
 from broadcaster.cli.help import Command, Group
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
 from broadcaster.reports.formats import FORMATS, NEEDS_RECORDS
-from broadcaster.web import labels
 
 OPENED_BY_ENDING = ("csv", "json", "docx", "png")  # -o FILE must end so; text may be named at will
 
 if TYPE_CHECKING:
-    from broadcaster.airlog import AiringRecord
     from broadcaster.service.evidence import Evidence
 
 STATUSES = ["completed", "interrupted", "failed", "missed", "empty"]
@@ -29,18 +27,6 @@ def _evidence(ctx: click.Context) -> Evidence:
     from broadcaster.service.evidence import Evidence
 
     return Evidence(open_station(ctx))
-
-
-def _line(record: AiringRecord, evidence: Evidence) -> str:
-    local = words.second(evidence.station.local(record.scheduled_at))
-    cut = _("(cut)")
-    items = ", ".join(f"#{i.item_id}" + ("" if i.completed else cut) for i in record.items) or "-"
-    reason = f"  ({labels.reason_text(record.reason)})" if record.reason else ""
-    status = words.airing_status(record.status)
-    return (
-        f"{record.seq:>5}  {local}  {status:<11} {words.decimal(record.duration_seconds):>7} s  "
-        f"{record.slot}  " + _("items: {ids}").format(ids=items) + reason
-    )
 
 
 @click.group(invoke_without_command=True, cls=Group)
@@ -68,7 +54,7 @@ def log(ctx: click.Context, start: str | None, end: str | None, status: str | No
         chosen = start or end or status
         click.echo(_("No airings in the log for that choice.") if chosen else _("No airings in the log yet."))
     for record in records:
-        click.echo(_line(record, evidence))
+        click.echo(airing_output.log_line(record, evidence.station))
     click.echo(_("Log verification code: {code}").format(code=evidence.head()))
 
 
@@ -96,28 +82,13 @@ def log_show(ctx: click.Context, airing_id: int, as_json: bool) -> None:
 @click.pass_context
 def log_verify(ctx: click.Context, head: str | None) -> None:
     """Check the hash chain and the airtime figures reports read: exit 0 when intact, 1 naming the first problem."""
-    from broadcaster.reports.reasons_vi import problem_shown
     from broadcaster.service.log_verify import verify_log
 
     result = verify_log(open_station(ctx), head)
-    if not result.chain.ok:
-        raise click.ClickException(
-            _("The airing log is NOT intact: {problem}").format(problem=problem_shown(result.problem or ""))
-        )
+    said = airing_output.verdict_line(result)
     if not result.ok:
-        raise click.ClickException(
-            _(
-                "The airtime figures that reports read do not match the airing log: {problem} The {count} airings "
-                "now in the log are chained correctly (verification code {count}:{hash}). Run `broadcaster log "
-                "rebuild-summary` to sum the figures again from the log; it refuses when airings are missing, and "
-                "then the station database must be restored from a backup."
-            ).format(problem=problem_shown(result.figures_problem or ""), count=result.count, hash=result.head_hash)
-        )
-    click.echo(
-        _("The airing log is intact: {count} airings, verification code {count}:{hash}").format(
-            count=result.count, hash=result.head_hash
-        )
-    )
+        raise click.ClickException(said)
+    click.echo(said)
 
 
 @log.command("rebuild-summary")

@@ -2,7 +2,7 @@
 
 Everything runs on the embedded defaults: SQLite, the offline voice
 (espeak-ng), sound to the sound card when there is one and otherwise to WAV
-files. Ends with the airing log and the airtime report.
+files. Ends with the airing log and the airtime report (the command words them).
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from broadcaster.airlog import AiringRecord
 from broadcaster.config import load_config
 from broadcaster.daemon import Daemon
 from broadcaster.errors import InputError
 from broadcaster.i18n import _
 from broadcaster.reports.aggregate import period_between
+from broadcaster.reports.verification import LogVerdict
 from broadcaster.service.actor import Actor
 from broadcaster.service.context import Station, shipped_dir
 from broadcaster.service.evidence import Evidence, LogQuery
@@ -121,13 +123,13 @@ def run(plan: DemoPlan, say: Callable[[str], None]) -> Station:
     items, _notices = desk.import_file(SAMPLE_NEWS, topic=None)
     if plan.quick:
         items = items[:1]
-    say(f"Queued {len(items)} sample news items from {SAMPLE_NEWS.name}.")
+    say(_("Queued {n} sample news items from {file}.").format(n=len(items), file=SAMPLE_NEWS.name))
     speech = Voicing(station)
     speech.station_lines()
-    _, problems = speech.prepare_all(items)
+    _voiced, problems = speech.prepare_all(items)
     for problem in problems:
-        say(f"Warning: {problem}")
-    say("Speech rendered with the offline voice (espeak-ng) and mastered for horn loudspeakers.")
+        say(_("Warning: {problem}").format(problem=problem))
+    say(_("Speech rendered with the offline voice (espeak-ng) and mastered for horn loudspeakers."))
     # the quick demo checks an installation: its one bulletin is written at once, not in real time
     output: Output = (
         FileOutput(station.config.output_dir, station.clock, tz=station.config.tz, realtime=False)
@@ -135,19 +137,34 @@ def run(plan: DemoPlan, say: Callable[[str], None]) -> Station:
         else make_output(station)
     )
     if plan.to_sound_card:
-        say(f"Sound goes to the sound card ({output.name}).")
+        say(_("Sound goes to the sound card ({name}).").format(name=output.name))
     else:
-        say(f"No sound card found on this machine: airings are written as WAV files to {station.config.output_dir}.")
+        say(
+            _("No sound card found on this machine: airings are written as WAV files to {folder}.").format(
+                folder=station.config.output_dir
+            )
+        )
     daemon = Daemon(station, output, make_amplifier(station), speech)
     emergency_at = round((plan.first_slot - station.now()).total_seconds()) + SLOT_GAP_S + 20
     timer = threading.Timer(emergency_at, _queue_emergency, args=(station, say))
     if plan.quick:
-        say(f"Quick demo: one slot at {station.local(plan.first_slot):%H:%M:%S}; about {plan.seconds:.0f} s.")
+        say(
+            _("Quick demo: one slot at {time}; about {seconds} s.").format(
+                time=f"{station.local(plan.first_slot):%H:%M:%S}", seconds=f"{plan.seconds:.0f}"
+            )
+        )
     else:
         timer.start()
         say(
-            f"Demo day: 3 slots {SLOT_GAP_S} s apart from {station.local(plan.first_slot):%H:%M:%S}; "
-            f"an emergency item arrives after {emergency_at} s. This takes about {plan.seconds:.0f} s."
+            _(
+                "Demo day: 3 slots {gap} s apart from {time}; an emergency item arrives after {emergency} s. "
+                "This takes about {seconds} s."
+            ).format(
+                gap=SLOT_GAP_S,
+                time=f"{station.local(plan.first_slot):%H:%M:%S}",
+                emergency=emergency_at,
+                seconds=f"{plan.seconds:.0f}",
+            )
         )
     try:
         daemon.run(run_for=plan.seconds, install_signals=threading.current_thread() is threading.main_thread())
@@ -160,25 +177,24 @@ def _queue_emergency(station: Station, say: Callable[[str], None]) -> None:
     desk = NewsDesk(station, Actor.command_line())
     draft = desk.draft(title=EMERGENCY[0], topic="mot-cua", text=EMERGENCY[1], priority="emergency")
     item = desk.add(draft)
-    say(f"Emergency item {item.id} queued (khẩn cấp): it interrupts what is on air.")
+    say(_("Emergency item {id} queued (khẩn cấp): it interrupts what is on air.").format(id=item.id))
 
 
-def summary(station: Station) -> tuple[str, dict[str, Path]]:
+@dataclass(frozen=True)
+class DemoResults:
+    """What the demo day left: its airings, the log's check, the day's report and the report's files."""
+
+    records: list[AiringRecord]
+    verified: LogVerdict
+    report_text: str
+    files: dict[str, Path]
+
+
+def results(station: Station) -> DemoResults:
     evidence = Evidence(station)
-    records = evidence.records(LogQuery())
-    lines = [
-        f"{r.seq:>3} {station.local(r.scheduled_at):%H:%M:%S} {r.slot:<32} {r.status:<11} "
-        f"{r.duration_seconds:6.1f} s  items {', '.join(str(i.item_id) for i in r.items) or '-'}"
-        for r in records
-    ]
-    verified = evidence.verify()
-    lines.append(
-        f"Log verification: {'intact' if verified.ok else 'BROKEN: ' + str(verified.problem)}, "
-        f"code {verified.count}:{verified.head_hash}"
-    )
     today = station.today()
     report = evidence.report(period_between(today, today))
     files = {
         fmt: evidence.write(report, fmt, evidence.default_path(report, fmt)) for fmt in ("docx", "png", "csv", "json")
     }
-    return "\n".join(lines) + "\n\n" + evidence.render(report, "text"), files
+    return DemoResults(evidence.records(LogQuery()), evidence.verify(), evidence.render(report, "text"), files)
