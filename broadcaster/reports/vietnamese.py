@@ -113,18 +113,22 @@ def unit_phrase(per: str, start: date, end: date) -> str:
 def _amount(kind: str, value: float, decimals: int) -> str:
     if kind == "minutes":
         return f"{value:.{decimals}f}".replace(".", ",") + " phút"
-    shown = number_text(value) if decimals <= 1 else f"{value:.{decimals}f}".replace(".", ",")
+    whole = abs(value - round(value)) < 1e-9  # a count of airings or segments: "1", never "1,000"
+    shown = number_text(value) if decimals <= 1 or whole else f"{value:.{decimals}f}".replace(".", ",")
     return f"{shown} {KIND_LABELS[kind]}"
 
 
 def expected_reached(kind: str, expected: float, reached: float) -> tuple[str, str]:
-    """Both amounts with one decimal, or more when one decimal would print two different amounts alike."""
+    """Both amounts with one decimal, or more (up to three) when one decimal would print two different
+    amounts alike, or a share that is needed as nothing ("cần 0,0, đạt 0 — CHƯA ĐẠT")."""
     decimals = 1
-    while decimals < 3 and abs(expected - reached) > 1e-9:
-        if _amount(kind, expected, decimals) != _amount(kind, reached, decimals):
-            break
+    while decimals < 3 and (_alike(expected, reached, decimals) or (expected > 0 and round(expected, decimals) == 0)):
         decimals += 1
     return _amount(kind, expected, decimals), _amount(kind, reached, decimals)
+
+
+def _alike(a: float, b: float, decimals: int) -> bool:
+    return abs(a - b) > 1e-9 and f"{a:.{decimals}f}" == f"{b:.{decimals}f}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,3 +91,11 @@ def test_amounts_that_would_print_alike_get_more_decimals() -> None:
     assert expected_reached("minutes", 1.96, 1.98) == ("1,96 phút", "1,98 phút")
     assert expected_reached("minutes", 1.9355, 2.0) == ("1,9 phút", "2,0 phút")
     assert expected_reached("segments", 0.258, 1) == ("0,3 chuyên mục", "1 chuyên mục")
+
+
+def test_a_share_needed_is_never_printed_as_nothing() -> None:
+    """A one-day report on a once-a-quarter target needs 1/92 of an airing: 'cần 0,0, đạt 0 — CHƯA ĐẠT'
+    read as a fault of the report."""
+    assert expected_reached("topic_coverage", 1 / 92, 0) == ("0,01 lượt mỗi chủ đề", "0 lượt mỗi chủ đề")
+    assert expected_reached("topic_coverage", 1 / 365, 1) == ("0,003 lượt mỗi chủ đề", "1 lượt mỗi chủ đề")
+    assert expected_reached("minutes", 0.02, 0.0) == ("0,02 phút", "0,00 phút")
