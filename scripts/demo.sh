@@ -10,6 +10,6 @@ bash scripts/setup.sh
 .venv/bin/broadcaster demo --dir demo-station
 if [ "${BROADCASTER_DEMO_CONSOLE:-1}" != "0" ]; then
   echo
-  echo "==> Web console: open http://127.0.0.1:8080/ in a browser on this computer (Ctrl-C to stop)"
+  echo "==> Bảng điều khiển web (web console): mở http://127.0.0.1:8080/ bằng trình duyệt trên máy này (Ctrl-C để dừng)"
   exec .venv/bin/broadcaster --config demo-station/config.toml web
 fi
