@@ -10,12 +10,20 @@ from __future__ import annotations
 
 
 class BroadcasterError(Exception):
-    """Base of all expected failures; the CLI turns them into one-line errors."""
+    """Base of all expected failures; the CLI turns them into one-line errors.
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    `console_hint`, when given, is what the web console and the hub's pages say instead of `hint`:
+    for a hint that names a command ("Run `broadcaster log`…"), the page to use."""
+
+    def __init__(self, message: str, hint: str | None = None, *, console_hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.console_hint = console_hint
+
+    @property
+    def hint_on_pages(self) -> str | None:
+        return self.console_hint or self.hint
 
     def __str__(self) -> str:
         if self.hint:

@@ -336,6 +336,7 @@ def bulletin_row(session: Session, bulletin_id: str, *, lock: bool = False) -> B
         raise NotFoundError(
             _("There is no bulletin {id}.").format(id=bulletin_id),
             _("Run `broadcaster hub bulletins list` to see the ids."),
+            console_hint=_("Find it on the Bulletins page."),
         )
     return row
 

@@ -192,6 +192,7 @@ def get_row(session: Session, code: str, *, lock: bool = False) -> StationRow:
         raise NotFoundError(
             _("There is no station {code} at this hub.").format(code=code),
             hint + _("Run `broadcaster hub stations list` to see the codes."),
+            console_hint=hint + _("Find it on the Communes page."),
         )
     return row
 

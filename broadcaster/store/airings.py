@@ -223,7 +223,9 @@ def get(session: Session, seq: int) -> AiringRecord:
     row = session.get(AiringRow, seq) if 0 < seq <= MAX_SEQ else None
     if row is None:
         raise NotFoundError(
-            _("There is no airing {id} in the log.").format(id=seq), _("Run `broadcaster log` to see the airings.")
+            _("There is no airing {id} in the log.").format(id=seq),
+            _("Run `broadcaster log` to see the airings."),
+            console_hint=_("Find it on the Airing log page."),
         )
     return to_record(row)
 

@@ -37,6 +37,7 @@ def get_row(session: Session, item_id: int) -> NewsItemRow:
         raise NotFoundError(
             _("There is no news item {id}.").format(id=item_id),
             _("Run `broadcaster news list --status all` to see the ids."),
+            console_hint=_("Find it on the News items page."),
         )
     return row
 

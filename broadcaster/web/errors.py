@@ -265,7 +265,7 @@ async def _broadcaster_error(request: Request, exc: Exception) -> Response:
     status = status_of(exc)
     if status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc)
-    return error_response(request, status, exc.message, exc.hint)
+    return error_response(request, status, exc.message, exc.hint_on_pages)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

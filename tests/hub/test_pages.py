@@ -69,6 +69,17 @@ def test_the_topic_is_chosen_from_the_plan_by_its_name(hub_site: HubSite) -> Non
     assert '<option value="mot-cua" selected>' in kept  # a refused form keeps the choice
 
 
+def test_a_bulletin_or_commune_not_found_names_the_page_to_look_on(hub_site: HubSite) -> None:
+    viewer = hub_site.as_role("editor")
+    for address, hint in (
+        ("/bulletins/00000000-0000-4000-8000-000000000000", "Tìm bản tin đó trong trang Bản tin."),
+        ("/communes/XX9", "Tìm xã đó trong trang Các xã."),
+    ):
+        page = viewer.get(address)
+        assert page.status_code == 404 and hint in html.unescape(page.text), page.text
+        assert "broadcaster hub" not in page.text
+
+
 def test_a_recording_is_checked_by_its_content_and_size_and_can_be_listened_to(hub_site: HubSite) -> None:
     editor = hub_site.as_role("editor")
     text_only = {k: v for k, v in _form().items() if k != "text"}

@@ -103,6 +103,17 @@ def test_an_item_aired_as_often_as_wanted_is_aired_again_with_the_pages_own_choi
     assert vi("Tick 'air it once more' on the Air now page.") in words and "broadcaster" not in words
 
 
+def test_something_not_found_names_the_page_to_look_on_not_a_command(role: Callable[[str], TestClient]) -> None:
+    official = role("official")
+    for address, page in (("/items/999999", "News items"), ("/log/999999", "Airing log")):
+        missing = official.get(address)
+        words = text_of(missing.text)
+        assert missing.status_code == 404 and vi(f"Find it on the {page} page.") in words, words
+        assert "broadcaster" not in words
+    api = official.get("/api/v1/items/999999").json()
+    assert api["error"].endswith(vi("Find it on the News items page.")), api
+
+
 # ------------------------------------------------------------ #11 codes shown as words
 
 
