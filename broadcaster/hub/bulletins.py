@@ -124,8 +124,7 @@ def parse_day(text: str | None, what: str) -> date | None:
 
 @functools.cache
 def plan_topics() -> dict[str, str]:
-    """The plan's topics (code: name, in the plan's order) as every station ships them (config.toml): the
-    hub keeps no list of its own."""
+    """The plan's topics (code: name, in order) as every station ships them: the hub keeps no list of its own."""
     path = shipped_dir() / "config.toml"  # without it (not installed with its files): only the form is checked
     topics = tomllib.loads(path.read_text(encoding="utf-8")).get("topics", []) if path.is_file() else []
     return {str(t["code"]): str(t.get("name", t["code"])) for t in topics if isinstance(t, dict) and "code" in t}
