@@ -25,6 +25,11 @@ class BroadcasterError(Exception):
     def hint_on_pages(self) -> str | None:
         return self.console_hint or self.hint
 
+    def said_on_pages(self) -> str:
+        """The message and the hint for the pages, as one line (what `str()` is for the command line)."""
+        hint = self.hint_on_pages
+        return f"{self.message} {hint}" if hint else self.message
+
     def __str__(self) -> str:
         if self.hint:
             return f"{self.message} {self.hint}"

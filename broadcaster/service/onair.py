@@ -204,7 +204,7 @@ def air_now(
     from broadcaster.store import airings as log_store
 
     item, on_air = NewsDesk(station).with_air_state(item_id)
-    _check_may_air(station, item, again, here)
+    _check_may_air(station, item, again)
     if on_air:
         # asking again must not cut it and start it over: villagers would hear it cut
         _audit_air_now(station, actor, item, "on air already")
@@ -236,31 +236,31 @@ def _audit_air_now(
         actor.record(own, "item.air_now", f"item:{item.id}", details, station.now())
 
 
-def _check_may_air(station: Station, item: NewsItem, again: bool, here: bool) -> None:
+def _check_may_air(station: Station, item: NewsItem, again: bool) -> None:
+    # Each hint names a command for the command line on the station PC and, for the console, the page to use:
+    # the console is used by people who may not approve (the culture official), so it names who approves.
     if item.cancelled_at is not None:
         raise InputError(_("News item {id} is cancelled.").format(id=item.id), _("Add it again if it must air."))
     if station.config.station.require_approval and item.approved_at is None:
-        # `here` is the command line on the station PC; the console (here=False) is used by people who may
-        # not approve (the culture official), so it names who approves, and where, instead of a command
-        hint = (
-            _("Approve it first: broadcaster news approve {id} --by NAME").format(id=item.id)
-            if here
-            else _("The chairman of the commune People's Committee must approve it first, on the news item's page.")
+        raise InputError(
+            _("News item {id} is not approved.").format(id=item.id),
+            _("Approve it first: broadcaster news approve {id} --by NAME").format(id=item.id),
+            console_hint=_(
+                "The chairman of the commune People's Committee must approve it first, on the news item's page."
+            ),
         )
-        raise InputError(_("News item {id} is not approved.").format(id=item.id), hint)
-    _check_within_its_days(station, item, here)
+    _check_within_its_days(station, item)
     if item.airings_done >= item.airings_wanted and not again:
         raise InputError(
             _("News item {id} has aired already ({done} of {wanted}).").format(
                 id=item.id, done=item.airings_done, wanted=item.airings_wanted
             ),
-            _("To air it once more, run: broadcaster air-now {id} --again").format(id=item.id)
-            if here
-            else _("Tick 'air it once more' on the Air now page."),
+            _("To air it once more, run: broadcaster air-now {id} --again").format(id=item.id),
+            console_hint=_("Tick 'air it once more' on the Air now page."),
         )
 
 
-def _check_within_its_days(station: Station, item: NewsItem, here: bool) -> None:
+def _check_within_its_days(station: Station, item: NewsItem) -> None:
     """A notice is aired between the days it was given: not before its first (it would announce what is
     not decided yet), not after its last (what it says is over)."""
     today = station.today()
@@ -271,14 +271,12 @@ def _check_within_its_days(station: Station, item: NewsItem, here: bool) -> None
     else:
         assert item.valid_until is not None  # not valid today, and not yet begun: so it has ended
         message, day, option = _("News item {id} could air only until {day}."), item.valid_until, "--until"
-    hint = (
-        _("To air it today, change that day first: broadcaster news edit {id} {option} {day}")
-        if here
-        else _("To air it today, change that day first on the news item's page.")
-    )
     raise InputError(
         message.format(id=item.id, day=f"{day:%d/%m/%Y}"),
-        hint.format(id=item.id, option=option, day=f"{today:%d/%m/%Y}"),
+        _("To air it today, change that day first: broadcaster news edit {id} {option} {day}").format(
+            id=item.id, option=option, day=f"{today:%d/%m/%Y}"
+        ),
+        console_hint=_("To air it today, change that day first on the news item's page."),
     )
 
 

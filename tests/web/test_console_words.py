@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,25 @@ def test_an_item_aired_as_often_as_wanted_is_aired_again_with_the_pages_own_choi
     words = text_of(official.get(f"/items/{item_id}").text)
     assert f"Bản tin {item_id} đã được phát đủ (1/1 lần)." in words, words
     assert vi("Tick 'air it once more' on the Air now page.") in words and "broadcaster" not in words
+
+
+def test_an_item_before_its_first_day_points_to_its_page_not_a_command(
+    role: Callable[[str], TestClient], site: tuple[WebStation, Any]
+) -> None:
+    official, chairman = role("official"), role("approver")
+    station = site[0].station()
+    try:
+        next_week = (station.today() + timedelta(days=7)).isoformat()
+    finally:
+        station.db.dispose()
+    fields = {"title": "Tin tuần sau", "topic": "mot-cua", "text": "Phát từ tuần sau.", "from": next_week}
+    made = official.post("/api/v1/items", json=fields)
+    item_id = int(made.json()["id"])
+    chairman.post(f"/items/{item_id}/approve", data={"csrf_token": csrf_of(chairman.get("/").text)})
+    official.post(f"/items/{item_id}/air-now", data={"csrf_token": csrf_of(official.get("/").text)})
+    words = text_of(official.get(f"/items/{item_id}").text)
+    assert vi("To air it today, change that day first on the news item's page.") in words, words
+    assert "broadcaster news edit" not in words
 
 
 def test_something_not_found_names_the_page_to_look_on_not_a_command(role: Callable[[str], TestClient]) -> None:

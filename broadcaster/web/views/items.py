@@ -81,7 +81,7 @@ def item_approve(request: Request, item_id: RowId, actor: Annotated[Actor, requi
     try:
         item = news_desk(request, actor).approve(item_id, actor.username)
     except BroadcasterError as exc:
-        flash(request, str(exc), "error")
+        flash(request, exc.said_on_pages(), "error")
         return _back(item_id)
     flash(request, _("Approved: news item {id} may air.").format(id=item.id))
     return _back(item_id)
@@ -93,7 +93,7 @@ def item_cancel(request: Request, item_id: RowId, actor: Annotated[Actor, requir
     try:
         item = desk.cancel(item_id)
     except BroadcasterError as exc:
-        flash(request, str(exc), "error")
+        flash(request, exc.said_on_pages(), "error")
         return _back(item_id)
     flash(request, _("Cancelled: news item {id} will not air.").format(id=item.id))
     return _back(item_id)
@@ -124,7 +124,7 @@ def air_now(
     try:
         result = onair.air_now(station, item_id, again == "yes", acting(actor), here=False)
     except BroadcasterError as exc:
-        flash(request, str(exc), "error")
+        flash(request, exc.said_on_pages(), "error")
         return _back(item_id)
     if result.outcome == "on air already":
         flash(request, _("News item {id} is on air now; it is not started again.").format(id=item_id))
